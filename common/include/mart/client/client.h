@@ -1,0 +1,55 @@
+#pragma once
+// mart::Client: one DEALER connection to martd. Not thread safe: use one per
+// thread. Sockets have linger 0, so destroying a Client never blocks.
+//
+// Call() sends one request and waits up to `timeout` for its reply; with no
+// reply it resends the same request (same id, same idempotency key) up to
+// `retries` times, then returns UNAVAILABLE. A mutating call without a key
+// gets a fresh one, reused across those retries, so a retry after a lost
+// reply never applies a change twice.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/status.h"
+
+namespace mart {
+
+struct ClientOptions {
+  std::string endpoint;  // ipc://… or tcp://…
+  std::chrono::milliseconds timeout{5000};
+  int retries = 2;
+};
+
+struct CallOptions {
+  std::string auth;             // token or "cookie:<hex>"
+  std::string idempotency_key;  // empty: generated for mutating methods
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // The result object, the daemon's error, or UNAVAILABLE ("daemon unavailable at …").
+  Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
+                              const CallOptions& options = {});
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  ClientOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// 128 random bits as 32 hex characters (libsodium's CSPRNG).
+std::string NewRandomKey();
+
+}  // namespace mart

@@ -1,0 +1,21 @@
+#pragma once
+// Small text helpers shared by the daemon, martctl and the bridge.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mart {
+
+bool IsValidUtf8(std::string_view text);
+std::string ToLowerAscii(std::string_view text);
+std::string_view Trim(std::string_view text);
+// Lower-case hex of the bytes.
+std::string HexEncode(std::string_view bytes);
+
+// ISO-8601 UTC with microseconds and an explicit offset: 2025-05-15T11:30:00.123456+00:00.
+std::string FormatTimestamp(int64_t unix_micros);
+// Microseconds since the Unix epoch, from the system clock.
+int64_t WallClockMicros();
+
+}  // namespace mart

@@ -1,0 +1,49 @@
+#pragma once
+// The wire envelope (common/PROTOCOL.md): one JSON frame per request and reply.
+//   request: {"v":1,"id":"…","method":"auth.login","auth":"…","idempotency_key":"…","params":{…}}
+//   reply:   {"v":1,"id":"…","ok":true,"result":…}
+//            {"v":1,"id":"…","ok":false,"error":{"code":"…","message":"…","details":{…}}}
+// Decoders never throw: malformed input becomes INVALID_ARGUMENT.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/status.h"
+
+namespace mart {
+
+inline constexpr int kProtocolVersion = 1;
+// Largest request the daemon decodes; larger ones get an INVALID_ARGUMENT reply.
+inline constexpr size_t kMaxMessageBytes = 1 << 20;
+// Frames past this are dropped by ZeroMQ itself (the peer is disconnected).
+inline constexpr size_t kHardMaxMessageBytes = 4 << 20;
+inline constexpr size_t kMaxIdLength = 128;
+// The auth field of a request from the local operator: this prefix, then the cookie.
+inline constexpr std::string_view kCookieAuthPrefix = "cookie:";
+
+struct Request {
+  std::string id;
+  std::string method;
+  std::string auth;             // bearer token, "cookie:<hex>", or empty
+  std::string idempotency_key;  // empty when absent
+  nlohmann::json params = nlohmann::json::object();
+};
+
+struct Reply {
+  std::string id;
+  Status status;  // OK means result holds the answer
+  nlohmann::json result;
+};
+
+std::string EncodeRequest(const Request& request);
+// Fills `out` as far as the frame allows (out->id is kept for the error reply
+// when it could be read) and returns INVALID_ARGUMENT on any defect.
+Status DecodeRequest(std::string_view frame, Request* out);
+
+std::string EncodeReply(const Reply& reply);
+Status DecodeReply(std::string_view frame, Reply* out);
+
+}  // namespace mart

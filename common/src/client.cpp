@@ -1,0 +1,127 @@
+#include "mart/client/client.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <sodium.h>
+#include <zmq.hpp>
+
+#include "mart/commands/spec.h"
+#include "mart/text.h"
+#include "mart/wire/envelope.h"
+
+namespace mart {
+namespace {
+
+// A ZeroMQ ipc connect never fails: it retries in the background, and the
+// request would wait out every timeout. Probing the Unix socket first turns
+// "no daemon" into an immediate, specific error.
+Status ProbeIpc(const std::string& endpoint) {
+  const std::string kScheme = "ipc://";
+  if (endpoint.rfind(kScheme, 0) != 0) return Status::Ok();
+  std::string path = endpoint.substr(kScheme.size());
+  sockaddr_un address{};
+  if (path.size() >= sizeof(address.sun_path)) {
+    return InvalidArgument("ipc path " + path + " is too long for a Unix socket");
+  }
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Unavailable("cannot create a socket: " + std::string(std::strerror(errno)));
+  int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  int saved = errno;
+  ::close(fd);
+  if (rc == 0) return Status::Ok();
+  if (saved == ENOENT || saved == ECONNREFUSED) {
+    return Unavailable("daemon unavailable: martd is not running at " + endpoint);
+  }
+  return Unavailable("daemon unavailable at " + endpoint + ": " + std::strerror(saved));
+}
+
+}  // namespace
+
+struct Client::Impl {
+  zmq::context_t context{1};
+  zmq::socket_t socket{context, zmq::socket_type::dealer};
+  bool connected = false;
+  uint64_t next_id = 1;
+  std::string id_prefix = NewRandomKey().substr(0, 8);
+};
+
+Client::Client(ClientOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+  impl_->socket.set(zmq::sockopt::linger, 0);
+  impl_->socket.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
+}
+
+Client::~Client() = default;
+
+Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::json& params,
+                                    const CallOptions& call) {
+  if (!impl_->connected) {
+    MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint));
+    try {
+      impl_->socket.connect(options_.endpoint);
+    } catch (const zmq::error_t& e) {
+      return InvalidArgument("bad endpoint '" + options_.endpoint + "': " + e.what());
+    }
+    impl_->connected = true;
+  }
+  Request request;
+  request.id = impl_->id_prefix + "-" + std::to_string(impl_->next_id++);
+  request.method = std::string(method);
+  request.auth = call.auth;
+  request.params = params;
+  request.idempotency_key = call.idempotency_key;
+  const CommandSpec* spec = FindCommand(method);
+  if (request.idempotency_key.empty() && spec != nullptr && spec->mutating) {
+    request.idempotency_key = NewRandomKey();
+  }
+  const std::string frame = EncodeRequest(request);
+
+  for (int attempt = 0; attempt <= options_.retries; ++attempt) {
+    try {
+      if (!impl_->socket.send(zmq::buffer(frame), zmq::send_flags::dontwait)) {
+        return Unavailable("daemon unavailable at " + options_.endpoint + ": send queue full");
+      }
+      auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+      while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        zmq::pollitem_t item{impl_->socket.handle(), 0, ZMQ_POLLIN, 0};
+        if (zmq::poll(&item, 1, left) == 0) break;
+        zmq::message_t message;
+        if (!impl_->socket.recv(message, zmq::recv_flags::dontwait)) continue;
+        Reply reply;
+        Status decoded = DecodeReply(message.to_string_view(), &reply);
+        // Replies to earlier, timed-out calls share the socket: skip them.
+        if (decoded.ok() && reply.id != request.id) continue;
+        if (!decoded.ok()) return Internal("malformed reply from daemon: " + decoded.message());
+        if (!reply.status.ok()) return reply.status;
+        return std::move(reply.result);
+      }
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) return Status(Code::kUnavailable, "interrupted");
+      return Unavailable("daemon unavailable at " + options_.endpoint + ": " + e.what());
+    }
+  }
+  char waited[32];
+  std::snprintf(waited, sizeof waited, "%.1f",
+                static_cast<double>(options_.timeout.count()) * (options_.retries + 1) / 1000.0);
+  return Unavailable("daemon unavailable: no reply from " + options_.endpoint + " within " +
+                     waited + " s");
+}
+
+std::string NewRandomKey() {
+  if (sodium_init() < 0) std::abort();  // no usable randomness: nothing can be safe
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
+}  // namespace mart

@@ -1,0 +1,164 @@
+#include "mart/commands/spec.h"
+
+#include <algorithm>
+
+#include "commands/domains.h"
+#include "mart/text.h"
+
+namespace mart {
+namespace {
+
+std::vector<CommandSpec> BuildAll() {
+  std::vector<CommandSpec> all;
+  for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands}) {
+    std::vector<CommandSpec> specs = domain();
+    all.insert(all.end(), std::make_move_iterator(specs.begin()),
+               std::make_move_iterator(specs.end()));
+  }
+  return all;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
+  const std::string name(arg.name);
+  auto wrong_type = [&](std::string_view want) {
+    return InvalidArgument(name + " must be " + std::string(want), {{"field", name}});
+  };
+  switch (arg.type) {
+    case ArgType::kString:
+    case ArgType::kSecret:
+    case ArgType::kEnum: {
+      if (!value.is_string()) return wrong_type("a string");
+      const auto& text = value.get_ref<const std::string&>();
+      if (!IsValidUtf8(text)) return InvalidArgument(name + " is not valid UTF-8", {{"field", name}});
+      if (text.size() > arg.max_length) {
+        return InvalidArgument(name + " is longer than " + std::to_string(arg.max_length) + " bytes",
+                               {{"field", name}, {"max_length", arg.max_length}});
+      }
+      if (arg.type == ArgType::kEnum &&
+          std::find(arg.choices.begin(), arg.choices.end(), text) == arg.choices.end()) {
+        std::string list;
+        for (auto choice : arg.choices) list += (list.empty() ? "" : ", ") + std::string(choice);
+        return InvalidArgument(name + " must be one of " + list + ", not '" + text + "'",
+                               {{"field", name}});
+      }
+      return Status::Ok();
+    }
+    case ArgType::kInt: {
+      if (!value.is_number_integer()) return wrong_type("an integer");
+      // Unsigned values above INT64_MAX cannot be compared as int64.
+      if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(INT64_MAX)) {
+        return InvalidArgument(name + " is out of range", {{"field", name}});
+      }
+      int64_t number = value.get<int64_t>();
+      if (number < arg.min || number > arg.max) {
+        return InvalidArgument(name + " must be between " + std::to_string(arg.min) + " and " +
+                                   std::to_string(arg.max) + ", not " + std::to_string(number),
+                               {{"field", name}});
+      }
+      return Status::Ok();
+    }
+    case ArgType::kBool:
+      return value.is_boolean() ? Status::Ok() : wrong_type("true or false");
+  }
+  return Internal("unhandled argument type");
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& AllCommands() {
+  static const std::vector<CommandSpec> kAll = BuildAll();
+  return kAll;
+}
+
+const CommandSpec* FindCommand(std::string_view method) {
+  for (const CommandSpec& spec : AllCommands()) {
+    if (spec.method == method) return &spec;
+  }
+  return nullptr;
+}
+
+std::string SuggestCommand(std::string_view method) {
+  std::string best;
+  size_t best_distance = 3;  // suggest only close matches
+  for (const CommandSpec& spec : AllCommands()) {
+    size_t distance = EditDistance(method, spec.method);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = spec.method;
+    }
+  }
+  return best;
+}
+
+std::string CliGroup(const CommandSpec& spec) {
+  return std::string(spec.method.substr(0, spec.method.find('.')));
+}
+
+std::string CliVerb(const CommandSpec& spec) {
+  return CliFlag(spec.method.substr(spec.method.find('.') + 1));
+}
+
+std::string CliFlag(std::string_view arg_name) {
+  std::string flag(arg_name);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+std::string_view AccessName(Access access) {
+  switch (access) {
+    case Access::kAnyone: return "anyone";
+    case Access::kUser: return "user";
+    case Access::kAdmin: return "admin";
+  }
+  return "?";
+}
+
+std::string_view ArgTypeName(ArgType type) {
+  switch (type) {
+    case ArgType::kString: return "string";
+    case ArgType::kInt: return "integer";
+    case ArgType::kBool: return "boolean";
+    case ArgType::kEnum: return "enum";
+    case ArgType::kSecret: return "secret";
+  }
+  return "?";
+}
+
+Status ValidateParams(const CommandSpec& spec, const nlohmann::json& params) {
+  if (params.is_null()) return ValidateParams(spec, nlohmann::json::object());
+  if (!params.is_object()) return InvalidArgument("params must be a JSON object");
+  for (const auto& [key, value] : params.items()) {
+    auto it = std::find_if(spec.args.begin(), spec.args.end(),
+                           [&](const ArgSpec& arg) { return arg.name == key; });
+    if (it == spec.args.end()) {
+      return InvalidArgument("unknown parameter '" + key + "' for " + std::string(spec.method),
+                             {{"field", key}});
+    }
+    // An explicit null means "not given" for optional parameters.
+    if (value.is_null() && !it->required) continue;
+    MART_RETURN_IF_ERROR(CheckValue(*it, value));
+  }
+  for (const ArgSpec& arg : spec.args) {
+    if (arg.required && (!params.contains(arg.name) || params[std::string(arg.name)].is_null())) {
+      return InvalidArgument(std::string(arg.name) + " is required", {{"field", arg.name}});
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace mart

@@ -1,0 +1,16 @@
+#include "commands/domains.h"
+
+namespace mart {
+
+std::vector<CommandSpec> DaemonCommands() {
+  return {
+      {.method = "daemon.status",
+       .summary = "show whether the daemon is up and ready, its version, pid and uptime",
+       .access = Access::kAnyone,
+       .example = "martctl daemon status -o json",
+       .rest = "GET /health",
+       .id_field = "pid"},
+  };
+}
+
+}  // namespace mart

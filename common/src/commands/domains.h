@@ -1,0 +1,16 @@
+#pragma once
+// Per-domain spec tables, concatenated by AllCommands(). A new domain adds a
+// function here and one line in command_spec.cpp.
+
+#include <vector>
+
+#include "mart/commands/spec.h"
+
+namespace mart {
+
+std::vector<CommandSpec> DaemonCommands();
+std::vector<CommandSpec> AuthCommands();
+std::vector<CommandSpec> AccountCommands();
+std::vector<CommandSpec> AdminUserCommands();
+
+}  // namespace mart

@@ -1,0 +1,117 @@
+#include "mart/wire/envelope.h"
+
+#include "mart/text.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+
+// Reads an optional string member bounded by max_length; absent or null yields "".
+Status ReadString(const json& object, const char* key, size_t max_length, std::string* out) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string()) return InvalidArgument(std::string(key) + " must be a string");
+  const auto& text = it->get_ref<const std::string&>();
+  if (text.size() > max_length) {
+    return InvalidArgument(std::string(key) + " is longer than " + std::to_string(max_length) +
+                           " bytes");
+  }
+  *out = text;
+  return Status::Ok();
+}
+
+Result<json> ParseObject(std::string_view frame, std::string_view what) {
+  if (frame.size() > kMaxMessageBytes) {
+    return InvalidArgument(std::string(what) + " of " + std::to_string(frame.size()) +
+                               " bytes exceeds the " + std::to_string(kMaxMessageBytes) +
+                               "-byte limit",
+                           {{"limit", kMaxMessageBytes}});
+  }
+  if (!IsValidUtf8(frame)) return InvalidArgument(std::string(what) + " is not valid UTF-8");
+  json parsed = json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return InvalidArgument(std::string(what) + " is not valid JSON");
+  if (!parsed.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
+  return parsed;
+}
+
+Status CheckVersion(const json& object) {
+  auto it = object.find("v");
+  if (it == object.end() || !it->is_number_integer() || it->get<int64_t>() != kProtocolVersion) {
+    return InvalidArgument("unsupported protocol version (want \"v\":" +
+                           std::to_string(kProtocolVersion) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string EncodeRequest(const Request& request) {
+  json frame = {{"v", kProtocolVersion}, {"id", request.id}, {"method", request.method}};
+  if (!request.auth.empty()) frame["auth"] = request.auth;
+  if (!request.idempotency_key.empty()) frame["idempotency_key"] = request.idempotency_key;
+  frame["params"] = request.params.is_null() ? json::object() : request.params;
+  return frame.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Status DecodeRequest(std::string_view frame, Request* out) {
+  MART_ASSIGN_OR_RETURN(json object, ParseObject(frame, "request"));
+  // The id first, so that every later error can be answered to the right call.
+  MART_RETURN_IF_ERROR(ReadString(object, "id", kMaxIdLength, &out->id));
+  MART_RETURN_IF_ERROR(CheckVersion(object));
+  MART_RETURN_IF_ERROR(ReadString(object, "method", 64, &out->method));
+  if (out->method.empty()) return InvalidArgument("method is required");
+  MART_RETURN_IF_ERROR(ReadString(object, "auth", 4096, &out->auth));
+  MART_RETURN_IF_ERROR(ReadString(object, "idempotency_key", kMaxIdLength, &out->idempotency_key));
+  auto params = object.find("params");
+  if (params == object.end() || params->is_null()) {
+    out->params = json::object();
+  } else if (!params->is_object()) {
+    return InvalidArgument("params must be a JSON object");
+  } else {
+    out->params = std::move(*params);
+  }
+  return Status::Ok();
+}
+
+std::string EncodeReply(const Reply& reply) {
+  json frame = {{"v", kProtocolVersion}, {"id", reply.id}, {"ok", reply.status.ok()}};
+  if (reply.status.ok()) {
+    frame["result"] = reply.result;
+  } else {
+    json error = {{"code", reply.status.wire_code()}, {"message", reply.status.message()}};
+    if (!reply.status.details().is_null()) error["details"] = reply.status.details();
+    frame["error"] = std::move(error);
+  }
+  return frame.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Status DecodeReply(std::string_view frame, Reply* out) {
+  if (frame.size() > kHardMaxMessageBytes) return InvalidArgument("reply is too large");
+  json object = json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded() || !object.is_object()) return InvalidArgument("reply is not a JSON object");
+  MART_RETURN_IF_ERROR(CheckVersion(object));
+  MART_RETURN_IF_ERROR(ReadString(object, "id", kMaxIdLength, &out->id));
+  auto ok = object.find("ok");
+  if (ok == object.end() || !ok->is_boolean()) return InvalidArgument("reply has no \"ok\"");
+  if (ok->get<bool>()) {
+    out->status = Status::Ok();
+    out->result = object.value("result", json());
+    return Status::Ok();
+  }
+  auto error = object.find("error");
+  if (error == object.end() || !error->is_object()) return InvalidArgument("reply has no error");
+  std::string code_text;
+  std::string message;
+  MART_RETURN_IF_ERROR(ReadString(*error, "code", 64, &code_text));
+  MART_RETURN_IF_ERROR(ReadString(*error, "message", kMaxMessageBytes, &message));
+  auto code = CodeFromWire(code_text);
+  if (!code || *code == Code::kOk) {
+    out->status = Internal("daemon answered with unknown error code '" + code_text + "': " + message);
+  } else {
+    out->status = Status(*code, message, error->value("details", json()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mart

@@ -1,0 +1,72 @@
+#include "daemon/daemon.h"
+
+#include <unistd.h>
+
+#include "handlers/handlers.h"
+#include "mart/log.h"
+
+namespace mart::daemon {
+
+Daemon::Daemon(DaemonOptions options, const Clock* clock)
+    : options_(std::move(options)), clock_(clock != nullptr ? *clock : system_clock_) {}
+
+Daemon::~Daemon() { Stop(); }
+
+Status Daemon::OpenStoreAndServices() {
+  MART_ASSIGN_OR_RETURN(store_, store::Store::Open(data_dir_->DatabasePath(),
+                                                   store::OpenMode::kReadWrite));
+  MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
+  MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie());
+  DaemonInfo info;
+  info.pid = ::getpid();
+  info.started_at = clock_.NowMicros();
+  info.endpoint = options_.listen;
+  info.ready = &ready_;
+  services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info);
+  return Status::Ok();
+}
+
+Status Daemon::Start() {
+  MART_ASSIGN_OR_RETURN(data_dir_, DataDir::Open(options_.data_dir));
+  MART_RETURN_IF_ERROR(data_dir_->PrepareSocketDir(options_.listen));
+  MART_RETURN_IF_ERROR(OpenStoreAndServices());
+  dispatcher_ = std::make_unique<rpc::Dispatcher>(handlers::AllHandlers(), *services_, ready_);
+  MART_RETURN_IF_ERROR(dispatcher_->CheckComplete());
+  context_ = std::make_unique<zmq::context_t>(1);
+  store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
+  pool_ = std::make_unique<rpc::WorkerPool>(data_dir_->DatabasePath(), options_.worker_threads,
+                                            *dispatcher_, *store_thread_, *context_);
+  server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_);
+  store_thread_->Start();
+  MART_RETURN_IF_ERROR(pool_->Start());
+  MART_RETURN_IF_ERROR(server_->Start(options_.listen));
+  ready_ = true;
+  LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
+          " data dir " + options_.data_dir + " listening on " + options_.listen);
+  return Status::Ok();
+}
+
+void Daemon::Stop() {
+  bool was_ready = ready_.exchange(false);
+  if (server_ && was_ready) {
+    if (!server_->Drain(10000)) {
+      LogWarn("stopping with " + std::to_string(server_->in_flight()) + " requests unanswered");
+    }
+  }
+  if (pool_) pool_->Stop();
+  if (store_thread_) store_thread_->Stop();
+  server_.reset();
+  pool_.reset();
+  store_thread_.reset();
+  context_.reset();
+  dispatcher_.reset();
+  services_.reset();
+  store_.reset();
+  if (data_dir_) {
+    data_dir_->RemoveCookie();
+    data_dir_.reset();
+    if (was_ready) LogInfo("stopped");
+  }
+}
+
+}  // namespace mart::daemon

@@ -1,0 +1,60 @@
+#pragma once
+// The daemon as an object, for main() and for in-process tests.
+// Start() goes through the stages in order: lock the data dir, open the store,
+// build services, bind handlers (refusing to start if the registry and the
+// handlers disagree), start the store thread and workers, bind the socket,
+// become ready. Stop() undoes them in reverse; it is idempotent and safe after
+// a partial start. Neither is thread safe: call them from one thread.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "daemon/data_dir.h"
+#include "daemon/options.h"
+#include "rpc/dispatcher.h"
+#include "rpc/server.h"
+#include "rpc/store_thread.h"
+#include "services/clock.h"
+#include "services/services.h"
+#include "stores/store.h"
+
+namespace mart::daemon {
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options, const Clock* clock = nullptr);
+  ~Daemon();
+
+  Status Start();
+  // Refuses new requests, waits (bounded) for in-flight ones, stops threads,
+  // closes the store and releases the data dir.
+  void Stop();
+
+  const DaemonOptions& options() const { return options_; }
+  bool ready() const { return ready_.load(); }
+
+ private:
+  Status OpenStoreAndServices();
+
+  DaemonOptions options_;
+  SystemClock system_clock_;
+  const Clock& clock_;
+  std::atomic<bool> ready_{false};
+  std::unique_ptr<DataDir> data_dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<rpc::Dispatcher> dispatcher_;
+  std::unique_ptr<zmq::context_t> context_;
+  std::unique_ptr<rpc::StoreThread> store_thread_;
+  std::unique_ptr<rpc::WorkerPool> pool_;
+  std::unique_ptr<rpc::Server> server_;
+};
+
+// main()'s body: blocks SIGINT/SIGTERM, detaches if asked, starts, waits for a
+// signal, stops. Returns the process exit code.
+int RunDaemon(const DaemonOptions& options);
+
+}  // namespace mart::daemon

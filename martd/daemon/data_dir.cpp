@@ -1,0 +1,135 @@
+#include "daemon/data_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "mart/client/client.h"
+#include "mart/paths.h"
+
+namespace mart::daemon {
+namespace {
+
+std::string Errno() { return std::strerror(errno); }
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(path + " cannot be read");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+Status MakeDirs(const std::string& path, unsigned mode) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (!S_ISDIR(info.st_mode)) return FailedPrecondition(path + " exists and is not a directory");
+    return Status::Ok();
+  }
+  size_t slash = path.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    MART_RETURN_IF_ERROR(MakeDirs(path.substr(0, slash), 0755));
+  }
+  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+    return Unavailable("cannot create directory " + path + ": " + Errno());
+  }
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view content, unsigned mode) {
+  std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Unavailable("cannot write " + temp + ": " + Errno());
+  bool ok = ::fchmod(fd, mode) == 0 &&
+            ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  std::string error = Errno();
+  ::close(fd);
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return Unavailable("cannot write " + path + ": " + error);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path) {
+  if (path.empty()) return InvalidArgument("data dir must not be empty");
+  MART_RETURN_IF_ERROR(MakeDirs(path, 0700));
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return Unavailable("cannot stat " + path + ": " + Errno());
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return FailedPrecondition("data dir " + path + " is writable by other users; chmod 700 it");
+  }
+  std::string lock_path = path + "/martd.lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot open " + lock_path + ": " + Errno());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    auto holder = ReadSmallFile(lock_path);
+    ::close(fd);
+    std::string pid = holder.ok() ? std::string(holder->substr(0, holder->find('\n'))) : "?";
+    return FailedPrecondition("another martd (pid " + pid + ") is running on data dir " + path,
+                              {{"data_dir", path}});
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    ::close(fd);
+    return Unavailable("cannot write " + lock_path + ": " + Errno());
+  }
+  return std::unique_ptr<DataDir>(new DataDir(path, fd));
+}
+
+DataDir::~DataDir() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock
+}
+
+Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {
+  const std::string key_path = path_ + "/signing.key";
+  SigningKey key{};
+  auto existing = ReadSmallFile(key_path);
+  if (existing.ok()) {
+    if (existing->size() != key.size()) {
+      return FailedPrecondition(key_path + " is damaged (want " + std::to_string(key.size()) +
+                                " bytes); restore it from a backup");
+    }
+    std::memcpy(key.data(), existing->data(), key.size());
+    ::chmod(key_path.c_str(), 0600);
+    return key;
+  }
+  std::string fresh = NewRandomKey() + NewRandomKey();  // 64 hex chars
+  for (size_t i = 0; i < key.size(); ++i) {
+    key[i] = static_cast<unsigned char>(std::stoi(fresh.substr(i * 2, 2), nullptr, 16));
+  }
+  MART_RETURN_IF_ERROR(WriteFileAtomic(
+      key_path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0600));
+  return key;
+}
+
+Result<std::string> DataDir::WriteCookie() const {
+  std::string cookie = NewRandomKey() + NewRandomKey();
+  MART_RETURN_IF_ERROR(WriteFileAtomic(CookiePath(path_), cookie + "\n", 0600));
+  return cookie;
+}
+
+void DataDir::RemoveCookie() const { ::unlink(CookiePath(path_).c_str()); }
+
+Status DataDir::PrepareSocketDir(const std::string& endpoint) const {
+  const std::string kScheme = "ipc://";
+  if (endpoint.rfind(kScheme, 0) != 0) return Status::Ok();
+  std::string socket_path = endpoint.substr(kScheme.size());
+  if (socket_path.size() >= 108) {
+    return InvalidArgument("ipc path " + socket_path + " is longer than a Unix socket allows (107)");
+  }
+  size_t slash = socket_path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return Status::Ok();
+  return MakeDirs(socket_path.substr(0, slash), 0700);
+}
+
+}  // namespace mart::daemon

@@ -1,0 +1,47 @@
+#pragma once
+// The daemon's data directory: created 0700 on first start, held with an
+// exclusive lock for the daemon's lifetime (a second martd on the same
+// directory is refused), home of the database, the token signing key (0600)
+// and the local operator cookie (0600, rewritten at every start, removed at
+// stop). Not thread safe; used by the main thread during start and stop.
+
+#include <memory>
+#include <string>
+
+#include "mart/status.h"
+#include "services/jwt.h"
+
+namespace mart::daemon {
+
+class DataDir {
+ public:
+  // FAILED_PRECONDITION when another martd holds the lock or the directory is
+  // writable by others; UNAVAILABLE when it cannot be created.
+  static Result<std::unique_ptr<DataDir>> Open(const std::string& path);
+  ~DataDir();
+  DataDir(const DataDir&) = delete;
+  DataDir& operator=(const DataDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string DatabasePath() const { return path_ + "/mart.db"; }
+
+  // 32 random bytes, created on first start.
+  Result<SigningKey> LoadOrCreateSigningKey() const;
+  // A fresh random cookie, written 0600; returns its text.
+  Result<std::string> WriteCookie() const;
+  void RemoveCookie() const;
+  // For ipc://PATH endpoints: makes PATH's directory (0700) when missing.
+  Status PrepareSocketDir(const std::string& endpoint) const;
+
+ private:
+  DataDir(std::string path, int lock_fd) : path_(std::move(path)), lock_fd_(lock_fd) {}
+  std::string path_;
+  int lock_fd_;
+};
+
+// Creates a directory and its missing parents; the last one gets `mode`.
+Status MakeDirs(const std::string& path, unsigned mode);
+// Writes `content` to `path` atomically (temp file, fsync, rename) with `mode`.
+Status WriteFileAtomic(const std::string& path, std::string_view content, unsigned mode);
+
+}  // namespace mart::daemon

@@ -1,0 +1,29 @@
+#pragma once
+// martd's settings: flag > environment > default (a config file joins in a
+// later issue). Parsing never exits the process; the caller does.
+
+#include <string>
+#include <vector>
+
+#include "mart/log.h"
+#include "mart/status.h"
+#include "services/auth_service.h"
+
+namespace mart::daemon {
+
+struct DaemonOptions {
+  std::string data_dir;  // --data-dir, $MART_DATA_DIR, XDG default
+  std::string listen;    // --listen; default DefaultEndpoint(data_dir)
+  bool detach = false;   // --detach: return once ready
+  LogLevel log_level = LogLevel::kInfo;
+  AuthOptions auth;
+  int worker_threads = 2;
+};
+
+// Parses argv. On --help/--version, or a usage error, returns the text to
+// print in *message with *exit_code set (0 for help, 2 for errors) and
+// nullopt; otherwise the options.
+std::optional<DaemonOptions> ParseDaemonOptions(int argc, char** argv, std::string* message,
+                                                int* exit_code);
+
+}  // namespace mart::daemon

@@ -1,0 +1,33 @@
+#include "handlers/handlers.h"
+#include "stores/schema.h"
+
+namespace mart::handlers {
+namespace {
+
+Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
+  const DaemonInfo& info = ctx.services.info;
+  MART_ASSIGN_OR_RETURN(int schema, store::SchemaVersion(ctx.tx.store.db()));
+  return nlohmann::json{
+      {"ready", info.ready != nullptr && info.ready->load()},
+      {"version", info.version},
+      {"pid", info.pid},
+      {"uptime_s", (ctx.tx.now - info.started_at) / 1000000},
+      {"started_at", FormatTimestamp(info.started_at)},
+      {"schema_version", schema},
+  };
+}
+
+}  // namespace
+
+void AddDaemonHandlers(rpc::HandlerTable& table) { table["daemon.status"] = {Status}; }
+
+rpc::HandlerTable AllHandlers() {
+  rpc::HandlerTable table;
+  AddDaemonHandlers(table);
+  AddAuthHandlers(table);
+  AddAccountHandlers(table);
+  AddAdminUserHandlers(table);
+  return table;
+}
+
+}  // namespace mart::handlers

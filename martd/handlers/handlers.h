@@ -1,0 +1,16 @@
+#pragma once
+// Binds every registry method to its handler, one table per domain.
+
+#include "rpc/handler.h"
+
+namespace mart::handlers {
+
+void AddDaemonHandlers(rpc::HandlerTable& table);
+void AddAuthHandlers(rpc::HandlerTable& table);
+void AddAccountHandlers(rpc::HandlerTable& table);
+void AddAdminUserHandlers(rpc::HandlerTable& table);
+
+// All of the above.
+rpc::HandlerTable AllHandlers();
+
+}  // namespace mart::handlers

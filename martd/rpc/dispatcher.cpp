@@ -1,0 +1,153 @@
+#include "rpc/dispatcher.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "mart/log.h"
+#include "rpc/guards.h"
+
+namespace mart::rpc {
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Dispatcher::Dispatcher(HandlerTable handlers, Services& services, const std::atomic<bool>& ready)
+    : handlers_(std::move(handlers)), services_(services), ready_(ready) {}
+
+Status Dispatcher::CheckComplete() const {
+  for (const CommandSpec& spec : AllCommands()) {
+    auto it = handlers_.find(spec.method);
+    if (it == handlers_.end() || !it->second.run) {
+      return Internal("method " + std::string(spec.method) + " has a spec but no handler");
+    }
+  }
+  for (const auto& [method, handler] : handlers_) {
+    if (FindCommand(method) == nullptr) {
+      return Internal("handler " + method + " has no spec in the command registry");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Dispatcher::Admit(std::string_view frame, Job* job) const {
+  job->received_us = SteadyMicros();
+  MART_RETURN_IF_ERROR(DecodeRequest(frame, &job->request));
+  const std::string& method = job->request.method;
+  job->spec = FindCommand(method);
+  auto handler = handlers_.find(method);
+  if (job->spec == nullptr || handler == handlers_.end()) {
+    std::string suggestion = SuggestCommand(method);
+    return InvalidArgument("unknown method '" + method + "'" +
+                               (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"),
+                           {{"method", method}});
+  }
+  job->handler = &handler->second;
+  if (!ready_.load()) return Unavailable("daemon is not ready (starting or shutting down)");
+  MART_ASSIGN_OR_RETURN(job->principal, services_.auth.Authenticate(job->request.auth));
+  MART_RETURN_IF_ERROR(CheckAccess(*job->spec, job->principal));
+  MART_RETURN_IF_ERROR(ValidateParams(*job->spec, job->request.params));
+  if (job->spec->mutating && job->spec->replay_reply && !job->request.idempotency_key.empty()) {
+    job->fingerprint = Fingerprint(*job->spec, job->request.params);
+  }
+  return Status::Ok();
+}
+
+Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
+  PrepareContext ctx{job.principal, reader, services_};
+  try {
+    MART_ASSIGN_OR_RETURN(job.request.params, job.handler->prepare(ctx, job.request.params));
+  } catch (const std::exception& e) {
+    LogError("prepare step of " + job.request.method + " threw: " + e.what());
+    return Internal("internal error in " + job.request.method);
+  }
+  return Status::Ok();
+}
+
+Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
+  Reply reply;
+  reply.id = job.request.id;
+  auto result = RunInSavepoint(job, store, outbox);
+  if (result.ok()) {
+    reply.result = std::move(*result);
+  } else {
+    reply.status = result.status();
+  }
+  return reply;
+}
+
+Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
+                                                  Outbox& outbox) const {
+  store::Savepoint savepoint(store.db());
+  MART_RETURN_IF_ERROR(savepoint.status());
+  const size_t events_before = outbox.PendingCount();
+  Tx tx{store, outbox, services_.clock.NowMicros()};
+  Principal principal = job.principal;
+  bool keep_effects = false;
+  auto result = RunHandler(job, principal, tx, &keep_effects);
+  if (!result.ok() && !keep_effects) {
+    outbox.DiscardAfter(events_before);
+    return result;  // the savepoint rolls back as it goes out of scope
+  }
+  const std::string& key = job.request.idempotency_key;
+  if (result.ok() && !job.fingerprint.empty()) {
+    store::IdempotencyRecord record{job.request.method, job.fingerprint, result->dump()};
+    Status saved = store.idempotency().Insert(principal.Key(), key, record, tx.now);
+    if (!saved.ok()) {
+      outbox.DiscardAfter(events_before);
+      return saved;
+    }
+  }
+  MART_RETURN_IF_ERROR(savepoint.Release());
+  return result;
+}
+
+Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx& tx,
+                                              bool* keep) const {
+  MART_RETURN_IF_ERROR(services_.auth.Confirm(tx, &principal));
+  MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));  // the role may have changed
+  if (!job.fingerprint.empty()) {
+    MART_ASSIGN_OR_RETURN(auto stored,
+                          tx.store.idempotency().Find(principal.Key(), job.request.idempotency_key));
+    if (stored) {
+      if (stored->method != job.request.method || stored->fingerprint != job.fingerprint) {
+        return InvalidArgument("idempotency key " + job.request.idempotency_key +
+                               " was used before with different parameters");
+      }
+      job.fingerprint.clear();  // a replay stores nothing new
+      return nlohmann::json::parse(stored->reply);
+    }
+  }
+  RequestContext ctx{*job.spec, principal, tx, services_};
+  try {
+    auto result = job.handler->run(ctx, job.request.params);
+    *keep = ctx.keep_effects_on_error;
+    return result;
+  } catch (const std::exception& e) {
+    LogError("handler of " + job.request.method + " threw: " + e.what());
+    return Internal("internal error in " + job.request.method);
+  }
+}
+
+void Dispatcher::LogOutcome(const Job& job, const Reply& reply) const {
+  double elapsed_ms = static_cast<double>(SteadyMicros() - job.received_us) / 1000.0;
+  char timing[32];
+  std::snprintf(timing, sizeof timing, " (%.2f ms)", elapsed_ms);
+  std::string who = job.spec != nullptr ? " from " + job.principal.Describe() : "";
+  std::string method = job.request.method.empty() ? "(undecoded)" : job.request.method;
+  if (reply.status.ok()) {
+    LogDebug("request " + method + who + " ok" + timing);
+    return;
+  }
+  Code code = reply.status.code();
+  std::string line = "request " + method + who + " failed: " + reply.status.ToString() + timing;
+  if (code == Code::kInternal || code == Code::kUnavailable) {
+    LogWarn(line);
+  } else {
+    LogInfo(line);
+  }
+}
+
+}  // namespace mart::rpc

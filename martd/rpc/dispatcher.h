@@ -1,0 +1,51 @@
+#pragma once
+// The daemon's single error boundary. Every request passes through here:
+// Admit (socket thread: decode, method exists, ready, authenticate, access,
+// params), optionally Prepare (worker thread), then Execute (store thread,
+// inside the batch transaction: confirm the caller against the database,
+// recheck access, idempotency, run). Whatever happens, the caller gets one
+// well-formed reply, and a failed request is logged once, here.
+
+#include <atomic>
+#include <string>
+#include <string_view>
+
+#include "events/outbox.h"
+#include "rpc/handler.h"
+#include "rpc/job.h"
+#include "services/services.h"
+
+namespace mart::rpc {
+
+class Dispatcher {
+ public:
+  Dispatcher(HandlerTable handlers, Services& services, const std::atomic<bool>& ready);
+
+  // OK when every spec has a handler and every handler a spec.
+  Status CheckComplete() const;
+
+  // Fills *job; on error job->request.id holds what could be read of the id.
+  Status Admit(std::string_view frame, Job* job) const;
+  // Runs the handler's prepare step with a read-only store.
+  Status Prepare(Job& job, store::Store& reader) const;
+  // Runs in a savepoint of the open transaction; never throws.
+  Reply Execute(Job& job, store::Store& store, Outbox& outbox) const;
+
+  // One log line for a finished request: failures at INFO (WARN for
+  // INTERNAL/UNAVAILABLE), successes at DEBUG.
+  void LogOutcome(const Job& job, const Reply& reply) const;
+
+  Services& services() { return services_; }
+
+ private:
+  Result<nlohmann::json> RunInSavepoint(Job& job, store::Store& store, Outbox& outbox) const;
+  Result<nlohmann::json> RunHandler(Job& job, Principal& principal, Tx& tx, bool* keep) const;
+
+  HandlerTable handlers_;
+  Services& services_;
+  const std::atomic<bool>& ready_;
+};
+
+int64_t SteadyMicros();
+
+}  // namespace mart::rpc

@@ -1,0 +1,47 @@
+#pragma once
+// What a method's handler is: a short function that decodes params, calls a
+// service and encodes the result (STYLE.md rule 5). A handler may have a
+// `prepare` step for slow CPU work (argon2id); it runs on a worker thread
+// with a read-only store, before the request reaches the store thread, and
+// its output replaces the params that `run` receives.
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/commands/spec.h"
+#include "mart/status.h"
+#include "services/context.h"
+#include "services/services.h"
+
+namespace mart::rpc {
+
+struct RequestContext {
+  const CommandSpec& spec;
+  const Principal& principal;
+  Tx& tx;
+  Services& services;
+  // Set by a handler whose failure must still commit what it did (e.g. the
+  // revocation of a session on refresh-token reuse).
+  bool keep_effects_on_error = false;
+};
+
+struct PrepareContext {
+  const Principal& principal;
+  store::Store& reader;
+  Services& services;
+};
+
+using RunFn = std::function<Result<nlohmann::json>(RequestContext&, const nlohmann::json&)>;
+using PrepareFn = std::function<Result<nlohmann::json>(PrepareContext&, const nlohmann::json&)>;
+
+struct Handler {
+  RunFn run;
+  PrepareFn prepare = nullptr;
+};
+
+using HandlerTable = std::map<std::string, Handler, std::less<>>;
+
+}  // namespace mart::rpc

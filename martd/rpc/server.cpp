@@ -1,0 +1,123 @@
+#include "rpc/server.h"
+
+#include <chrono>
+
+#include <zmq_addon.hpp>
+
+#include "mart/log.h"
+
+namespace mart::rpc {
+
+Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
+               WorkerPool& pool)
+    : context_(context),
+      dispatcher_(dispatcher),
+      store_thread_(store_thread),
+      pool_(pool),
+      router_(context, zmq::socket_type::router),
+      replies_(context, zmq::socket_type::pull) {
+  replies_.set(zmq::sockopt::linger, 0);
+  replies_.bind(kReplyEndpoint);
+  router_.set(zmq::sockopt::linger, 0);
+  // Requests up to kMaxMessageBytes are decoded; larger ones up to the hard
+  // limit get an error reply; past it ZeroMQ drops the connection.
+  router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
+}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start(const std::string& endpoint) {
+  try {
+    router_.bind(endpoint);
+  } catch (const zmq::error_t& e) {
+    return Unavailable("cannot listen on " + endpoint + ": " + e.what());
+  }
+  endpoint_ = endpoint;
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+bool Server::Drain(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (in_flight_.load() > 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+void Server::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+  router_.close();
+  replies_.close();
+}
+
+void Server::Run() {
+  zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
+                             {replies_.handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stopping_.load()) {
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(100));
+      std::vector<zmq::message_t> parts;
+      // Replies first: they finish work already paid for.
+      while (zmq::recv_multipart(replies_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
+        ForwardReply(parts);
+        parts.clear();
+      }
+      for (int i = 0; i < 256; ++i) {
+        if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
+        HandleRequest(parts);
+        parts.clear();
+      }
+    } catch (const zmq::error_t& e) {
+      if (e.num() == ETERM) return;
+      LogWarn(std::string("socket error: ") + e.what());
+    }
+  }
+}
+
+void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
+  if (parts.size() < 2) return;  // no routing frame: nothing to answer to
+  std::vector<std::string> routing;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) routing.push_back(parts[i].to_string());
+  Job job;
+  Status admitted = dispatcher_.Admit(parts.back().to_string_view(), &job);
+  job.routing = std::move(routing);
+  if (!admitted.ok()) {
+    Reply reply{job.request.id, admitted, nullptr};
+    dispatcher_.LogOutcome(job, reply);
+    SendError(job.routing, reply);
+    return;
+  }
+  ++in_flight_;
+  if (job.handler->prepare == nullptr) {
+    store_thread_.Submit(std::move(job));
+    return;
+  }
+  std::vector<std::string> routing_copy = job.routing;
+  std::string id = job.request.id;
+  if (!pool_.Submit(std::move(job))) {
+    --in_flight_;
+    SendError(routing_copy, Reply{id, Unavailable("daemon is busy; retry shortly"), nullptr});
+  }
+}
+
+void Server::ForwardReply(std::vector<zmq::message_t>& parts) {
+  --in_flight_;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto flags = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+    // A vanished client is not an error: ROUTER drops what it cannot route.
+    router_.send(parts[i], flags | zmq::send_flags::dontwait);
+  }
+}
+
+void Server::SendError(const std::vector<std::string>& routing, const Reply& reply) {
+  std::string frame = EncodeReply(reply);
+  for (const std::string& part : routing) {
+    router_.send(zmq::buffer(part), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  }
+  router_.send(zmq::buffer(frame), zmq::send_flags::dontwait);
+}
+
+}  // namespace mart::rpc

@@ -1,0 +1,54 @@
+#pragma once
+// The socket thread: owns the ROUTER socket that clients talk to and the
+// inproc PULL socket on which the other threads hand back replies. It admits
+// requests through the dispatcher and routes them to the worker pool or the
+// store thread; it never touches the database.
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "rpc/dispatcher.h"
+#include "rpc/store_thread.h"
+
+namespace mart::rpc {
+
+class Server {
+ public:
+  // Binds the reply channel at once, so worker threads may connect early.
+  Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
+         WorkerPool& pool);
+  ~Server();
+
+  // Binds the request socket (the last start stage) and starts the thread.
+  Status Start(const std::string& endpoint);
+  // Waits until every admitted request has been answered, up to `timeout_ms`.
+  // New requests are refused meanwhile by the dispatcher's ready guard.
+  bool Drain(int timeout_ms);
+  // Stops the thread and closes the sockets. Idempotent.
+  void Stop();
+
+  int64_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  void Run();
+  void HandleRequest(std::vector<zmq::message_t>& parts);
+  void ForwardReply(std::vector<zmq::message_t>& parts);
+  void SendError(const std::vector<std::string>& routing, const Reply& reply);
+
+  zmq::context_t& context_;
+  Dispatcher& dispatcher_;
+  StoreThread& store_thread_;
+  WorkerPool& pool_;
+  zmq::socket_t router_;
+  zmq::socket_t replies_;
+  std::string endpoint_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> in_flight_{0};
+  std::thread thread_;
+};
+
+}  // namespace mart::rpc

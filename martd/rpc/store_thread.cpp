@@ -1,0 +1,147 @@
+#include "rpc/store_thread.h"
+
+#include "mart/log.h"
+
+namespace mart::rpc {
+
+StoreThread::StoreThread(store::Store& store, Dispatcher& dispatcher, zmq::context_t& context)
+    : store_(store),
+      dispatcher_(dispatcher),
+      context_(context),
+      outbox_(store.events(), dispatcher.services().clock) {}
+
+StoreThread::~StoreThread() { Stop(); }
+
+void StoreThread::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void StoreThread::Submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void StoreThread::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreThread::Run() {
+  ReplyChannel channel(context_);
+  while (true) {
+    std::vector<Job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to run
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch, channel);
+  }
+}
+
+void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel) {
+  std::vector<Reply> replies;
+  replies.reserve(batch.size());
+  Status committed;
+  {
+    store::Transaction transaction(store_.db());
+    committed = transaction.status();
+    if (committed.ok()) {
+      for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
+      committed = transaction.Commit();
+    }
+  }
+  std::vector<store::EventRow> events = outbox_.TakePending();
+  if (!committed.ok()) {
+    // Nothing of the batch is durable: every caller learns so, none is told OK.
+    LogError("commit of a batch of " + std::to_string(batch.size()) +
+             " requests failed: " + committed.ToString());
+    replies.assign(batch.size(), Reply{});
+    for (size_t i = 0; i < batch.size(); ++i) {
+      replies[i].id = batch[i].request.id;
+      replies[i].status = committed;
+    }
+  } else if (listener_ && !events.empty()) {
+    listener_(events);
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    dispatcher_.LogOutcome(batch[i], replies[i]);
+    channel.Send(batch[i], replies[i]);
+  }
+}
+
+WorkerPool::WorkerPool(std::string db_path, int threads, Dispatcher& dispatcher,
+                       StoreThread& store_thread, zmq::context_t& context)
+    : db_path_(std::move(db_path)),
+      thread_count_(threads),
+      dispatcher_(dispatcher),
+      store_thread_(store_thread),
+      context_(context) {}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+Status WorkerPool::Start() {
+  for (int i = 0; i < thread_count_; ++i) {
+    MART_ASSIGN_OR_RETURN(auto reader, store::Store::Open(db_path_, store::OpenMode::kReadOnly));
+    readers_.push_back(std::move(reader));
+  }
+  for (auto& reader : readers_) {
+    threads_.emplace_back([this, r = reader.get()] { Run(r); });
+  }
+  return Status::Ok();
+}
+
+bool WorkerPool::Submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() >= kMaxQueue) return false;
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void WorkerPool::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::Run(store::Store* reader) {
+  ReplyChannel channel(context_);
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Status prepared = dispatcher_.Prepare(job, *reader);
+    if (prepared.ok()) {
+      store_thread_.Submit(std::move(job));
+      continue;
+    }
+    Reply reply{job.request.id, prepared, nullptr};
+    dispatcher_.LogOutcome(job, reply);
+    channel.Send(job, reply);
+  }
+}
+
+}  // namespace mart::rpc

@@ -1,0 +1,86 @@
+#pragma once
+// The one thread that owns the write connection, with group commit: it takes
+// every job waiting, runs the batch in one BEGIN IMMEDIATE transaction with a
+// savepoint per job (a failing job rolls back alone), commits once (one fsync
+// with synchronous=FULL), and only then sends the replies. Submit() is thread
+// safe; Start/Stop are called by the daemon's main thread.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "events/outbox.h"
+#include "rpc/dispatcher.h"
+#include "rpc/job.h"
+#include "stores/store.h"
+
+namespace mart::rpc {
+
+// Called on the store thread with the events of each durable commit.
+using CommitListener = std::function<void(const std::vector<store::EventRow>&)>;
+
+class StoreThread {
+ public:
+  StoreThread(store::Store& store, Dispatcher& dispatcher, zmq::context_t& context);
+  ~StoreThread();
+
+  void SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
+  void Start();
+  void Submit(Job job);
+  // Runs what is queued, then stops. Idempotent.
+  void Stop();
+
+  static constexpr size_t kMaxBatch = 512;
+
+ private:
+  void Run();
+  void RunBatch(std::vector<Job>& batch, ReplyChannel& channel);
+
+  store::Store& store_;
+  Dispatcher& dispatcher_;
+  zmq::context_t& context_;
+  Outbox outbox_;
+  CommitListener listener_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Worker threads for the slow `prepare` steps (argon2id). Each thread has its
+// own read-only store. A job that prepares successfully moves on to the store
+// thread; one that fails is answered from here.
+class WorkerPool {
+ public:
+  WorkerPool(std::string db_path, int threads, Dispatcher& dispatcher, StoreThread& store_thread,
+             zmq::context_t& context);
+  ~WorkerPool();
+
+  Status Start();
+  // False when the queue is full (the caller answers UNAVAILABLE).
+  bool Submit(Job job);
+  void Stop();
+
+  static constexpr size_t kMaxQueue = 1024;
+
+ private:
+  void Run(store::Store* reader);
+
+  std::string db_path_;
+  int thread_count_;
+  Dispatcher& dispatcher_;
+  StoreThread& store_thread_;
+  zmq::context_t& context_;
+  std::vector<std::unique_ptr<store::Store>> readers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace mart::rpc

@@ -1,0 +1,93 @@
+#pragma once
+// Accounts' credentials: registration, login, token refresh with rotation and
+// reuse detection, logout, password change, and turning a request's `auth`
+// field into a Principal. Thread safe: the *Off methods run on worker threads
+// (argon2id is slow), the Tx methods on the store thread.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/status.h"
+#include "services/clock.h"
+#include "services/context.h"
+#include "services/jwt.h"
+#include "services/login_limiter.h"
+#include "services/password.h"
+
+namespace mart {
+
+struct AuthOptions {
+  int64_t access_ttl_seconds = 30 * 60;
+  int64_t refresh_ttl_seconds = 7 * 24 * 3600;
+  bool first_user_admin = true;  // the first account becomes admin while no admin exists
+  PasswordCost password_cost = PasswordCost::kInteractive;
+  int max_failed_logins = 5;
+  int64_t failed_login_window_seconds = 15 * 60;
+};
+
+struct NewUser {
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::optional<std::string> phone;
+};
+
+// What the off-thread password check of a login established.
+struct VerifiedLogin {
+  int64_t user_id = 0;
+  std::string password_hash;  // the hash that matched; re-checked under the transaction
+};
+
+class AuthService {
+ public:
+  AuthService(const Clock& clock, SigningKey key, std::string cookie, AuthOptions options);
+
+  // A bearer access token or "cookie:<hex>" -> Principal; "" -> anonymous.
+  // Checks signature and expiry only; Confirm() checks the database.
+  Result<Principal> Authenticate(std::string_view auth) const;
+  // The session is live and the user exists and is active; refreshes the role.
+  Status Confirm(Tx& tx, Principal* principal) const;
+
+  // Off the store thread: policy check, then argon2id.
+  Result<std::string> HashNewPassword(std::string_view password,
+                                      std::string_view field = "password") const;
+  // Off the store thread, with a read-only store: rate limit, lookup, verify.
+  // UNAUTHENTICATED "incorrect email or password" for an unknown email as for
+  // a wrong password; PERMISSION_DENIED for a deactivated account.
+  Result<VerifiedLogin> VerifyLogin(store::Store& reader, std::string_view email,
+                                    std::string_view password);
+  // Off the store thread: the current password of user_id is right.
+  Result<VerifiedLogin> VerifyCurrentPassword(store::Store& reader, int64_t user_id,
+                                              std::string_view password) const;
+
+  // Validates and inserts; the first user becomes admin while none exists.
+  Result<User> Register(Tx& tx, NewUser user, std::string_view password_hash) const;
+  // A new session with an access and a refresh token.
+  Result<nlohmann::json> Login(Tx& tx, const VerifiedLogin& login) const;
+  // Rotates a refresh token. Reuse of a used one revokes the session and sets
+  // *keep_effects so that the revocation commits although the call fails.
+  Result<nlohmann::json> Refresh(Tx& tx, std::string_view refresh_token, bool* keep_effects) const;
+  Status Logout(Tx& tx, const Principal& principal) const;
+  // Sets the new hash when the old one is unchanged; ends the user's other sessions.
+  Status ChangePassword(Tx& tx, const Principal& principal, const VerifiedLogin& current,
+                        std::string_view new_hash) const;
+
+  const AuthOptions& options() const { return options_; }
+
+ private:
+  Result<nlohmann::json> IssueTokens(Tx& tx, const User& user, int64_t session_id) const;
+
+  const Clock& clock_;
+  SigningKey key_;
+  std::string cookie_;
+  AuthOptions options_;
+  LoginLimiter limiter_;
+  std::string dummy_hash_;  // verified against for unknown emails, to keep timing flat
+};
+
+// Lower-cases and checks an email address; INVALID_ARGUMENT naming it.
+Result<std::string> NormalizeEmail(std::string_view email);
+
+}  // namespace mart

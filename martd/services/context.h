@@ -1,0 +1,36 @@
+#pragma once
+// What a service call needs besides its arguments: who is calling, and the
+// transaction it runs in (store, event sink, one timestamp for the request).
+
+#include <cstdint>
+#include <string>
+
+#include "events/event_sink.h"
+#include "mart/domain/account.h"
+#include "stores/store.h"
+
+namespace mart {
+
+struct Principal {
+  enum class Kind { kAnonymous, kUser, kOperator };
+  Kind kind = Kind::kAnonymous;
+  int64_t user_id = 0;
+  std::string role;        // from the token, then confirmed from the database
+  int64_t session_id = 0;  // the login session (token family)
+
+  bool IsAdmin() const { return kind == Kind::kOperator || role == kRoleAdmin; }
+  bool IsUser() const { return kind == Kind::kUser; }
+  // The scope of idempotency keys: "user:3", "operator", "anonymous".
+  std::string Key() const;
+  // For replies and logs: "user 3", "the local operator", "anonymous".
+  std::string Describe() const;
+};
+
+// One request's view of the write transaction. `now` is fixed for the request.
+struct Tx {
+  store::Store& store;
+  EventSink& events;
+  int64_t now;  // Unix microseconds
+};
+
+}  // namespace mart

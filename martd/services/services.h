@@ -1,0 +1,31 @@
+#pragma once
+// The services of one daemon, built once at start and shared by every thread
+// (each service documents its own thread safety).
+
+#include <atomic>
+#include <string>
+
+#include "services/account_service.h"
+#include "services/auth_service.h"
+#include "services/clock.h"
+
+namespace mart {
+
+struct DaemonInfo {
+  std::string version = MART_VERSION;
+  int64_t pid = 0;
+  int64_t started_at = 0;  // Unix microseconds
+  std::string endpoint;
+  const std::atomic<bool>* ready = nullptr;
+};
+
+struct Services {
+  Services(const Clock& c, SigningKey key, std::string cookie, AuthOptions options, DaemonInfo i)
+      : clock(c), auth(c, key, std::move(cookie), options), info(std::move(i)) {}
+  const Clock& clock;
+  AuthService auth;
+  AccountService accounts;
+  DaemonInfo info;
+};
+
+}  // namespace mart

@@ -1,0 +1,32 @@
+#pragma once
+// The event log: append-only, gap-free sequence numbers (see schema.cpp).
+
+#include <string>
+#include <vector>
+
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+struct EventRow {
+  int64_t seq = 0;
+  std::string topic;
+  std::string payload;  // JSON text
+  int64_t created_at = 0;
+};
+
+class EventStore {
+ public:
+  explicit EventStore(Database& db) : db_(db) {}
+  // Appends and returns the new sequence number.
+  Result<int64_t> Append(std::string_view topic, std::string_view payload, int64_t now);
+  // Events with seq > after, oldest first, at most limit.
+  Result<std::vector<EventRow>> ReadAfter(int64_t after, int64_t limit);
+  Result<int64_t> LastSeq();
+
+ private:
+  Database& db_;
+};
+
+}  // namespace mart::store

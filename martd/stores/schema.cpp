@@ -1,0 +1,133 @@
+#include "stores/schema.h"
+
+#include <string>
+
+namespace mart::store {
+namespace {
+
+// Times are Unix microseconds (UTC); money, when it comes, integer cents.
+constexpr std::string_view kAccountsV1 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL,
+  email_norm    TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  first_name    TEXT NOT NULL,
+  last_name     TEXT NOT NULL,
+  phone         TEXT,
+  role          TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+  is_active     INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX users_role ON users (role, is_active);
+
+CREATE TABLE addresses (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  line1       TEXT NOT NULL,
+  line2       TEXT,
+  city        TEXT NOT NULL,
+  state       TEXT,
+  postal_code TEXT NOT NULL,
+  country     TEXT NOT NULL,
+  is_default  INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX addresses_user ON addresses (user_id);
+CREATE UNIQUE INDEX addresses_one_default ON addresses (user_id) WHERE is_default = 1;
+
+-- A session is one login: the family of refresh tokens rotated from it.
+CREATE TABLE sessions (
+  id            INTEGER PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at    INTEGER NOT NULL,
+  revoked_at    INTEGER,
+  revoke_reason TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Only the token's random id is kept, never the token.
+CREATE TABLE refresh_tokens (
+  jti        TEXT PRIMARY KEY,
+  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  issued_at  INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+)sql";
+
+constexpr std::string_view kPlatformV2 = R"sql(
+-- Replies of mutating requests, so a retry with the same key replays them.
+CREATE TABLE idempotency_keys (
+  principal   TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  method      TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  reply       TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (principal, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+-- The event log (transactional outbox). seq is INTEGER PRIMARY KEY without
+-- AUTOINCREMENT and rows are never deleted from the tail, so committed
+-- sequence numbers are gap-free.
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  topic      TEXT NOT NULL,
+  payload    TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "accounts: users, addresses, sessions, refresh tokens", kAccountsV1},
+      {2, "platform: idempotency keys, event log", kPlatformV2},
+  };
+  return kMigrations;
+}
+
+int LatestSchemaVersion() { return AllMigrations().back().version; }
+
+Result<int> SchemaVersion(Database& db) {
+  MART_ASSIGN_OR_RETURN(Query query, db.Prepare("PRAGMA user_version"));
+  MART_ASSIGN_OR_RETURN(bool row, query.Next());
+  if (!row) return Internal("PRAGMA user_version returned nothing");
+  return static_cast<int>(query.Int(0));
+}
+
+Status Migrate(Database& db) {
+  MART_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  if (current > LatestSchemaVersion()) {
+    return FailedPrecondition("database schema version " + std::to_string(current) +
+                              " is newer than this martd (" +
+                              std::to_string(LatestSchemaVersion()) + "); upgrade martd");
+  }
+  for (const Migration& migration : AllMigrations()) {
+    if (migration.version <= current) continue;
+    Transaction transaction(db);
+    MART_RETURN_IF_ERROR(transaction.status());
+    MART_RETURN_IF_ERROR(db.Execute(migration.sql));
+    MART_RETURN_IF_ERROR(
+        db.Execute("PRAGMA user_version = " + std::to_string(migration.version)));
+    MART_RETURN_IF_ERROR(transaction.Commit());
+  }
+  return Status::Ok();
+}
+
+Status QuickCheck(Database& db) {
+  MART_ASSIGN_OR_RETURN(Query query, db.Prepare("PRAGMA quick_check"));
+  MART_ASSIGN_OR_RETURN(bool row, query.Next());
+  if (!row) return Internal("quick_check returned nothing");
+  std::string verdict = query.Text(0);
+  if (verdict != "ok") return Internal("database integrity check failed: " + verdict);
+  return Status::Ok();
+}
+
+}  // namespace mart::store

@@ -1,0 +1,93 @@
+#include "stores/session_store.h"
+
+namespace mart::store {
+
+Result<int64_t> SessionStore::CreateSession(int64_t user_id, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO sessions (user_id, created_at) VALUES (?, ?)"));
+  q.Bind(1, user_id).Bind(2, now);
+  MART_RETURN_IF_ERROR(q.Run());
+  return db_.LastInsertId();
+}
+
+Result<SessionRow> SessionStore::GetSession(int64_t session_id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT id, user_id, revoked_at IS NOT NULL FROM sessions WHERE id = ?"));
+  q.Bind(1, session_id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("session " + std::to_string(session_id) + " not found");
+  return SessionRow{q.Int(0), q.Int(1), q.Int(2) != 0};
+}
+
+Status SessionStore::RevokeSession(int64_t session_id, std::string_view reason, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE sessions SET revoked_at = ?, revoke_reason = ? "
+      "WHERE id = ? AND revoked_at IS NULL"));
+  q.Bind(1, now).Bind(2, reason).Bind(3, session_id);
+  return q.Run();
+}
+
+Status SessionStore::RevokeUserSessions(int64_t user_id, int64_t keep, std::string_view reason,
+                                        int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE sessions SET revoked_at = ?, revoke_reason = ? "
+      "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL"));
+  q.Bind(1, now).Bind(2, reason).Bind(3, user_id).Bind(4, keep);
+  return q.Run();
+}
+
+Status SessionStore::InsertRefreshToken(std::string_view jti, int64_t session_id,
+                                        int64_t issued_at, int64_t expires_at) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)"));
+  q.Bind(1, jti).Bind(2, session_id).Bind(3, issued_at).Bind(4, expires_at);
+  return q.Run();
+}
+
+Result<RefreshTokenRow> SessionStore::GetRefreshToken(std::string_view jti) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT jti, session_id, expires_at, used_at IS NOT NULL FROM refresh_tokens WHERE jti = ?"));
+  q.Bind(1, jti);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("refresh token not found");
+  return RefreshTokenRow{q.Text(0), q.Int(1), q.Int(2), q.Int(3) != 0};
+}
+
+Status SessionStore::MarkRefreshTokenUsed(std::string_view jti, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND used_at IS NULL"));
+  q.Bind(1, now).Bind(2, jti);
+  MART_RETURN_IF_ERROR(q.Run());
+  if (db_.Changes() == 0) return FailedPrecondition("refresh token was already used");
+  return Status::Ok();
+}
+
+Result<std::optional<IdempotencyRecord>> IdempotencyStore::Find(std::string_view principal,
+                                                                 std::string_view key) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT method, fingerprint, reply FROM idempotency_keys WHERE principal = ? AND key = ?"));
+  q.Bind(1, principal).Bind(2, key);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return std::optional<IdempotencyRecord>();
+  return std::optional<IdempotencyRecord>(IdempotencyRecord{q.Text(0), q.Text(1), q.Text(2)});
+}
+
+Status IdempotencyStore::Insert(std::string_view principal, std::string_view key,
+                                const IdempotencyRecord& record, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO idempotency_keys (principal, key, method, fingerprint, reply, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, principal).Bind(2, key).Bind(3, record.method).Bind(4, record.fingerprint);
+  q.Bind(5, record.reply).Bind(6, now);
+  return q.Run();
+}
+
+Result<int64_t> IdempotencyStore::Prune(int64_t cutoff) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "DELETE FROM idempotency_keys WHERE created_at < ?"));
+  q.Bind(1, cutoff);
+  MART_RETURN_IF_ERROR(q.Run());
+  return static_cast<int64_t>(db_.Changes());
+}
+
+}  // namespace mart::store

@@ -1,0 +1,67 @@
+#pragma once
+// Login sessions and the refresh tokens rotated within them. A session is a
+// token family: reuse of a rotated refresh token revokes the whole family.
+
+#include <optional>
+#include <string>
+
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+struct SessionRow {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  bool revoked = false;
+};
+
+struct RefreshTokenRow {
+  std::string jti;
+  int64_t session_id = 0;
+  int64_t expires_at = 0;
+  bool used = false;
+};
+
+class SessionStore {
+ public:
+  explicit SessionStore(Database& db) : db_(db) {}
+
+  Result<int64_t> CreateSession(int64_t user_id, int64_t now);
+  Result<SessionRow> GetSession(int64_t session_id);
+  // Revokes one session (no-op when already revoked).
+  Status RevokeSession(int64_t session_id, std::string_view reason, int64_t now);
+  // Revokes every live session of the user, except `keep` (0 for none).
+  Status RevokeUserSessions(int64_t user_id, int64_t keep, std::string_view reason, int64_t now);
+
+  Status InsertRefreshToken(std::string_view jti, int64_t session_id, int64_t issued_at,
+                            int64_t expires_at);
+  Result<RefreshTokenRow> GetRefreshToken(std::string_view jti);
+  Status MarkRefreshTokenUsed(std::string_view jti, int64_t now);
+
+ private:
+  Database& db_;
+};
+
+// Stored replies of mutating requests, keyed by (principal, key).
+struct IdempotencyRecord {
+  std::string method;
+  std::string fingerprint;
+  std::string reply;
+};
+
+class IdempotencyStore {
+ public:
+  explicit IdempotencyStore(Database& db) : db_(db) {}
+  // nullopt when the key is new.
+  Result<std::optional<IdempotencyRecord>> Find(std::string_view principal, std::string_view key);
+  Status Insert(std::string_view principal, std::string_view key, const IdempotencyRecord& record,
+                int64_t now);
+  // Forgets records created before `cutoff`; returns how many.
+  Result<int64_t> Prune(int64_t cutoff);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace mart::store

@@ -1,0 +1,38 @@
+#pragma once
+// One connection and the per-domain stores over it. The store thread owns the
+// read-write Store; each worker thread may own a read-only one.
+
+#include <memory>
+#include <string>
+
+#include "stores/database.h"
+#include "stores/event_store.h"
+#include "stores/session_store.h"
+#include "stores/user_store.h"
+
+namespace mart::store {
+
+class Store {
+ public:
+  // Opens the database file; kReadWrite also migrates it to the latest schema
+  // and runs quick_check.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
+
+  Database& db() { return *db_; }
+  UserStore& users() { return users_; }
+  SessionStore& sessions() { return sessions_; }
+  IdempotencyStore& idempotency() { return idempotency_; }
+  EventStore& events() { return events_; }
+
+ private:
+  explicit Store(std::unique_ptr<Database> db)
+      : db_(std::move(db)), users_(*db_), sessions_(*db_), idempotency_(*db_), events_(*db_) {}
+
+  std::unique_ptr<Database> db_;
+  UserStore users_;
+  SessionStore sessions_;
+  IdempotencyStore idempotency_;
+  EventStore events_;
+};
+
+}  // namespace mart::store

@@ -47,10 +47,23 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
   job->handler = &handler->second;
   if (!ready_.load()) return Unavailable("daemon is not ready (starting or shutting down)");
   MART_ASSIGN_OR_RETURN(job->principal, services_.auth.Authenticate(job->request.auth));
-  MART_RETURN_IF_ERROR(CheckAccess(*job->spec, job->principal));
-  MART_RETURN_IF_ERROR(ValidateParams(*job->spec, job->request.params));
-  if (job->spec->mutating && job->spec->replay_reply && !job->request.idempotency_key.empty()) {
-    job->fingerprint = Fingerprint(*job->spec, job->request.params);
+  if (job->principal.kind == Principal::Kind::kAnonymous) {
+    MART_RETURN_IF_ERROR(CheckAccess(*job->spec, job->principal));
+  }
+  // A token's role claim may be stale (roles change), so the role check and,
+  // after it, the params check wait for the store thread, which reads the
+  // current role. Methods with a prepare step are open to every user: their
+  // params must be checked before the worker uses them.
+  if (job->handler->prepare != nullptr) return CheckParams(*job);
+  return Status::Ok();
+}
+
+Status Dispatcher::CheckParams(Job& job) const {
+  MART_RETURN_IF_ERROR(CheckAccess(*job.spec, job.principal));
+  MART_RETURN_IF_ERROR(ValidateParams(*job.spec, job.request.params));
+  job.params_checked = true;
+  if (job.spec->mutating && job.spec->replay_reply && !job.request.idempotency_key.empty()) {
+    job.fingerprint = Fingerprint(*job.spec, job.request.params);
   }
   return Status::Ok();
 }
@@ -107,7 +120,12 @@ Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
 Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx& tx,
                                               bool* keep) const {
   MART_RETURN_IF_ERROR(services_.auth.Confirm(tx, &principal));
-  MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));  // the role may have changed
+  if (job.params_checked) {
+    MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));  // the role may have changed
+  } else {
+    job.principal = principal;
+    MART_RETURN_IF_ERROR(CheckParams(job));
+  }
   if (!job.fingerprint.empty()) {
     MART_ASSIGN_OR_RETURN(auto stored,
                           tx.store.idempotency().Find(principal.Key(), job.request.idempotency_key));

@@ -1,9 +1,10 @@
 #pragma once
 // The daemon's single error boundary. Every request passes through here:
-// Admit (socket thread: decode, method exists, ready, authenticate, access,
-// params), optionally Prepare (worker thread), then Execute (store thread,
-// inside the batch transaction: confirm the caller against the database,
-// recheck access, idempotency, run). Whatever happens, the caller gets one
+// Admit (socket thread: decode, method exists, ready, authenticate), optionally
+// Prepare (worker thread), then Execute (store thread, inside the batch
+// transaction: confirm the caller against the database, access with the
+// current role, params, idempotency, run). Methods with a prepare step are
+// open to all users and have access and params checked in Admit. Whatever happens, the caller gets one
 // well-formed reply, and a failed request is logged once, here.
 
 #include <atomic>
@@ -38,6 +39,8 @@ class Dispatcher {
   Services& services() { return services_; }
 
  private:
+  // The access guard with the principal's role, then the params guard.
+  Status CheckParams(Job& job) const;
   Result<nlohmann::json> RunInSavepoint(Job& job, store::Store& store, Outbox& outbox) const;
   Result<nlohmann::json> RunHandler(Job& job, Principal& principal, Tx& tx, bool* keep) const;
 

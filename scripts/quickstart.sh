@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The first command of the README: installs what is missing, builds, starts
+# martd on a fresh data dir and walks the accounts flow end to end with martctl:
+# register, login, whoami, add an address, show the profile.
+#   scripts/quickstart.sh [--keep]   (--keep leaves martd running afterwards)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+keep=0
+[ "${1:-}" = "--keep" ] && keep=1
+
+"$root/scripts/deps.sh"
+"$root/scripts/build.sh" build
+martd="$root/build/martd/martd"
+martctl="$root/build/martctl/martctl"
+
+demo=$(mktemp -d /tmp/mart-demo.XXXXXX)
+export MART_DATA_DIR="$demo/data"
+export MART_CREDENTIALS_FILE="$demo/credentials.json"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+stop_daemon() {
+  local pid
+  pid=$(head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true)
+  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+}
+[ "$keep" = 1 ] || trap stop_daemon EXIT
+
+step "start martd on a fresh data dir ($MART_DATA_DIR)"
+"$martd" --detach
+"$martctl" daemon wait --timeout 10
+"$martctl" daemon status
+
+step "register customer@example.com (the first account becomes admin)"
+printf 'Password123\n' | "$martctl" auth register --password-stdin \
+  --email customer@example.com --first-name Example --last-name Customer --phone 555-123-4567
+
+step "log in (the tokens are saved, 0600, in $MART_CREDENTIALS_FILE)"
+printf 'Password123\n' | "$martctl" auth login --email customer@example.com --password-stdin
+
+step "who am I"
+"$martctl" auth whoami
+
+step "add a shipping address (the first one is the default)"
+"$martctl" address add --line1 "123 Example Street" --line2 "Apt 4B" --city "Example City" \
+  --state EX --postal-code 12345 --country "Example Country"
+
+step "the profile, as JSON for scripts"
+"$martctl" profile show -o json
+
+if [ "$keep" = 1 ]; then
+  step "martd keeps running"
+  echo "export MART_DATA_DIR=$MART_DATA_DIR MART_CREDENTIALS_FILE=$MART_CREDENTIALS_FILE"
+  echo "stop it with: kill \$(head -n 1 $MART_DATA_DIR/martd.lock)"
+else
+  step "done: martd stops now (run with --keep to leave it running)"
+fi

@@ -1,5 +1,7 @@
 #include "rpc/store_thread.h"
 
+#include <chrono>
+
 #include "mart/log.h"
 
 namespace mart::rpc {
@@ -37,15 +39,26 @@ void StoreThread::Run() {
     std::vector<Job> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to run
+      wake_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;  // nothing left to run
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    RunBatch(batch, channel);
+    if (!batch.empty()) RunBatch(batch, channel);
+    MaybePrune();
   }
+}
+
+void StoreThread::MaybePrune() {
+  int64_t now = dispatcher_.services().clock.NowMicros();
+  if (now - last_prune_ < 600LL * 1000000) return;
+  last_prune_ = now;
+  store::Transaction transaction(store_.db());
+  auto pruned = store_.idempotency().Prune(now - kIdempotencyRetentionMicros);
+  Status done = pruned.ok() ? transaction.Commit() : pruned.status();
+  if (!done.ok()) LogWarn("pruning idempotency keys failed: " + done.ToString());
 }
 
 void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel) {

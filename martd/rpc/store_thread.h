@@ -34,10 +34,13 @@ class StoreThread {
   void Stop();
 
   static constexpr size_t kMaxBatch = 512;
+  // Idempotency records older than this are forgotten (checked every 10 min).
+  static constexpr int64_t kIdempotencyRetentionMicros = 24LL * 3600 * 1000000;
 
  private:
   void Run();
   void RunBatch(std::vector<Job>& batch, ReplyChannel& channel);
+  void MaybePrune();
 
   store::Store& store_;
   Dispatcher& dispatcher_;
@@ -48,6 +51,7 @@ class StoreThread {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  int64_t last_prune_ = 0;
   std::thread thread_;
 };
 

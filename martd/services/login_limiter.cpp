@@ -25,6 +25,15 @@ Status LoginLimiter::Check(const std::string& account) {
 
 void LoginLimiter::RecordFailure(const std::string& account) {
   std::lock_guard lock(mutex_);
+  // Guessing against many made-up accounts must not grow memory without bound.
+  if (failures_.size() >= kMaxAccounts) {
+    int64_t now = clock_.NowMicros();
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      Expire(it->second, now);
+      it = it->second.empty() ? failures_.erase(it) : std::next(it);
+    }
+    if (failures_.size() >= kMaxAccounts) failures_.erase(failures_.begin());
+  }
   auto& failures = failures_[account];
   failures.push_back(clock_.NowMicros());
   // Bounded memory per account: only the last max_failures matter.

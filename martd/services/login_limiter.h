@@ -24,6 +24,8 @@ class LoginLimiter {
   void RecordFailure(const std::string& account);
   void RecordSuccess(const std::string& account);
 
+  static constexpr size_t kMaxAccounts = 100000;
+
  private:
   void Expire(std::deque<int64_t>& failures, int64_t now) const;
 

@@ -82,8 +82,16 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
     request.idempotency_key = NewRandomKey();
   }
   const std::string frame = EncodeRequest(request);
+  if (frame.size() > kMaxMessageBytes) {
+    return InvalidArgument("request of " + std::to_string(frame.size()) + " bytes exceeds the " +
+                           std::to_string(kMaxMessageBytes) + "-byte limit");
+  }
+  // A resent refresh whose first attempt did go through would look like token
+  // reuse and end the session: calls whose replies are never replayed
+  // (they carry tokens) are sent once.
+  const int retries = spec != nullptr && spec->mutating && !spec->replay_reply ? 0 : options_.retries;
 
-  for (int attempt = 0; attempt <= options_.retries; ++attempt) {
+  for (int attempt = 0; attempt <= retries; ++attempt) {
     try {
       if (!impl_->socket.send(zmq::buffer(frame), zmq::send_flags::dontwait)) {
         return Unavailable("daemon unavailable at " + options_.endpoint + ": send queue full");
@@ -99,8 +107,12 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
         if (!impl_->socket.recv(message, zmq::recv_flags::dontwait)) continue;
         Reply reply;
         Status decoded = DecodeReply(message.to_string_view(), &reply);
-        // Replies to earlier, timed-out calls share the socket: skip them.
-        if (decoded.ok() && reply.id != request.id) continue;
+        // Replies to earlier, timed-out calls share the socket: skip them. An
+        // empty id is the daemon's answer to a frame it could not read at all,
+        // which can only be the call in flight.
+        if (decoded.ok() && reply.id != request.id && !(reply.id.empty() && !reply.status.ok())) {
+          continue;
+        }
         if (!decoded.ok()) return Internal("malformed reply from daemon: " + decoded.message());
         if (!reply.status.ok()) return reply.status;
         return std::move(reply.result);
@@ -112,7 +124,7 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
   }
   char waited[32];
   std::snprintf(waited, sizeof waited, "%.1f",
-                static_cast<double>(options_.timeout.count()) * (options_.retries + 1) / 1000.0);
+                static_cast<double>(options_.timeout.count()) * (retries + 1) / 1000.0);
   return Unavailable("daemon unavailable: no reply from " + options_.endpoint + " within " +
                      waited + " s");
 }

@@ -56,6 +56,10 @@ void Daemon::Stop() {
   if (pool_) pool_->Stop();
   if (store_thread_) store_thread_->Stop();
   server_.reset();
+  if (was_ready && options_.listen.rfind("ipc://", 0) == 0) {
+    // ZeroMQ leaves the socket file behind; clients would then try it.
+    ::unlink(options_.listen.substr(6).c_str());
+  }
   pool_.reset();
   store_thread_.reset();
   context_.reset();

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -30,10 +31,17 @@ int Detach(const DaemonOptions& options, int* notify_fd) {
     ssize_t n;
     while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) verdict.append(buffer, n);
     if (verdict.rfind("ok", 0) == 0) return 0;
-    std::string message = verdict.empty() ? "martd: daemon exited during start\n" : verdict;
+    // "<exit code> <message>": the start error's own exit code, as in the foreground.
+    int code = 1;
+    std::string message = "martd: daemon exited during start\n";
+    size_t space = verdict.find(' ');
+    if (space != std::string::npos) {
+      code = std::atoi(verdict.substr(0, space).c_str());
+      message = verdict.substr(space + 1);
+    }
     ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
     (void)ignored;
-    return 1;
+    return code > 0 ? code : 1;
   }
   ::close(fds[0]);
   ::setsid();
@@ -78,9 +86,10 @@ int RunDaemon(const DaemonOptions& options) {
   if (!started.ok()) {
     std::string message = "martd: cannot start: " + started.ToString() + "\n";
     LogError("cannot start: " + started.ToString());
-    Notify(&notify_fd, message);
+    int code = started.exit_code() == 0 ? 1 : started.exit_code();
+    Notify(&notify_fd, std::to_string(code) + " " + message);
     daemon.Stop();
-    return started.exit_code() == 0 ? 1 : started.exit_code();
+    return code;
   }
   Notify(&notify_fd, "ok\n");
   int received = 0;

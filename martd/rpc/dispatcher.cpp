@@ -45,7 +45,9 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
                            {{"method", method}});
   }
   job->handler = &handler->second;
-  if (!ready_.load()) return Unavailable("daemon is not ready (starting or shutting down)");
+  if (!ready_.load() && !job->spec->serve_while_not_ready) {
+    return Unavailable("daemon is not ready (starting or shutting down)");
+  }
   MART_ASSIGN_OR_RETURN(job->principal, services_.auth.Authenticate(job->request.auth));
   if (job->principal.kind == Principal::Kind::kAnonymous) {
     MART_RETURN_IF_ERROR(CheckAccess(*job->spec, job->principal));
@@ -54,6 +56,9 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
   // after it, the params check wait for the store thread, which reads the
   // current role. Methods with a prepare step are open to every user: their
   // params must be checked before the worker uses them.
+  if (job->spec->mutating && job->spec->replay_reply && !job->request.idempotency_key.empty()) {
+    job->fingerprint = Fingerprint(*job->spec, job->request.params, services_.idempotency_key);
+  }
   if (job->handler->prepare != nullptr) return CheckParams(*job);
   return Status::Ok();
 }
@@ -62,10 +67,20 @@ Status Dispatcher::CheckParams(Job& job) const {
   MART_RETURN_IF_ERROR(CheckAccess(*job.spec, job.principal));
   MART_RETURN_IF_ERROR(ValidateParams(*job.spec, job.request.params));
   job.params_checked = true;
-  if (job.spec->mutating && job.spec->replay_reply && !job.request.idempotency_key.empty()) {
-    job.fingerprint = Fingerprint(*job.spec, job.request.params);
-  }
   return Status::Ok();
+}
+
+Result<std::optional<nlohmann::json>> Dispatcher::Replay(Job& job, store::Store& store) const {
+  if (job.fingerprint.empty()) return std::optional<nlohmann::json>();
+  MART_ASSIGN_OR_RETURN(auto stored, store.idempotency().Find(job.principal.Key(),
+                                                               job.request.idempotency_key));
+  if (!stored) return std::optional<nlohmann::json>();
+  if (stored->method != job.request.method || stored->fingerprint != job.fingerprint) {
+    return InvalidArgument("idempotency key " + job.request.idempotency_key +
+                           " was used before with different parameters");
+  }
+  job.fingerprint.clear();  // a replay stores nothing new
+  return std::optional<nlohmann::json>(nlohmann::json::parse(stored->reply));
 }
 
 Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
@@ -119,24 +134,17 @@ Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
 
 Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx& tx,
                                               bool* keep) const {
+  // A replay comes first: the original request may have ended the session
+  // (logout) or changed what the checks below would see (a new password).
+  // The key's scope comes from a verified token signature.
+  MART_ASSIGN_OR_RETURN(auto replayed, Replay(job, tx.store));
+  if (replayed) return std::move(*replayed);
   MART_RETURN_IF_ERROR(services_.auth.Confirm(tx, &principal));
   if (job.params_checked) {
     MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));  // the role may have changed
   } else {
     job.principal = principal;
     MART_RETURN_IF_ERROR(CheckParams(job));
-  }
-  if (!job.fingerprint.empty()) {
-    MART_ASSIGN_OR_RETURN(auto stored,
-                          tx.store.idempotency().Find(principal.Key(), job.request.idempotency_key));
-    if (stored) {
-      if (stored->method != job.request.method || stored->fingerprint != job.fingerprint) {
-        return InvalidArgument("idempotency key " + job.request.idempotency_key +
-                               " was used before with different parameters");
-      }
-      job.fingerprint.clear();  // a replay stores nothing new
-      return nlohmann::json::parse(stored->reply);
-    }
   }
   RequestContext ctx{*job.spec, principal, tx, services_};
   try {

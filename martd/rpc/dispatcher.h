@@ -8,6 +8,7 @@
 // well-formed reply, and a failed request is logged once, here.
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,9 @@ class Dispatcher {
 
   // Fills *job; on error job->request.id holds what could be read of the id.
   Status Admit(std::string_view frame, Job* job) const;
+  // The stored reply when the job's idempotency key was used before with the
+  // same fingerprint; INVALID_ARGUMENT when with different params.
+  Result<std::optional<nlohmann::json>> Replay(Job& job, store::Store& store) const;
   // Runs the handler's prepare step with a read-only store.
   Status Prepare(Job& job, store::Store& reader) const;
   // Runs in a savepoint of the open transaction; never throws.

@@ -18,16 +18,14 @@ Status CheckAccess(const CommandSpec& spec, const Principal& principal) {
   return Status::Ok();
 }
 
-std::string Fingerprint(const CommandSpec& spec, const nlohmann::json& params) {
-  nlohmann::json kept = params.is_object() ? params : nlohmann::json::object();
-  for (const ArgSpec& arg : spec.args) {
-    if (arg.type == ArgType::kSecret) kept.erase(std::string(arg.name));
-  }
+std::string Fingerprint(const CommandSpec& spec, const nlohmann::json& params,
+                        const SigningKey& key) {
   // nlohmann::json objects are ordered maps: dump() is canonical.
-  std::string text = std::string(spec.method) + "\n" + kept.dump();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  return HexEncode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+  std::string text = std::string(spec.method) + "\n" + params.dump();
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                         key.data());
+  return HexEncode(std::string_view(reinterpret_cast<char*>(mac), sizeof mac));
 }
 
 }  // namespace mart::rpc

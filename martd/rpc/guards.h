@@ -9,6 +9,7 @@
 
 #include "mart/commands/spec.h"
 #include "services/context.h"
+#include "services/jwt.h"
 
 namespace mart::rpc {
 
@@ -16,9 +17,11 @@ namespace mart::rpc {
 // for non-admins calling admin methods.
 Status CheckAccess(const CommandSpec& spec, const Principal& principal);
 
-// SHA-256 (hex) of the method and its params without secret arguments: what an
-// idempotency key is bound to. Secrets are left out so that no fast hash of a
-// password is ever stored.
-std::string Fingerprint(const CommandSpec& spec, const nlohmann::json& params);
+// HMAC-SHA256 (hex), under the daemon's idempotency key, of the method and
+// its params: what an idempotency key is bound to. Secrets (passwords) count,
+// so a reused key with another password is refused, but only keyed: without
+// the key no fingerprint can be tested against password guesses.
+std::string Fingerprint(const CommandSpec& spec, const nlohmann::json& params,
+                        const SigningKey& key);
 
 }  // namespace mart::rpc

@@ -146,7 +146,17 @@ void WorkerPool::Run(store::Store* reader) {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    Status prepared = dispatcher_.Prepare(job, *reader);
+    // A retry of a finished request replays here: its prepare step could no
+    // longer succeed (the password it checks has changed, say).
+    auto replayed = dispatcher_.Replay(job, *reader);
+    Status prepared = replayed.ok() ? Status::Ok() : replayed.status();
+    if (replayed.ok() && *replayed) {
+      Reply reply{job.request.id, Status::Ok(), std::move(**replayed)};
+      dispatcher_.LogOutcome(job, reply);
+      channel.Send(job, reply);
+      continue;
+    }
+    if (prepared.ok()) prepared = dispatcher_.Prepare(job, *reader);
     if (prepared.ok()) {
       store_thread_.Submit(std::move(job));
       continue;

@@ -164,11 +164,16 @@ Result<VerifiedLogin> AuthService::VerifyLogin(store::Store& reader, std::string
 }
 
 Result<VerifiedLogin> AuthService::VerifyCurrentPassword(store::Store& reader, int64_t user_id,
-                                                         std::string_view password) const {
+                                                         std::string_view password) {
+  // A stolen access token must not become a way to guess the password.
+  const std::string account = "user:" + std::to_string(user_id);
+  MART_RETURN_IF_ERROR(limiter_.Check(account));
   MART_ASSIGN_OR_RETURN(std::string hash, reader.users().PasswordHash(user_id));
   if (!VerifyPassword(password, hash)) {
+    limiter_.RecordFailure(account);
     return InvalidArgument("current_password is incorrect", {{"field", "current_password"}});
   }
+  limiter_.RecordSuccess(account);
   return VerifiedLogin{user_id, hash};
 }
 

@@ -58,9 +58,10 @@ class AuthService {
   // a wrong password; PERMISSION_DENIED for a deactivated account.
   Result<VerifiedLogin> VerifyLogin(store::Store& reader, std::string_view email,
                                     std::string_view password);
-  // Off the store thread: the current password of user_id is right.
+  // Off the store thread: the current password of user_id is right
+  // (INVALID_ARGUMENT if not; rate limited like logins).
   Result<VerifiedLogin> VerifyCurrentPassword(store::Store& reader, int64_t user_id,
-                                              std::string_view password) const;
+                                              std::string_view password);
 
   // Validates and inserts; the first user becomes admin while none exists.
   Result<User> Register(Tx& tx, NewUser user, std::string_view password_hash) const;

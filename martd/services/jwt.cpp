@@ -40,6 +40,14 @@ std::array<unsigned char, crypto_auth_hmacsha256_BYTES> Mac(std::string_view sig
 
 }  // namespace
 
+SigningKey DeriveKey(const SigningKey& key, std::string_view purpose) {
+  SigningKey derived{};
+  crypto_generichash(derived.data(), derived.size(),
+                     reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(),
+                     key.data(), key.size());
+  return derived;
+}
+
 std::string SignJwt(const nlohmann::json& claims, const SigningKey& key) {
   std::string signed_part = Base64Url(kHeader) + "." + Base64Url(claims.dump());
   auto mac = Mac(signed_part, key);

@@ -14,6 +14,9 @@ namespace mart {
 
 using SigningKey = std::array<unsigned char, 32>;
 
+// A subkey for another purpose, so one secret never serves two uses.
+SigningKey DeriveKey(const SigningKey& key, std::string_view purpose);
+
 std::string SignJwt(const nlohmann::json& claims, const SigningKey& key);
 
 // Checks the shape, the algorithm (exactly HS256), the signature (constant

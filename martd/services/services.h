@@ -21,10 +21,14 @@ struct DaemonInfo {
 
 struct Services {
   Services(const Clock& c, SigningKey key, std::string cookie, AuthOptions options, DaemonInfo i)
-      : clock(c), auth(c, key, std::move(cookie), options), info(std::move(i)) {}
+      : clock(c),
+        auth(c, key, std::move(cookie), options),
+        idempotency_key(DeriveKey(key, "mart idempotency fingerprint")),
+        info(std::move(i)) {}
   const Clock& clock;
   AuthService auth;
   AccountService accounts;
+  SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
 };
 

@@ -60,6 +60,35 @@ TEST_F(WireTest, AFailedRequestDoesNotBurnItsKey) {
   EXPECT_TRUE(good.ok()) << good.status().ToString();
 }
 
+TEST_F(WireTest, RetriesOfPasswordChangeAndLogoutReplay) {
+  std::string token = RegisterAndLogin("a@example.com");
+  json change = {{"current_password", "Password123"}, {"new_password", "NewPassword1"}};
+  auto first = Call("profile.password", change, token, "pw-key");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // The old password is no longer current, yet the retry gets the original reply.
+  auto retry = Call("profile.password", change, token, "pw-key");
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_EQ(*first, *retry);
+  // The same key with another password is not a retry.
+  change["new_password"] = "OtherPassword2";
+  auto other = Call("profile.password", change, token, "pw-key");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(Call("auth.login", {{"email", "a@example.com"}, {"password", "NewPassword1"}}).ok());
+
+  auto logout = Call("auth.logout", json::object(), token, "out-key");
+  ASSERT_TRUE(logout.ok());
+  auto logout_retry = Call("auth.logout", json::object(), token, "out-key");
+  ASSERT_TRUE(logout_retry.ok()) << logout_retry.status().ToString();
+  EXPECT_EQ(Call("auth.whoami", json::object(), token).status().code(), Code::kUnauthenticated);
+}
+
+TEST_F(WireTest, OversizedRequestsFailFastInTheClient) {
+  auto reply = Call("auth.register", {{"email", std::string(kMaxMessageBytes, 'a')}});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.status().code(), Code::kInvalidArgument);
+}
+
 TEST_F(WireTest, MalformedFramesGetErrorsAndTheDaemonKeepsServing) {
   const std::vector<std::string> frames = {
       "not json",

@@ -9,7 +9,8 @@ std::vector<CommandSpec> DaemonCommands() {
        .access = Access::kAnyone,
        .example = "martctl daemon status -o json",
        .rest = "GET /health",
-       .id_field = "pid"},
+       .id_field = "pid",
+       .serve_while_not_ready = true},
   };
 }
 

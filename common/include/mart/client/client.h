@@ -6,7 +6,8 @@
 // reply it resends the same request (same id, same idempotency key) up to
 // `retries` times, then returns UNAVAILABLE. A mutating call without a key
 // gets a fresh one, reused across those retries, so a retry after a lost
-// reply never applies a change twice.
+// reply never applies a change twice. Calls whose replies are never replayed
+// (login, refresh: they carry tokens) are not resent.
 
 #include <chrono>
 #include <memory>

@@ -56,6 +56,9 @@ struct CommandSpec {
   bool replay_reply = true;
   std::string_view id_field = "id";  // what `martctl -q` prints of each result object
   std::vector<std::string_view> columns = {};  // default table columns for list results
+  // Answered while the daemon is not ready (draining at shutdown), so that
+  // callers can see the state; every other method is refused then.
+  bool serve_while_not_ready = false;
 };
 
 // All specs, grouped by domain in a stable order.

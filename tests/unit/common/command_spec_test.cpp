@@ -1,0 +1,346 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "mart/commands/spec.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+
+const CommandSpec& Spec(std::string_view method) {
+  const CommandSpec* spec = FindCommand(method);
+  if (spec == nullptr) throw std::runtime_error("no spec " + std::string(method));
+  return *spec;
+}
+
+// ---- registry consistency ------------------------------------------------
+
+TEST(CommandRegistryTest, MethodsAreUniqueAndShapedGroupDotVerb) {
+  const std::regex shape("[a-z]+\\.[a-z]+(_[a-z]+)*");
+  std::set<std::string_view> seen;
+  ASSERT_FALSE(AllCommands().empty());
+  for (const CommandSpec& spec : AllCommands()) {
+    EXPECT_TRUE(seen.insert(spec.method).second) << "duplicate " << spec.method;
+    EXPECT_TRUE(std::regex_match(std::string(spec.method), shape)) << spec.method;
+    EXPECT_EQ(FindCommand(spec.method), &spec);
+  }
+}
+
+TEST(CommandRegistryTest, SummariesAreOneLowercaseLineWithoutFinalPeriod) {
+  for (const CommandSpec& spec : AllCommands()) {
+    ASSERT_FALSE(spec.summary.empty()) << spec.method;
+    EXPECT_TRUE(spec.summary.front() >= 'a' && spec.summary.front() <= 'z') << spec.method;
+    EXPECT_NE(spec.summary.back(), '.') << spec.method;
+    EXPECT_EQ(spec.summary.find('\n'), std::string_view::npos) << spec.method;
+  }
+}
+
+TEST(CommandRegistryTest, ArgNamesAreSnakeCaseAndUniqueWithinASpec) {
+  const std::regex snake("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+  for (const CommandSpec& spec : AllCommands()) {
+    std::set<std::string_view> names;
+    for (const ArgSpec& arg : spec.args) {
+      EXPECT_TRUE(std::regex_match(std::string(arg.name), snake)) << spec.method << " " << arg.name;
+      EXPECT_TRUE(names.insert(arg.name).second) << spec.method << " repeats " << arg.name;
+      EXPECT_FALSE(arg.help.empty()) << spec.method << " " << arg.name;
+    }
+  }
+}
+
+TEST(CommandRegistryTest, EnumsHaveChoicesAndOthersDoNot) {
+  for (const CommandSpec& spec : AllCommands()) {
+    for (const ArgSpec& arg : spec.args) {
+      if (arg.type == ArgType::kEnum) {
+        EXPECT_GE(arg.choices.size(), 2u) << spec.method << " " << arg.name;
+        std::set<std::string_view> unique(arg.choices.begin(), arg.choices.end());
+        EXPECT_EQ(unique.size(), arg.choices.size()) << spec.method << " " << arg.name;
+      } else {
+        EXPECT_TRUE(arg.choices.empty()) << spec.method << " " << arg.name;
+      }
+      if (arg.type == ArgType::kInt) {
+        EXPECT_LE(arg.min, arg.max) << spec.method << " " << arg.name;
+      }
+      EXPECT_GT(arg.max_length, 0u) << spec.method << " " << arg.name;
+    }
+  }
+}
+
+TEST(CommandRegistryTest, PositionalArgsComeFirstAndAreNeverSecretOrBool) {
+  for (const CommandSpec& spec : AllCommands()) {
+    bool options_started = false;
+    for (const ArgSpec& arg : spec.args) {
+      if (!arg.positional) {
+        options_started = true;
+        continue;
+      }
+      EXPECT_FALSE(options_started)
+          << spec.method << ": positional " << arg.name << " after a flag";
+      EXPECT_TRUE(arg.required) << spec.method << " " << arg.name;
+      EXPECT_NE(arg.type, ArgType::kSecret) << spec.method << " " << arg.name;
+      EXPECT_NE(arg.type, ArgType::kBool) << spec.method << " " << arg.name;
+    }
+  }
+}
+
+TEST(CommandRegistryTest, ReadOnlyVerbsDoNotMutateAndOthersDo) {
+  const std::set<std::string> read_only_verbs = {"list", "show", "get", "whoami", "status"};
+  for (const CommandSpec& spec : AllCommands()) {
+    std::string verb(spec.method.substr(spec.method.find('.') + 1));
+    EXPECT_EQ(spec.mutating, read_only_verbs.count(verb) == 0) << spec.method;
+  }
+}
+
+TEST(CommandRegistryTest, OnlyTokenIssuingMethodsSkipReplay) {
+  std::set<std::string_view> no_replay;
+  for (const CommandSpec& spec : AllCommands()) {
+    if (!spec.replay_reply) no_replay.insert(spec.method);
+  }
+  EXPECT_EQ(no_replay, (std::set<std::string_view>{"auth.login", "auth.refresh"}));
+}
+
+TEST(CommandRegistryTest, OnlyDaemonStatusIsServedWhileNotReady) {
+  std::set<std::string_view> served;
+  for (const CommandSpec& spec : AllCommands()) {
+    if (!spec.serve_while_not_ready) continue;
+    served.insert(spec.method);
+    EXPECT_FALSE(spec.mutating) << spec.method;  // nothing may change while draining
+  }
+  EXPECT_EQ(served, (std::set<std::string_view>{"daemon.status"}));
+}
+
+TEST(CommandRegistryTest, SecretArgsExistOnlyWhereExpected) {
+  std::set<std::pair<std::string_view, std::string_view>> secrets;
+  for (const CommandSpec& spec : AllCommands()) {
+    for (const ArgSpec& arg : spec.args) {
+      if (arg.type == ArgType::kSecret) secrets.insert({spec.method, arg.name});
+      bool looks_secret = arg.name.find("password") != std::string_view::npos ||
+                          arg.name.find("token") != std::string_view::npos;
+      EXPECT_EQ(looks_secret, arg.type == ArgType::kSecret) << spec.method << " " << arg.name;
+    }
+  }
+  EXPECT_EQ(secrets, (std::set<std::pair<std::string_view, std::string_view>>{
+                         {"auth.register", "password"},
+                         {"auth.login", "password"},
+                         {"auth.refresh", "refresh_token"},
+                         {"profile.password", "current_password"},
+                         {"profile.password", "new_password"}}));
+}
+
+TEST(CommandRegistryTest, ExamplesUseTheCliSpellingOfTheirCommand) {
+  for (const CommandSpec& spec : AllCommands()) {
+    std::string words = "martctl " + CliGroup(spec) + " " + CliVerb(spec);
+    EXPECT_NE(spec.example.find(words), std::string_view::npos)
+        << spec.method << " example '" << spec.example << "' lacks '" << words << "'";
+  }
+}
+
+TEST(CommandRegistryTest, RestRoutesAreVerbAndPath) {
+  const std::regex route("(GET|POST|PUT|PATCH|DELETE) /[A-Za-z0-9_/{}.-]*");
+  for (const CommandSpec& spec : AllCommands()) {
+    if (spec.rest.empty()) continue;
+    EXPECT_TRUE(std::regex_match(std::string(spec.rest), route))
+        << spec.method << ": " << spec.rest;
+  }
+}
+
+TEST(CommandRegistryTest, AccountAdministrationIsAdminOnly) {
+  for (const CommandSpec& spec : AllCommands()) {
+    if (CliGroup(spec) == "user") {
+      EXPECT_EQ(spec.access, Access::kAdmin) << spec.method;
+    }
+    EXPECT_FALSE(spec.id_field.empty()) << spec.method;
+  }
+  EXPECT_EQ(Spec("auth.register").access, Access::kAnyone);
+  EXPECT_EQ(Spec("daemon.status").access, Access::kAnyone);
+  EXPECT_EQ(Spec("address.add").access, Access::kUser);
+}
+
+TEST(CommandRegistryTest, FindCommandReturnsNullForUnknownMethods) {
+  EXPECT_EQ(FindCommand("nope.nothing"), nullptr);
+  EXPECT_EQ(FindCommand(""), nullptr);
+  EXPECT_EQ(FindCommand("auth"), nullptr);
+  EXPECT_EQ(FindCommand("AUTH.LOGIN"), nullptr);
+}
+
+// ---- naming helpers --------------------------------------------------------
+
+TEST(CommandNamingTest, CliGroupVerbAndFlag) {
+  const CommandSpec& spec = Spec("address.set_default");
+  EXPECT_EQ(CliGroup(spec), "address");
+  EXPECT_EQ(CliVerb(spec), "set-default");
+  EXPECT_EQ(CliVerb(Spec("auth.login")), "login");
+  EXPECT_EQ(CliFlag("first_name"), "first-name");
+  EXPECT_EQ(CliFlag("line1"), "line1");
+  EXPECT_EQ(CliFlag("a_b_c"), "a-b-c");
+}
+
+TEST(CommandNamingTest, AccessAndTypeNames) {
+  EXPECT_EQ(AccessName(Access::kAnyone), "anyone");
+  EXPECT_EQ(AccessName(Access::kUser), "user");
+  EXPECT_EQ(AccessName(Access::kAdmin), "admin");
+  EXPECT_EQ(ArgTypeName(ArgType::kString), "string");
+  EXPECT_EQ(ArgTypeName(ArgType::kInt), "integer");
+  EXPECT_EQ(ArgTypeName(ArgType::kBool), "boolean");
+  EXPECT_EQ(ArgTypeName(ArgType::kEnum), "enum");
+  EXPECT_EQ(ArgTypeName(ArgType::kSecret), "secret");
+}
+
+TEST(SuggestCommandTest, SuggestsCloseMethodsOnly) {
+  EXPECT_EQ(SuggestCommand("adress.add"), "address.add");
+  EXPECT_EQ(SuggestCommand("auth.logn"), "auth.login");
+  EXPECT_EQ(SuggestCommand("user.lst"), "user.list");
+  EXPECT_EQ(SuggestCommand("auth.login"), "auth.login");
+  EXPECT_EQ(SuggestCommand("order.place"), "");
+  EXPECT_EQ(SuggestCommand("zzzzzzzz"), "");
+  EXPECT_EQ(SuggestCommand(""), "");
+}
+
+// ---- ValidateParams ----------------------------------------------------------
+
+json ValidAddress() {
+  return {{"line1", "123 Example St"},
+          {"city", "Springfield"},
+          {"postal_code", "12345"},
+          {"country", "US"}};
+}
+
+void ExpectInvalid(const Status& status, std::string_view message, std::string_view field) {
+  EXPECT_EQ(status.code(), Code::kInvalidArgument) << status.ToString();
+  EXPECT_EQ(status.message(), message);
+  EXPECT_EQ(status.details().value("field", ""), field) << status.details().dump();
+}
+
+TEST(ValidateParamsTest, AcceptsValidParams) {
+  EXPECT_TRUE(ValidateParams(Spec("address.add"), ValidAddress()).ok());
+  json full = ValidAddress();
+  full["line2"] = "Apt 4B";
+  full["state"] = "EX";
+  full["is_default"] = true;
+  EXPECT_TRUE(ValidateParams(Spec("address.add"), full).ok());
+  EXPECT_TRUE(ValidateParams(Spec("auth.whoami"), json::object()).ok());
+}
+
+TEST(ValidateParamsTest, NullParamsMeanNoParams) {
+  EXPECT_TRUE(ValidateParams(Spec("auth.whoami"), nullptr).ok());
+  ExpectInvalid(ValidateParams(Spec("auth.refresh"), nullptr), "refresh_token is required",
+                "refresh_token");
+}
+
+TEST(ValidateParamsTest, RefusesNonObjectParams) {
+  Status status = ValidateParams(Spec("auth.whoami"), json::array());
+  EXPECT_EQ(status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(status.message(), "params must be a JSON object");
+}
+
+TEST(ValidateParamsTest, RefusesUnknownParam) {
+  json params = ValidAddress();
+  params["colour"] = "red";
+  ExpectInvalid(ValidateParams(Spec("address.add"), params),
+                "unknown parameter 'colour' for address.add", "colour");
+}
+
+TEST(ValidateParamsTest, RefusesMissingRequired) {
+  json params = ValidAddress();
+  params.erase("city");
+  ExpectInvalid(ValidateParams(Spec("address.add"), params), "city is required", "city");
+}
+
+TEST(ValidateParamsTest, RequiredNullIsRefused) {
+  json params = ValidAddress();
+  params["city"] = nullptr;
+  Status status = ValidateParams(Spec("address.add"), params);
+  EXPECT_EQ(status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(status.details().value("field", ""), "city");
+}
+
+TEST(ValidateParamsTest, NullForOptionalMeansAbsent) {
+  json params = ValidAddress();
+  params["line2"] = nullptr;
+  params["is_default"] = nullptr;
+  EXPECT_TRUE(ValidateParams(Spec("address.add"), params).ok());
+}
+
+TEST(ValidateParamsTest, RefusesWrongTypes) {
+  json params = ValidAddress();
+  params["line1"] = 5;
+  ExpectInvalid(ValidateParams(Spec("address.add"), params), "line1 must be a string", "line1");
+
+  params = ValidAddress();
+  params["is_default"] = "true";
+  ExpectInvalid(ValidateParams(Spec("address.add"), params), "is_default must be true or false",
+                "is_default");
+
+  ExpectInvalid(ValidateParams(Spec("address.remove"), {{"id", "3"}}), "id must be an integer",
+                "id");
+  ExpectInvalid(ValidateParams(Spec("address.remove"), {{"id", 3.5}}), "id must be an integer",
+                "id");
+  ExpectInvalid(ValidateParams(Spec("address.remove"), {{"id", true}}), "id must be an integer",
+                "id");
+  ExpectInvalid(ValidateParams(Spec("auth.login"), {{"email", "a@b.co"}, {"password", 12345678}}),
+                "password must be a string", "password");
+  ExpectInvalid(ValidateParams(Spec("user.list"), {{"role", 1}}), "role must be a string", "role");
+}
+
+TEST(ValidateParamsTest, IntBoundsAreInclusive) {
+  const CommandSpec& list = Spec("user.list");
+  EXPECT_TRUE(ValidateParams(list, {{"limit", 1}}).ok());
+  EXPECT_TRUE(ValidateParams(list, {{"limit", 1000}}).ok());
+  EXPECT_TRUE(ValidateParams(list, {{"offset", 0}}).ok());
+  ExpectInvalid(ValidateParams(list, {{"limit", 0}}), "limit must be between 1 and 1000, not 0",
+                "limit");
+  ExpectInvalid(ValidateParams(list, {{"limit", 1001}}),
+                "limit must be between 1 and 1000, not 1001", "limit");
+  Status negative = ValidateParams(list, {{"offset", -1}});
+  EXPECT_EQ(negative.code(), Code::kInvalidArgument);
+  EXPECT_EQ(negative.details().value("field", ""), "offset");
+}
+
+TEST(ValidateParamsTest, HugeUnsignedIntegersAreOutOfRange) {
+  json params = {{"id", static_cast<uint64_t>(1) << 63}};
+  ExpectInvalid(ValidateParams(Spec("address.remove"), params), "id is out of range", "id");
+  json max_unsigned = {{"id", UINT64_MAX}};
+  EXPECT_EQ(ValidateParams(Spec("address.remove"), max_unsigned).code(), Code::kInvalidArgument);
+  EXPECT_TRUE(ValidateParams(Spec("address.remove"), {{"id", INT64_MAX}}).ok());
+}
+
+TEST(ValidateParamsTest, EnumMustBeAChoice) {
+  EXPECT_TRUE(ValidateParams(Spec("user.list"), {{"role", "admin"}}).ok());
+  ExpectInvalid(ValidateParams(Spec("user.list"), {{"role", "root"}}),
+                "role must be one of user, admin, not 'root'", "role");
+  ExpectInvalid(ValidateParams(Spec("user.list"), {{"role", "Admin"}}),
+                "role must be one of user, admin, not 'Admin'", "role");
+}
+
+TEST(ValidateParamsTest, StringMaxLengthCountsBytes) {
+  json params = ValidAddress();
+  params["city"] = std::string(100, 'c');
+  EXPECT_TRUE(ValidateParams(Spec("address.add"), params).ok());
+  params["city"] = std::string(101, 'c');
+  Status status = ValidateParams(Spec("address.add"), params);
+  ExpectInvalid(status, "city is longer than 100 bytes", "city");
+  EXPECT_EQ(status.details().value("max_length", 0), 100);
+  // 50 two-byte characters are 100 bytes; 51 are too many.
+  std::string accented;
+  for (int i = 0; i < 51; ++i) accented += "\xc3\xa9";
+  params["city"] = accented;
+  EXPECT_EQ(ValidateParams(Spec("address.add"), params).code(), Code::kInvalidArgument);
+}
+
+TEST(ValidateParamsTest, RefusesInvalidUtf8) {
+  json params = ValidAddress();
+  params["line1"] = std::string(
+      "Stra\xdf"
+      "e 1");  // Latin-1, not UTF-8
+  ExpectInvalid(ValidateParams(Spec("address.add"), params), "line1 is not valid UTF-8", "line1");
+  json login = {{"email", "a@b.co"}, {"password", std::string("\xc0\xaf")}};
+  ExpectInvalid(ValidateParams(Spec("auth.login"), login), "password is not valid UTF-8",
+                "password");
+}
+
+}  // namespace
+}  // namespace mart

@@ -1,0 +1,112 @@
+#include "mart/text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mart {
+namespace {
+
+TEST(IsValidUtf8Test, AcceptsWellFormedText) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain ascii ~"));
+  EXPECT_TRUE(IsValidUtf8(std::string("nul\0inside", 10)));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9"));       // U+00E9, 2 bytes
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));      // U+20AC, 3 bytes
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));  // U+1F600, 4 bytes
+  EXPECT_TRUE(IsValidUtf8("\xc2\x80"));          // U+0080, smallest 2-byte
+  EXPECT_TRUE(IsValidUtf8("\xe0\xa0\x80"));      // U+0800, smallest 3-byte
+  EXPECT_TRUE(IsValidUtf8("\xf0\x90\x80\x80"));  // U+10000, smallest 4-byte
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF, the last code point
+  EXPECT_TRUE(IsValidUtf8("\xed\x9f\xbf"));      // U+D7FF, just below the surrogates
+  EXPECT_TRUE(IsValidUtf8("\xee\x80\x80"));      // U+E000, just above them
+}
+
+TEST(IsValidUtf8Test, RefusesOverlongForms) {
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));  // '/' in 2 bytes
+  EXPECT_FALSE(IsValidUtf8("\xc1\xbf"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));  // NUL in 2 bytes (modified UTF-8)
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));
+  EXPECT_FALSE(IsValidUtf8("\xe0\x9f\xbf"));  // U+07FF in 3 bytes
+  EXPECT_FALSE(IsValidUtf8("\xf0\x80\x80\xaf"));
+  EXPECT_FALSE(IsValidUtf8("\xf0\x8f\xbf\xbf"));  // U+FFFF in 4 bytes
+}
+
+TEST(IsValidUtf8Test, RefusesSurrogatesAndValuesPastTheLastCodePoint) {
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));              // U+D800
+  EXPECT_FALSE(IsValidUtf8("\xed\xbf\xbf"));              // U+DFFF
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\xbd\xed\xb8\x80"));  // CESU-8 pair
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));          // U+110000
+  EXPECT_FALSE(IsValidUtf8("\xf7\xbf\xbf\xbf"));
+}
+
+TEST(IsValidUtf8Test, RefusesBrokenSequences) {
+  EXPECT_FALSE(IsValidUtf8("\x80"));  // lone continuation byte
+  EXPECT_FALSE(
+      IsValidUtf8("a\xbf"
+                  "b"));
+  EXPECT_FALSE(IsValidUtf8("\xc3"));  // truncated at the end
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));
+  EXPECT_FALSE(IsValidUtf8("\xf0\x9f\x98"));
+  EXPECT_FALSE(IsValidUtf8("\xc3\x28"));  // continuation is not 10xxxxxx
+  EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));
+  EXPECT_FALSE(IsValidUtf8("\xf8\x88\x80\x80\x80"));  // 5-byte form
+  EXPECT_FALSE(IsValidUtf8("\xfe"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("ok \xe9 latin-1"));
+}
+
+TEST(FormatTimestampTest, EpochAndSeedExample) {
+  EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000000+00:00");
+  // The created_at of the seeds' register reply.
+  EXPECT_EQ(FormatTimestamp(1747308600123456), "2025-05-15T11:30:00.123456+00:00");
+}
+
+TEST(FormatTimestampTest, MicrosecondsAreZeroPaddedToSixDigits) {
+  EXPECT_EQ(FormatTimestamp(1), "1970-01-01T00:00:00.000001+00:00");
+  EXPECT_EQ(FormatTimestamp(999999), "1970-01-01T00:00:00.999999+00:00");
+  EXPECT_EQ(FormatTimestamp(1000000), "1970-01-01T00:00:01.000000+00:00");
+  EXPECT_EQ(FormatTimestamp(951782400000001), "2000-02-29T00:00:00.000001+00:00");
+  EXPECT_EQ(FormatTimestamp(4102444799999999), "2099-12-31T23:59:59.999999+00:00");
+}
+
+TEST(FormatTimestampTest, BeforeTheEpochRoundsTowardsThePast) {
+  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999999+00:00");
+  EXPECT_EQ(FormatTimestamp(-1000000), "1969-12-31T23:59:59.000000+00:00");
+  EXPECT_EQ(FormatTimestamp(-1000001), "1969-12-31T23:59:58.999999+00:00");
+  EXPECT_EQ(FormatTimestamp(-86400000000), "1969-12-31T00:00:00.000000+00:00");
+}
+
+TEST(WallClockMicrosTest, IsMicrosecondsSinceTheEpoch) {
+  int64_t now = WallClockMicros();
+  EXPECT_GT(now, int64_t{1577836800} * 1000000);  // after 2020-01-01
+  EXPECT_LT(now, int64_t{4102444800} * 1000000);  // before 2100-01-01
+}
+
+TEST(HexEncodeTest, LowerCaseTwoDigitsPerByte) {
+  EXPECT_EQ(HexEncode(""), "");
+  EXPECT_EQ(HexEncode("AZ"), "415a");
+  EXPECT_EQ(HexEncode(std::string("\x00\xff\x10\x0a", 4)), "00ff100a");
+}
+
+TEST(TrimTest, StripsAsciiWhitespaceAtBothEnds) {
+  EXPECT_EQ(Trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(Trim("\tx"), "x");
+  EXPECT_EQ(Trim("x"), "x");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim(" \t\r\n "), "");
+  EXPECT_EQ(Trim(" inner  space "), "inner  space");
+}
+
+TEST(ToLowerAsciiTest, LowersAsciiOnly) {
+  EXPECT_EQ(ToLowerAscii("Ann@Example.COM"), "ann@example.com");
+  EXPECT_EQ(ToLowerAscii("AZaz09-_"), "azaz09-_");
+  EXPECT_EQ(ToLowerAscii("\xc3\x89"
+                         "COLE"),
+            "\xc3\x89"
+            "cole");  // É stays as it is
+  EXPECT_EQ(ToLowerAscii(""), "");
+}
+
+}  // namespace
+}  // namespace mart

@@ -1,0 +1,150 @@
+#include "daemon/data_dir.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "mart/paths.h"
+#include "util/temp_dir.h"
+#include "util/test_store.h"
+
+namespace mart::daemon {
+namespace {
+
+using test::Must;
+
+unsigned Mode(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return 07777 + 1;  // "missing": matches no mode
+  return info.st_mode & 07777;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+class DataDirTest : public ::testing::Test {
+ protected:
+  std::string DataPath() const { return tmp_.Sub("nested/mart"); }
+  test::TempDir tmp_;
+};
+
+TEST_F(DataDirTest, OpenCreatesThePrivateDirectoryAndItsParents) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  EXPECT_EQ(dir->path(), DataPath());
+  EXPECT_EQ(Mode(DataPath()), 0700u);
+  EXPECT_EQ(dir->DatabasePath(), DataPath() + "/mart.db");
+  EXPECT_EQ(Read(DataPath() + "/martd.lock"), std::to_string(::getpid()) + "\n");
+}
+
+TEST_F(DataDirTest, SecondOpenIsRefusedWhileTheFirstHoldsTheLock) {
+  auto first = Must(DataDir::Open(DataPath()), "first open");
+  auto second = DataDir::Open(DataPath());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("another martd"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())), std::string::npos)
+      << second.status().message();
+  EXPECT_EQ(second.status().details()["data_dir"], DataPath());
+}
+
+TEST_F(DataDirTest, LockIsReleasedWhenTheDataDirCloses) {
+  { auto first = Must(DataDir::Open(DataPath()), "first open"); }
+  EXPECT_TRUE(DataDir::Open(DataPath()).ok());
+}
+
+TEST_F(DataDirTest, SigningKeyIsPrivateAndStableAcrossOpens) {
+  SigningKey first{};
+  {
+    auto dir = Must(DataDir::Open(DataPath()), "open");
+    first = Must(dir->LoadOrCreateSigningKey(), "create key");
+    EXPECT_EQ(Must(dir->LoadOrCreateSigningKey(), "load key"), first);
+  }
+  const std::string key_path = DataPath() + "/signing.key";
+  EXPECT_EQ(Mode(key_path), 0600u);
+  EXPECT_EQ(Read(key_path).size(), first.size());
+  EXPECT_NE(first, SigningKey{});  // random, not all zero
+  auto reopened = Must(DataDir::Open(DataPath()), "reopen");
+  EXPECT_EQ(Must(reopened->LoadOrCreateSigningKey(), "reload key"), first);
+}
+
+TEST_F(DataDirTest, DamagedSigningKeyIsRefused) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  ASSERT_TRUE(WriteFileAtomic(DataPath() + "/signing.key", "too short", 0600).ok());
+  EXPECT_EQ(dir->LoadOrCreateSigningKey().status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(DataDirTest, CookieIsPrivateAndChangesEveryWrite) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  std::string first = Must(dir->WriteCookie(), "first cookie");
+  const std::string cookie_path = CookiePath(DataPath());
+  EXPECT_EQ(Mode(cookie_path), 0600u);
+  EXPECT_EQ(Read(cookie_path), first + "\n");
+  EXPECT_EQ(first.size(), 64u);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), std::string::npos) << first;
+
+  std::string second = Must(dir->WriteCookie(), "second cookie");
+  EXPECT_NE(second, first);
+  EXPECT_EQ(Read(cookie_path), second + "\n");
+  EXPECT_EQ(Mode(cookie_path), 0600u);
+
+  dir->RemoveCookie();
+  EXPECT_FALSE(Exists(cookie_path));
+}
+
+TEST_F(DataDirTest, WorldOrGroupWritableDirectoryIsRefused) {
+  for (unsigned mode : {0777u, 0770u, 0702u}) {
+    const std::string path = tmp_.Sub("shared-" + std::to_string(mode));
+    ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    auto dir = DataDir::Open(path);
+    EXPECT_EQ(dir.status().code(), Code::kFailedPrecondition) << std::oct << mode;
+    EXPECT_NE(dir.status().message().find("writable by other users"), std::string::npos);
+    EXPECT_FALSE(Exists(path + "/martd.lock"));  // refused before touching anything
+  }
+}
+
+TEST_F(DataDirTest, ExistingReadableDirectoryIsAccepted) {
+  const std::string path = tmp_.Sub("existing");
+  ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
+  EXPECT_TRUE(DataDir::Open(path).ok());
+}
+
+TEST_F(DataDirTest, FileInThePlaceOfTheDirectoryIsRefused) {
+  const std::string path = tmp_.Sub("plain-file");
+  ASSERT_TRUE(WriteFileAtomic(path, "x", 0600).ok());
+  EXPECT_EQ(DataDir::Open(path).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(DataDir::Open("").status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(DataDirTest, PrepareSocketDirMakesAPrivateDirectoryForIpcOnly) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  ASSERT_TRUE(dir->PrepareSocketDir("ipc://" + DataPath() + "/run/martd.sock").ok());
+  EXPECT_EQ(Mode(DataPath() + "/run"), 0700u);
+  EXPECT_TRUE(dir->PrepareSocketDir("tcp://127.0.0.1:5555").ok());
+  Status too_long = dir->PrepareSocketDir("ipc://" + DataPath() + "/" + std::string(120, 's'));
+  EXPECT_EQ(too_long.code(), Code::kInvalidArgument);
+}
+
+TEST_F(DataDirTest, WriteFileAtomicReplacesContentWithTheMode) {
+  const std::string path = tmp_.Sub("file");
+  ASSERT_TRUE(WriteFileAtomic(path, "first", 0644).ok());
+  ASSERT_TRUE(WriteFileAtomic(path, "second", 0600).ok());
+  EXPECT_EQ(Read(path), "second");
+  EXPECT_EQ(Mode(path), 0600u);
+  EXPECT_FALSE(Exists(path + ".tmp"));
+  EXPECT_EQ(WriteFileAtomic(tmp_.Sub("missing/dir/file"), "x", 0600).code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace mart::daemon

@@ -1,0 +1,217 @@
+#include "stores/database.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "util/temp_dir.h"
+#include "util/test_store.h"
+
+namespace mart::store {
+namespace {
+
+using test::Must;
+
+constexpr char kCreate[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)";
+constexpr char kInsert[] = "INSERT INTO t (id, name, note) VALUES (?, ?, ?)";
+constexpr char kSelect[] = "SELECT id, name, note FROM t WHERE id = ?";
+constexpr char kCount[] = "SELECT count(*) FROM t";
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = Must(Database::Open("", OpenMode::kMemory), "open");
+    ASSERT_TRUE(db_->Execute(kCreate).ok());
+  }
+
+  Status Insert(int64_t id, std::string_view name) {
+    MART_ASSIGN_OR_RETURN(Query q, db_->Prepare(kInsert));
+    q.Bind(1, id).Bind(2, name).BindNull(3);
+    return q.Run();
+  }
+
+  int64_t Count() {
+    Query q = Must(db_->Prepare(kCount), "prepare count");
+    EXPECT_TRUE(Must(q.Next(), "count"));
+    return q.Int(0);
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(DatabaseTest, BindsAndReadsEveryType) {
+  {
+    Query q = Must(db_->Prepare(kInsert), "prepare");
+    q.Bind(1, int64_t{7}).Bind(2, std::string("a\0b", 3)).Bind(3, std::optional<std::string>());
+    ASSERT_TRUE(q.Run().ok());
+  }
+  EXPECT_EQ(db_->LastInsertId(), 7);
+  EXPECT_EQ(db_->Changes(), 1);
+  Query q = Must(db_->Prepare(kSelect), "prepare");
+  q.Bind(1, int64_t{7});
+  ASSERT_TRUE(Must(q.Next(), "step"));
+  EXPECT_EQ(q.Int(0), 7);
+  EXPECT_EQ(q.Text(1), std::string("a\0b", 3));  // embedded NUL survives
+  EXPECT_TRUE(q.IsNull(2));
+  EXPECT_FALSE(q.OptText(2).has_value());
+  EXPECT_EQ(q.Text(2), "");
+  EXPECT_FALSE(Must(q.Next(), "step"));
+}
+
+TEST_F(DatabaseTest, OptionalBindsTextWhenPresent) {
+  {
+    Query q = Must(db_->Prepare(kInsert), "prepare");
+    q.Bind(1, int64_t{1}).Bind(2, "n").Bind(3, std::optional<std::string>("note"));
+    ASSERT_TRUE(q.Run().ok());
+  }
+  Query q = Must(db_->Prepare(kSelect), "prepare");
+  q.Bind(1, int64_t{1});
+  ASSERT_TRUE(Must(q.Next(), "step"));
+  EXPECT_EQ(q.OptText(2), std::optional<std::string>("note"));
+}
+
+TEST_F(DatabaseTest, CachedStatementIsResetAndUnboundAfterUse) {
+  ASSERT_TRUE(Insert(1, "one").ok());
+  {
+    Query q = Must(db_->Prepare(kSelect), "prepare");
+    q.Bind(1, int64_t{1});
+    ASSERT_TRUE(Must(q.Next(), "step"));  // left mid-result on purpose
+  }
+  // Same statement from the cache: no leftover row, no leftover binding.
+  Query q = Must(db_->Prepare(kSelect), "prepare again");
+  EXPECT_FALSE(Must(q.Next(), "step unbound"));
+}
+
+TEST_F(DatabaseTest, RunRefusesStatementsThatReturnRows) {
+  ASSERT_TRUE(Insert(1, "one").ok());
+  Query q = Must(db_->Prepare(kCount), "prepare");
+  Status status = q.Run();
+  EXPECT_EQ(status.code(), Code::kInternal);
+  EXPECT_EQ(status.message(), "statement returned rows where none were expected");
+}
+
+TEST_F(DatabaseTest, SqlErrorsAreInternal) {
+  EXPECT_EQ(db_->Prepare("SELECT nope FROM nowhere").status().code(), Code::kInternal);
+  EXPECT_EQ(db_->Execute("NOT SQL AT ALL").code(), Code::kInternal);
+  ASSERT_TRUE(Insert(1, "one").ok());
+  Status duplicate = Insert(1, "again");
+  EXPECT_EQ(duplicate.code(), Code::kInternal);
+  EXPECT_NE(duplicate.message().find("UNIQUE constraint failed"), std::string::npos)
+      << duplicate.message();
+}
+
+TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  {
+    Transaction transaction(*db_);
+    ASSERT_TRUE(transaction.status().ok());
+    ASSERT_TRUE(Insert(1, "one").ok());
+    EXPECT_EQ(Count(), 1);
+  }
+  EXPECT_EQ(Count(), 0);
+  {
+    Transaction transaction(*db_);
+    ASSERT_TRUE(Insert(2, "two").ok());
+    ASSERT_TRUE(transaction.Commit().ok());
+  }
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(DatabaseTest, TransactionCommitsOnce) {
+  Transaction transaction(*db_);
+  ASSERT_TRUE(transaction.Commit().ok());
+  EXPECT_EQ(transaction.Commit().code(), Code::kInternal);
+}
+
+TEST_F(DatabaseTest, NestedTransactionFailsAndLeavesTheOuterOneAlone) {
+  Transaction outer(*db_);
+  ASSERT_TRUE(outer.status().ok());
+  ASSERT_TRUE(Insert(1, "one").ok());
+  {
+    Transaction inner(*db_);
+    EXPECT_FALSE(inner.status().ok());
+    EXPECT_EQ(inner.Commit().code(), inner.status().code());
+  }
+  ASSERT_TRUE(outer.Commit().ok());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(DatabaseTest, SavepointRollsBackAloneUnlessReleased) {
+  Transaction transaction(*db_);
+  ASSERT_TRUE(Insert(1, "kept before").ok());
+  {
+    Savepoint failed(*db_);
+    ASSERT_TRUE(failed.status().ok());
+    ASSERT_TRUE(Insert(2, "rolled back").ok());
+  }
+  {
+    Savepoint succeeded(*db_);
+    ASSERT_TRUE(Insert(3, "released").ok());
+    ASSERT_TRUE(succeeded.Release().ok());
+    EXPECT_EQ(succeeded.Release().code(), Code::kInternal);
+  }
+  ASSERT_TRUE(transaction.Commit().ok());
+  EXPECT_EQ(Count(), 2);
+  Query q = Must(db_->Prepare(kSelect), "prepare");
+  q.Bind(1, int64_t{2});
+  EXPECT_FALSE(Must(q.Next(), "step"));
+}
+
+TEST_F(DatabaseTest, ReleasedSavepointStillRollsBackWithItsTransaction) {
+  {
+    Transaction transaction(*db_);
+    Savepoint savepoint(*db_);
+    ASSERT_TRUE(Insert(1, "one").ok());
+    ASSERT_TRUE(savepoint.Release().ok());
+  }
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST(SqliteErrorTest, MapsResourceProblemsToUnavailable) {
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code(), Code::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code(), Code::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY_SNAPSHOT, "x").code(), Code::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_READONLY, "x").code(), Code::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CANTOPEN, "x").code(), Code::kUnavailable);
+  Status full = SqliteError(nullptr, SQLITE_FULL, "x");
+  EXPECT_EQ(full.code(), Code::kUnavailable);
+  EXPECT_EQ(full.message().rfind("database or disk is full", 0), 0u) << full.message();
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT, "x").code(), Code::kInternal);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CORRUPT, "x").code(), Code::kInternal);
+}
+
+TEST(DatabaseFileTest, ReadWriteOpenSetsThePragmas) {
+  test::TempDir dir;
+  auto db = Must(Database::Open(dir.Sub("p.db"), OpenMode::kReadWrite), "open");
+  Query mode = Must(db->Prepare("PRAGMA journal_mode"), "journal_mode");
+  ASSERT_TRUE(Must(mode.Next(), "step"));
+  EXPECT_EQ(mode.Text(0), "wal");
+  Query keys = Must(db->Prepare("PRAGMA foreign_keys"), "foreign_keys");
+  ASSERT_TRUE(Must(keys.Next(), "step"));
+  EXPECT_EQ(keys.Int(0), 1);
+  Query sync = Must(db->Prepare("PRAGMA synchronous"), "synchronous");
+  ASSERT_TRUE(Must(sync.Next(), "step"));
+  EXPECT_EQ(sync.Int(0), 2);  // FULL
+}
+
+TEST(DatabaseFileTest, ReadOnlyConnectionCannotWrite) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("ro.db");
+  auto writer = Must(Database::Open(path, OpenMode::kReadWrite), "open writer");
+  ASSERT_TRUE(writer->Execute(kCreate).ok());
+  auto reader = Must(Database::Open(path, OpenMode::kReadOnly), "open reader");
+  EXPECT_EQ(reader->Execute("INSERT INTO t (id) VALUES (1)").code(), Code::kUnavailable);
+  ASSERT_TRUE(writer->Execute("INSERT INTO t (id) VALUES (1)").ok());
+  Query q = Must(reader->Prepare(kCount), "count");
+  ASSERT_TRUE(Must(q.Next(), "step"));
+  EXPECT_EQ(q.Int(0), 1);  // sees the writer's commit
+}
+
+TEST(DatabaseFileTest, ReadOnlyOpenOfAMissingFileIsUnavailable) {
+  test::TempDir dir;
+  auto db = Database::Open(dir.Sub("missing.db"), OpenMode::kReadOnly);
+  EXPECT_EQ(db.status().code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace mart::store

@@ -1,0 +1,282 @@
+// Dispatcher::Execute through the whole request path (second file of
+// dispatcher_test): idempotent replay, savepoint rollback of failed requests
+// and their events, re-checks against the database, the error boundary.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rpc/dispatcher.h"
+#include "stores/schema.h"
+#include "util/test_dispatch.h"
+
+namespace mart::rpc {
+namespace {
+
+using nlohmann::json;
+using test::Must;
+
+json Registration(std::string email) {
+  return {{"email", std::move(email)},
+          {"password", std::string(test::kTestPassword)},
+          {"first_name", "Ann"},
+          {"last_name", "Lee"}};
+}
+
+json NewAddress(std::string line1) {
+  return {{"line1", std::move(line1)},
+          {"city", "Springfield"},
+          {"postal_code", "12345"},
+          {"country", "US"}};
+}
+
+class DispatcherExecuteTest : public ::testing::Test {
+ protected:
+  explicit DispatcherExecuteTest(HandlerTable table = handlers::AllHandlers())
+      : harness_(std::move(table)) {}
+
+  int64_t LastSeq() { return Must(harness_.store().events().LastSeq(), "last seq"); }
+  size_t UserCount() { return Must(harness_.store().users().List({}), "users").size(); }
+
+  // Registers and logs in over the wire; returns the login result.
+  json SignUp(const std::string& email) {
+    Reply registered = harness_.Call("auth.register", Registration(email));
+    EXPECT_TRUE(registered.status.ok()) << registered.status.ToString();
+    Reply login = harness_.Call("auth.login",
+                                {{"email", email}, {"password", std::string(test::kTestPassword)}});
+    EXPECT_TRUE(login.status.ok()) << login.status.ToString();
+    return login.result;
+  }
+
+  test::DispatchHarness harness_;
+};
+
+TEST_F(DispatcherExecuteTest, RegisterLoginWhoamiOverTheWire) {
+  json tokens = SignUp("ann@example.com");
+  Reply whoami = harness_.Call("auth.whoami", {}, tokens["access_token"].get<std::string>());
+  ASSERT_TRUE(whoami.status.ok()) << whoami.status.ToString();
+  EXPECT_EQ(whoami.id, "req-3");
+  EXPECT_EQ(whoami.result["email"], "ann@example.com");
+  EXPECT_EQ(whoami.result["operator"], false);
+}
+
+TEST_F(DispatcherExecuteTest, DaemonStatusReportsReadinessAndSchema) {
+  harness_.clock().AdvanceSeconds(90);
+  Reply status = harness_.Call("daemon.status");
+  ASSERT_TRUE(status.status.ok());
+  EXPECT_EQ(status.result["ready"], true);
+  EXPECT_EQ(status.result["pid"], 4242);
+  EXPECT_EQ(status.result["uptime_s"], 90);
+  EXPECT_EQ(status.result["schema_version"], store::LatestSchemaVersion());
+}
+
+TEST_F(DispatcherExecuteTest, PrepareFailureChangesNothing) {
+  json weak = Registration("ann@example.com");
+  weak["password"] = "weak";
+  Reply reply = harness_.Call("auth.register", weak);
+  EXPECT_EQ(reply.status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(reply.status.message(), "password must be at least 8 characters long");
+  EXPECT_EQ(UserCount(), 0u);
+}
+
+TEST_F(DispatcherExecuteTest, IdempotentRetryReplaysWithoutASecondEffect) {
+  Reply first = harness_.Call("auth.register", Registration("ann@example.com"), {}, "key-1");
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  ASSERT_EQ(harness_.last_events().size(), 1u);
+  const int64_t seq = LastSeq();
+
+  Reply retry = harness_.Call("auth.register", Registration("ann@example.com"), {}, "key-1");
+  ASSERT_TRUE(retry.status.ok()) << retry.status.ToString();  // not ALREADY_EXISTS
+  EXPECT_EQ(retry.result, first.result);
+  EXPECT_EQ(UserCount(), 1u);
+  EXPECT_EQ(LastSeq(), seq);
+  EXPECT_TRUE(harness_.last_events().empty());
+
+  Reply fresh = harness_.Call("auth.register", Registration("ann@example.com"), {}, "key-2");
+  EXPECT_EQ(fresh.status.code(), Code::kAlreadyExists);  // a new key runs again
+}
+
+TEST_F(DispatcherExecuteTest, SameKeyWithDifferentParamsIsInvalidArgument) {
+  ASSERT_TRUE(harness_.Call("auth.register", Registration("ann@example.com"), {}, "k").status.ok());
+  Reply other = harness_.Call("auth.register", Registration("bob@example.com"), {}, "k");
+  EXPECT_EQ(other.status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(other.status.message(), "idempotency key k was used before with different parameters");
+  EXPECT_EQ(UserCount(), 1u);
+}
+
+TEST_F(DispatcherExecuteTest, KeysAreScopedPerCaller) {
+  std::string ann = SignUp("ann@example.com")["access_token"];
+  std::string bob = SignUp("bob@example.com")["access_token"];
+  Reply a = harness_.Call("address.add", NewAddress("1 Ann St"), ann, "same-key");
+  Reply b = harness_.Call("address.add", NewAddress("1 Bob St"), bob, "same-key");
+  ASSERT_TRUE(a.status.ok());
+  ASSERT_TRUE(b.status.ok()) << b.status.ToString();
+  EXPECT_NE(a.result["id"], b.result["id"]);
+  EXPECT_EQ(b.result["line1"], "1 Bob St");
+}
+
+TEST_F(DispatcherExecuteTest, AFailedRequestDoesNotBurnItsKey) {
+  json admin = SignUp("admin@example.com");
+  const std::string cookie = test::ServiceHarness::CookieAuth();
+  const json demote = {{"id", admin["user"]["id"]}, {"role", "user"}};
+  Reply refused = harness_.Call("user.set_role", demote, cookie, "demote-1");
+  ASSERT_EQ(refused.status.code(), Code::kFailedPrecondition);  // last admin
+
+  SignUp("ann@example.com");
+  ASSERT_TRUE(harness_.Call("user.set_role", {{"id", 2}, {"role", "admin"}}, cookie).status.ok());
+  Reply retried = harness_.Call("user.set_role", demote, cookie, "demote-1");
+  ASSERT_TRUE(retried.status.ok()) << retried.status.ToString();  // the failure is not replayed
+  EXPECT_EQ(retried.result["role"], "user");
+}
+
+TEST_F(DispatcherExecuteTest, AReusedKeyWithAnotherPasswordIsRefused) {
+  ASSERT_TRUE(harness_.Call("auth.register", Registration("ann@example.com"), {}, "k").status.ok());
+  json other_password = Registration("ann@example.com");
+  other_password["password"] = "Different456";
+  Reply reply = harness_.Call("auth.register", other_password, {}, "k");
+  EXPECT_EQ(reply.status.code(), Code::kInvalidArgument);  // not a replayed success
+}
+
+TEST_F(DispatcherExecuteTest, RetriedLogoutReplaysAlthoughTheSessionEnded) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  Reply first = harness_.Call("auth.logout", {}, access, "logout-1");
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  Reply retry = harness_.Call("auth.logout", {}, access, "logout-1");
+  ASSERT_TRUE(retry.status.ok()) << retry.status.ToString();
+  EXPECT_EQ(retry.result, first.result);
+  EXPECT_EQ(harness_.Call("auth.logout", {}, access, "logout-2").status.code(),
+            Code::kUnauthenticated);  // a new key is a new request
+}
+
+TEST_F(DispatcherExecuteTest, RetriedPasswordChangeReplaysAlthoughThePasswordChanged) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  json change = {{"current_password", std::string(test::kTestPassword)},
+                 {"new_password", "NewPassword456"}};
+  Reply first = harness_.Call("profile.password", change, access, "pw-1");
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  Reply retry = harness_.Call("profile.password", change, access, "pw-1");
+  ASSERT_TRUE(retry.status.ok()) << retry.status.ToString();
+  EXPECT_EQ(retry.result, first.result);
+  Reply unkeyed = harness_.Call("profile.password", change, access);
+  EXPECT_EQ(unkeyed.status.message(), "current_password is incorrect");
+}
+
+TEST_F(DispatcherExecuteTest, DaemonStatusAnswersWhileNotReady) {
+  harness_.ready() = false;
+  Reply status = harness_.Call("daemon.status");
+  ASSERT_TRUE(status.status.ok()) << status.status.ToString();
+  EXPECT_EQ(status.result["ready"], false);
+  EXPECT_EQ(harness_.Call("auth.whoami", {}, test::ServiceHarness::CookieAuth()).status.code(),
+            Code::kUnavailable);
+}
+
+TEST_F(DispatcherExecuteTest, TokenRepliesAreNeverStoredForReplay) {
+  SignUp("ann@example.com");
+  json login = {{"email", "ann@example.com"}, {"password", std::string(test::kTestPassword)}};
+  Reply first = harness_.Call("auth.login", login, {}, "login-key");
+  Reply second = harness_.Call("auth.login", login, {}, "login-key");
+  ASSERT_TRUE(first.status.ok());
+  ASSERT_TRUE(second.status.ok());
+  EXPECT_NE(first.result["access_token"], second.result["access_token"]);
+  EXPECT_FALSE(Must(harness_.store().idempotency().Find("anonymous", "login-key"), "find"));
+}
+
+TEST_F(DispatcherExecuteTest, RefreshReuseRevocationCommitsDespiteTheError) {
+  json tokens = SignUp("ann@example.com");
+  json old_refresh = {{"refresh_token", tokens["refresh_token"]}};
+  Reply rotated = harness_.Call("auth.refresh", old_refresh);
+  ASSERT_TRUE(rotated.status.ok()) << rotated.status.ToString();
+  std::string new_access = rotated.result["access_token"];
+  ASSERT_TRUE(harness_.Call("auth.whoami", {}, new_access).status.ok());
+
+  Reply reused = harness_.Call("auth.refresh", old_refresh);
+  EXPECT_EQ(reused.status.code(), Code::kUnauthenticated);
+  Reply after = harness_.Call("auth.whoami", {}, new_access);
+  EXPECT_EQ(after.status.code(), Code::kUnauthenticated);
+  EXPECT_EQ(after.status.message(), "session has ended (logged out or revoked); log in again");
+}
+
+TEST_F(DispatcherExecuteTest, LoggedOutTokenFailsAtExecute) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  ASSERT_TRUE(harness_.Call("auth.logout", {}, access).status.ok());
+  EXPECT_EQ(harness_.Call("address.list", {}, access).status.code(), Code::kUnauthenticated);
+}
+
+TEST_F(DispatcherExecuteTest, RoleIsRecheckedAgainstTheDatabase) {
+  json admin = SignUp("admin@example.com");  // first user: admin, and the token says so
+  std::string access = admin["access_token"];
+  SignUp("ann@example.com");
+  const std::string cookie = test::ServiceHarness::CookieAuth();
+  ASSERT_TRUE(harness_.Call("user.set_role", {{"id", 2}, {"role", "admin"}}, cookie).status.ok());
+  ASSERT_TRUE(
+      harness_.Call("user.set_role", {{"id", admin["user"]["id"]}, {"role", "user"}}, cookie)
+          .status.ok());
+  Reply listed = harness_.Call("user.list", {}, access);
+  EXPECT_EQ(listed.status.code(), Code::kPermissionDenied);
+}
+
+// A table whose address.add writes, emits and then fails in a chosen way.
+HandlerTable WithFailingAddressAdd() {
+  HandlerTable table = handlers::AllHandlers();
+  table["address.add"] = {[](RequestContext& ctx, const json& params) -> Result<json> {
+    Address address;
+    address.user_id = ctx.principal.user_id;
+    address.line1 = params.value("line1", "");
+    address.city = address.postal_code = address.country = "x";
+    MART_RETURN_IF_ERROR(ctx.tx.store.users().InsertAddress(address).status());
+    MART_RETURN_IF_ERROR(ctx.tx.events.Emit("test.emitted", {{"line1", address.line1}}));
+    if (address.line1 == "throw") throw std::runtime_error("boom");
+    if (address.line1 == "keep") ctx.keep_effects_on_error = true;
+    if (address.line1 == "ok") return json{{"ok", true}};
+    return FailedPrecondition("refused after writing");
+  }};
+  return table;
+}
+
+class DispatcherRollbackTest : public DispatcherExecuteTest {
+ protected:
+  DispatcherRollbackTest() : DispatcherExecuteTest(WithFailingAddressAdd()) {}
+
+  size_t AddressCount(const std::string& access) {
+    Reply list = harness_.Call("address.list", {}, access);
+    EXPECT_TRUE(list.status.ok()) << list.status.ToString();
+    return list.result.size();
+  }
+};
+
+TEST_F(DispatcherRollbackTest, FailedRequestLosesItsWritesAndEvents) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  Reply failed = harness_.Call("address.add", NewAddress("fail"), access, "k");
+  EXPECT_EQ(failed.status.code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(harness_.last_events().empty());
+  EXPECT_EQ(LastSeq(), seq);
+  EXPECT_EQ(AddressCount(access), 0u);
+
+  Reply ok = harness_.Call("address.add", NewAddress("ok"), access);
+  ASSERT_TRUE(ok.status.ok());
+  ASSERT_EQ(harness_.last_events().size(), 1u);
+  EXPECT_EQ(harness_.last_events()[0].seq, seq + 1);  // no gap left by the failure
+}
+
+TEST_F(DispatcherRollbackTest, KeepEffectsCommitsWritesAndEventsOfAFailure) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  Reply kept = harness_.Call("address.add", NewAddress("keep"), access);
+  EXPECT_EQ(kept.status.code(), Code::kFailedPrecondition);
+  ASSERT_EQ(harness_.last_events().size(), 1u);
+  EXPECT_EQ(harness_.last_events()[0].topic, "test.emitted");
+  EXPECT_EQ(AddressCount(access), 1u);
+}
+
+TEST_F(DispatcherRollbackTest, ThrowingHandlerBecomesInternalAndRollsBack) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  Reply thrown = harness_.Call("address.add", NewAddress("throw"), access);
+  EXPECT_EQ(thrown.status.code(), Code::kInternal);
+  EXPECT_EQ(thrown.status.message(), "internal error in address.add");
+  EXPECT_TRUE(harness_.last_events().empty());
+  EXPECT_EQ(LastSeq(), seq);
+  EXPECT_EQ(AddressCount(access), 0u);
+}
+
+}  // namespace
+}  // namespace mart::rpc

@@ -1,0 +1,50 @@
+#include "events/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include "util/test_store.h"
+
+namespace mart {
+namespace {
+
+using test::Must;
+
+TEST(OutboxTest, EmitAppendsToTheLogAndRemembersTheEvent) {
+  test::StoreHarness harness;
+  Outbox& outbox = harness.outbox();
+  ASSERT_TRUE(outbox.Emit("user.registered", {{"user_id", 1}}).ok());
+  harness.clock().AdvanceSeconds(1);
+  ASSERT_TRUE(outbox.Emit("user.activated", {{"user_id", 1}}).ok());
+  EXPECT_EQ(outbox.PendingCount(), 2u);
+
+  auto logged = Must(harness.store().events().ReadAfter(0, 10), "read");
+  ASSERT_EQ(logged.size(), 2u);
+  EXPECT_EQ(logged[0].topic, "user.registered");
+  EXPECT_EQ(logged[0].payload, R"({"user_id":1})");
+  EXPECT_EQ(logged[1].created_at - logged[0].created_at, 1000000);
+
+  auto pending = outbox.TakePending();
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].seq, logged[0].seq);
+  EXPECT_EQ(pending[1].seq, logged[1].seq);
+  EXPECT_EQ(pending[1].topic, "user.activated");
+  EXPECT_EQ(pending[1].payload, logged[1].payload);
+  EXPECT_EQ(pending[1].created_at, logged[1].created_at);
+  EXPECT_EQ(outbox.PendingCount(), 0u);
+}
+
+TEST(OutboxTest, DiscardAfterForgetsLaterEvents) {
+  test::StoreHarness harness;
+  Outbox& outbox = harness.outbox();
+  ASSERT_TRUE(outbox.Emit("a.done", {}).ok());
+  size_t mark = outbox.PendingCount();
+  ASSERT_TRUE(outbox.Emit("b.done", {}).ok());
+  ASSERT_TRUE(outbox.Emit("c.done", {}).ok());
+  outbox.DiscardAfter(mark);
+  auto pending = outbox.TakePending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].topic, "a.done");
+}
+
+}  // namespace
+}  // namespace mart

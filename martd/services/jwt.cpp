@@ -70,7 +70,9 @@ Result<nlohmann::json> VerifyJwt(std::string_view token, const SigningKey& key,
     return malformed;
   }
   nlohmann::json header_json = nlohmann::json::parse(header, nullptr, false);
-  if (!header_json.is_object() || header_json.value("alg", "") != "HS256") return malformed;
+  // find(), not value(): value() throws when "alg" is there but not a string.
+  auto alg = header_json.is_object() ? header_json.find("alg") : header_json.end();
+  if (alg == header_json.end() || !alg->is_string() || *alg != "HS256") return malformed;
   auto mac = Mac(token.substr(0, second), key);
   if (signature.size() != mac.size() ||
       sodium_memcmp(signature.data(), mac.data(), mac.size()) != 0) {

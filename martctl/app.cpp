@@ -1,0 +1,61 @@
+#include "martctl/app.h"
+
+#include <exception>
+#include <ostream>
+
+#include "martctl/command_tree.h"
+#include "martctl/remote_command.h"
+#include "martctl/settings.h"
+
+namespace mart::cli {
+namespace {
+
+constexpr int kUsageExitCode = 2;
+
+int ReportUsageError(const ParseOutcome& outcome, Io& io) {
+  io.err << "martctl: " << outcome.text << "\n";
+  std::string path = outcome.command_path.empty() ? "" : outcome.command_path + " ";
+  io.err << "run 'martctl " << path << "--help'\n";
+  return kUsageExitCode;
+}
+
+int RunParsed(CommandTree& tree, const std::vector<std::string>& args, Io& io) {
+  ParseOutcome outcome = tree.Parse(args);
+  switch (outcome.kind) {
+    case ParseOutcome::Kind::kHelp:
+      io.out << outcome.text;
+      return 0;
+    case ParseOutcome::Kind::kUsageError:
+      return ReportUsageError(outcome, io);
+    case ParseOutcome::Kind::kCommand:
+      break;
+  }
+  Result<Settings> settings = ResolveSettings(tree.flags(), io);
+  if (!settings.ok()) return Fail(io, settings.status());
+  const Invocation& invocation = outcome.invocation;
+  Runner run = invocation.entry->run != nullptr ? invocation.entry->run : RunRemoteCommand;
+  return run(invocation, *settings, io);
+}
+
+}  // namespace
+
+int RunCommandLine(const std::vector<std::string>& args, Io& io) {
+  // The error boundary of martctl: whatever escapes a library is a bug, and
+  // still ends as one well-formed message and exit code.
+  try {
+    CommandTree tree;
+    return RunParsed(tree, args, io);
+  } catch (const std::exception& e) {
+    return Fail(io, Internal(std::string("unexpected error: ") + e.what()));
+  }
+}
+
+int Run(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  Io io = StandardIo();
+  int exit_code = RunCommandLine(args, io);
+  io.out.flush();
+  return exit_code;
+}
+
+}  // namespace mart::cli

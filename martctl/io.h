@@ -1,0 +1,52 @@
+#pragma once
+// The outside world of one martctl command line: streams, whether they are
+// terminals, the environment, the terminal password prompt, the clock and the
+// connection to martd. main() uses StandardIo(); tests and the REPL build their
+// own, so that the whole argv -> params -> call -> render path runs without a
+// real terminal or daemon.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/client/client.h"
+#include "mart/status.h"
+
+namespace mart::cli {
+
+// One request to martd: the result object or the daemon's (or transport's) error.
+using Transport = std::function<Result<nlohmann::json>(
+    std::string_view method, const nlohmann::json& params, const CallOptions& options)>;
+
+struct Io {
+  std::istream& in;
+  std::ostream& out;  // data only
+  std::ostream& err;  // messages, prompts and errors
+  bool stdin_tty = false;
+  bool stdout_tty = false;
+  // The value of an environment variable; "" when unset.
+  std::function<std::string(std::string_view name)> getenv;
+  // Shows `prompt` and reads one line without echo. Only called when stdin_tty.
+  std::function<Result<std::string>(std::string_view prompt)> read_secret;
+  // Unix seconds.
+  std::function<int64_t()> clock;
+  // Opens a connection; empty means a real mart::Client.
+  std::function<Transport(const ClientOptions& options)> connect;
+};
+
+// std::cin/cout/cerr, isatty(), ::getenv, a termios prompt on the terminal,
+// the wall clock and mart::Client.
+Io StandardIo();
+
+// A Transport for `options`: io.connect when set, else a new mart::Client
+// (owned by the returned function; not thread safe, like the Client).
+Transport Connect(const Io& io, const ClientOptions& options);
+
+// Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
+int Fail(Io& io, const Status& status);
+
+}  // namespace mart::cli

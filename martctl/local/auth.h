@@ -1,0 +1,55 @@
+#pragma once
+// Which credentials a command sends (DESIGN.md §5), first match:
+//   1. --token            2. $MART_TOKEN
+//   3. the profile's saved login, when it was made against this endpoint
+//   4. the local operator cookie: "cookie:" + the trimmed cookie file
+// and how a token reply (login, refresh) updates a saved profile.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/status.h"
+#include "martctl/local/credentials.h"
+
+namespace mart::cli {
+
+enum class AuthSource { kNone, kTokenFlag, kTokenEnv, kProfile, kCookie };
+
+struct AuthInputs {
+  std::string token_flag = {};
+  std::string token_env = {};
+  Profile profile = {};       // the selected profile; may be logged out
+  std::string endpoint = {};  // where the call goes
+  std::string cookie_path = {};
+};
+
+struct AuthChoice {
+  AuthSource source = AuthSource::kNone;
+  std::string auth = {};  // the request's auth field; "" for kNone
+};
+
+// Never fails: an unreadable cookie simply does not match.
+AuthChoice ResolveAuth(const AuthInputs& inputs);
+std::string_view AuthSourceName(AuthSource source);
+
+// A saved login answers only for the daemon that issued it: sending it
+// elsewhere would fail and make martctl drop a good session.
+bool ProfileServes(const Profile& profile, const std::string& endpoint);
+
+// "cookie:<contents>" when the file is readable and not empty after trimming.
+std::optional<std::string> ReadCookieAuth(const std::string& cookie_path);
+
+// The "exp" claim of a JWT, without verifying it (the daemon does that).
+std::optional<int64_t> JwtExpiry(std::string_view token);
+
+// Copies the tokens of a login or refresh reply into `profile`: access_token
+// (required), refresh_token (kept when absent), and the expiry from
+// expires_in (seconds from `now`), else the token's exp claim, else unknown.
+// INTERNAL when the reply has no access token.
+Status ApplyTokenReply(const nlohmann::json& reply, int64_t now, Profile* profile);
+
+}  // namespace mart::cli

@@ -1,0 +1,125 @@
+#include "martctl/local/local_commands.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <thread>
+
+#include "martctl/render/render.h"
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+constexpr milliseconds kPollInterval{100};
+constexpr milliseconds kVersionTimeout{1000};
+
+bool IsReady(const Result<json>& status) {
+  if (!status.ok() || !status->is_object()) return false;
+  auto ready = status->find("ready");
+  return ready != status->end() && ready->is_boolean() && ready->get<bool>();
+}
+
+RenderOptions PlainRenderOptions(const Settings& settings, const Io& io) {
+  return RenderOptions{.format = settings.output,
+                       .quiet = false,
+                       .tty = io.stdout_tty,
+                       .color = settings.color && io.stdout_tty};
+}
+
+}  // namespace
+
+std::vector<CommandEntry> LocalCommands() {
+  ArgSpec wait_timeout{.name = "timeout",
+                       .type = ArgType::kInt,
+                       .help = "seconds to wait (default 30)",
+                       .min = 0,
+                       .max = 86400};
+  return {
+      {.group = "version",
+       .summary = "print the versions of martctl and of the running martd",
+       .example = "martctl version -o json",
+       .run = RunVersion},
+      {.group = "help",
+       .verb = "exit-codes",
+       .summary = "list martctl's exit codes and what they mean",
+       .example = "martctl help exit-codes",
+       .run = RunHelpExitCodes},
+      {.group = "daemon",
+       .verb = "wait",
+       .summary = "wait until martd answers and is ready",
+       .example = "martd --detach && martctl daemon wait --timeout 30",
+       .args = {wait_timeout},
+       .run = RunDaemonWait},
+  };
+}
+
+int RunVersion(const Invocation&, const Settings& settings, Io& io) {
+  Transport transport = Connect(
+      io, ClientOptions{.endpoint = settings.endpoint, .timeout = kVersionTimeout, .retries = 0});
+  Result<json> status = transport("daemon.status", json::object(), CallOptions{});
+  json martd = nullptr;
+  if (status.ok() && status->is_object() && status->contains("version") &&
+      (*status)["version"].is_string()) {
+    martd = (*status)["version"];
+  }
+  if (settings.output == OutputFormat::kJson) {
+    Render(json{{"martctl", MART_VERSION}, {"martd", martd}}, PlainRenderOptions(settings, io),
+           io.out);
+    return 0;
+  }
+  io.out << "martctl " << MART_VERSION << "\n";
+  if (!martd.is_null()) io.out << "martd " << martd.get<std::string>() << "\n";
+  return 0;
+}
+
+json ExitCodeTable() {
+  json rows = json::array();
+  for (const CodeInfo& info : AllCodes()) {
+    rows.push_back({{"exit_code", info.exit_code}, {"code", info.wire}, {"meaning", info.meaning}});
+  }
+  const std::pair<int, const char*> kLocal[] = {{2, "usage error: bad command line"},
+                                                {6, "daemon unavailable or timeout"},
+                                                {7, "a check found problems"},
+                                                {130, "interrupted"}};
+  for (const auto& [exit_code, meaning] : kLocal) {
+    rows.push_back({{"exit_code", exit_code}, {"code", nullptr}, {"meaning", meaning}});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    return a["exit_code"].get<int>() < b["exit_code"].get<int>();
+  });
+  return rows;
+}
+
+int RunHelpExitCodes(const Invocation&, const Settings& settings, Io& io) {
+  RenderOptions options = PlainRenderOptions(settings, io);
+  options.columns = {"exit_code", "code", "meaning"};
+  Render(ExitCodeTable(), options, io.out);
+  return 0;
+}
+
+int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io) {
+  const int64_t seconds = invocation.params.value("timeout", kDefaultDaemonWaitSeconds);
+  const auto deadline = steady_clock::now() + std::chrono::seconds(seconds);
+  Transport transport = Connect(
+      io,
+      ClientOptions{.endpoint = settings.endpoint, .timeout = milliseconds(1000), .retries = 0});
+  while (true) {
+    Result<json> status = transport("daemon.status", json::object(), CallOptions{});
+    if (IsReady(status)) return 0;
+    // A malformed endpoint will not get better by waiting.
+    if (!status.ok() && status.status().code() == Code::kInvalidArgument) {
+      return Fail(io, status.status());
+    }
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
+    if (left.count() <= 0) break;
+    std::this_thread::sleep_for(std::min(kPollInterval, left));
+  }
+  return Fail(io,
+              Unavailable("daemon did not become ready within " + std::to_string(seconds) + " s"));
+}
+
+}  // namespace mart::cli

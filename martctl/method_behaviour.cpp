@@ -1,0 +1,39 @@
+#include "martctl/method_behaviour.h"
+
+#include <algorithm>
+
+#include "martctl/local/login.h"
+
+namespace mart::cli {
+
+const std::vector<MethodBehaviour>& AllBehaviours() {
+  static const ArgSpec kPrintToken{
+      .name = "print_token",
+      .type = ArgType::kBool,
+      .help = "print the access token alone on stdout (for curl and scripts)"};
+  static const std::vector<MethodBehaviour> kBehaviours = {
+      {.method = "auth.login",
+       .send_auth = false,
+       .local_flags = {kPrintToken},
+       .finish = FinishLogin},
+      {.method = "auth.register", .send_auth = false, .confirm_secrets = {"password"}},
+      {.method = "auth.refresh",
+       .send_auth = false,
+       .local_flags = {kPrintToken},
+       .prepare = PrepareRefresh,
+       .finish = FinishRefresh},
+      {.method = "auth.logout", .finish = FinishLogout, .recover = RecoverLogout},
+      {.method = "profile.password", .confirm_secrets = {"new_password"}},
+  };
+  return kBehaviours;
+}
+
+const MethodBehaviour& BehaviourFor(std::string_view method) {
+  static const MethodBehaviour kDefault{};
+  const auto& all = AllBehaviours();
+  auto it = std::find_if(all.begin(), all.end(),
+                         [&](const MethodBehaviour& b) { return b.method == method; });
+  return it == all.end() ? kDefault : *it;
+}
+
+}  // namespace mart::cli

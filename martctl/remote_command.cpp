@@ -1,0 +1,75 @@
+#include "martctl/remote_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+
+#include "martctl/local/secrets.h"
+#include "martctl/local/session.h"
+
+namespace mart::cli {
+namespace {
+
+constexpr int kRetries = 2;
+
+// The daemon checks params again; checking the given flags here too makes a
+// bad value a usage error before any prompt or I/O. Secrets are not read yet,
+// so they are left out of the check.
+Status ValidateGivenArgs(const CommandSpec& spec, const nlohmann::json& params) {
+  CommandSpec without_secrets = spec;
+  std::erase_if(without_secrets.args,
+                [](const ArgSpec& arg) { return arg.type == ArgType::kSecret; });
+  return ValidateParams(without_secrets, params);
+}
+
+}  // namespace
+
+ClientOptions ClientOptionsFor(const Settings& settings, const CommandSpec& spec) {
+  auto total = std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_s * 1000));
+  // mart::Client sends calls whose replies carry tokens only once; they get the whole budget.
+  const int retries = spec.mutating && !spec.replay_reply ? 0 : kRetries;
+  auto per_try = std::max(std::chrono::milliseconds(1), total / (retries + 1));
+  return ClientOptions{.endpoint = settings.endpoint, .timeout = per_try, .retries = retries};
+}
+
+RenderOptions RenderOptionsFor(const CommandSpec& spec, const Settings& settings, const Io& io) {
+  return RenderOptions{.format = settings.output,
+                       .quiet = settings.quiet,
+                       .tty = io.stdout_tty,
+                       .color = settings.color && io.stdout_tty,
+                       .id_field = spec.id_field,
+                       .columns = spec.columns};
+}
+
+Result<Output> CallMethod(const Invocation& invocation, const Settings& settings, Io& io) {
+  const CommandSpec& spec = *invocation.entry->spec;
+  const MethodBehaviour& behaviour = BehaviourFor(spec.method);
+  nlohmann::json params = invocation.params;
+  MART_RETURN_IF_ERROR(ValidateGivenArgs(spec, params));
+  Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
+  CallContext context{invocation, settings, io, session};
+  if (behaviour.prepare != nullptr) MART_RETURN_IF_ERROR(behaviour.prepare(context, &params));
+  MART_RETURN_IF_ERROR(
+      ReadSecrets(spec, behaviour.confirm_secrets, settings.password_stdin, io, &params));
+  Result<nlohmann::json> result =
+      behaviour.send_auth ? session.Call(spec, params) : session.CallAnonymously(spec, params);
+  if (!result.ok()) {
+    if (behaviour.recover != nullptr) return behaviour.recover(context, result.status());
+    return result.status();
+  }
+  if (behaviour.finish != nullptr) return behaviour.finish(context, std::move(result).value());
+  return Output{.value = std::move(result).value()};
+}
+
+int RunRemoteCommand(const Invocation& invocation, const Settings& settings, Io& io) {
+  Result<Output> output = CallMethod(invocation, settings, io);
+  if (!output.ok()) return Fail(io, output.status());
+  if (output->plain_text && output->value.is_string()) {
+    io.out << output->value.get<std::string>() << "\n";
+  } else {
+    Render(output->value, RenderOptionsFor(*invocation.entry->spec, settings, io), io.out);
+  }
+  return output->exit_code;
+}
+
+}  // namespace mart::cli

@@ -1,0 +1,54 @@
+#pragma once
+// The global options of martctl (valid before or after the command words),
+// and their resolution against the environment into the Settings one command
+// runs with. Precedence: flag, then environment variable, then default.
+
+#include <string>
+
+#include "mart/status.h"
+#include "martctl/io.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace mart::cli {
+
+enum class OutputFormat { kTable, kJson };
+
+// The raw global flags, as CLI11 fills them; "" means not given.
+struct GlobalFlags {
+  std::string endpoint = {};
+  std::string data_dir = {};
+  std::string token = {};
+  std::string profile = {};
+  std::string output = "table";
+  std::string color = "auto";
+  std::string timeout = {};
+  bool quiet = false;
+  bool password_stdin = false;
+};
+
+struct Settings {
+  std::string endpoint = {};          // --endpoint, $MART_ENDPOINT, DefaultEndpoint(data_dir)
+  std::string data_dir = {};          // --data-dir, $MART_DATA_DIR, DefaultDataDir()
+  std::string cookie_path = {};       // CookiePath(data_dir)
+  std::string token_flag = {};        // --token
+  std::string token_env = {};         // $MART_TOKEN
+  std::string profile = {};           // --profile, $MART_PROFILE, "default"
+  std::string credentials_path = {};  // $MART_CREDENTIALS_FILE, DefaultConfigDir()/credentials.json
+  OutputFormat output = OutputFormat::kTable;
+  bool quiet = false;
+  bool color = false;    // color in tables: a TTY, and --color / NO_COLOR allow it
+  double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
+  bool password_stdin = false;
+};
+
+// Adds the global options to the root app; `flags` must outlive parsing.
+void AddGlobalFlags(CLI::App* app, GlobalFlags* flags);
+
+// Applies environment and defaults. INVALID_ARGUMENT for a bad $MART_TIMEOUT,
+// --timeout or --color value.
+Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io);
+
+}  // namespace mart::cli

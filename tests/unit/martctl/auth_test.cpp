@@ -1,0 +1,112 @@
+#include "martctl/local/auth.h"
+
+#include <cstring>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include "test_io.h"
+
+namespace mart::cli {
+namespace {
+
+using testing::TempDir;
+
+class AuthResolutionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cookie_path_ = dir_.path() + "/cookie";
+    std::ofstream(cookie_path_) << "  c00k1e\n";
+    inputs_ = AuthInputs{.token_flag = "flag-token",
+                         .token_env = "env-token",
+                         .profile = Profile{.endpoint = "ipc:///a", .access_token = "saved-token"},
+                         .endpoint = "ipc:///a",
+                         .cookie_path = cookie_path_};
+  }
+
+  TempDir dir_;
+  std::string cookie_path_;
+  AuthInputs inputs_;
+};
+
+TEST_F(AuthResolutionTest, TokenFlagComesFirst) {
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kTokenFlag);
+  EXPECT_EQ(choice.auth, "flag-token");
+}
+
+TEST_F(AuthResolutionTest, ThenTheEnvironment) {
+  inputs_.token_flag.clear();
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kTokenEnv);
+  EXPECT_EQ(choice.auth, "env-token");
+}
+
+TEST_F(AuthResolutionTest, ThenTheProfile) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kProfile);
+  EXPECT_EQ(choice.auth, "saved-token");
+}
+
+TEST_F(AuthResolutionTest, ThenTheTrimmedCookie) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  inputs_.profile = Profile{};
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kCookie);
+  EXPECT_EQ(choice.auth, "cookie:c00k1e");
+}
+
+TEST_F(AuthResolutionTest, AProfileForAnotherDaemonIsSkipped) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  inputs_.endpoint = "ipc:///b";
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
+}
+
+TEST_F(AuthResolutionTest, NothingReadableMeansNoAuth) {
+  inputs_ = AuthInputs{.cookie_path = dir_.path() + "/missing"};
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kNone);
+  EXPECT_EQ(choice.auth, "");
+  std::ofstream(cookie_path_) << " \n";
+  EXPECT_FALSE(ReadCookieAuth(cookie_path_).has_value());
+}
+
+std::string Base64Url(const std::string& text) {
+  std::string encoded(
+      sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  encoded.resize(std::strlen(encoded.c_str()));
+  return encoded;
+}
+
+TEST(JwtExpiryTest, ReadsTheExpClaim) {
+  std::string token = Base64Url("{\"alg\":\"HS256\"}") + "." +
+                      Base64Url("{\"sub\":\"1\",\"exp\":1700001800}") + ".sig";
+  EXPECT_EQ(JwtExpiry(token), 1700001800);
+  EXPECT_EQ(JwtExpiry("opaque-token"), std::nullopt);
+  EXPECT_EQ(JwtExpiry("a.!!!.c"), std::nullopt);
+  EXPECT_EQ(JwtExpiry("a." + Base64Url("{\"sub\":\"1\"}") + ".c"), std::nullopt);
+}
+
+TEST(ApplyTokenReplyTest, TakesTokensAndExpiry) {
+  Profile profile{.refresh_token = "old-refresh"};
+  ASSERT_TRUE(ApplyTokenReply({{"access_token", "a2"}, {"expires_in", 1800}}, 1000, &profile).ok());
+  EXPECT_EQ(profile.access_token, "a2");
+  EXPECT_EQ(profile.refresh_token, "old-refresh");
+  EXPECT_EQ(profile.access_expires_at, 2800);
+  ASSERT_TRUE(
+      ApplyTokenReply({{"access_token", "a3"}, {"refresh_token", "r3"}}, 1000, &profile).ok());
+  EXPECT_EQ(profile.refresh_token, "r3");
+  EXPECT_EQ(profile.access_expires_at, 0);
+  EXPECT_EQ(ApplyTokenReply({{"token_type", "bearer"}}, 1000, &profile).code(), Code::kInternal);
+}
+
+}  // namespace
+}  // namespace mart::cli

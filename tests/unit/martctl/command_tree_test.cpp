@@ -1,0 +1,157 @@
+#include "martctl/command_tree.h"
+
+#include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
+
+#include "mart/commands/spec.h"
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+using Kind = ParseOutcome::Kind;
+
+TEST(CommandTreeTest, EverySpecIsASubcommandWithEveryNonSecretArg) {
+  CommandTree tree;
+  for (const CommandSpec& spec : AllCommands()) {
+    SCOPED_TRACE(std::string(spec.method));
+    CLI::App* app = tree.FindApp(CliGroup(spec), CliVerb(spec));
+    ASSERT_NE(app, nullptr);
+    for (const ArgSpec& arg : spec.args) {
+      SCOPED_TRACE(std::string(arg.name));
+      const std::string flag = CliFlag(arg.name);
+      if (arg.type == ArgType::kSecret) {
+        EXPECT_EQ(app->get_option_no_throw("--" + flag), nullptr);
+        EXPECT_EQ(app->get_option_no_throw(flag), nullptr);
+        continue;
+      }
+      const CLI::Option* option = app->get_option_no_throw(arg.positional ? flag : "--" + flag);
+      ASSERT_NE(option, nullptr);
+      EXPECT_EQ(option->get_positional(), arg.positional);
+      EXPECT_EQ(option->get_required(), arg.required);
+    }
+  }
+}
+
+TEST(CommandTreeTest, NoRegistryFlagShadowsAGlobalFlag) {
+  CommandTree tree;
+  for (const CommandSpec& spec : AllCommands()) {
+    for (const ArgSpec& arg : spec.args) {
+      EXPECT_EQ(tree.root().get_option_no_throw("--" + CliFlag(arg.name)), nullptr)
+          << spec.method << " --" << CliFlag(arg.name);
+    }
+  }
+}
+
+ParseOutcome ParseWords(CommandTree& tree, std::vector<std::string> args) {
+  return tree.Parse(args);
+}
+
+TEST(CommandTreeTest, FlagsBecomeTypedParamsAndAbsentOptionalsAreOmitted) {
+  CommandTree tree;
+  ParseOutcome outcome =
+      ParseWords(tree, {"user", "list", "--limit", "5", "--active=false", "--role", "admin"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.entry->spec->method, "user.list");
+  EXPECT_EQ(outcome.invocation.params, (json{{"limit", 5}, {"active", false}, {"role", "admin"}}));
+  EXPECT_TRUE(outcome.invocation.params["limit"].is_number_integer());
+}
+
+TEST(CommandTreeTest, ABareBoolFlagIsTrue) {
+  CommandTree tree;
+  ParseOutcome outcome = ParseWords(tree, {"user", "list", "--active"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.params, (json{{"active", true}}));
+}
+
+TEST(CommandTreeTest, PositionalsFillInOrder) {
+  CommandTree tree;
+  ParseOutcome outcome = ParseWords(tree, {"user", "set-role", "2", "admin"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.entry->spec->method, "user.set_role");
+  EXPECT_EQ(outcome.invocation.params, (json{{"id", 2}, {"role", "admin"}}));
+}
+
+TEST(CommandTreeTest, AGivenEmptyStringIsSent) {
+  CommandTree tree;
+  ParseOutcome outcome = ParseWords(tree, {"profile", "update", "--phone", ""});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.params, (json{{"phone", ""}}));
+}
+
+TEST(CommandTreeTest, GlobalFlagsWorkBeforeAndAfterTheCommand) {
+  CommandTree before;
+  ASSERT_EQ(ParseWords(before, {"-o", "json", "--profile", "ops", "user", "list"}).kind,
+            Kind::kCommand);
+  EXPECT_EQ(before.flags().output, "json");
+  EXPECT_EQ(before.flags().profile, "ops");
+  CommandTree after;
+  ParseOutcome outcome =
+      ParseWords(after, {"user", "list", "-q", "--timeout", "3", "--color=never"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_TRUE(after.flags().quiet);
+  EXPECT_EQ(after.flags().timeout, "3");
+  EXPECT_EQ(after.flags().color, "never");
+  EXPECT_EQ(outcome.invocation.params, json::object());
+}
+
+TEST(CommandTreeTest, LocalFlagsStayOutOfParams) {
+  CommandTree tree;
+  ParseOutcome outcome = ParseWords(tree, {"auth", "login", "--email", "a@b.c", "--print-token"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.params, (json{{"email", "a@b.c"}}));
+  EXPECT_EQ(outcome.invocation.flags, (json{{"print_token", true}}));
+}
+
+TEST(CommandTreeTest, LocalCommandsAreInTheTree) {
+  CommandTree tree;
+  for (auto [group, verb] :
+       {std::pair{"version", ""}, {"help", "exit-codes"}, {"daemon", "wait"}}) {
+    const CommandEntry* entry = tree.FindEntry(group, verb);
+    ASSERT_NE(entry, nullptr) << group << " " << verb;
+    EXPECT_NE(entry->run, nullptr);
+    EXPECT_EQ(entry->spec, nullptr);
+  }
+  ParseOutcome outcome = ParseWords(tree, {"daemon", "wait", "--timeout", "7"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.params, (json{{"timeout", 7}}));
+}
+
+TEST(CommandTreeTest, UsageErrorsAreReportedNotThrown) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message_part;
+    std::string path;
+  };
+  const std::vector<Case> cases = {
+      {{}, "a command is required", ""},
+      {{"usr", "list"}, "did you mean 'user'?", ""},
+      {{"user", "lst"}, "did you mean 'user list'?", "user"},
+      {{"user"}, "'user' needs a command", "user"},
+      {{"user", "list", "--limit", "x"}, "--limit: must be an integer", "user list"},
+      {{"user", "set-role", "2", "root"}, "root not in {user,admin}", "user set-role"},
+      {{"user", "get"}, "id is required", "user get"},
+      {{"auth", "login", "--email", "a@b.c", "--password", "x"},
+       "--password is not accepted",
+       "auth login"},
+      {{"user", "list", "--bogus"}, "--bogus", "user list"},
+  };
+  for (const Case& c : cases) {
+    CommandTree tree;
+    ParseOutcome outcome = tree.Parse(c.args);
+    EXPECT_EQ(outcome.kind, Kind::kUsageError) << c.message_part;
+    EXPECT_NE(outcome.text.find(c.message_part), std::string::npos) << outcome.text;
+    EXPECT_EQ(outcome.command_path, c.path) << outcome.text;
+  }
+}
+
+TEST(CommandTreeTest, HelpIsNotAnError) {
+  CommandTree tree;
+  ParseOutcome outcome = ParseWords(tree, {"user", "list", "--help"});
+  ASSERT_EQ(outcome.kind, Kind::kHelp);
+  EXPECT_NE(outcome.text.find("martctl user list"), std::string::npos) << outcome.text;
+  EXPECT_NE(outcome.text.find("martctl user list --role admin"), std::string::npos) << outcome.text;
+}
+
+}  // namespace
+}  // namespace mart::cli

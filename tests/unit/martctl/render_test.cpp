@@ -1,0 +1,97 @@
+#include "martctl/render/render.h"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string RenderToString(const json& value, const RenderOptions& options) {
+  std::ostringstream out;
+  Render(value, options, out);
+  return out.str();
+}
+
+const json kUser = {{"id", 2},
+                    {"email", "ann@example.com"},
+                    {"is_active", true},
+                    {"phone", nullptr},
+                    {"addresses", json::array({{{"id", 7}, {"city", "Springfield"}}})}};
+
+TEST(RenderTest, JsonIsPrettyOnATerminalAndOneLineInAPipe) {
+  json value = {{"a", 1}};
+  EXPECT_EQ(RenderToString(value, {.format = OutputFormat::kJson, .tty = true}),
+            "{\n  \"a\": 1\n}\n");
+  EXPECT_EQ(RenderToString(value, {.format = OutputFormat::kJson, .tty = false}), "{\"a\":1}\n");
+  EXPECT_EQ(RenderToString(nullptr, {.format = OutputFormat::kJson}), "null\n");
+}
+
+TEST(RenderTest, QuietPrintsTheIdFieldOfEachElement) {
+  json list = json::array({{{"id", 1}}, {{"id", 22}}, {{"name", "no id"}}});
+  EXPECT_EQ(RenderToString(list, {.quiet = true}), "1\n22\n");
+  EXPECT_EQ(RenderToString({{"pid", 99}, {"id", 5}}, {.quiet = true, .id_field = "pid"}), "99\n");
+  EXPECT_EQ(RenderToString({{"id", "66f1ab"}}, {.format = OutputFormat::kJson, .quiet = true}),
+            "66f1ab\n");
+}
+
+TEST(RenderTest, ObjectOnATerminalIsFieldValueRowsWithNestedListsBelow) {
+  EXPECT_EQ(RenderToString(kUser, {.tty = true}),
+            "FIELD      VALUE\n"
+            "id         2\n"
+            "email      ann@example.com\n"
+            "is_active  true\n"
+            "phone      -\n"
+            "\n"
+            "addresses:\n"
+            "ID  CITY\n"
+            "7   Springfield\n");
+}
+
+TEST(RenderTest, ObjectInAPipeIsTabSeparatedWithNestedListsAsJson) {
+  EXPECT_EQ(RenderToString(kUser, {.tty = false}),
+            "id\t2\n"
+            "addresses\t[{\"city\":\"Springfield\",\"id\":7}]\n"
+            "email\tann@example.com\n"
+            "is_active\ttrue\n"
+            "phone\t\n");
+}
+
+TEST(RenderTest, ListUsesSpecColumnsWhenGiven) {
+  json list = json::array({{{"id", 1}, {"email", "a@x"}, {"role", "admin"}, {"extra", 5}},
+                           {{"id", 2}, {"email", "b@x"}}});
+  RenderOptions options{.tty = true, .columns = {"id", "email", "role"}};
+  EXPECT_EQ(RenderToString(list, options),
+            "ID  EMAIL  ROLE\n"
+            "1   a@x    admin\n"
+            "2   b@x    -\n");
+  options.tty = false;
+  EXPECT_EQ(RenderToString(list, options), "1\ta@x\tadmin\n2\tb@x\t\n");
+}
+
+TEST(RenderTest, ListWithoutColumnsUsesScalarKeysOfTheFirstElement) {
+  json list = json::array({{{"name", "w"}, {"id", 1}, {"tags", json::array({"x"})}}});
+  EXPECT_EQ(RenderToString(list, {.tty = true}), "ID  NAME\n1   w\n");
+}
+
+TEST(RenderTest, EmptyListSaysNoneOnlyOnATerminal) {
+  EXPECT_EQ(RenderToString(json::array(), {.tty = true}), "(none)\n");
+  EXPECT_EQ(RenderToString(json::array(), {.tty = false}), "");
+}
+
+TEST(RenderTest, ScalarsAndNull) {
+  EXPECT_EQ(RenderToString(json("done"), {.tty = true}), "done\n");
+  EXPECT_EQ(RenderToString(json::array({1, 2}), {.tty = false}), "1\n2\n");
+  EXPECT_EQ(RenderToString(nullptr, {.tty = true}), "");
+}
+
+TEST(RenderTest, ColorOnlyInAlignedTables) {
+  json list = json::array({{{"id", 1}}});
+  EXPECT_EQ(RenderToString(list, {.tty = true, .color = true}), "\x1b[1mID\x1b[0m\n1\n");
+  EXPECT_EQ(RenderToString(list, {.tty = false, .color = true}), "1\n");
+}
+
+}  // namespace
+}  // namespace mart::cli

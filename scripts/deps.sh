@@ -7,7 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libcli11-dev libzmq3-dev cppzmq-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev
   libgtest-dev libgmock-dev
-  jq groff-base procps
+  jq groff-base procps python3
 )
 
 missing=()

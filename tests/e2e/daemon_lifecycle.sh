@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The daemon as a process: private data dir, one daemon per data dir, clean
+# SIGTERM, malformed and oversized frames answered without harm, and a client
+# that fails fast (exit 6) when no daemon runs.
+source "$(dirname "$0")/lib.sh"
+
+expect_exit 6 "$MARTCTL" daemon status
+expect_stderr "not running"
+expect_exit 6 "$MARTCTL" auth whoami
+
+start_daemon
+check "data dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR")" = 700 ]
+check "signing key is 0600" [ "$(stat -c %a "$MART_DATA_DIR/signing.key")" = 600 ]
+check "cookie is 0600" [ "$(stat -c %a "$MART_DATA_DIR/cookie")" = 600 ]
+check "socket dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR/run")" = 700 ]
+status=$("$MARTCTL" daemon status -o json)
+expect_eq true "$(jq -r .ready <<<"$status")" "daemon reports ready"
+
+expect_exit 5 "$MARTD" --password-cost minimum --listen "ipc://$E2E_ROOT/second.sock"
+expect_stderr "another martd"
+expect_exit 0 "$MARTCTL" daemon status
+
+if [ -n "${WIRE_SEND:-}" ]; then
+  replies=$(printf '%s\n' 'not json' '{"v":1,"id":"a","method":"nope.nope"}' \
+    '{"v":1,"id":"b","method":"auth.register","params":{"email":[]}}' | "$WIRE_SEND" "$ENDPOINT")
+  expect_eq "INVALID_ARGUMENT INVALID_ARGUMENT INVALID_ARGUMENT" \
+    "$(jq -r .error.code <<<"$replies" | xargs)" "malformed frames get INVALID_ARGUMENT"
+  big=$("$WIRE_SEND" "$ENDPOINT" --bytes 2000000)
+  expect_eq INVALID_ARGUMENT "$(jq -r .error.code <<<"$big")" "oversized frame gets an error reply"
+  expect_exit 0 "$MARTCTL" daemon status
+fi
+
+printf 'Password123\n' | "$MARTCTL" auth register --password-stdin --email a@example.com \
+  --first-name A --last-name B >/dev/null
+pid=$(daemon_pid)
+kill -TERM "$pid"
+set +e
+for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+set -e
+check "SIGTERM stops the daemon" bash -c "! kill -0 $pid 2>/dev/null"
+check "the cookie is removed at stop" [ ! -e "$MART_DATA_DIR/cookie" ]
+expect_exit 6 "$MARTCTL" daemon status
+
+start_daemon
+count=$("$MARTCTL" user list -o json | jq length)
+expect_eq 1 "$count" "registered user survives a restart"
+finish

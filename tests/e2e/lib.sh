@@ -1,0 +1,105 @@
+# Shared helpers for the end-to-end scripts. Source it; it expects MARTD,
+# MARTCTL and WIRE_SEND (set by ctest) and gives each script its own temp dir,
+# data dir, credentials file and daemon, all removed on exit.
+set -euo pipefail
+
+: "${MARTD:?MARTD must point at the martd binary}"
+: "${MARTCTL:?MARTCTL must point at the martctl binary}"
+
+E2E_ROOT=$(mktemp -d /tmp/mart-e2e.XXXXXX)
+export MART_DATA_DIR="$E2E_ROOT/data"
+export MART_CREDENTIALS_FILE="$E2E_ROOT/credentials.json"
+export NO_COLOR=1
+unset MART_TOKEN MART_ENDPOINT MART_PROFILE
+ENDPOINT="ipc://$MART_DATA_DIR/run/martd.sock"
+FAILURES=0
+CHECKS=0
+
+cleanup() {
+  stop_daemon || true
+  rm -rf "$E2E_ROOT"
+}
+trap cleanup EXIT
+
+daemon_pid() { head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true; }
+
+start_daemon() {
+  "$MARTD" --detach --password-cost minimum "$@"
+  "$MARTCTL" daemon wait --timeout 10
+}
+
+# Sends SIGTERM and waits for the daemon to exit; returns its exit status.
+stop_daemon() {
+  local pid
+  pid=$(daemon_pid)
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 200); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  echo "daemon $pid did not stop" >&2
+  return 1
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  FAILURES=$((FAILURES + 1))
+}
+
+check() {  # check DESCRIPTION CONDITION...
+  local what=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  if "$@"; then echo "ok: $what"; else fail "$what"; fi
+}
+
+# expect_exit CODE CMD...: runs CMD, captures stdout in OUT and stderr in ERR.
+expect_exit() {
+  local want=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  set +e
+  OUT=$("$@" 2>"$E2E_ROOT/stderr")
+  local got=$?
+  set -e
+  ERR=$(cat "$E2E_ROOT/stderr")
+  if [ "$got" -ne "$want" ]; then
+    fail "'$*' exited $got, want $want; stderr: $ERR"
+    return 0
+  fi
+  echo "ok: exit $want from: $*"
+}
+
+expect_stderr() {  # expect_stderr SUBSTRING: about the last expect_exit
+  CHECKS=$((CHECKS + 1))
+  case "$ERR" in
+    *"$1"*) echo "ok: stderr has '$1'" ;;
+    *) fail "stderr lacks '$1': $ERR" ;;
+  esac
+}
+
+expect_eq() {  # expect_eq WANT GOT DESCRIPTION
+  CHECKS=$((CHECKS + 1))
+  if [ "$1" = "$2" ]; then echo "ok: $3"; else fail "$3: want '$1', got '$2'"; fi
+}
+
+# martctl as the local operator (cookie), ignoring any saved login.
+as_operator() { MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" "$MARTCTL" "$@"; }
+
+# register EMAIL [PASSWORD]: registers with a fixed name.
+register() {
+  printf '%s\n' "${2:-Password123}" | "$MARTCTL" auth register --password-stdin \
+    --email "$1" --first-name Test --last-name User -o json
+}
+
+# login EMAIL [PASSWORD] [PROFILE]
+login() {
+  printf '%s\n' "${2:-Password123}" | "$MARTCTL" --profile "${3:-default}" auth login \
+    --email "$1" --password-stdin >/dev/null
+}
+
+finish() {
+  echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
+  [ "$FAILURES" -eq 0 ]
+}

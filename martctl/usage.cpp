@@ -5,25 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mart/text.h"
 #include "martctl/command_tree.h"
 
 namespace mart::cli {
 namespace {
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // The command words of a failed command line, found the way CLI11 would:
 // skipping options and the values of options that take one.
@@ -113,16 +99,7 @@ UsageError DescribeUsageError(const std::string& cli11_message,
 }
 
 std::string ClosestWord(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_distance = std::min<size_t>(3, (word.size() + 1) / 2);
-  for (const auto& candidate : candidates) {
-    size_t distance = EditDistance(word, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
+  return ClosestMatch(word, candidates, std::min<size_t>(3, (word.size() + 1) / 2));
 }
 
 }  // namespace mart::cli

@@ -18,21 +18,6 @@ std::vector<CommandSpec> BuildAll() {
   return all;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
   const std::string name(arg.name);
   auto wrong_type = [&](std::string_view want) {
@@ -93,16 +78,9 @@ const CommandSpec* FindCommand(std::string_view method) {
 }
 
 std::string SuggestCommand(std::string_view method) {
-  std::string best;
-  size_t best_distance = 3;  // suggest only close matches
-  for (const CommandSpec& spec : AllCommands()) {
-    size_t distance = EditDistance(method, spec.method);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = spec.method;
-    }
-  }
-  return best;
+  std::vector<std::string> methods;
+  for (const CommandSpec& spec : AllCommands()) methods.emplace_back(spec.method);
+  return ClosestMatch(method, methods, 3);  // suggest only close matches
 }
 
 std::string CliGroup(const CommandSpec& spec) {

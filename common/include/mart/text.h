@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mart {
 
@@ -12,6 +13,11 @@ std::string ToLowerAscii(std::string_view text);
 std::string_view Trim(std::string_view text);
 // Lower-case hex of the bytes.
 std::string HexEncode(std::string_view bytes);
+
+// The candidate nearest to `word` by edit distance, if closer than
+// `max_distance`; "" otherwise. For "did you mean" hints.
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates,
+                         size_t max_distance);
 
 // ISO-8601 UTC with microseconds and an explicit offset: 2025-05-15T11:30:00.123456+00:00.
 std::string FormatTimestamp(int64_t unix_micros);

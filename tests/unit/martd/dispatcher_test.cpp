@@ -113,6 +113,33 @@ TEST_F(DispatcherAdmitTest, HostileTokenHeaderIsUnauthenticatedNotACrash) {
   EXPECT_EQ(status.message(), "token is malformed");
 }
 
+// A request frame whose `field` param is `depth` nested arrays.
+std::string DeepFrame(std::string_view method, std::string_view field, std::string_view auth,
+                      size_t depth) {
+  std::string frame = R"({"v":1,"id":"deep","method":")" + std::string(method) + R"(","auth":")" +
+                      std::string(auth) + R"(","idempotency_key":"k","params":{")" +
+                      std::string(field) + "\":";
+  return frame + std::string(depth, '[') + std::string(depth, ']') + "}}";
+}
+
+// Regression: Admit fingerprinted a keyed request's params before they were
+// validated, and dump() recursed once per nesting level: one unauthenticated
+// frame of ~400k nested arrays overflowed the socket thread's stack and
+// killed martd.
+TEST_F(DispatcherAdmitTest, DeeplyNestedParamsWithAKeyAreRefusedNotACrash) {
+  const size_t depth = 500000;
+  std::string anonymous = DeepFrame("auth.register", "email", "", depth);
+  ASSERT_LE(anonymous.size(), kMaxMessageBytes);
+  Reply refused = harness_.CallFrame(anonymous);
+  EXPECT_EQ(refused.status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(refused.status.message(), "email must be a string");
+
+  test::TestLogin ann = harness_.SignUp("ann@example.com");
+  Reply user = harness_.CallFrame(DeepFrame("address.add", "line1", ann.access_token(), depth));
+  EXPECT_EQ(user.status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(user.status.message(), "line1 must be a string");
+}
+
 TEST_F(DispatcherAdmitTest, AnonymousCallerOfAUserMethodIsUnauthenticated) {
   Status status = Admit(Frame("address.list", {{"bogus", 1}}));
   EXPECT_EQ(status.code(), Code::kUnauthenticated);

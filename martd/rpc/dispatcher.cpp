@@ -56,7 +56,11 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
   // after it, the params check wait for the store thread, which reads the
   // current role. Methods with a prepare step are open to every user: their
   // params must be checked before the worker uses them.
-  if (job->spec->mutating && job->spec->replay_reply && !job->request.idempotency_key.empty()) {
+  // Only valid params are fingerprinted: they are flat, while Fingerprint's
+  // dump() of arbitrary nesting recurses per level and can overflow the stack.
+  // Invalid params never succeed, so they never need a replay.
+  if (job->spec->mutating && job->spec->replay_reply && !job->request.idempotency_key.empty() &&
+      ValidateParams(*job->spec, job->request.params).ok()) {
     job->fingerprint = Fingerprint(*job->spec, job->request.params, services_.idempotency_key);
   }
   if (job->handler->prepare != nullptr) return CheckParams(*job);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace mart {
 namespace {
@@ -106,6 +107,23 @@ TEST(ToLowerAsciiTest, LowersAsciiOnly) {
             "\xc3\x89"
             "cole");  // É stays as it is
   EXPECT_EQ(ToLowerAscii(""), "");
+}
+
+TEST(ClosestMatchTest, PicksTheNearestCandidateStrictlyWithinTheDistance) {
+  const std::vector<std::string> words = {"list", "login", "logout", "show"};
+  EXPECT_EQ(ClosestMatch("lgin", words, 3), "login");    // one insertion
+  EXPECT_EQ(ClosestMatch("logot", words, 3), "logout");  // nearer than login
+  EXPECT_EQ(ClosestMatch("list", words, 3), "list");     // exact
+  EXPECT_EQ(ClosestMatch("sohw", words, 3), "show");     // a swap costs two
+  EXPECT_EQ(ClosestMatch("xyz", words, 3), "");
+  EXPECT_EQ(ClosestMatch("lst", words, 1), "");  // distance 1 is not below 1
+  EXPECT_EQ(ClosestMatch("lst", words, 2), "list");
+  EXPECT_EQ(ClosestMatch("anything", {}, 10), "");
+}
+
+TEST(ClosestMatchTest, TiesGoToTheFirstCandidate) {
+  EXPECT_EQ(ClosestMatch("cat", {"bat", "hat"}, 3), "bat");
+  EXPECT_EQ(ClosestMatch("cat", {"hat", "bat"}, 3), "hat");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
       {.method = "auth.login",
        .send_auth = false,
        .local_flags = {kPrintToken},
+       .prepare = PrepareLogin,
        .finish = FinishLogin},
       {.method = "auth.register", .send_auth = false, .confirm_secrets = {"password"}},
       {.method = "auth.refresh",

@@ -73,6 +73,7 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   settings.token_flag = flags.token;
   settings.token_env = io.getenv("MART_TOKEN");
   settings.profile = FirstGiven(flags.profile, io.getenv("MART_PROFILE"), "default");
+  settings.profile_explicit = !flags.profile.empty() || !io.getenv("MART_PROFILE").empty();
   settings.credentials_path =
       FirstGiven("", io.getenv("MART_CREDENTIALS_FILE"), DefaultConfigDir() + "/credentials.json");
   settings.output = flags.output == "json" ? OutputFormat::kJson : OutputFormat::kTable;

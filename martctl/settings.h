@@ -36,6 +36,7 @@ struct Settings {
   std::string token_flag = {};        // --token
   std::string token_env = {};         // $MART_TOKEN
   std::string profile = {};           // --profile, $MART_PROFILE, "default"
+  bool profile_explicit = false;      // named by --profile or $MART_PROFILE
   std::string credentials_path = {};  // $MART_CREDENTIALS_FILE, DefaultConfigDir()/credentials.json
   OutputFormat output = OutputFormat::kTable;
   bool quiet = false;

@@ -16,6 +16,7 @@ AuthChoice ResolveAuth(const AuthInputs& inputs) {
   if (inputs.profile.logged_in() && ProfileServes(inputs.profile, inputs.endpoint)) {
     return {AuthSource::kProfile, inputs.profile.access_token};
   }
+  if (inputs.profile_explicit) return {};
   if (auto cookie = ReadCookieAuth(inputs.cookie_path)) return {AuthSource::kCookie, *cookie};
   return {};
 }

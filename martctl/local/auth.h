@@ -2,7 +2,8 @@
 // Which credentials a command sends (DESIGN.md §5), first match:
 //   1. --token            2. $MART_TOKEN
 //   3. the profile's saved login, when it was made against this endpoint
-//   4. the local operator cookie: "cookie:" + the trimmed cookie file
+//   4. the local operator cookie: "cookie:" + the trimmed cookie file, unless
+//      a profile was named explicitly
 // and how a token reply (login, refresh) updates a saved profile.
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct AuthInputs {
   std::string token_flag = {};
   std::string token_env = {};
   Profile profile = {};       // the selected profile; may be logged out
+  // --profile or $MART_PROFILE named it: act as that login or anonymously,
+  // never fall back to the operator cookie.
+  bool profile_explicit = false;
   std::string endpoint = {};  // where the call goes
   std::string cookie_path = {};
 };

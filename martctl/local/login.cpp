@@ -40,6 +40,8 @@ Result<Profile> LoadProfile(CallContext& context) {
 
 }  // namespace
 
+Status PrepareLogin(CallContext& context, json*) { return LoadProfile(context).status(); }
+
 Result<Output> FinishLogin(CallContext& context, json result) {
   Profile profile;
   profile.endpoint = context.settings.endpoint;

@@ -13,6 +13,9 @@ namespace mart::cli {
 // auth.login: saves the tokens, email, user id and role into the profile,
 // says "logged in as <email> (profile <name>)" on stderr and prints a summary
 // without tokens (or the access token alone with --print-token).
+// auth.login: the credentials file must be usable before a session is made
+// on the daemon that could then not be saved.
+Status PrepareLogin(CallContext& context, nlohmann::json* params);
 Result<Output> FinishLogin(CallContext& context, nlohmann::json result);
 
 // auth.refresh: the refresh token comes from the profile. UNAUTHENTICATED

@@ -20,15 +20,19 @@ Session::Session(const Settings& settings, Transport transport, std::function<in
       clock_(std::move(clock)),
       credentials_(settings.credentials_path) {}
 
-Status Session::Resolve() {
+Status Session::Resolve(const CommandSpec& spec) {
   AuthInputs inputs{.token_flag = settings_.token_flag,
                     .token_env = settings_.token_env,
                     .profile = {},
+                    .profile_explicit = settings_.profile_explicit,
                     .endpoint = settings_.endpoint,
                     .cookie_path = settings_.cookie_path};
-  // An explicit token never needs the credentials file, even a broken one.
+  // An explicit token never needs the credentials file, even a broken one;
+  // nor does a method anyone may call.
   if (inputs.token_flag.empty() && inputs.token_env.empty()) {
-    MART_ASSIGN_OR_RETURN(profile_, credentials_.Load(settings_.profile));
+    Result<Profile> loaded = credentials_.Load(settings_.profile);
+    if (!loaded.ok() && spec.access != Access::kAnyone) return loaded.status();
+    if (loaded.ok()) profile_ = std::move(*loaded);
     inputs.profile = profile_;
   }
   choice_ = ResolveAuth(inputs);
@@ -41,7 +45,7 @@ bool Session::NearExpiry(const Profile& profile) const {
 }
 
 Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::json& params) {
-  MART_RETURN_IF_ERROR(Resolve());
+  MART_RETURN_IF_ERROR(Resolve(spec));
   if (choice_.source == AuthSource::kProfile && NearExpiry(profile_)) {
     MART_RETURN_IF_ERROR(Renew(choice_.auth));
   }

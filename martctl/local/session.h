@@ -47,7 +47,7 @@ class Session {
   int64_t now() const { return clock_(); }
 
  private:
-  Status Resolve();
+  Status Resolve(const CommandSpec& spec);
   bool NearExpiry(const Profile& profile) const;
   // Spends the refresh token unless another process already renewed `used`.
   Status Renew(const std::string& used);

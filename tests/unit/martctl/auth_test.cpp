@@ -67,6 +67,16 @@ TEST_F(AuthResolutionTest, AProfileForAnotherDaemonIsSkipped) {
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
 }
 
+TEST_F(AuthResolutionTest, ANamedProfileNeverFallsBackToTheCookie) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  inputs_.profile = Profile{};  // named, but logged out (or expired)
+  inputs_.profile_explicit = true;
+  AuthChoice choice = ResolveAuth(inputs_);
+  EXPECT_EQ(choice.source, AuthSource::kNone);
+  EXPECT_EQ(choice.auth, "");
+}
+
 TEST_F(AuthResolutionTest, NothingReadableMeansNoAuth) {
   inputs_ = AuthInputs{.cookie_path = dir_.path() + "/missing"};
   AuthChoice choice = ResolveAuth(inputs_);

@@ -1,5 +1,7 @@
 #include "martctl/local/session.h"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "test_io.h"
@@ -156,6 +158,18 @@ TEST_F(SessionTest, AnonymousCallsSendNoCredentials) {
   Session session = MakeSession();
   ASSERT_TRUE(session.CallAnonymously(Spec("auth.login"), {{"email", "a"}}).ok());
   EXPECT_EQ(calls_[0].options.auth, "");
+}
+
+TEST_F(SessionTest, ABrokenCredentialsFileFailsOnlyMethodsThatNeedALogin) {
+  std::ofstream(settings_.credentials_path) << "garbage";
+  answer_ = [](const RecordedCall&) { return Result<json>(json{{"ready", true}}); };
+  Session session = MakeSession();
+  Result<json> status = session.Call(Spec("daemon.status"), json::object());
+  EXPECT_TRUE(status.ok()) << status.status().ToString();
+  Result<json> whoami = session.Call(Spec("auth.whoami"), json::object());
+  ASSERT_FALSE(whoami.ok());
+  EXPECT_EQ(whoami.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(calls_.size(), 1u);  // the failing one never reached the daemon
 }
 
 }  // namespace

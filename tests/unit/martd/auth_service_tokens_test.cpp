@@ -164,7 +164,7 @@ TEST_F(AuthTokensTest, ConfirmTakesTheRoleFromTheDatabase) {
   Principal principal = Must(auth().Authenticate(ann.access_token()), "authenticate");
   EXPECT_EQ(principal.role, "admin");  // what the token says
   Tx tx = harness_.NewTx();
-  ASSERT_TRUE(auth().Confirm(tx, &principal).ok());
+  ASSERT_TRUE(auth().Confirm(tx.store, &principal).ok());
   EXPECT_EQ(principal.role, "user");
   EXPECT_FALSE(principal.IsAdmin());
 }

@@ -87,7 +87,11 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path) {
 }
 
 DataDir::~DataDir() {
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock
+  if (lock_fd_ < 0) return;
+  // A stale pid must not invite `kill $(head -1 martd.lock)` at another process.
+  int truncated = ::ftruncate(lock_fd_, 0);  // on failure close() still releases the lock
+  (void)truncated;
+  ::close(lock_fd_);  // closing releases the flock
 }
 
 Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {

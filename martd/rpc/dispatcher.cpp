@@ -88,7 +88,11 @@ Result<std::optional<nlohmann::json>> Dispatcher::Replay(Job& job, store::Store&
 }
 
 Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
-  PrepareContext ctx{job.principal, reader, services_};
+  // An ended session must not get the prepare step's answers (e.g. whether a
+  // password guess was right); the store thread confirms again under its lock.
+  Principal principal = job.principal;
+  MART_RETURN_IF_ERROR(services_.auth.Confirm(reader, &principal));
+  PrepareContext ctx{principal, reader, services_};
   try {
     MART_ASSIGN_OR_RETURN(job.request.params, job.handler->prepare(ctx, job.request.params));
   } catch (const std::exception& e) {
@@ -143,7 +147,7 @@ Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx
   // The key's scope comes from a verified token signature.
   MART_ASSIGN_OR_RETURN(auto replayed, Replay(job, tx.store));
   if (replayed) return std::move(*replayed);
-  MART_RETURN_IF_ERROR(services_.auth.Confirm(tx, &principal));
+  MART_RETURN_IF_ERROR(services_.auth.Confirm(tx.store, &principal));
   if (job.params_checked) {
     MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));  // the role may have changed
   } else {

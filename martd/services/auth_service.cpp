@@ -87,7 +87,9 @@ AuthService::AuthService(const Clock& clock, SigningKey key, std::string cookie,
       key_(key),
       cookie_(std::move(cookie)),
       options_(options),
-      limiter_(clock, options.max_failed_logins, options.failed_login_window_seconds) {
+      limiter_(clock, options.max_failed_logins, options.failed_login_window_seconds),
+      password_limiter_(clock, options.max_failed_logins, options.failed_login_window_seconds,
+                        "password checks") {
   auto dummy = HashPassword(NewRandomKey(), options_.password_cost);
   if (dummy.ok()) dummy_hash_ = *dummy;
 }
@@ -117,14 +119,14 @@ Result<Principal> AuthService::Authenticate(std::string_view auth) const {
   return principal;
 }
 
-Status AuthService::Confirm(Tx& tx, Principal* principal) const {
+Status AuthService::Confirm(store::Store& store, Principal* principal) const {
   if (principal->kind != Principal::Kind::kUser) return Status::Ok();
-  auto session = tx.store.sessions().GetSession(principal->session_id);
+  auto session = store.sessions().GetSession(principal->session_id);
   if (!session.ok() && session.status().code() != Code::kNotFound) return session.status();
   if (!session.ok() || session->revoked || session->user_id != principal->user_id) {
     return Unauthenticated("session has ended (logged out or revoked); log in again");
   }
-  auto user = tx.store.users().Get(principal->user_id);
+  auto user = store.users().Get(principal->user_id);
   if (!user.ok()) {
     if (user.status().code() == Code::kNotFound) return Unauthenticated("account no longer exists");
     return user.status();
@@ -166,14 +168,14 @@ Result<VerifiedLogin> AuthService::VerifyLogin(store::Store& reader, std::string
 Result<VerifiedLogin> AuthService::VerifyCurrentPassword(store::Store& reader, int64_t user_id,
                                                          std::string_view password) {
   // A stolen access token must not become a way to guess the password.
-  const std::string account = "user:" + std::to_string(user_id);
-  MART_RETURN_IF_ERROR(limiter_.Check(account));
+  const std::string account = "user " + std::to_string(user_id);
+  MART_RETURN_IF_ERROR(password_limiter_.Check(account));
   MART_ASSIGN_OR_RETURN(std::string hash, reader.users().PasswordHash(user_id));
   if (!VerifyPassword(password, hash)) {
-    limiter_.RecordFailure(account);
+    password_limiter_.RecordFailure(account);
     return InvalidArgument("current_password is incorrect", {{"field", "current_password"}});
   }
-  limiter_.RecordSuccess(account);
+  password_limiter_.RecordSuccess(account);
   return VerifiedLogin{user_id, hash};
 }
 

@@ -48,7 +48,8 @@ class AuthService {
   // Checks signature and expiry only; Confirm() checks the database.
   Result<Principal> Authenticate(std::string_view auth) const;
   // The session is live and the user exists and is active; refreshes the role.
-  Status Confirm(Tx& tx, Principal* principal) const;
+  // Any store will do: the worker threads check with their read-only one.
+  Status Confirm(store::Store& store, Principal* principal) const;
 
   // Off the store thread: policy check, then argon2id.
   Result<std::string> HashNewPassword(std::string_view password,
@@ -84,7 +85,8 @@ class AuthService {
   SigningKey key_;
   std::string cookie_;
   AuthOptions options_;
-  LoginLimiter limiter_;
+  LoginLimiter limiter_;           // logins, by email
+  LoginLimiter password_limiter_;  // current-password checks, by user id
   std::string dummy_hash_;  // verified against for unknown emails, to keep timing flat
 };
 

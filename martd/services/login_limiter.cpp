@@ -18,7 +18,7 @@ Status LoginLimiter::Check(const std::string& account) {
   }
   if (static_cast<int>(it->second.size()) < max_failures_) return Status::Ok();
   int64_t retry_after = (it->second.front() + window_micros_ - now + 999999) / 1000000;
-  return RateLimited("too many failed logins for " + account + "; try again in " +
+  return RateLimited("too many failed " + attempts_ + " for " + account + "; try again in " +
                          std::to_string(retry_after) + " s",
                      {{"retry_after_s", retry_after}});
 }

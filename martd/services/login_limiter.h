@@ -16,8 +16,13 @@ namespace mart {
 
 class LoginLimiter {
  public:
-  LoginLimiter(const Clock& clock, int max_failures, int64_t window_seconds)
-      : clock_(clock), max_failures_(max_failures), window_micros_(window_seconds * 1000000) {}
+  // `attempts` names what is counted in messages: "logins", "password checks".
+  LoginLimiter(const Clock& clock, int max_failures, int64_t window_seconds,
+               std::string attempts = "logins")
+      : clock_(clock),
+        max_failures_(max_failures),
+        window_micros_(window_seconds * 1000000),
+        attempts_(std::move(attempts)) {}
 
   // OK, or RATE_LIMITED with details {"retry_after_s": n}.
   Status Check(const std::string& account);
@@ -32,6 +37,7 @@ class LoginLimiter {
   const Clock& clock_;
   const int max_failures_;
   const int64_t window_micros_;
+  const std::string attempts_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::deque<int64_t>> failures_;
 };

@@ -6,9 +6,11 @@ namespace mart::store {
 namespace {
 
 // Times are Unix microseconds (UTC); money, when it comes, integer cents.
+// Ids users see are AUTOINCREMENT: a deleted row's id is never handed out
+// again, so a script holding an old id cannot hit a newer object.
 constexpr std::string_view kAccountsV1 = R"sql(
 CREATE TABLE users (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   email         TEXT NOT NULL,
   email_norm    TEXT NOT NULL UNIQUE,
   password_hash TEXT NOT NULL,
@@ -23,7 +25,7 @@ CREATE TABLE users (
 CREATE INDEX users_role ON users (role, is_active);
 
 CREATE TABLE addresses (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   line1       TEXT NOT NULL,
   line2       TEXT,
@@ -40,7 +42,7 @@ CREATE UNIQUE INDEX addresses_one_default ON addresses (user_id) WHERE is_defaul
 
 -- A session is one login: the family of refresh tokens rotated from it.
 CREATE TABLE sessions (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   created_at    INTEGER NOT NULL,
   revoked_at    INTEGER,

@@ -182,5 +182,41 @@ TEST_F(AccountsFlowTest, PasswordChangeEndsOtherSessions) {
   EXPECT_TRUE(Call("auth.login", {{"email", "a@example.com"}, {"password", "NewPassword1"}}).ok());
 }
 
+TEST_F(AccountsFlowTest, AnEndedSessionCannotTestPasswords) {
+  std::string token = RegisterAndLogin("a@example.com");
+  ASSERT_TRUE(Call("auth.logout", json::object(), token).ok());
+  for (const char* guess : {"Guess12345", "Password123"}) {
+    auto attempt = Call("profile.password", {{"current_password", guess},
+                                             {"new_password", "NewPassword1"}}, token);
+    ASSERT_FALSE(attempt.ok());
+    // The same answer whether the guess was right or not.
+    EXPECT_EQ(attempt.status().code(), Code::kUnauthenticated) << guess;
+  }
+}
+
+TEST_F(AccountsFlowTest, FailedLoginsDoNotLockAnotherUsersPasswordChecks) {
+  std::string token = RegisterAndLogin("a@example.com");
+  for (const char* email : {"user 1", "user:1"}) {
+    for (int i = 0; i < 6; ++i) {
+      (void)Call("auth.login", {{"email", email}, {"password", "Whatever1"}});
+    }
+  }
+  auto changed = Call("profile.password", {{"current_password", "Password123"},
+                                           {"new_password", "NewPassword1"}}, token);
+  EXPECT_TRUE(changed.ok()) << changed.status().ToString();
+}
+
+TEST_F(AccountsFlowTest, RemovedAddressIdsAreNeverReused) {
+  std::string token = RegisterAndLogin("a@example.com");
+  json fields = {{"line1", "1 A St"}, {"city", "A"}, {"postal_code", "1"}, {"country", "X"}};
+  ASSERT_TRUE(Call("address.add", fields, token).ok());
+  auto second = Call("address.add", fields, token);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(Call("address.remove", {{"id", (*second)["id"]}}, token).ok());
+  auto third = Call("address.add", fields, token);
+  ASSERT_TRUE(third.ok());
+  EXPECT_GT((*third)["id"].get<int64_t>(), (*second)["id"].get<int64_t>());
+}
+
 }  // namespace
 }  // namespace mart::testing

@@ -122,7 +122,7 @@ class ServiceHarness : public StoreHarness {
   Result<Principal> Authorize(std::string_view auth) {
     MART_ASSIGN_OR_RETURN(Principal principal, services_.auth.Authenticate(auth));
     Tx tx = NewTx();
-    MART_RETURN_IF_ERROR(services_.auth.Confirm(tx, &principal));
+    MART_RETURN_IF_ERROR(services_.auth.Confirm(tx.store, &principal));
     return principal;
   }
 

@@ -202,5 +202,30 @@ TEST_F(AuthPasswordTest, CurrentPasswordChecksAreRateLimited) {
   EXPECT_TRUE(harness_.Login("ann@example.com").ok());
 }
 
+TEST_F(AuthPasswordTest, FailedLoginsDoNotLockPasswordChecks) {
+  User user = Must(harness_.Register("ann@example.com"), "register");
+  const std::string id = std::to_string(user.id);
+  // Emails shaped like a password-check key must not share its counter.
+  for (const std::string& email : {std::string("ann@example.com"), "user:" + id, "user " + id}) {
+    for (int i = 0; i < 6; ++i) {
+      (void)harness_.auth().VerifyLogin(harness_.store(), email, "Wrong0000");
+    }
+  }
+  EXPECT_TRUE(
+      harness_.auth().VerifyCurrentPassword(harness_.store(), user.id, test::kTestPassword).ok());
+}
+
+TEST_F(AuthPasswordTest, PasswordCheckLockSaysWhatWasCounted) {
+  User user = Must(harness_.Register("ann@example.com"), "register");
+  for (int i = 0; i < 5; ++i) {
+    (void)harness_.auth().VerifyCurrentPassword(harness_.store(), user.id, "Wrong0000");
+  }
+  Status locked =
+      harness_.auth().VerifyCurrentPassword(harness_.store(), user.id, "Wrong0000").status();
+  EXPECT_EQ(locked.code(), Code::kRateLimited);
+  EXPECT_EQ(locked.message().rfind("too many failed password checks for ", 0), 0u)
+      << locked.message();
+}
+
 }  // namespace
 }  // namespace mart

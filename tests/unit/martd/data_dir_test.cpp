@@ -146,5 +146,11 @@ TEST_F(DataDirTest, WriteFileAtomicReplacesContentWithTheMode) {
   EXPECT_EQ(WriteFileAtomic(tmp_.Sub("missing/dir/file"), "x", 0600).code(), Code::kUnavailable);
 }
 
+TEST_F(DataDirTest, ClosingEmptiesTheLockFile) {
+  { auto dir = Must(DataDir::Open(DataPath()), "open"); }
+  // A stale pid would invite `kill $(cat martd.lock)` at an unrelated process.
+  EXPECT_EQ(Read(DataPath() + "/martd.lock"), "");
+}
+
 }  // namespace
 }  // namespace mart::daemon

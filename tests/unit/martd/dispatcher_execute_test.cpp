@@ -278,5 +278,16 @@ TEST_F(DispatcherRollbackTest, ThrowingHandlerBecomesInternalAndRollsBack) {
   EXPECT_EQ(AddressCount(access), 0u);
 }
 
+TEST_F(DispatcherExecuteTest, AnEndedSessionCannotTestPasswords) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  ASSERT_TRUE(harness_.Call("auth.logout", {}, access).status.ok());
+  for (const char* guess : {"Guess12345", "Password123"}) {
+    Reply reply =
+        harness_.Call("profile.password",
+                      {{"current_password", guess}, {"new_password", "NewPassword456"}}, access);
+    EXPECT_EQ(reply.status.code(), Code::kUnauthenticated) << guess;  // same either way
+  }
+}
+
 }  // namespace
 }  // namespace mart::rpc

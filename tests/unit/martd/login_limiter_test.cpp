@@ -81,5 +81,13 @@ TEST_F(LoginLimiterTest, SuccessClearsTheRecord) {
   EXPECT_TRUE(limiter_.Check("ann@example.com").ok());
 }
 
+TEST(LoginLimiterNamingTest, MessageNamesWhatIsCounted) {
+  FakeClock clock;
+  LoginLimiter limiter(clock, 1, 60, "password checks");
+  limiter.RecordFailure("user 3");
+  EXPECT_EQ(limiter.Check("user 3").message(),
+            "too many failed password checks for user 3; try again in 60 s");
+}
+
 }  // namespace
 }  // namespace mart

@@ -237,5 +237,13 @@ TEST_F(UserStoreTest, UpdateAndDeleteAddress) {
   EXPECT_EQ(users().DeleteAddress(user, id).code(), Code::kNotFound);
 }
 
+TEST_F(UserStoreTest, DeletedIdsAreNeverHandedOutAgain) {
+  int64_t user = AddUser("ann@example.com");
+  AddAddress(user, "1 First St");
+  int64_t second = AddAddress(user, "2 Second St");
+  ASSERT_TRUE(users().DeleteAddress(user, second).ok());
+  EXPECT_GT(AddAddress(user, "3 Third St"), second);  // a script's old id stays dead
+}
+
 }  // namespace
 }  // namespace mart::store

@@ -20,7 +20,7 @@ std::string Errno() { return std::strerror(errno); }
 
 Result<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + " cannot be read");
+  if (!in) return Unavailable(path + " cannot be read: " + Errno());
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
@@ -97,13 +97,15 @@ DataDir::~DataDir() {
 Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {
   const std::string key_path = path_ + "/signing.key";
   SigningKey key{};
-  auto existing = ReadSmallFile(key_path);
-  if (existing.ok()) {
-    if (existing->size() != key.size()) {
+  // Only a missing key is made anew: replacing an unreadable one would
+  // silently invalidate every token issued so far.
+  if (::access(key_path.c_str(), F_OK) == 0 || errno != ENOENT) {
+    MART_ASSIGN_OR_RETURN(std::string existing, ReadSmallFile(key_path));
+    if (existing.size() != key.size()) {
       return FailedPrecondition(key_path + " is damaged (want " + std::to_string(key.size()) +
                                 " bytes); restore it from a backup");
     }
-    std::memcpy(key.data(), existing->data(), key.size());
+    std::memcpy(key.data(), existing.data(), key.size());
     ::chmod(key_path.c_str(), 0600);
     return key;
   }

@@ -87,6 +87,10 @@ Result<Address> AccountService::UpdateAddress(Tx& tx, const Principal& principal
                                               const AddressChange& change) const {
   MART_RETURN_IF_ERROR(RequireUser(principal));
   MART_ASSIGN_OR_RETURN(Address address, tx.store.users().GetAddress(principal.user_id, id));
+  if (change.is_default && !*change.is_default && address.is_default) {
+    return FailedPrecondition("address " + std::to_string(id) +
+                              " is the default; make another address the default instead");
+  }
   store::AddressFields f = change.fields;
   MART_RETURN_IF_ERROR(CleanAddress(f));
   if (f.line1) address.line1 = *f.line1;
@@ -98,9 +102,6 @@ Result<Address> AccountService::UpdateAddress(Tx& tx, const Principal& principal
   MART_RETURN_IF_ERROR(tx.store.users().UpdateAddress(address, tx.now));
   if (change.is_default.value_or(false)) {
     MART_RETURN_IF_ERROR(tx.store.users().SetDefaultAddress(principal.user_id, id, tx.now));
-  } else if (change.is_default && !*change.is_default && address.is_default) {
-    return FailedPrecondition("address " + std::to_string(id) +
-                              " is the default; make another address the default instead");
   }
   return tx.store.users().GetAddress(principal.user_id, id);
 }

@@ -3,8 +3,10 @@
 namespace mart::store {
 namespace {
 
-constexpr char kUserColumns[] =
-    "id, email, first_name, last_name, phone, role, is_active, created_at, updated_at";
+// A macro so that each statement is one string literal (the statement cache is
+// keyed by the literal's address).
+#define MART_USER_COLUMNS \
+  "id, email, first_name, last_name, phone, role, is_active, created_at, updated_at"
 
 User ReadUser(const Query& q) {
   User user;
@@ -56,8 +58,7 @@ Result<int64_t> UserStore::Insert(const User& user, std::string_view email_norm,
 }
 
 Result<User> UserStore::Get(int64_t id) {
-  static const std::string kSql = std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?";
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(kSql.c_str()));
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT " MART_USER_COLUMNS " FROM users WHERE id = ?"));
   q.Bind(1, id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("user " + std::to_string(id) + " not found");
@@ -65,9 +66,8 @@ Result<User> UserStore::Get(int64_t id) {
 }
 
 Result<std::pair<User, std::string>> UserStore::FindByEmail(std::string_view email_norm) {
-  static const std::string kSql =
-      std::string("SELECT ") + kUserColumns + ", password_hash FROM users WHERE email_norm = ?";
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(kSql.c_str()));
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_USER_COLUMNS ", password_hash FROM users WHERE email_norm = ?"));
   q.Bind(1, email_norm);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("user " + std::string(email_norm) + " not found");
@@ -96,10 +96,10 @@ Result<int64_t> UserStore::CountActiveAdmins() {
 }
 
 Result<std::vector<User>> UserStore::List(const UserFilter& filter) {
-  static const std::string kSql = std::string("SELECT ") + kUserColumns +
-      " FROM users WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR is_active = ?2)"
-      " AND (?3 IS NULL OR instr(email_norm, lower(?3)) > 0) ORDER BY id LIMIT ?4 OFFSET ?5";
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(kSql.c_str()));
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_USER_COLUMNS " FROM users WHERE (?1 IS NULL OR role = ?1)"
+      " AND (?2 IS NULL OR is_active = ?2) AND (?3 IS NULL OR instr(email_norm, lower(?3)) > 0)"
+      " ORDER BY id LIMIT ?4 OFFSET ?5"));
   q.Bind(1, filter.role);
   if (filter.active) q.Bind(2, int64_t{*filter.active}); else q.BindNull(2);
   q.Bind(3, filter.email_contains).Bind(4, filter.limit).Bind(5, filter.offset);
@@ -200,6 +200,7 @@ Status UserStore::DeleteAddress(int64_t user_id, int64_t address_id) {
 }
 
 Status UserStore::SetDefaultAddress(int64_t user_id, int64_t address_id, int64_t now) {
+  MART_RETURN_IF_ERROR(GetAddress(user_id, address_id).status());  // before changing anything
   {
     MART_ASSIGN_OR_RETURN(Query clear, db_.Prepare(
         "UPDATE addresses SET is_default = 0, updated_at = ? "

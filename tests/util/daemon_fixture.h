@@ -4,9 +4,6 @@
 // is removed afterwards.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -15,15 +12,14 @@
 #include "mart/client/client.h"
 #include "mart/wire/envelope.h"
 #include "services/clock.h"
+#include "temp_dir.h"
 
 namespace mart::testing {
 
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/mart-it.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
+    root_ = temp_.path();
     options_.data_dir = root_ + "/data";
     options_.listen = "ipc://" + root_ + "/data/run/martd.sock";
     options_.auth.password_cost = PasswordCost::kMinimum;
@@ -31,9 +27,8 @@ class DaemonTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    client_.reset();
     daemon_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
   }
 
   void StartDaemon() {
@@ -82,6 +77,7 @@ class DaemonTest : public ::testing::Test {
     return std::string(kCookieAuthPrefix) + cookie;
   }
 
+  test::TempDir temp_;
   std::string root_;
   daemon::DaemonOptions options_;
   FakeClock clock_;

@@ -20,29 +20,12 @@
 
 #include "martctl/app.h"
 #include "martctl/io.h"
+#include "util/temp_dir.h"
 
 namespace mart::cli::testing {
 
-// A private directory removed with its contents at scope exit. (tests/util
-// may grow a shared one; this keeps martctl's tests self-contained meanwhile.)
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "martctl-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// The shared private temp dir of every test layer.
+using TempDir = ::mart::test::TempDir;
 
 struct RecordedCall {
   std::string method;

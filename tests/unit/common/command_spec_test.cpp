@@ -5,15 +5,12 @@
 #include <utility>
 
 #include "mart/commands/spec.h"
+#include "util/spec.h"
 
 namespace mart {
 namespace {
 
-const CommandSpec& Spec(std::string_view method) {
-  const CommandSpec* spec = FindCommand(method);
-  if (spec == nullptr) throw std::runtime_error("no spec " + std::string(method));
-  return *spec;
-}
+using test::Spec;
 
 // Hand-written shape checks: std::regex trips GCC 12's -Wmaybe-uninitialized
 // in the sanitizer build, where warnings are errors.

@@ -6,17 +6,14 @@
 #include <string>
 
 #include "mart/commands/spec.h"
+#include "util/spec.h"
 
 namespace mart {
 namespace {
 
 using nlohmann::json;
 
-const CommandSpec& Spec(std::string_view method) {
-  const CommandSpec* spec = FindCommand(method);
-  if (spec == nullptr) throw std::runtime_error("no spec " + std::string(method));
-  return *spec;
-}
+using test::Spec;
 
 json ValidAddress() {
   return {{"line1", "123 Example St"},

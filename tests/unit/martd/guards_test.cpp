@@ -3,17 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include "util/spec.h"
 
 namespace mart::rpc {
 namespace {
 
 using nlohmann::json;
 
-const CommandSpec& Spec(std::string_view method) {
-  const CommandSpec* spec = FindCommand(method);
-  if (spec == nullptr) throw std::runtime_error("no spec " + std::string(method));
-  return *spec;
-}
+using test::Spec;
 
 Principal Anonymous() { return Principal{}; }
 

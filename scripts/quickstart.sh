@@ -9,14 +9,18 @@ keep=0
 [ "${1:-}" = "--keep" ] && keep=1
 
 "$root/scripts/deps.sh"
-"$root/scripts/build.sh" build
+MART_TARGETS="martd martctl" "$root/scripts/build.sh" build
 martd="$root/build/martd/martd"
 martctl="$root/build/martctl/martctl"
 
 demo=$(mktemp -d /tmp/mart-demo.XXXXXX)
 export MART_DATA_DIR="$demo/data"
 export MART_CREDENTIALS_FILE="$demo/credentials.json"
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n== %s\n' "$*"; }
+fi
 stop_daemon() {
   local pid
   pid=$(head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true)

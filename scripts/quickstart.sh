@@ -26,7 +26,11 @@ stop_daemon() {
   pid=$(head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true)
   [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
 }
-[ "$keep" = 1 ] || trap stop_daemon EXIT
+finish() {
+  stop_daemon
+  rm -rf "$demo"
+}
+[ "$keep" = 1 ] || trap finish EXIT
 
 step "start martd on a fresh data dir ($MART_DATA_DIR)"
 "$martd" --detach

@@ -13,56 +13,78 @@ const std::map<std::string, PasswordCost> kCosts = {
     {"minimum", PasswordCost::kMinimum},
 };
 
-}  // namespace
-
-std::optional<DaemonOptions> ParseDaemonOptions(int argc, char** argv, std::string* message,
-                                                int* exit_code) {
-  DaemonOptions options;
-  CLI::App app{"martd: the mart daemon. Owns the store and the event queues and serves martctl "
-               "and mart-rest over ZeroMQ.", "martd"};
-  app.set_version_flag("--version", std::string("martd ") + MART_VERSION);
+// Flag values that are turned into options after parsing.
+struct RawFlags {
   std::string log_level = "info";
   std::string cost = "interactive";
   bool no_first_admin = false;
+};
+
+void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
+  app.set_version_flag("--version", std::string("martd ") + MART_VERSION);
   app.add_option("--data-dir", options.data_dir, "data directory (default $MART_DATA_DIR, "
                  "else $XDG_DATA_HOME/mart, else ~/.local/share/mart)")->envname("MART_DATA_DIR");
   app.add_option("--listen", options.listen, "request endpoint, ipc://PATH (default: see "
                  "martd(8)); tcp:// needs CURVE and is not available yet")->envname("MART_LISTEN");
   app.add_flag("--detach", options.detach, "run in the background; return once ready");
-  app.add_option("--log-level", log_level, "debug, info, warn or error")
+  app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
-  app.add_option("--password-cost", cost, "argon2id cost: interactive (default), moderate, "
-                 "or minimum (tests only: weak)")->check(CLI::IsMember({"interactive", "moderate", "minimum"}));
-  app.add_flag("--no-first-admin", no_first_admin,
+  app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "
+                 "or minimum (tests only: weak)")
+      ->check(CLI::IsMember({"interactive", "moderate", "minimum"}));
+  app.add_flag("--no-first-admin", raw.no_first_admin,
                "do not make the first registered account an admin");
   app.add_option("--access-token-ttl", options.auth.access_ttl_seconds,
                  "access token lifetime in seconds (default 1800)")->check(CLI::Range(10, 86400));
   app.add_option("--refresh-token-ttl", options.auth.refresh_ttl_seconds,
-                 "refresh token lifetime in seconds (default 604800)")->check(CLI::Range(60, 31536000));
+                 "refresh token lifetime in seconds (default 604800)")
+      ->check(CLI::Range(60, 31536000));
   app.add_option("--worker-threads", options.worker_threads,
                  "threads for password hashing (default 2)")->check(CLI::Range(1, 64));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    *exit_code = e.get_exit_code() == 0 ? 0 : 2;
-    *message = e.get_exit_code() == 0 ? app.help() : std::string("martd: ") + e.what() +
-                                                          "\nrun 'martd --help' for the options";
-    if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) *message = e.what();
-    return std::nullopt;
-  }
+}
+
+// Defaults that depend on other options, and checks across options; the
+// error message, if any.
+std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
   if (options.listen.empty()) options.listen = DefaultEndpoint(options.data_dir);
   if (options.listen.rfind("ipc://", 0) != 0) {
-    *exit_code = 2;
-    *message = "martd: --listen " + options.listen +
-               ": only ipc:// endpoints are supported (tcp:// requires CURVE encryption, "
-               "which is not available yet)";
+    return "martd: --listen " + options.listen +
+           ": only ipc:// endpoints are supported (tcp:// requires CURVE encryption, "
+           "which is not available yet)";
+  }
+  ParseLogLevel(raw.log_level, &options.log_level);
+  options.auth.password_cost = kCosts.at(raw.cost);
+  options.auth.first_user_admin = !raw.no_first_admin;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<DaemonOptions> ParseDaemonOptions(int argc, char** argv, std::string* message,
+                                                int* exit_code) {
+  DaemonOptions options;
+  RawFlags raw;
+  CLI::App app{"martd: the mart daemon. Owns the store and the event queues and serves martctl "
+               "and mart-rest over ZeroMQ.", "martd"};
+  AddFlags(app, options, raw);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    bool done = e.get_exit_code() == 0;  // --help or --version
+    *exit_code = done ? 0 : 2;
+    *message = done ? app.help() : std::string("martd: ") + e.what() +
+                                       "\nrun 'martd --help' for the options";
+    if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) *message = e.what();
     return std::nullopt;
   }
-  ParseLogLevel(log_level, &options.log_level);
-  options.auth.password_cost = kCosts.at(cost);
-  options.auth.first_user_admin = !no_first_admin;
+  if (auto error = Finish(options, raw)) {
+    *exit_code = 2;
+    *message = *error;
+    return std::nullopt;
+  }
   return options;
 }
 
 }  // namespace mart::daemon
+

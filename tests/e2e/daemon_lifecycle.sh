@@ -8,6 +8,12 @@ expect_exit 6 "$MARTCTL" daemon status
 expect_stderr "not running"
 expect_exit 6 "$MARTCTL" auth whoami
 
+expect_exit 2 "$MARTD" --no-such-flag
+expect_stderr "run 'martd --help'"
+expect_exit 2 "$MARTD" --listen tcp://127.0.0.1:5555
+expect_stderr "only ipc:// endpoints"
+expect_exit 0 "$MARTD" --version
+
 start_daemon
 check "data dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR")" = 700 ]
 check "signing key is 0600" [ "$(stat -c %a "$MART_DATA_DIR/signing.key")" = 600 ]

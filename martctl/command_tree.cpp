@@ -104,6 +104,7 @@ CLI::Option* AddArg(CLI::App* app, const ArgSpec& arg, int64_t* number, bool* fl
                        std::vector<std::string>(arg.choices.begin(), arg.choices.end())));
       break;
     case ArgType::kString:
+    case ArgType::kMoney:  // sent as the decimal text given; the daemon parses it exactly
       option = app->add_option(name, *text, help);
       break;
   }

@@ -5,6 +5,16 @@
 #include "martctl/local/login.h"
 
 namespace mart::cli {
+namespace {
+
+// For cron: exit 7 ("a check found problems") when something is low.
+Result<Output> FinishReorderCheck(CallContext&, nlohmann::json result) {
+  const bool low = result.is_array() && !result.empty();
+  return Output{.value = std::move(result), .exit_code = low ? 7 : 0};
+}
+
+}  // namespace
+
 
 const std::vector<MethodBehaviour>& AllBehaviours() {
   static const ArgSpec kPrintToken{
@@ -25,6 +35,7 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
        .finish = FinishRefresh},
       {.method = "auth.logout", .finish = FinishLogout, .recover = RecoverLogout},
       {.method = "profile.password", .confirm_secrets = {"new_password"}},
+      {.method = "inventory.reorder_check", .finish = FinishReorderCheck},
   };
   return kBehaviours;
 }

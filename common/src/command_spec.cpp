@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "commands/domains.h"
+#include "mart/domain/money.h"
 #include "mart/text.h"
 
 namespace mart {
@@ -10,7 +11,8 @@ namespace {
 
 std::vector<CommandSpec> BuildAll() {
   std::vector<CommandSpec> all;
-  for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands}) {
+  for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands,
+                       &ProductCommands, &InventoryCommands}) {
     std::vector<CommandSpec> specs = domain();
     all.insert(all.end(), std::make_move_iterator(specs.begin()),
                std::make_move_iterator(specs.end()));
@@ -59,6 +61,15 @@ Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
     }
     case ArgType::kBool:
       return value.is_boolean() ? Status::Ok() : wrong_type("true or false");
+    case ArgType::kMoney: {
+      MART_ASSIGN_OR_RETURN(int64_t cents, ParseMoney(value, name));
+      if (cents < arg.min || cents > arg.max) {
+        return InvalidArgument(name + " must be between " + FormatMoney(arg.min) + " and " +
+                                   FormatMoney(arg.max) + ", not " + FormatMoney(cents),
+                               {{"field", name}});
+      }
+      return Status::Ok();
+    }
   }
   return Internal("unhandled argument type");
 }
@@ -113,6 +124,7 @@ std::string_view ArgTypeName(ArgType type) {
     case ArgType::kBool: return "boolean";
     case ArgType::kEnum: return "enum";
     case ArgType::kSecret: return "secret";
+    case ArgType::kMoney: return "amount";
   }
   return "?";
 }

@@ -27,6 +27,8 @@ rpc::HandlerTable AllHandlers() {
   AddAuthHandlers(table);
   AddAccountHandlers(table);
   AddAdminUserHandlers(table);
+  AddProductHandlers(table);
+  AddInventoryHandlers(table);
   return table;
 }
 

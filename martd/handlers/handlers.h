@@ -9,6 +9,8 @@ void AddDaemonHandlers(rpc::HandlerTable& table);
 void AddAuthHandlers(rpc::HandlerTable& table);
 void AddAccountHandlers(rpc::HandlerTable& table);
 void AddAdminUserHandlers(rpc::HandlerTable& table);
+void AddProductHandlers(rpc::HandlerTable& table);
+void AddInventoryHandlers(rpc::HandlerTable& table);
 
 // All of the above.
 rpc::HandlerTable AllHandlers();

@@ -7,6 +7,8 @@
 
 #include "services/account_service.h"
 #include "services/auth_service.h"
+#include "services/catalog_service.h"
+#include "services/inventory_service.h"
 #include "services/clock.h"
 
 namespace mart {
@@ -28,6 +30,8 @@ struct Services {
   const Clock& clock;
   AuthService auth;
   AccountService accounts;
+  InventoryService inventory;
+  CatalogService catalog{inventory};
   SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
 };

@@ -29,6 +29,16 @@ Query& Query::BindNull(int index) {
   return *this;
 }
 
+Query& Query::BindNamed(const char* name, int64_t value) {
+  int index = sqlite3_bind_parameter_index(statement_, name);
+  return index > 0 ? Bind(index, value) : *this;
+}
+
+Query& Query::BindNamed(const char* name, std::string_view value) {
+  int index = sqlite3_bind_parameter_index(statement_, name);
+  return index > 0 ? Bind(index, value) : *this;
+}
+
 Result<bool> Query::Next() {
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
@@ -99,6 +109,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMo
 
 Database::~Database() {
   for (auto& [sql, statement] : cache_) sqlite3_finalize(statement);
+  for (auto& [sql, statement] : text_cache_) sqlite3_finalize(statement);
   sqlite3_close_v2(db_);
 }
 
@@ -109,6 +120,16 @@ Result<Query> Database::Prepare(const char* sql) {
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
   cache_.emplace(sql, statement);
+  return Query(statement);
+}
+
+Result<Query> Database::PrepareText(const std::string& sql) {
+  auto it = text_cache_.find(sql);
+  if (it != text_cache_.end()) return Query(it->second);
+  sqlite3_stmt* statement = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  text_cache_.emplace(sql, statement);
   return Query(statement);
 }
 

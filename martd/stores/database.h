@@ -34,6 +34,9 @@ class Query {
   Query& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Query& Bind(int index, const std::optional<std::string>& value);
   Query& BindNull(int index);
+  // Binds a :name parameter; a name the statement does not have is ignored.
+  Query& BindNamed(const char* name, int64_t value);
+  Query& BindNamed(const char* name, std::string_view value);
 
   // Steps once: true when a row is ready, false when done.
   Result<bool> Next();
@@ -63,6 +66,9 @@ class Database {
 
   // `sql` must be a string constant: it keys the statement cache.
   Result<Query> Prepare(const char* sql);
+  // For SQL assembled from fixed fragments (never from input: values go in
+  // ? placeholders); cached by its text.
+  Result<Query> PrepareText(const std::string& sql);
   // Runs SQL text with no parameters and no rows (schema, transaction control).
   Status Execute(std::string_view sql);
   int64_t LastInsertId() const;
@@ -73,6 +79,7 @@ class Database {
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*> text_cache_;
 };
 
 // Maps an SQLite result code to a Status: full disk, read-only files and busy

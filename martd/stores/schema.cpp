@@ -85,12 +85,66 @@ CREATE TABLE events (
 );
 )sql";
 
+constexpr std::string_view kCatalogV3 = R"sql(
+CREATE TABLE products (
+  id          TEXT PRIMARY KEY CHECK (length(id) = 24),
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  category    TEXT NOT NULL,
+  price_cents INTEGER NOT NULL CHECK (price_cents > 0),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX products_created ON products (created_at, id);
+CREATE INDEX products_category_price ON products (category, price_cents);
+CREATE INDEX products_price ON products (price_cents);
+CREATE INDEX products_name ON products (name COLLATE NOCASE, id);
+
+-- One row per product, created with it, deleted with it.
+CREATE TABLE inventory (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id        TEXT NOT NULL UNIQUE REFERENCES products (id) ON DELETE CASCADE,
+  available         INTEGER NOT NULL CHECK (available >= 0),
+  reserved          INTEGER NOT NULL CHECK (reserved >= 0),
+  reorder_threshold INTEGER NOT NULL CHECK (reorder_threshold >= 0),
+  low_stock_alerted INTEGER NOT NULL DEFAULT 0 CHECK (low_stock_alerted IN (0, 1)),
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+
+-- Units held per product and reference (manual holds now, orders later).
+CREATE TABLE inventory_holds (
+  product_id TEXT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  reference  TEXT NOT NULL,
+  quantity   INTEGER NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (product_id, reference)
+) WITHOUT ROWID;
+
+-- The append-only movement ledger.
+CREATE TABLE inventory_movements (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id       TEXT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  type             TEXT NOT NULL,
+  delta            INTEGER NOT NULL,
+  available_before INTEGER NOT NULL,
+  available_after  INTEGER NOT NULL,
+  reserved_before  INTEGER NOT NULL,
+  reserved_after   INTEGER NOT NULL,
+  reference        TEXT,
+  reason           TEXT,
+  actor            TEXT NOT NULL,
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX inventory_movements_product ON inventory_movements (product_id, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "accounts: users, addresses, sessions, refresh tokens", kAccountsV1},
       {2, "platform: idempotency keys, event log", kPlatformV2},
+      {3, "catalog: products, inventory, holds, movement ledger", kCatalogV3},
   };
   return kMigrations;
 }

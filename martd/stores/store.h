@@ -7,6 +7,8 @@
 
 #include "stores/database.h"
 #include "stores/event_store.h"
+#include "stores/inventory_store.h"
+#include "stores/product_store.h"
 #include "stores/session_store.h"
 #include "stores/user_store.h"
 
@@ -23,16 +25,26 @@ class Store {
   SessionStore& sessions() { return sessions_; }
   IdempotencyStore& idempotency() { return idempotency_; }
   EventStore& events() { return events_; }
+  ProductStore& products() { return products_; }
+  InventoryStore& inventory() { return inventory_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db)
-      : db_(std::move(db)), users_(*db_), sessions_(*db_), idempotency_(*db_), events_(*db_) {}
+      : db_(std::move(db)),
+        users_(*db_),
+        sessions_(*db_),
+        idempotency_(*db_),
+        events_(*db_),
+        products_(*db_),
+        inventory_(*db_) {}
 
   std::unique_ptr<Database> db_;
   UserStore users_;
   SessionStore sessions_;
   IdempotencyStore idempotency_;
   EventStore events_;
+  ProductStore products_;
+  InventoryStore inventory_;
 };
 
 }  // namespace mart::store

@@ -12,5 +12,7 @@ std::vector<CommandSpec> DaemonCommands();
 std::vector<CommandSpec> AuthCommands();
 std::vector<CommandSpec> AccountCommands();
 std::vector<CommandSpec> AdminUserCommands();
+std::vector<CommandSpec> ProductCommands();
+std::vector<CommandSpec> InventoryCommands();
 
 }  // namespace mart

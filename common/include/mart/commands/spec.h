@@ -22,6 +22,7 @@ enum class ArgType {
   kBool,    // true/false; a bare --flag on the CLI
   kEnum,    // one of choices
   kSecret,  // a password or token: never taken from argv; prompted or read from stdin
+  kMoney,   // an amount: JSON number or decimal string, at most two decimals; min/max in cents
 };
 
 struct ArgSpec {

@@ -1,0 +1,91 @@
+#include "handlers/handlers.h"
+#include "handlers/params.h"
+#include "mart/domain/money.h"
+
+namespace mart::handlers {
+namespace {
+
+using nlohmann::json;
+using rpc::RequestContext;
+
+// Params were validated against the spec, so money parses.
+std::optional<int64_t> OptMoney(const json& params, const char* name) {
+  auto it = params.find(name);
+  if (it == params.end() || it->is_null()) return std::nullopt;
+  auto cents = ParseMoney(*it, name);
+  return cents.ok() ? std::optional<int64_t>(*cents) : std::nullopt;
+}
+
+ProductFields ReadFields(const json& params) {
+  return {OptString(params, "name"), OptString(params, "description"),
+          OptString(params, "category"), OptMoney(params, "price")};
+}
+
+json ProductsJson(const std::vector<Product>& products) {
+  json list = json::array();
+  for (const Product& product : products) list.push_back(ToJson(product));
+  return list;
+}
+
+Result<json> Create(RequestContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(Product product,
+                        ctx.services.catalog.Create(ctx.tx, ReadFields(params),
+                                                    OptInt(params, "quantity").value_or(0),
+                                                    OptInt(params, "reorder_threshold"),
+                                                    ctx.principal));
+  return ToJson(product);
+}
+
+Result<json> Get(RequestContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(Product product, ctx.services.catalog.Get(ctx.tx, String(params, "id")));
+  return ToJson(product);
+}
+
+store::ProductSort SortKey(const std::string& name) {
+  if (name == "name") return store::ProductSort::kName;
+  if (name == "price") return store::ProductSort::kPrice;
+  return store::ProductSort::kCreated;
+}
+
+Result<json> List(RequestContext& ctx, const json& params) {
+  store::ProductFilter filter;
+  filter.category = OptString(params, "category");
+  filter.min_price_cents = OptMoney(params, "min_price");
+  filter.max_price_cents = OptMoney(params, "max_price");
+  filter.name_contains = OptString(params, "name");
+  filter.sort = SortKey(OptString(params, "sort").value_or("created"));
+  // Newest first by default; names and prices read naturally ascending.
+  filter.descending = OptBool(params, "desc").value_or(filter.sort == store::ProductSort::kCreated);
+  filter.limit = OptInt(params, "limit").value_or(100);
+  filter.offset = OptInt(params, "offset").value_or(0);
+  MART_ASSIGN_OR_RETURN(std::vector<Product> products, ctx.services.catalog.List(ctx.tx, filter));
+  return ProductsJson(products);
+}
+
+Result<json> Update(RequestContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(Product product, ctx.services.catalog.Update(
+                                             ctx.tx, String(params, "id"), ReadFields(params)));
+  return ToJson(product);
+}
+
+Result<json> Delete(RequestContext& ctx, const json& params) {
+  MART_RETURN_IF_ERROR(ctx.services.catalog.Delete(ctx.tx, String(params, "id")));
+  return json{{"_id", String(params, "id")}, {"deleted", true}};
+}
+
+Result<json> Categories(RequestContext& ctx, const json&) {
+  return ctx.services.catalog.Categories(ctx.tx);
+}
+
+}  // namespace
+
+void AddProductHandlers(rpc::HandlerTable& table) {
+  table["product.create"] = {Create};
+  table["product.get"] = {Get};
+  table["product.list"] = {List};
+  table["product.update"] = {Update};
+  table["product.delete"] = {Delete};
+  table["product.categories"] = {Categories};
+}
+
+}  // namespace mart::handlers

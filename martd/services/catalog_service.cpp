@@ -1,0 +1,112 @@
+#include "services/catalog_service.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "mart/client/client.h"
+#include "mart/text.h"
+
+namespace mart {
+namespace {
+
+Status CleanText(std::optional<std::string>& value, std::string_view field) {
+  if (!value) return Status::Ok();
+  value = std::string(Trim(*value));
+  if (value->empty()) {
+    return InvalidArgument(std::string(field) + " must not be empty", {{"field", field}});
+  }
+  return Status::Ok();
+}
+
+nlohmann::json EventPayload(const Product& p) {
+  return {{"product_id", p.id}, {"name", p.name}, {"category", p.category},
+          {"price_cents", p.price_cents}};
+}
+
+}  // namespace
+
+std::string NewProductId(int64_t now_micros) {
+  char seconds[9];
+  std::snprintf(seconds, sizeof seconds, "%08x", static_cast<uint32_t>(now_micros / 1000000));
+  return std::string(seconds) + NewRandomKey().substr(0, 16);
+}
+
+Status CheckProductId(std::string_view id, std::string_view field) {
+  bool hex = id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+             });
+  if (hex) return Status::Ok();
+  return InvalidArgument("product id '" + std::string(id.substr(0, 40)) +
+                             "' is not 24 hex characters",
+                         {{"field", field}});
+}
+
+Result<Product> CatalogService::Create(Tx& tx, const ProductFields& fields, int64_t quantity,
+                                       std::optional<int64_t> threshold,
+                                       const Principal& actor) const {
+  ProductFields clean = fields;
+  MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));
+  MART_RETURN_IF_ERROR(CleanText(clean.category, "category"));
+  if (!clean.name || !clean.category || !clean.price_cents) {
+    return InvalidArgument("name, category and price are required", {{"field", "name"}});
+  }
+  Product product;
+  product.id = NewProductId(tx.now);
+  product.name = *clean.name;
+  product.description = std::string(Trim(clean.description.value_or("")));
+  product.category = *clean.category;
+  product.price_cents = *clean.price_cents;
+  product.created_at = product.updated_at = tx.now;
+  MART_RETURN_IF_ERROR(tx.store.products().Insert(product));
+  MART_RETURN_IF_ERROR(tx.events.Emit("product.created", EventPayload(product)));
+  MART_RETURN_IF_ERROR(inventory_.CreateFor(tx, product.id, quantity, threshold, actor).status());
+  return tx.store.products().Get(product.id);
+}
+
+Result<Product> CatalogService::Get(Tx& tx, std::string_view id) const {
+  MART_RETURN_IF_ERROR(CheckProductId(id));
+  return tx.store.products().Get(id);
+}
+
+Result<std::vector<Product>> CatalogService::List(Tx& tx,
+                                                  const store::ProductFilter& filter) const {
+  if (filter.min_price_cents && filter.max_price_cents &&
+      *filter.min_price_cents > *filter.max_price_cents) {
+    return InvalidArgument("min_price must not be above max_price", {{"field", "min_price"}});
+  }
+  return tx.store.products().List(filter);
+}
+
+Result<Product> CatalogService::Update(Tx& tx, std::string_view id,
+                                       const ProductFields& fields) const {
+  MART_ASSIGN_OR_RETURN(Product product, Get(tx, id));
+  ProductFields clean = fields;
+  MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));
+  MART_RETURN_IF_ERROR(CleanText(clean.category, "category"));
+  if (clean.name) product.name = *clean.name;
+  if (clean.category) product.category = *clean.category;
+  if (clean.description) product.description = std::string(Trim(*clean.description));
+  if (clean.price_cents) product.price_cents = *clean.price_cents;
+  product.updated_at = tx.now;
+  MART_RETURN_IF_ERROR(tx.store.products().Update(product));
+  MART_RETURN_IF_ERROR(tx.events.Emit("product.updated", EventPayload(product)));
+  return tx.store.products().Get(id);
+}
+
+Status CatalogService::Delete(Tx& tx, std::string_view id) const {
+  // Orders do not exist yet; the orders issue adds the open-order refusal here.
+  MART_ASSIGN_OR_RETURN(Product product, Get(tx, id));
+  MART_RETURN_IF_ERROR(tx.store.products().Delete(id));
+  return tx.events.Emit("product.deleted", EventPayload(product));
+}
+
+Result<nlohmann::json> CatalogService::Categories(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(auto categories, tx.store.products().Categories());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [category, count] : categories) {
+    list.push_back({{"category", category}, {"products", count}});
+  }
+  return list;
+}
+
+}  // namespace mart

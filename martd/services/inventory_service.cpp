@@ -1,0 +1,196 @@
+#include "services/inventory_service.h"
+
+#include <algorithm>
+
+#include "mart/text.h"
+#include "services/catalog_service.h"
+
+namespace mart {
+namespace {
+
+Status ShortOf(const InventoryRecord& r, std::string_view what, int64_t change) {
+  return FailedPrecondition(
+      "insufficient stock for product " + r.product_id + ": " + std::string(what) + " is " +
+          std::to_string(what == "reserved" ? r.reserved : r.available) + ", requested change " +
+          std::to_string(change),
+      {{"product_id", r.product_id}, {"available", r.available}, {"reserved", r.reserved},
+       {"requested", change}});
+}
+
+}  // namespace
+
+int64_t SuggestedReorder(const InventoryRecord& r) {
+  int64_t target = std::max<int64_t>(2 * r.reorder_threshold, r.reorder_threshold + 1);
+  return std::max<int64_t>(1, target - r.available);
+}
+
+Result<InventoryRecord> InventoryService::CreateFor(Tx& tx, const std::string& product_id,
+                                                    int64_t quantity,
+                                                    std::optional<int64_t> threshold,
+                                                    const Principal& actor) const {
+  InventoryRecord record;
+  record.product_id = product_id;
+  record.available = quantity;
+  record.reorder_threshold = threshold.value_or(DefaultReorderThreshold(quantity));
+  record.created_at = record.updated_at = tx.now;
+  MART_ASSIGN_OR_RETURN(record.id, tx.store.inventory().Insert(record));
+  InventoryRecord empty = record;  // the ledger starts from nothing
+  empty.available = 0;
+  MART_RETURN_IF_ERROR(
+      Record(tx, empty, record, {.type = "initial", .available_delta = quantity}, actor));
+  return Get(tx, product_id);
+}
+
+Result<InventoryRecord> InventoryService::Get(Tx& tx, std::string_view product_id) const {
+  MART_RETURN_IF_ERROR(CheckProductId(product_id, "product_id"));
+  return tx.store.inventory().Get(product_id);
+}
+
+Result<std::vector<InventoryRecord>> InventoryService::List(Tx& tx, bool low_only, int64_t limit,
+                                                            int64_t offset) const {
+  return tx.store.inventory().List(low_only, limit, offset);
+}
+
+Result<InventoryRecord> InventoryService::Set(Tx& tx, std::string_view product_id,
+                                              std::optional<int64_t> available,
+                                              std::optional<int64_t> threshold,
+                                              std::optional<std::string> reason,
+                                              const Principal& actor) const {
+  if (!available && !threshold) {
+    return InvalidArgument("give --available, --reorder-threshold or both", {{"field", "available"}});
+  }
+  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
+  InventoryRecord current = before;
+  if (threshold) {
+    MART_RETURN_IF_ERROR(tx.store.inventory().SetThreshold(product_id, *threshold, tx.now));
+    current.reorder_threshold = *threshold;
+  }
+  Change change{.type = "set", .available_delta = available ? *available - before.available : 0,
+                .reason = reason};
+  if (!available) {
+    // Only the threshold moved: the item may still cross into or out of low stock.
+    MART_RETURN_IF_ERROR(Record(tx, before, current, change, actor));
+    return Get(tx, product_id);
+  }
+  return Apply(tx, current, change, actor);
+}
+
+Result<InventoryRecord> InventoryService::Adjust(Tx& tx, std::string_view product_id,
+                                                 int64_t delta, const std::string& reason,
+                                                 const Principal& actor) const {
+  std::string trimmed(Trim(reason));
+  if (trimmed.size() < 3 || trimmed.size() > 200) {
+    return InvalidArgument("reason must be 3 to 200 characters", {{"field", "reason"}});
+  }
+  if (delta == 0) return InvalidArgument("delta must not be 0", {{"field", "delta"}});
+  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
+  return Apply(tx, before, {.type = "adjust", .available_delta = delta, .reason = trimmed}, actor);
+}
+
+Result<InventoryRecord> InventoryService::Reserve(Tx& tx, std::string_view product_id,
+                                                  int64_t quantity, const std::string& reference,
+                                                  const Principal& actor) const {
+  std::string ref(Trim(reference));
+  if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
+  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
+  MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
+  MART_ASSIGN_OR_RETURN(InventoryRecord after,
+                        Apply(tx, before,
+                              {.type = "reserve", .available_delta = -quantity,
+                               .reserved_delta = quantity, .reference = ref},
+                              actor));
+  MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, ref, held + quantity));
+  return after;
+}
+
+Result<InventoryRecord> InventoryService::Release(Tx& tx, std::string_view product_id,
+                                                  int64_t quantity, const std::string& reference,
+                                                  const Principal& actor) const {
+  std::string ref(Trim(reference));
+  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
+  MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
+  if (quantity > held) {
+    return FailedPrecondition("only " + std::to_string(held) + " units of product " +
+                                  before.product_id + " are held under reference '" + ref +
+                                  "', cannot release " + std::to_string(quantity),
+                              {{"held", held}, {"requested", quantity}});
+  }
+  MART_ASSIGN_OR_RETURN(InventoryRecord after,
+                        Apply(tx, before,
+                              {.type = "release", .available_delta = quantity,
+                               .reserved_delta = -quantity, .reference = ref},
+                              actor));
+  MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, ref, held - quantity));
+  return after;
+}
+
+Result<std::vector<StockMovement>> InventoryService::History(Tx& tx, std::string_view product_id,
+                                                             int64_t limit, int64_t offset) const {
+  MART_RETURN_IF_ERROR(Get(tx, product_id).status());
+  return tx.store.inventory().History(product_id, limit, offset);
+}
+
+Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,
+                                                      const Principal& actor) const {
+  MART_ASSIGN_OR_RETURN(std::vector<store::LowStockRow> rows, tx.store.inventory().LowStock());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& row : rows) {
+    items.push_back({{"product_id", row.record.product_id},
+                     {"name", row.name},
+                     {"available_quantity", row.record.available},
+                     {"reserved_quantity", row.record.reserved},
+                     {"reorder_threshold", row.record.reorder_threshold},
+                     {"suggested_quantity", SuggestedReorder(row.record)}});
+  }
+  if (notify && !items.empty()) {
+    MART_RETURN_IF_ERROR(tx.events.Emit(
+        "inventory.reorder_requested", {{"items", items}, {"requested_by", actor.Describe()}}));
+  }
+  return items;
+}
+
+Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& before,
+                                                const Change& change,
+                                                const Principal& actor) const {
+  MART_ASSIGN_OR_RETURN(bool applied,
+                        tx.store.inventory().ApplyDelta(before.product_id, change.available_delta,
+                                                        change.reserved_delta, tx.now));
+  if (!applied) {
+    if (before.available + change.available_delta < 0) {
+      return ShortOf(before, "available", change.available_delta);
+    }
+    return ShortOf(before, "reserved", change.reserved_delta);
+  }
+  MART_ASSIGN_OR_RETURN(InventoryRecord after, tx.store.inventory().Get(before.product_id));
+  MART_RETURN_IF_ERROR(Record(tx, before, after, change, actor));
+  return tx.store.inventory().Get(before.product_id);
+}
+
+Status InventoryService::Record(Tx& tx, const InventoryRecord& before,
+                                const InventoryRecord& after, const Change& change,
+                                const Principal& actor) const {
+  StockMovement movement{.product_id = after.product_id, .type = change.type,
+                         .delta = after.available - before.available,
+                         .available_before = before.available, .available_after = after.available,
+                         .reserved_before = before.reserved, .reserved_after = after.reserved,
+                         .reference = change.reference, .reason = change.reason,
+                         .actor = actor.Describe(), .created_at = tx.now};
+  MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovement(movement));
+  MART_RETURN_IF_ERROR(tx.events.Emit(
+      "stock.updated", {{"product_id", after.product_id}, {"type", change.type},
+                        {"delta", movement.delta}, {"available", after.available},
+                        {"reserved", after.reserved}}));
+  bool low = after.available <= after.reorder_threshold;
+  if (low && !before.low_stock_alerted) {
+    MART_RETURN_IF_ERROR(tx.store.inventory().SetAlerted(after.product_id, true));
+    return tx.events.Emit("inventory.low_stock",
+                          {{"product_id", after.product_id}, {"available", after.available},
+                           {"reorder_threshold", after.reorder_threshold}});
+  }
+  if (!low && before.low_stock_alerted) {
+    return tx.store.inventory().SetAlerted(after.product_id, false);
+  }
+  return Status::Ok();
+}
+
+}  // namespace mart

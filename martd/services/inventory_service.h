@@ -1,0 +1,68 @@
+#pragma once
+// Stock: every change goes through one path (Apply) that makes a conditional
+// update, appends a ledger row and a `stock.updated` event, and fires
+// `inventory.low_stock` when the item crosses into low stock (available <=
+// threshold), re-arming once it rises above. Nothing goes below zero:
+// FAILED_PRECONDITION names the current value and the requested change.
+// Runs on the store thread inside the request's transaction.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/domain/catalog.h"
+#include "mart/status.h"
+#include "services/context.h"
+
+namespace mart {
+
+class InventoryService {
+ public:
+  // The record of a new product: available = quantity, reserved 0, the
+  // threshold given or DefaultReorderThreshold(quantity).
+  Result<InventoryRecord> CreateFor(Tx& tx, const std::string& product_id, int64_t quantity,
+                                    std::optional<int64_t> threshold,
+                                    const Principal& actor) const;
+  Result<InventoryRecord> Get(Tx& tx, std::string_view product_id) const;
+  Result<std::vector<InventoryRecord>> List(Tx& tx, bool low_only, int64_t limit,
+                                            int64_t offset) const;
+  Result<InventoryRecord> Set(Tx& tx, std::string_view product_id, std::optional<int64_t> available,
+                              std::optional<int64_t> threshold, std::optional<std::string> reason,
+                              const Principal& actor) const;
+  // reason: 3 to 200 characters.
+  Result<InventoryRecord> Adjust(Tx& tx, std::string_view product_id, int64_t delta,
+                                 const std::string& reason, const Principal& actor) const;
+  Result<InventoryRecord> Reserve(Tx& tx, std::string_view product_id, int64_t quantity,
+                                  const std::string& reference, const Principal& actor) const;
+  // Only what is held under that reference can be released.
+  Result<InventoryRecord> Release(Tx& tx, std::string_view product_id, int64_t quantity,
+                                  const std::string& reference, const Principal& actor) const;
+  Result<std::vector<StockMovement>> History(Tx& tx, std::string_view product_id, int64_t limit,
+                                             int64_t offset) const;
+  // Low items with a suggested quantity; with notify, an
+  // `inventory.reorder_requested` event that the notifications consumer turns
+  // into alerts for admins.
+  Result<nlohmann::json> ReorderCheck(Tx& tx, bool notify, const Principal& actor) const;
+
+ private:
+  struct Change {
+    std::string type;
+    int64_t available_delta = 0;
+    int64_t reserved_delta = 0;
+    std::optional<std::string> reference = {};
+    std::optional<std::string> reason = {};
+  };
+  Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
+                                const Principal& actor) const;
+  // Ledger row, stock.updated, and the low-stock crossing for a change made.
+  Status Record(Tx& tx, const InventoryRecord& before, const InventoryRecord& after,
+                const Change& change, const Principal& actor) const;
+};
+
+// Suggested reorder quantity: enough to reach twice the threshold (at least
+// the threshold, at least 1).
+int64_t SuggestedReorder(const InventoryRecord& record);
+
+}  // namespace mart

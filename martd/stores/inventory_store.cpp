@@ -1,0 +1,179 @@
+#include "stores/inventory_store.h"
+
+namespace mart::store {
+namespace {
+
+#define MART_INVENTORY_COLUMNS                                                           \
+  "i.id, i.product_id, i.available, i.reserved, i.reorder_threshold, i.low_stock_alerted, " \
+  "i.created_at, i.updated_at"
+
+InventoryRecord ReadRecord(const Query& q) {
+  InventoryRecord r;
+  r.id = q.Int(0);
+  r.product_id = q.Text(1);
+  r.available = q.Int(2);
+  r.reserved = q.Int(3);
+  r.reorder_threshold = q.Int(4);
+  r.low_stock_alerted = q.Int(5) != 0;
+  r.created_at = q.Int(6);
+  r.updated_at = q.Int(7);
+  return r;
+}
+
+StockMovement ReadMovement(const Query& q) {
+  StockMovement m;
+  m.id = q.Int(0);
+  m.product_id = q.Text(1);
+  m.type = q.Text(2);
+  m.delta = q.Int(3);
+  m.available_before = q.Int(4);
+  m.available_after = q.Int(5);
+  m.reserved_before = q.Int(6);
+  m.reserved_after = q.Int(7);
+  m.reference = q.OptText(8);
+  m.reason = q.OptText(9);
+  m.actor = q.Text(10);
+  m.created_at = q.Int(11);
+  return m;
+}
+
+Status ExpectRow(Database& db, std::string_view product_id) {
+  if (db.Changes() == 0) return NotFound("product " + std::string(product_id) + " not found");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int64_t> InventoryStore::Insert(const InventoryRecord& r) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO inventory (product_id, available, reserved, reorder_threshold, "
+      "low_stock_alerted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, r.product_id).Bind(2, r.available).Bind(3, r.reserved).Bind(4, r.reorder_threshold);
+  q.Bind(5, int64_t{r.low_stock_alerted}).Bind(6, r.created_at).Bind(7, r.updated_at);
+  MART_RETURN_IF_ERROR(q.Run());
+  return db_.LastInsertId();
+}
+
+Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_INVENTORY_COLUMNS " FROM inventory i WHERE i.product_id = ?"));
+  q.Bind(1, product_id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("product " + std::string(product_id) + " not found");
+  return ReadRecord(q);
+}
+
+Result<std::vector<InventoryRecord>> InventoryStore::List(bool low_only, int64_t limit,
+                                                          int64_t offset) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_INVENTORY_COLUMNS " FROM inventory i "
+      "WHERE (?1 = 0 OR i.available <= i.reorder_threshold) ORDER BY i.id LIMIT ?2 OFFSET ?3"));
+  q.Bind(1, int64_t{low_only}).Bind(2, limit).Bind(3, offset);
+  std::vector<InventoryRecord> records;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    records.push_back(ReadRecord(q));
+  }
+  return records;
+}
+
+Result<std::vector<LowStockRow>> InventoryStore::LowStock() {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_INVENTORY_COLUMNS ", p.name FROM inventory i "
+      "JOIN products p ON p.id = i.product_id "
+      "WHERE i.available <= i.reorder_threshold ORDER BY i.id"));
+  std::vector<LowStockRow> rows;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    rows.push_back({ReadRecord(q), q.Text(8)});
+  }
+  return rows;
+}
+
+Result<bool> InventoryStore::ApplyDelta(std::string_view product_id, int64_t available_delta,
+                                        int64_t reserved_delta, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE inventory SET available = available + ?1, reserved = reserved + ?2, "
+      "updated_at = ?3 WHERE product_id = ?4 AND available + ?1 >= 0 AND reserved + ?2 >= 0"));
+  q.Bind(1, available_delta).Bind(2, reserved_delta).Bind(3, now).Bind(4, product_id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return db_.Changes() == 1;
+}
+
+Status InventoryStore::SetAvailable(std::string_view product_id, int64_t available, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE inventory SET available = ?, updated_at = ? WHERE product_id = ?"));
+  q.Bind(1, available).Bind(2, now).Bind(3, product_id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, product_id);
+}
+
+Status InventoryStore::SetThreshold(std::string_view product_id, int64_t threshold, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE inventory SET reorder_threshold = ?, updated_at = ? WHERE product_id = ?"));
+  q.Bind(1, threshold).Bind(2, now).Bind(3, product_id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, product_id);
+}
+
+Status InventoryStore::SetAlerted(std::string_view product_id, bool alerted) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE inventory SET low_stock_alerted = ? WHERE product_id = ?"));
+  q.Bind(1, int64_t{alerted}).Bind(2, product_id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, product_id);
+}
+
+Result<int64_t> InventoryStore::Held(std::string_view product_id, std::string_view reference) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT quantity FROM inventory_holds WHERE product_id = ? AND reference = ?"));
+  q.Bind(1, product_id).Bind(2, reference);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  return row ? q.Int(0) : 0;
+}
+
+Status InventoryStore::SetHeld(std::string_view product_id, std::string_view reference,
+                               int64_t quantity) {
+  if (quantity == 0) {
+    MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+        "DELETE FROM inventory_holds WHERE product_id = ? AND reference = ?"));
+    q.Bind(1, product_id).Bind(2, reference);
+    return q.Run();
+  }
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO inventory_holds (product_id, reference, quantity) VALUES (?, ?, ?) "
+      "ON CONFLICT (product_id, reference) DO UPDATE SET quantity = excluded.quantity"));
+  q.Bind(1, product_id).Bind(2, reference).Bind(3, quantity);
+  return q.Run();
+}
+
+Status InventoryStore::AppendMovement(const StockMovement& m) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO inventory_movements (product_id, type, delta, available_before, "
+      "available_after, reserved_before, reserved_after, reference, reason, actor, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, m.product_id).Bind(2, m.type).Bind(3, m.delta).Bind(4, m.available_before);
+  q.Bind(5, m.available_after).Bind(6, m.reserved_before).Bind(7, m.reserved_after);
+  q.Bind(8, m.reference).Bind(9, m.reason).Bind(10, m.actor).Bind(11, m.created_at);
+  return q.Run();
+}
+
+Result<std::vector<StockMovement>> InventoryStore::History(std::string_view product_id,
+                                                           int64_t limit, int64_t offset) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT id, product_id, type, delta, available_before, available_after, reserved_before, "
+      "reserved_after, reference, reason, actor, created_at FROM inventory_movements "
+      "WHERE product_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"));
+  q.Bind(1, product_id).Bind(2, limit).Bind(3, offset);
+  std::vector<StockMovement> movements;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    movements.push_back(ReadMovement(q));
+  }
+  return movements;
+}
+
+}  // namespace mart::store

@@ -1,0 +1,52 @@
+#pragma once
+// Inventory records, holds per reference, and the movement ledger. Stock
+// changes are conditional updates that never take a column below zero.
+// Callers run inside the store thread's transaction.
+
+#include <string>
+#include <vector>
+
+#include "mart/domain/catalog.h"
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+// A low-stock item with its product's name.
+struct LowStockRow {
+  InventoryRecord record;
+  std::string name;
+};
+
+class InventoryStore {
+ public:
+  explicit InventoryStore(Database& db) : db_(db) {}
+
+  Result<int64_t> Insert(const InventoryRecord& record);
+  Result<InventoryRecord> Get(std::string_view product_id);
+  // By product creation order; low_only: available <= reorder_threshold.
+  Result<std::vector<InventoryRecord>> List(bool low_only, int64_t limit, int64_t offset);
+  Result<std::vector<LowStockRow>> LowStock();
+
+  // Adds the deltas when neither column would go below zero; false (and no
+  // change) when one would.
+  Result<bool> ApplyDelta(std::string_view product_id, int64_t available_delta,
+                          int64_t reserved_delta, int64_t now);
+  Status SetAvailable(std::string_view product_id, int64_t available, int64_t now);
+  Status SetThreshold(std::string_view product_id, int64_t threshold, int64_t now);
+  Status SetAlerted(std::string_view product_id, bool alerted);
+
+  Result<int64_t> Held(std::string_view product_id, std::string_view reference);
+  // Sets the units held under a reference; 0 removes the hold.
+  Status SetHeld(std::string_view product_id, std::string_view reference, int64_t quantity);
+
+  Status AppendMovement(const StockMovement& movement);
+  // Newest first.
+  Result<std::vector<StockMovement>> History(std::string_view product_id, int64_t limit,
+                                             int64_t offset);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace mart::store

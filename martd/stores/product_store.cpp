@@ -1,0 +1,108 @@
+#include "stores/product_store.h"
+
+namespace mart::store {
+namespace {
+
+#define MART_PRODUCT_SELECT                                                          \
+  "SELECT p.id, p.name, p.description, p.category, p.price_cents, i.available, "     \
+  "p.created_at, p.updated_at FROM products p JOIN inventory i ON i.product_id = p.id"
+
+Product ReadProduct(const Query& q) {
+  Product p;
+  p.id = q.Text(0);
+  p.name = q.Text(1);
+  p.description = q.Text(2);
+  p.category = q.Text(3);
+  p.price_cents = q.Int(4);
+  p.quantity = q.Int(5);
+  p.created_at = q.Int(6);
+  p.updated_at = q.Int(7);
+  return p;
+}
+
+// Only fixed fragments go into the text; every value is a placeholder.
+std::string ListSql(const ProductFilter& f) {
+  std::string sql = MART_PRODUCT_SELECT " WHERE 1";
+  if (f.category) sql += " AND p.category = :category";
+  if (f.min_price_cents) sql += " AND p.price_cents >= :min_price";
+  if (f.max_price_cents) sql += " AND p.price_cents <= :max_price";
+  if (f.name_contains) sql += " AND instr(lower(p.name), lower(:name)) > 0";
+  const char* direction = f.descending ? " DESC" : " ASC";
+  switch (f.sort) {
+    case ProductSort::kCreated: sql += " ORDER BY p.created_at"; break;
+    case ProductSort::kName: sql += " ORDER BY p.name COLLATE NOCASE"; break;
+    case ProductSort::kPrice: sql += " ORDER BY p.price_cents"; break;
+  }
+  sql += direction;
+  sql += ", p.id";
+  sql += direction;
+  return sql + " LIMIT :limit OFFSET :offset";
+}
+
+}  // namespace
+
+Status ProductStore::Insert(const Product& p) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO products (id, name, description, category, price_cents, created_at, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, p.id).Bind(2, p.name).Bind(3, p.description).Bind(4, p.category);
+  q.Bind(5, p.price_cents).Bind(6, p.created_at).Bind(7, p.updated_at);
+  return q.Run();
+}
+
+Result<Product> ProductStore::Get(std::string_view id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_PRODUCT_SELECT " WHERE p.id = ?"));
+  q.Bind(1, id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("product " + std::string(id) + " not found");
+  return ReadProduct(q);
+}
+
+Result<std::vector<Product>> ProductStore::List(const ProductFilter& f) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ListSql(f)));
+  if (f.category) q.BindNamed(":category", *f.category);
+  if (f.min_price_cents) q.BindNamed(":min_price", *f.min_price_cents);
+  if (f.max_price_cents) q.BindNamed(":max_price", *f.max_price_cents);
+  if (f.name_contains) q.BindNamed(":name", *f.name_contains);
+  q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
+  std::vector<Product> products;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    products.push_back(ReadProduct(q));
+  }
+  return products;
+}
+
+Status ProductStore::Update(const Product& p) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE products SET name = ?, description = ?, category = ?, price_cents = ?, "
+      "updated_at = ? WHERE id = ?"));
+  q.Bind(1, p.name).Bind(2, p.description).Bind(3, p.category).Bind(4, p.price_cents);
+  q.Bind(5, p.updated_at).Bind(6, p.id);
+  MART_RETURN_IF_ERROR(q.Run());
+  if (db_.Changes() == 0) return NotFound("product " + p.id + " not found");
+  return Status::Ok();
+}
+
+Status ProductStore::Delete(std::string_view id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("DELETE FROM products WHERE id = ?"));
+  q.Bind(1, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  if (db_.Changes() == 0) return NotFound("product " + std::string(id) + " not found");
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> ProductStore::Categories() {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT category, count(*) FROM products GROUP BY category ORDER BY category"));
+  std::vector<std::pair<std::string, int64_t>> categories;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    categories.emplace_back(q.Text(0), q.Int(1));
+  }
+  return categories;
+}
+
+}  // namespace mart::store

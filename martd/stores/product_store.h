@@ -1,0 +1,45 @@
+#pragma once
+// Products. Rows come back with the inventory's available quantity joined in
+// as `quantity`. Callers run inside the store thread's transaction.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mart/domain/catalog.h"
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+enum class ProductSort { kCreated, kName, kPrice };
+
+struct ProductFilter {
+  std::optional<std::string> category;  // exact
+  std::optional<int64_t> min_price_cents, max_price_cents;  // inclusive
+  std::optional<std::string> name_contains;  // case-insensitive (ASCII)
+  ProductSort sort = ProductSort::kCreated;
+  bool descending = true;
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+class ProductStore {
+ public:
+  explicit ProductStore(Database& db) : db_(db) {}
+
+  Status Insert(const Product& product);
+  Result<Product> Get(std::string_view id);
+  // Stable order: the sort key, then id.
+  Result<std::vector<Product>> List(const ProductFilter& filter);
+  Status Update(const Product& product);
+  Status Delete(std::string_view id);
+  // (category, number of products), by category.
+  Result<std::vector<std::pair<std::string, int64_t>>> Categories();
+
+ private:
+  Database& db_;
+};
+
+}  // namespace mart::store

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "martctl/local/local_commands.h"
+#include "martctl/local/product_transfer.h"
 #include "martctl/method_behaviour.h"
 #include "martctl/usage.h"
 
@@ -91,6 +92,7 @@ CLI::Option* AddArg(CLI::App* app, const ArgSpec& arg, int64_t* number, bool* fl
   CLI::Option* option = nullptr;
   switch (arg.type) {
     case ArgType::kSecret:
+    case ArgType::kObjects:  // only local commands (e.g. import) fill these
       return nullptr;
     case ArgType::kBool:
       option = app->add_flag(name, *flag, help);
@@ -233,6 +235,7 @@ std::vector<std::string> CommandTree::Verbs(const std::string& group) const {
 std::vector<CommandEntry> AllEntries() {
   std::vector<CommandEntry> entries;
   for (const CommandSpec& spec : AllCommands()) {
+    if (spec.cli_local) continue;  // a local command of the same name stands in
     entries.push_back({.group = CliGroup(spec),
                        .verb = CliVerb(spec),
                        .summary = spec.summary,
@@ -242,6 +245,7 @@ std::vector<CommandEntry> AllEntries() {
                        .spec = &spec});
   }
   for (CommandEntry& entry : LocalCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : ProductTransferCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

@@ -57,6 +57,7 @@ Io StandardIo() {
             .err = std::cerr,
             .stdin_tty = ::isatty(STDIN_FILENO) == 1,
             .stdout_tty = ::isatty(STDOUT_FILENO) == 1,
+            .stderr_tty = ::isatty(STDERR_FILENO) == 1,
             .getenv = ProcessEnv,
             .read_secret = ReadSecretFromTerminal,
             .clock = [] { return WallClockMicros() / 1000000; },

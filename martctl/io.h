@@ -28,6 +28,7 @@ struct Io {
   std::ostream& err;  // messages, prompts and errors
   bool stdin_tty = false;
   bool stdout_tty = false;
+  bool stderr_tty = false;  // progress bars only on a terminal
   // The value of an environment variable; "" when unset.
   std::function<std::string(std::string_view name)> getenv;
   // Shows `prompt` and reads one line without echo. Only called when stdin_tty.

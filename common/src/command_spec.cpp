@@ -61,6 +61,17 @@ Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
     }
     case ArgType::kBool:
       return value.is_boolean() ? Status::Ok() : wrong_type("true or false");
+    case ArgType::kObjects: {
+      if (!value.is_array()) return wrong_type("an array of objects");
+      if (static_cast<int64_t>(value.size()) > arg.max) {
+        return InvalidArgument(name + " has more than " + std::to_string(arg.max) + " items",
+                               {{"field", name}});
+      }
+      for (const auto& item : value) {
+        if (!item.is_object()) return wrong_type("an array of objects");
+      }
+      return Status::Ok();
+    }
     case ArgType::kMoney: {
       MART_ASSIGN_OR_RETURN(int64_t cents, ParseMoney(value, name));
       if (cents < arg.min || cents > arg.max) {
@@ -125,6 +136,7 @@ std::string_view ArgTypeName(ArgType type) {
     case ArgType::kEnum: return "enum";
     case ArgType::kSecret: return "secret";
     case ArgType::kMoney: return "amount";
+    case ArgType::kObjects: return "objects";
   }
   return "?";
 }

@@ -44,13 +44,15 @@ bool Session::NearExpiry(const Profile& profile) const {
          profile.access_expires_at - clock_() < kRenewBeforeExpirySeconds;
 }
 
-Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::json& params) {
+Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::json& params,
+                                     const std::string& idempotency_key) {
   MART_RETURN_IF_ERROR(Resolve(spec));
   if (choice_.source == AuthSource::kProfile && NearExpiry(profile_)) {
     MART_RETURN_IF_ERROR(Renew(choice_.auth));
   }
-  CallOptions options{.auth = choice_.auth,
-                      .idempotency_key = spec.mutating ? NewRandomKey() : std::string()};
+  std::string key = idempotency_key;
+  if (key.empty() && spec.mutating) key = NewRandomKey();
+  CallOptions options{.auth = choice_.auth, .idempotency_key = key};
   Result<nlohmann::json> result = transport_(spec.method, params, options);
   if (result.ok() || result.status().code() != Code::kUnauthenticated ||
       choice_.source != AuthSource::kProfile || renewed_) {

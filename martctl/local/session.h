@@ -36,7 +36,9 @@ class Session {
   // as described above. A mutating call keeps one idempotency key across the
   // retry after renewal. Errors: the daemon's, UNAVAILABLE, or UNAUTHENTICATED
   // for an expired session.
-  Result<nlohmann::json> Call(const CommandSpec& spec, const nlohmann::json& params);
+  // `idempotency_key` "" means a fresh key for a mutating method.
+  Result<nlohmann::json> Call(const CommandSpec& spec, const nlohmann::json& params,
+                              const std::string& idempotency_key = "");
   // Calls without any credentials (login, register, refresh).
   Result<nlohmann::json> CallAnonymously(const CommandSpec& spec, const nlohmann::json& params);
 

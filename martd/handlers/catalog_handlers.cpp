@@ -27,13 +27,35 @@ json ProductsJson(const std::vector<Product>& products) {
   return list;
 }
 
+NewProduct ReadNewProduct(const json& params) {
+  return {ReadFields(params), OptInt(params, "quantity").value_or(0),
+          OptInt(params, "reorder_threshold")};
+}
+
 Result<json> Create(RequestContext& ctx, const json& params) {
   MART_ASSIGN_OR_RETURN(Product product,
-                        ctx.services.catalog.Create(ctx.tx, ReadFields(params),
-                                                    OptInt(params, "quantity").value_or(0),
-                                                    OptInt(params, "reorder_threshold"),
-                                                    ctx.principal));
+                        ctx.services.catalog.Create(ctx.tx, ReadNewProduct(params), ctx.principal));
   return ToJson(product);
+}
+
+// Each row is checked against product.create's own spec, so a row means
+// exactly what the same flags would mean to 'product create'.
+Result<json> Import(RequestContext& ctx, const json& params) {
+  static const CommandSpec& kCreate = *FindCommand("product.create");
+  std::vector<Result<NewProduct>> rows;
+  for (const json& row : params["products"]) {
+    Status valid = ValidateParams(kCreate, row);
+    rows.push_back(valid.ok() ? Result<NewProduct>(ReadNewProduct(row)) : Result<NewProduct>(valid));
+  }
+  MART_ASSIGN_OR_RETURN(ImportOutcome outcome,
+                        ctx.services.catalog.Import(ctx.tx, rows,
+                                                    OptBool(params, "continue_on_error").value_or(false),
+                                                    ctx.principal));
+  json failed = json::array();
+  for (const auto& [index, status] : outcome.failed) {
+    failed.push_back({{"index", index}, {"error", status.message()}, {"code", status.wire_code()}});
+  }
+  return json{{"created", outcome.ids.size()}, {"ids", outcome.ids}, {"failed", failed}};
 }
 
 Result<json> Get(RequestContext& ctx, const json& params) {
@@ -86,6 +108,7 @@ void AddProductHandlers(rpc::HandlerTable& table) {
   table["product.update"] = {Update};
   table["product.delete"] = {Delete};
   table["product.categories"] = {Categories};
+  table["product.import"] = {Import};
 }
 
 }  // namespace mart::handlers

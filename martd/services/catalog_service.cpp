@@ -41,10 +41,9 @@ Status CheckProductId(std::string_view id, std::string_view field) {
                          {{"field", field}});
 }
 
-Result<Product> CatalogService::Create(Tx& tx, const ProductFields& fields, int64_t quantity,
-                                       std::optional<int64_t> threshold,
+Result<Product> CatalogService::Create(Tx& tx, const NewProduct& request,
                                        const Principal& actor) const {
-  ProductFields clean = fields;
+  ProductFields clean = request.fields;
   MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));
   MART_RETURN_IF_ERROR(CleanText(clean.category, "category"));
   if (!clean.name || !clean.category || !clean.price_cents) {
@@ -59,8 +58,38 @@ Result<Product> CatalogService::Create(Tx& tx, const ProductFields& fields, int6
   product.created_at = product.updated_at = tx.now;
   MART_RETURN_IF_ERROR(tx.store.products().Insert(product));
   MART_RETURN_IF_ERROR(tx.events.Emit("product.created", EventPayload(product)));
-  MART_RETURN_IF_ERROR(inventory_.CreateFor(tx, product.id, quantity, threshold, actor).status());
+  MART_RETURN_IF_ERROR(
+      inventory_.CreateFor(tx, product.id, request.quantity, request.threshold, actor).status());
   return tx.store.products().Get(product.id);
+}
+
+Result<ImportOutcome> CatalogService::Import(Tx& tx, const std::vector<Result<NewProduct>>& rows,
+                                             bool keep_going, const Principal& actor) const {
+  ImportOutcome outcome;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Status status = rows[i].status();
+    if (status.ok()) {
+      // With keep_going a skipped row must leave nothing behind; without it,
+      // the request's own savepoint undoes the whole batch.
+      std::optional<store::Savepoint> row;
+      if (keep_going) row.emplace(tx.store.db());
+      auto created = row && !row->status().ok() ? Result<Product>(row->status())
+                                                : Create(tx, *rows[i], actor);
+      status = created.status();
+      if (status.ok() && row) status = row->Release();
+      if (status.ok()) {
+        outcome.ids.push_back(created->id);
+        continue;
+      }
+    }
+    if (!keep_going) {
+      nlohmann::json details = status.details().is_object() ? status.details() : nlohmann::json::object();
+      details["index"] = i;
+      return Status(status.code(), "row " + std::to_string(i) + ": " + status.message(), details);
+    }
+    outcome.failed.emplace_back(i, status);
+  }
+  return outcome;
 }
 
 Result<Product> CatalogService::Get(Tx& tx, std::string_view id) const {

@@ -23,13 +23,31 @@ struct ProductFields {
   std::optional<int64_t> price_cents;
 };
 
+// One product to create: its fields, initial stock and optional threshold.
+struct NewProduct {
+  ProductFields fields;
+  int64_t quantity = 0;
+  std::optional<int64_t> threshold;
+};
+
+// What a bulk import did: ids created, and the rows skipped with why.
+struct ImportOutcome {
+  std::vector<std::string> ids;
+  std::vector<std::pair<size_t, Status>> failed;  // row index, error
+};
+
 class CatalogService {
  public:
   explicit CatalogService(const InventoryService& inventory) : inventory_(inventory) {}
 
   // name, category and price are required; quantity defaults to 0.
-  Result<Product> Create(Tx& tx, const ProductFields& fields, int64_t quantity,
-                         std::optional<int64_t> threshold, const Principal& actor) const;
+  Result<Product> Create(Tx& tx, const NewProduct& product, const Principal& actor) const;
+  // Creates every row in this transaction. A bad row (given as its error)
+  // fails the whole call with the row's index in the message and details,
+  // unless keep_going: then each row runs in its own savepoint and bad rows
+  // are skipped and reported.
+  Result<ImportOutcome> Import(Tx& tx, const std::vector<Result<NewProduct>>& rows,
+                               bool keep_going, const Principal& actor) const;
   Result<Product> Get(Tx& tx, std::string_view id) const;
   Result<std::vector<Product>> List(Tx& tx, const store::ProductFilter& filter) const;
   Result<Product> Update(Tx& tx, std::string_view id, const ProductFields& fields) const;

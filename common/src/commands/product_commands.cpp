@@ -5,6 +5,7 @@ namespace {
 
 constexpr int64_t kMaxPriceCents = 1'000'000'000;  // 10,000,000.00
 constexpr int64_t kMaxQuantity = 1'000'000'000;
+constexpr int64_t kMaxImportBatch = 5000;  // rows per call; a file is sent in batches
 
 ArgSpec ProductId() {
   return {.name = "id", .help = "product id (24 hex characters)", .required = true,
@@ -87,6 +88,18 @@ std::vector<CommandSpec> ProductCommands() {
        .example = "martctl product delete 66f1c0ffee0000000000abcd",
        .rest = "DELETE /api/v1/products/{id}",
        .id_field = "_id"},
+      {.method = "product.import",
+       .summary = "create many products from a CSV or JSON-lines file (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {{.name = "products", .type = ArgType::kObjects,
+                 .help = "product.create params, one object per product", .required = true,
+                 .min = 1, .max = kMaxImportBatch},
+                {.name = "continue_on_error", .type = ArgType::kBool,
+                 .help = "skip bad rows instead of refusing the whole batch"}},
+       .example = "martctl product import products.csv",
+       .id_field = "created",
+       .cli_local = true},
       {.method = "product.categories",
        .summary = "list the categories in use, with how many products each has",
        .access = Access::kAnyone,

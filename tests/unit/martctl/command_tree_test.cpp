@@ -17,6 +17,8 @@ TEST(CommandTreeTest, EverySpecIsASubcommandWithEveryNonSecretArg) {
     SCOPED_TRACE(std::string(spec.method));
     CLI::App* app = tree.FindApp(CliGroup(spec), CliVerb(spec));
     ASSERT_NE(app, nullptr);
+    // A local command of the same name stands in (e.g. import reads a file).
+    if (spec.cli_local) continue;
     for (const ArgSpec& arg : spec.args) {
       SCOPED_TRACE(std::string(arg.name));
       const std::string flag = CliFlag(arg.name);
@@ -31,6 +33,19 @@ TEST(CommandTreeTest, EverySpecIsASubcommandWithEveryNonSecretArg) {
       EXPECT_EQ(option->get_required(), arg.required);
     }
   }
+}
+
+TEST(CommandTreeTest, ImportIsTheLocalCommandOverTheBulkMethod) {
+  CommandTree tree;
+  const CommandEntry* entry = tree.FindEntry("product", "import");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_NE(entry->run, nullptr);
+  ASSERT_NE(entry->spec, nullptr);
+  EXPECT_EQ(entry->spec->method, "product.import");
+  CLI::App* app = tree.FindApp("product", "import");
+  ASSERT_NE(app, nullptr);
+  EXPECT_NE(app->get_option_no_throw("file"), nullptr);
+  EXPECT_EQ(app->get_option_no_throw("--products"), nullptr);
 }
 
 TEST(CommandTreeTest, NoRegistryFlagShadowsAGlobalFlag) {

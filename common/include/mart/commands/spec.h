@@ -23,6 +23,7 @@ enum class ArgType {
   kEnum,    // one of choices
   kSecret,  // a password or token: never taken from argv; prompted or read from stdin
   kMoney,   // an amount: JSON number or decimal string, at most two decimals; min/max in cents
+  kObjects, // a JSON array of objects, at most `max` of them (bulk methods; not a CLI flag)
 };
 
 struct ArgSpec {
@@ -57,6 +58,9 @@ struct CommandSpec {
   bool replay_reply = true;
   std::string_view id_field = "id";  // what `martctl -q` prints of each result object
   std::vector<std::string_view> columns = {};  // default table columns for list results
+  // martctl offers this method through a local command of the same name
+  // (bulk import reads a file and calls the method in chunks).
+  bool cli_local = false;
   // Answered while the daemon is not ready (draining at shutdown), so that
   // callers can see the state; every other method is refused then.
   bool serve_while_not_ready = false;

@@ -1,0 +1,186 @@
+#include "martctl/local/product_file.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "mart/commands/spec.h"
+#include "mart/domain/money.h"
+#include "mart/text.h"
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kColumns = {"_id", "name", "description", "category",
+                                           "price", "quantity", "reorder_threshold"};
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// A CSV cell -> the JSON value product.create expects; "" means absent.
+Result<json> CellValue(const std::string& column, const std::string& cell) {
+  if (column == "quantity" || column == "reorder_threshold") {
+    int64_t number = 0;
+    auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), number);
+    if (error != std::errc() || end != cell.data() + cell.size()) {
+      return InvalidArgument(column + " must be an integer, not '" + cell + "'");
+    }
+    return json(number);
+  }
+  return json(cell);  // price stays text: the daemon parses it exactly
+}
+
+Result<json> CsvRow(const std::vector<std::string>& header, const std::vector<std::string>& cells) {
+  if (cells.size() != header.size()) {
+    return InvalidArgument("has " + std::to_string(cells.size()) + " fields, the header has " +
+                           std::to_string(header.size()));
+  }
+  json row = json::object();
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == "_id" || Trim(cells[i]).empty()) continue;
+    MART_ASSIGN_OR_RETURN(row[header[i]], CellValue(header[i], std::string(Trim(cells[i]))));
+  }
+  return row;
+}
+
+Status CheckRow(const json& row) {
+  static const CommandSpec& kCreate = *FindCommand("product.create");
+  return ValidateParams(kCreate, row);
+}
+
+Result<ParsedProducts> ParseCsv(std::string_view text) {
+  ParsedProducts parsed;
+  size_t pos = 0;
+  std::vector<std::string> header;
+  std::string error;
+  if (!NextCsvRecord(text, &pos, &header, &error)) {
+    return InvalidArgument(error.empty() ? "the file is empty (want a header row)" : error);
+  }
+  for (std::string& column : header) {
+    column = ToLowerAscii(Trim(column));
+    if (std::find(kColumns.begin(), kColumns.end(), column) == kColumns.end()) {
+      return InvalidArgument("unknown column '" + column + "' in the header");
+    }
+  }
+  size_t line = 1;
+  std::vector<std::string> cells;
+  while (NextCsvRecord(text, &pos, &cells, &error)) {
+    ++line;
+    if (cells.size() == 1 && Trim(cells[0]).empty()) continue;  // blank line
+    ++parsed.total;
+    Result<json> row = CsvRow(header, cells);
+    Status valid = row.ok() ? CheckRow(*row) : row.status();
+    if (valid.ok()) parsed.rows.push_back(std::move(*row));
+    else parsed.errors.emplace_back(line, valid.message());
+  }
+  if (!error.empty()) parsed.errors.emplace_back(line + 1, error);
+  return parsed;
+}
+
+ParsedProducts ParseJsonLines(std::string_view text) {
+  ParsedProducts parsed;
+  size_t line = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = Trim(text.substr(pos, end - pos));
+    pos = end + 1;
+    ++line;
+    if (content.empty()) continue;
+    ++parsed.total;
+    json row = json::parse(content, nullptr, /*allow_exceptions=*/false);
+    if (row.is_object()) row.erase("_id");
+    Status valid = row.is_object() ? CheckRow(row) : InvalidArgument("is not a JSON object");
+    if (valid.ok()) parsed.rows.push_back(std::move(row));
+    else parsed.errors.emplace_back(line, valid.message());
+  }
+  return parsed;
+}
+
+std::string CsvCell(const json& value) {
+  std::string text = value.is_string() ? value.get<std::string>()
+                     : value.is_null() ? ""
+                                       : value.dump();
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
+
+FileFormat FormatForPath(std::string_view path) {
+  for (std::string_view suffix : {".jsonl", ".ndjson", ".json"}) {
+    if (EndsWith(path, suffix)) return FileFormat::kJsonLines;
+  }
+  return FileFormat::kCsv;
+}
+
+bool NextCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
+                   std::string* error) {
+  fields->clear();
+  if (*pos >= text.size()) return false;
+  std::string field;
+  bool quoted = false;
+  size_t i = *pos;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c != '"') field += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
+      else quoted = false;
+    } else if (c == '"' && field.empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      fields->push_back(std::exchange(field, {}));
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      ++i;
+      break;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) {
+    *error = "unterminated quoted field";
+    *pos = text.size();
+    return false;
+  }
+  fields->push_back(std::move(field));
+  *pos = i;
+  return true;
+}
+
+Result<ParsedProducts> ParseProductFile(std::string_view text, FileFormat format) {
+  if (!IsValidUtf8(text)) return InvalidArgument("the file is not valid UTF-8");
+  if (format == FileFormat::kCsv) return ParseCsv(text);
+  return ParseJsonLines(text);
+}
+
+std::string WriteProductFile(const json& products, FileFormat format, bool with_header) {
+  const std::vector<std::string> kOut = {"_id", "name", "description", "category", "price",
+                                         "quantity"};
+  std::string out;
+  if (format == FileFormat::kCsv && with_header) {
+    for (size_t i = 0; i < kOut.size(); ++i) out += (i ? "," : "") + kOut[i];
+    out += "\n";
+  }
+  for (const json& product : products) {
+    if (format == FileFormat::kJsonLines) {
+      json row = json::object();
+      for (const std::string& key : kOut) row[key] = product.value(key, json());
+      out += row.dump() + "\n";
+      continue;
+    }
+    for (size_t i = 0; i < kOut.size(); ++i) {
+      out += (i ? "," : "") + CsvCell(product.value(kOut[i], json()));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace mart::cli

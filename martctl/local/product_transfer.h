@@ -1,0 +1,23 @@
+#pragma once
+// `martctl product import FILE` and `martctl product export`: bulk transfer of
+// products for operators. Import checks every row first and sends nothing when
+// any is bad (unless --continue-on-error); then it sends the rows in batches
+// (product.import), each batch one transaction. Every batch carries an
+// idempotency key made from the file's content and the batch number, so
+// running the same import again after a failure resumes where it stopped:
+// batches already stored are replayed, not created twice. Export pages
+// through product.list, oldest first.
+
+#include <vector>
+
+#include "martctl/command.h"
+
+namespace mart::cli {
+
+inline constexpr int64_t kImportBatchRows = 1000;
+
+std::vector<CommandEntry> ProductTransferCommands();
+int RunProductImport(const Invocation& invocation, const Settings& settings, Io& io);
+int RunProductExport(const Invocation& invocation, const Settings& settings, Io& io);
+
+}  // namespace mart::cli

@@ -1,0 +1,89 @@
+#include "martctl/local/product_file.h"
+
+#include <gtest/gtest.h>
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+
+TEST(CsvRecordTest, QuotesCommasDoubledQuotesAndLineEnds) {
+  std::string text = "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",x\n";
+  size_t pos = 0;
+  std::vector<std::string> fields;
+  std::string error;
+  ASSERT_TRUE(NextCsvRecord(text, &pos, &fields, &error));
+  EXPECT_EQ(fields, (std::vector<std::string>{"a", "b,c", "say \"hi\""}));
+  ASSERT_TRUE(NextCsvRecord(text, &pos, &fields, &error));
+  EXPECT_EQ(fields, (std::vector<std::string>{"multi\nline", "x"}));
+  EXPECT_FALSE(NextCsvRecord(text, &pos, &fields, &error));
+  EXPECT_EQ(error, "");
+}
+
+TEST(CsvRecordTest, AnUnterminatedQuoteIsAnError) {
+  size_t pos = 0;
+  std::vector<std::string> fields;
+  std::string error;
+  EXPECT_FALSE(NextCsvRecord("\"open,field\n", &pos, &fields, &error));
+  EXPECT_EQ(error, "unterminated quoted field");
+}
+
+TEST(ProductFileTest, CsvRowsBecomeCreateParams) {
+  auto parsed = ParseProductFile(
+      "Name,description,category,price,quantity,_id\nPhone,,Electronics,899.99,50,abc\n",
+      FileFormat::kCsv);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->rows.size(), 1u);
+  EXPECT_EQ(parsed->rows[0], (json{{"name", "Phone"}, {"category", "Electronics"},
+                                   {"price", "899.99"}, {"quantity", 50}}));
+  EXPECT_TRUE(parsed->errors.empty());
+}
+
+TEST(ProductFileTest, BadRowsAreReportedWithTheirLine) {
+  auto parsed = ParseProductFile(
+      "name,category,price,quantity\nA,B,1.999,1\nC,D,2,x\n,E,3,1\nF,G,4,1\n", FileFormat::kCsv);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->total, 4u);
+  EXPECT_EQ(parsed->rows.size(), 1u);
+  ASSERT_EQ(parsed->errors.size(), 3u);
+  EXPECT_EQ(parsed->errors[0].first, 2u);
+  EXPECT_NE(parsed->errors[0].second.find("at most two decimals"), std::string::npos);
+  EXPECT_EQ(parsed->errors[1].first, 3u);
+  EXPECT_NE(parsed->errors[1].second.find("quantity must be an integer"), std::string::npos);
+  EXPECT_EQ(parsed->errors[2].first, 4u);
+}
+
+TEST(ProductFileTest, AnUnknownColumnRefusesTheFile) {
+  auto parsed = ParseProductFile("name,colour\nA,red\n", FileFormat::kCsv);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("unknown column 'colour'"), std::string::npos);
+}
+
+TEST(ProductFileTest, JsonLinesIgnoreIdsAndReportNonObjects) {
+  auto parsed = ParseProductFile(
+      "{\"_id\":\"x\",\"name\":\"A\",\"category\":\"B\",\"price\":1.5}\n\n[1]\n",
+      FileFormat::kJsonLines);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->rows.size(), 1u);
+  EXPECT_FALSE(parsed->rows[0].contains("_id"));
+  ASSERT_EQ(parsed->errors.size(), 1u);
+  EXPECT_EQ(parsed->errors[0].first, 3u);
+}
+
+TEST(ProductFileTest, ExportReadsBackAsTheSameProducts) {
+  json products = json::array({{{"_id", "6b01f06edb8835c2babfbbc5"}, {"name", "Phone, \"big\""},
+                                {"description", ""}, {"category", "Electronics"},
+                                {"price", 899.99}, {"quantity", 50}}});
+  for (FileFormat format : {FileFormat::kCsv, FileFormat::kJsonLines}) {
+    auto parsed = ParseProductFile(WriteProductFile(products, format, true), format);
+    ASSERT_TRUE(parsed.ok());
+    ASSERT_EQ(parsed->rows.size(), 1u);
+    EXPECT_EQ(parsed->rows[0]["name"], "Phone, \"big\"");
+    EXPECT_EQ(parsed->rows[0]["quantity"], 50);
+  }
+  EXPECT_EQ(FormatForPath("x.jsonl"), FileFormat::kJsonLines);
+  EXPECT_EQ(FormatForPath("x.csv"), FileFormat::kCsv);
+}
+
+}  // namespace
+}  // namespace mart::cli

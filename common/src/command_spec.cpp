@@ -63,8 +63,11 @@ Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
       return value.is_boolean() ? Status::Ok() : wrong_type("true or false");
     case ArgType::kObjects: {
       if (!value.is_array()) return wrong_type("an array of objects");
-      if (static_cast<int64_t>(value.size()) > arg.max) {
-        return InvalidArgument(name + " has more than " + std::to_string(arg.max) + " items",
+      if (static_cast<int64_t>(value.size()) > arg.max ||
+          static_cast<int64_t>(value.size()) < arg.min) {
+        return InvalidArgument(name + " must have " + std::to_string(arg.min) + " to " +
+                                   std::to_string(arg.max) + " items, not " +
+                                   std::to_string(value.size()),
                                {{"field", name}});
       }
       for (const auto& item : value) {

@@ -75,7 +75,8 @@ Result<ParsedProducts> ParseCsv(std::string_view text) {
     if (valid.ok()) parsed.rows.push_back(std::move(*row));
     else parsed.errors.emplace_back(line, valid.message());
   }
-  if (!error.empty()) parsed.errors.emplace_back(line + 1, error);
+  // A quote left open swallows the rest of the file: no row after it can be trusted.
+  if (!error.empty()) return InvalidArgument("line " + std::to_string(line + 1) + ": " + error);
   return parsed;
 }
 

@@ -51,16 +51,32 @@ int ReportBadRows(Io& io, const ParsedProducts& parsed, bool fatal) {
                                   "(--continue-on-error imports the others)"));
 }
 
-Result<size_t> SendBatches(const ParsedProducts& parsed, const std::string& key, Session& session,
-                           Io& io) {
+// The rows from `start` that fit one request: at most kImportBatchRows, and
+// well under the daemon's message limit however long the descriptions are.
+size_t BatchEnd(const ParsedProducts& parsed, size_t start) {
+  size_t bytes = 0;
+  size_t end = start;
+  while (end < parsed.rows.size() && end - start < kImportBatchRows) {
+    bytes += parsed.rows[end].dump().size() + 1;
+    if (bytes > kImportBatchBytes && end > start) break;
+    ++end;
+  }
+  return end;
+}
+
+Result<size_t> SendBatches(const ParsedProducts& parsed, bool keep_going, const std::string& key,
+                           Session& session, Io& io) {
   const CommandSpec& spec = *FindCommand("product.import");
   size_t created = 0;
-  for (size_t start = 0; start < parsed.rows.size(); start += kImportBatchRows) {
-    size_t end = std::min(parsed.rows.size(), start + kImportBatchRows);
+  size_t number = 0;
+  for (size_t start = 0, end = 0; start < parsed.rows.size(); start = end, ++number) {
+    end = BatchEnd(parsed, start);
     json batch = json::array();
     for (size_t i = start; i < end; ++i) batch.push_back(parsed.rows[i]);
-    auto reply = session.Call(spec, {{"products", std::move(batch)}},
-                              key + "-" + std::to_string(start / kImportBatchRows));
+    json params = {{"products", std::move(batch)}};
+    if (keep_going) params["continue_on_error"] = true;
+    auto reply = session.Call(spec, params, key + "-" + std::to_string(number));
+    if (!reply.ok() && start == 0) return reply.status();
     if (!reply.ok()) {
       return Status(reply.status().code(),
                     "imported " + std::to_string(created) + " of " +
@@ -69,6 +85,10 @@ Result<size_t> SendBatches(const ParsedProducts& parsed, const std::string& key,
                         " (run the same import again to resume; stored batches are not repeated)");
     }
     created += reply->value("created", size_t{0});
+    for (const json& failure : reply->value("failed", json::array())) {
+      io.err << "martctl: valid row " << start + failure.value("index", size_t{0}) + 1
+             << " refused by martd: " << failure.value("error", std::string()) << "\n";
+    }
     Progress(io, end, parsed.rows.size());
   }
   return created;
@@ -117,12 +137,16 @@ int RunProductImport(const Invocation& invocation, const Settings& settings, Io&
   ReportBadRows(io, *parsed, false);
   const CommandSpec& spec = *FindCommand("product.import");
   Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
-  Result<size_t> created = SendBatches(*parsed, ContentKey(*text), session, io);
+  // The options are part of the key: the same file with other options is another import.
+  Result<size_t> created = SendBatches(*parsed, keep_going,
+                                       ContentKey(*text + (keep_going ? "\n+keep" : "")), session, io);
   if (!created.ok()) return Fail(io, created.status());
+  // Skipped: bad rows found here plus rows the daemon refused.
+  const size_t skipped = parsed->total - std::min(parsed->total, *created);
   json summary = {{"file", path}, {"rows", parsed->total}, {"created", *created},
-                  {"skipped", parsed->errors.size()}};
+                  {"skipped", skipped}};
   io.err << "imported " << *created << " products from " << path;
-  if (!parsed->errors.empty()) io.err << " (" << parsed->errors.size() << " bad rows skipped)";
+  if (skipped > 0) io.err << " (" << skipped << " bad rows skipped)";
   io.err << "\n";
   Render(summary, RenderOptionsFor(spec, settings, io), io.out);
   return 0;
@@ -135,12 +159,14 @@ int RunProductExport(const Invocation& invocation, const Settings& settings, Io&
   Session session(settings, Connect(io, ClientOptionsFor(settings, list)), io.clock);
   json params = {{"sort", "created"}, {"desc", false}, {"limit", 1000}};
   if (invocation.params.contains("category")) params["category"] = invocation.params["category"];
-  for (int64_t offset = 0;; offset += 1000) {
-    params["offset"] = offset;
+  // Keyset paging: each page continues after the last id of the one before,
+  // so the cost per page stays flat however large the catalog.
+  for (bool first = true;; first = false) {
     auto page = session.Call(list, params);
     if (!page.ok()) return Fail(io, page.status());
-    io.out << WriteProductFile(*page, format, offset == 0);
+    io.out << WriteProductFile(*page, format, first);
     if (page->size() < 1000) break;
+    params["after"] = page->back()["_id"];
   }
   io.out.flush();
   return 0;

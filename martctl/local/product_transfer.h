@@ -14,7 +14,8 @@
 
 namespace mart::cli {
 
-inline constexpr int64_t kImportBatchRows = 1000;
+inline constexpr size_t kImportBatchRows = 1000;
+inline constexpr size_t kImportBatchBytes = 512 * 1024;  // half the daemon's message limit
 
 std::vector<CommandEntry> ProductTransferCommands();
 int RunProductImport(const Invocation& invocation, const Settings& settings, Io& io);

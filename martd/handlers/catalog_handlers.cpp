@@ -80,6 +80,7 @@ Result<json> List(RequestContext& ctx, const json& params) {
   filter.descending = OptBool(params, "desc").value_or(filter.sort == store::ProductSort::kCreated);
   filter.limit = OptInt(params, "limit").value_or(100);
   filter.offset = OptInt(params, "offset").value_or(0);
+  filter.after_id = OptString(params, "after");
   MART_ASSIGN_OR_RETURN(std::vector<Product> products, ctx.services.catalog.List(ctx.tx, filter));
   return ProductsJson(products);
 }

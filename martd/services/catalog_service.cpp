@@ -103,11 +103,20 @@ Result<std::vector<Product>> CatalogService::List(Tx& tx,
       *filter.min_price_cents > *filter.max_price_cents) {
     return InvalidArgument("min_price must not be above max_price", {{"field", "min_price"}});
   }
+  if (filter.after_id) {
+    MART_RETURN_IF_ERROR(CheckProductId(*filter.after_id, "after"));
+    // A cursor must name a product that exists, or the page would silently be empty.
+    MART_RETURN_IF_ERROR(tx.store.products().Get(*filter.after_id).status());
+  }
   return tx.store.products().List(filter);
 }
 
 Result<Product> CatalogService::Update(Tx& tx, std::string_view id,
                                        const ProductFields& fields) const {
+  if (!fields.name && !fields.description && !fields.category && !fields.price_cents) {
+    return InvalidArgument("nothing to change: give a name, description, category or price",
+                           {{"field", "name"}});
+  }
   MART_ASSIGN_OR_RETURN(Product product, Get(tx, id));
   ProductFields clean = fields;
   MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));

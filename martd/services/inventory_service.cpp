@@ -79,7 +79,11 @@ Result<InventoryRecord> InventoryService::Adjust(Tx& tx, std::string_view produc
                                                  int64_t delta, const std::string& reason,
                                                  const Principal& actor) const {
   std::string trimmed(Trim(reason));
-  if (trimmed.size() < 3 || trimmed.size() > 200) {
+  // Characters, not bytes: UTF-8 continuation bytes do not count.
+  size_t characters = std::count_if(trimmed.begin(), trimmed.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (characters < 3 || characters > 200) {
     return InvalidArgument("reason must be 3 to 200 characters", {{"field", "reason"}});
   }
   if (delta == 0) return InvalidArgument("delta must not be 0", {{"field", "delta"}});
@@ -107,6 +111,7 @@ Result<InventoryRecord> InventoryService::Release(Tx& tx, std::string_view produ
                                                   int64_t quantity, const std::string& reference,
                                                   const Principal& actor) const {
   std::string ref(Trim(reference));
+  if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
   MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
   MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
   if (quantity > held) {

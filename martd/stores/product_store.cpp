@@ -20,6 +20,22 @@ Product ReadProduct(const Query& q) {
   return p;
 }
 
+// Row-value comparison against the cursor product's own sort key.
+const char* AfterCursor(ProductSort sort, bool descending) {
+  switch (sort) {
+    case ProductSort::kCreated:
+      return descending ? " AND (p.created_at, p.id) < (SELECT created_at, id FROM products WHERE id = :after)"
+                        : " AND (p.created_at, p.id) > (SELECT created_at, id FROM products WHERE id = :after)";
+    case ProductSort::kName:
+      return descending ? " AND (lower(p.name), p.id) < (SELECT lower(name), id FROM products WHERE id = :after)"
+                        : " AND (lower(p.name), p.id) > (SELECT lower(name), id FROM products WHERE id = :after)";
+    case ProductSort::kPrice:
+      break;
+  }
+  return descending ? " AND (p.price_cents, p.id) < (SELECT price_cents, id FROM products WHERE id = :after)"
+                    : " AND (p.price_cents, p.id) > (SELECT price_cents, id FROM products WHERE id = :after)";
+}
+
 // Only fixed fragments go into the text; every value is a placeholder.
 std::string ListSql(const ProductFilter& f) {
   std::string sql = MART_PRODUCT_SELECT " WHERE 1";
@@ -27,10 +43,11 @@ std::string ListSql(const ProductFilter& f) {
   if (f.min_price_cents) sql += " AND p.price_cents >= :min_price";
   if (f.max_price_cents) sql += " AND p.price_cents <= :max_price";
   if (f.name_contains) sql += " AND instr(lower(p.name), lower(:name)) > 0";
+  if (f.after_id) sql += AfterCursor(f.sort, f.descending);
   const char* direction = f.descending ? " DESC" : " ASC";
   switch (f.sort) {
     case ProductSort::kCreated: sql += " ORDER BY p.created_at"; break;
-    case ProductSort::kName: sql += " ORDER BY p.name COLLATE NOCASE"; break;
+    case ProductSort::kName: sql += " ORDER BY lower(p.name)"; break;
     case ProductSort::kPrice: sql += " ORDER BY p.price_cents"; break;
   }
   sql += direction;
@@ -64,6 +81,7 @@ Result<std::vector<Product>> ProductStore::List(const ProductFilter& f) {
   if (f.min_price_cents) q.BindNamed(":min_price", *f.min_price_cents);
   if (f.max_price_cents) q.BindNamed(":max_price", *f.max_price_cents);
   if (f.name_contains) q.BindNamed(":name", *f.name_contains);
+  if (f.after_id) q.BindNamed(":after", *f.after_id);
   q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
   std::vector<Product> products;
   while (true) {

@@ -23,6 +23,8 @@ struct ProductFilter {
   bool descending = true;
   int64_t limit = 100;
   int64_t offset = 0;
+  // Keyset cursor: only products after this one in the chosen order.
+  std::optional<std::string> after_id;
 };
 
 class ProductStore {

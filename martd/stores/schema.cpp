@@ -98,7 +98,7 @@ CREATE TABLE products (
 CREATE INDEX products_created ON products (created_at, id);
 CREATE INDEX products_category_price ON products (category, price_cents);
 CREATE INDEX products_price ON products (price_cents);
-CREATE INDEX products_name ON products (name COLLATE NOCASE, id);
+CREATE INDEX products_name ON products (lower(name), id);
 
 -- One row per product, created with it, deleted with it.
 CREATE TABLE inventory (

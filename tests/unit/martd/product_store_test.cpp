@@ -1,0 +1,271 @@
+#include "stores/product_store.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "util/test_store.h"
+
+namespace mart::store {
+namespace {
+
+using test::Must;
+
+constexpr int64_t kT0 = 1747308600000000;
+
+// 3 -> "000000000000000000000003": valid ids that sort as their number.
+std::string Id(int n) {
+  char id[25];
+  std::snprintf(id, sizeof id, "%024d", n);
+  return id;
+}
+
+Product MakeProduct(std::string id, std::string name, std::string category,
+                    int64_t price_cents) {
+  Product p;
+  p.id = std::move(id);
+  p.name = std::move(name);
+  p.category = std::move(category);
+  p.price_cents = price_cents;
+  return p;
+}
+
+ProductFilter Filter(ProductSort sort = ProductSort::kCreated, bool descending = true) {
+  ProductFilter filter;
+  filter.sort = sort;
+  filter.descending = descending;
+  return filter;
+}
+
+ProductFilter Page(ProductSort sort, int64_t limit, int64_t offset) {
+  ProductFilter filter = Filter(sort);
+  filter.limit = limit;
+  filter.offset = offset;
+  return filter;
+}
+
+class ProductStoreTest : public ::testing::Test {
+ protected:
+  ProductStore& products() { return harness_.store().products(); }
+  InventoryStore& inventory() { return harness_.store().inventory(); }
+
+  // A product and its inventory row, as CatalogService::Create writes them.
+  void Add(int n, std::string name, std::string category, int64_t price_cents,
+           int64_t created_at, int64_t available = 10) {
+    Product p = MakeProduct(Id(n), std::move(name), std::move(category), price_cents);
+    p.created_at = p.updated_at = created_at;
+    Must(products().Insert(p), "insert product");
+    InventoryRecord r{.product_id = p.id, .available = available, .reorder_threshold = 5,
+                      .created_at = created_at, .updated_at = created_at};
+    Must(inventory().Insert(r), "insert inventory");
+  }
+
+  // The seed walkthrough plus a few more, created one second apart.
+  void AddCatalog() {
+    Add(1, "Premium Smartphone", "Electronics", 89999, kT0 + 1'000'000, 50);
+    Add(2, "Wireless Headphones", "Electronics", 24999, kT0 + 2'000'000, 100);
+    Add(3, "Smart Watch", "Electronics", 17999, kT0 + 3'000'000, 75);
+    Add(4, "Running Shoes", "Sports", 9999, kT0 + 4'000'000);
+    Add(5, "smartphone case", "Accessories", 1999, kT0 + 5'000'000);
+  }
+
+  std::vector<std::string> Ids(const ProductFilter& filter) {
+    std::vector<std::string> ids;
+    for (const Product& p : Must(products().List(filter), "list")) ids.push_back(p.id);
+    return ids;
+  }
+
+  test::StoreHarness harness_;
+};
+
+TEST_F(ProductStoreTest, GetJoinsTheAvailableQuantity) {
+  AddCatalog();
+  Product p = Must(products().Get(Id(2)), "get");
+  EXPECT_EQ(p.name, "Wireless Headphones");
+  EXPECT_EQ(p.category, "Electronics");
+  EXPECT_EQ(p.price_cents, 24999);
+  EXPECT_EQ(p.quantity, 100);
+  EXPECT_EQ(p.created_at, kT0 + 2'000'000);
+  Must(inventory().ApplyDelta(Id(2), -30, 30, kT0), "reserve");
+  EXPECT_EQ(Must(products().Get(Id(2)), "get").quantity, 70);  // what is available
+}
+
+TEST_F(ProductStoreTest, MissingProductIsNotFound) {
+  EXPECT_EQ(products().Get(Id(9)).status().code(), Code::kNotFound);
+  EXPECT_EQ(products().Delete(Id(9)).code(), Code::kNotFound);
+  Product ghost = MakeProduct(Id(9), "x", "y", 1);
+  EXPECT_EQ(products().Update(ghost).code(), Code::kNotFound);
+}
+
+TEST_F(ProductStoreTest, DefaultListIsNewestFirst) {
+  AddCatalog();
+  EXPECT_EQ(Ids(Filter()), (std::vector<std::string>{Id(5), Id(4), Id(3), Id(2), Id(1)}));
+}
+
+TEST_F(ProductStoreTest, CategoryIsAnExactMatch) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kCreated, false);
+  f.category = "Electronics";
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(2), Id(3)}));
+  f.category = "electronics";
+  EXPECT_TRUE(Ids(f).empty());
+  f.category = "Electro";
+  EXPECT_TRUE(Ids(f).empty());
+}
+
+TEST_F(ProductStoreTest, PriceRangeIsInclusive) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kCreated, false);
+  f.min_price_cents = 10000;
+  f.max_price_cents = 30000;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(2), Id(3)}));  // the seeds' 100-300 range
+  f.min_price_cents = 17999;
+  f.max_price_cents = 24999;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(2), Id(3)}));
+  f.min_price_cents = 18000;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(2)}));
+  f.min_price_cents = std::nullopt;
+  f.max_price_cents = 9999;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(4), Id(5)}));
+}
+
+TEST_F(ProductStoreTest, NameIsACaseInsensitiveSubstring) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kCreated, false);
+  f.name_contains = "SMARTPHONE";
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(5)}));
+  f.name_contains = "art";
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(3), Id(5)}));
+  f.name_contains = "watch smart";
+  EXPECT_TRUE(Ids(f).empty());
+  // LIKE wildcards are plain characters here.
+  f.name_contains = "%";
+  EXPECT_TRUE(Ids(f).empty());
+  f.name_contains = "_";
+  EXPECT_TRUE(Ids(f).empty());
+}
+
+TEST_F(ProductStoreTest, FiltersCombine) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kCreated, false);
+  f.category = "Electronics";
+  f.min_price_cents = 10000;
+  f.name_contains = "smart";
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(3)}));
+  f.max_price_cents = 50000;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(3)}));
+  f.category = "Accessories";
+  EXPECT_TRUE(Ids(f).empty());
+}
+
+TEST_F(ProductStoreTest, SortByNameIgnoresCase) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kName, false);
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(4), Id(3), Id(5), Id(2)}));
+  f.descending = true;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(2), Id(5), Id(3), Id(4), Id(1)}));
+}
+
+TEST_F(ProductStoreTest, SortByPrice) {
+  AddCatalog();
+  ProductFilter f = Filter(ProductSort::kPrice, false);
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(5), Id(4), Id(3), Id(2), Id(1)}));
+  f.descending = true;
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(2), Id(3), Id(4), Id(5)}));
+}
+
+TEST_F(ProductStoreTest, TiesBreakOnIdInTheSortDirection) {
+  // Inserted out of id order, with equal keys, so only the tie-break orders them.
+  for (int n : {3, 1, 4, 2}) Add(n, "Same", "Cat", 500, kT0);
+  for (ProductSort sort : {ProductSort::kCreated, ProductSort::kName, ProductSort::kPrice}) {
+    ProductFilter f = Filter(sort, false);
+    EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(1), Id(2), Id(3), Id(4)}));
+    f.descending = true;
+    EXPECT_EQ(Ids(f), (std::vector<std::string>{Id(4), Id(3), Id(2), Id(1)}));
+  }
+}
+
+TEST_F(ProductStoreTest, LimitAndOffsetPageThroughEverythingOnce) {
+  for (int n = 1; n <= 23; ++n) Add(n, "Item", n % 2 ? "Odd" : "Even", 100 + n % 3, kT0 + n % 4);
+  for (ProductSort sort : {ProductSort::kCreated, ProductSort::kName, ProductSort::kPrice}) {
+    ProductFilter all = Filter(sort);
+    std::vector<std::string> expected = Ids(all);
+    ASSERT_EQ(expected.size(), 23u);
+    std::vector<std::string> paged;
+    for (int64_t offset = 0;; offset += 5) {
+      ProductFilter page = Page(sort, 5, offset);
+      std::vector<std::string> ids = Ids(page);
+      paged.insert(paged.end(), ids.begin(), ids.end());
+      if (ids.size() < 5) break;
+    }
+    EXPECT_EQ(paged, expected);
+  }
+  EXPECT_EQ(Ids(Page(ProductSort::kCreated, 1, 0)).size(), 1u);
+  EXPECT_TRUE(Ids(Page(ProductSort::kCreated, 100, 23)).empty());
+}
+
+TEST_F(ProductStoreTest, CategoriesWithCountsInNameOrder) {
+  EXPECT_TRUE(Must(products().Categories(), "categories").empty());
+  AddCatalog();
+  auto categories = Must(products().Categories(), "categories");
+  using Row = std::pair<std::string, int64_t>;
+  EXPECT_EQ(categories,
+            (std::vector<Row>{{"Accessories", 1}, {"Electronics", 3}, {"Sports", 1}}));
+  Must(products().Delete(Id(4)), "delete");
+  categories = Must(products().Categories(), "categories");
+  EXPECT_EQ(categories, (std::vector<Row>{{"Accessories", 1}, {"Electronics", 3}}));
+}
+
+TEST_F(ProductStoreTest, UpdateChangesTheRow) {
+  AddCatalog();
+  Product p = Must(products().Get(Id(1)), "get");
+  p.name = "Premium Smartphone 2";
+  p.price_cents = 84999;
+  p.category = "Phones";
+  p.updated_at = kT0 + 9'000'000;
+  Must(products().Update(p), "update");
+  Product after = Must(products().Get(Id(1)), "get");
+  EXPECT_EQ(after.name, "Premium Smartphone 2");
+  EXPECT_EQ(after.price_cents, 84999);
+  EXPECT_EQ(after.category, "Phones");
+  EXPECT_EQ(after.created_at, kT0 + 1'000'000);
+  EXPECT_EQ(after.updated_at, kT0 + 9'000'000);
+}
+
+TEST_F(ProductStoreTest, DeleteCascadesInventoryHoldsAndLedger) {
+  AddCatalog();
+  Must(inventory().SetHeld(Id(1), "TICKET-7", 2), "hold");
+  StockMovement m{.product_id = Id(1), .type = "reserve", .delta = -2, .available_before = 50,
+                  .available_after = 48, .reserved_before = 0, .reserved_after = 2,
+                  .reference = "TICKET-7", .actor = "the local operator", .created_at = kT0};
+  Must(inventory().AppendMovement(m), "ledger");
+  ASSERT_EQ(Must(inventory().History(Id(1), 10, 0), "history").size(), 1u);
+
+  Must(products().Delete(Id(1)), "delete");
+  EXPECT_EQ(products().Get(Id(1)).status().code(), Code::kNotFound);
+  EXPECT_EQ(inventory().Get(Id(1)).status().code(), Code::kNotFound);
+  EXPECT_EQ(Must(inventory().Held(Id(1), "TICKET-7"), "held"), 0);
+  EXPECT_TRUE(Must(inventory().History(Id(1), 10, 0), "history").empty());
+  // The other products keep theirs.
+  EXPECT_EQ(Must(inventory().Get(Id(2)), "inventory").available, 100);
+  EXPECT_EQ(Must(inventory().List(false, 100, 0), "list").size(), 4u);
+}
+
+TEST_F(ProductStoreTest, SchemaRefusesWhatTheServicesNeverWrite) {
+  Product free = MakeProduct(Id(1), "Free", "C", 0);
+  EXPECT_FALSE(products().Insert(free).ok());
+  Product short_id = MakeProduct("abc", "Short", "C", 1);
+  EXPECT_FALSE(products().Insert(short_id).ok());
+  Add(2, "Real", "C", 1, kT0, 3);
+  Product twice = MakeProduct(Id(2), "Again", "C", 1);
+  EXPECT_FALSE(products().Insert(twice).ok());
+  InventoryRecord second{.product_id = Id(2), .available = 1};
+  EXPECT_FALSE(inventory().Insert(second).ok());  // one inventory row per product
+  InventoryRecord orphan{.product_id = Id(7), .available = 1};
+  EXPECT_FALSE(inventory().Insert(orphan).ok());  // never inventory without a product
+}
+
+}  // namespace
+}  // namespace mart::store

@@ -45,9 +45,17 @@ Result<json> CsvRow(const std::vector<std::string>& header, const std::vector<st
   return row;
 }
 
+// The daemon's own checks, so that no row it would refuse gets past here
+// (one refused row would fail its batch after earlier batches committed).
 Status CheckRow(const json& row) {
   static const CommandSpec& kCreate = *FindCommand("product.create");
-  return ValidateParams(kCreate, row);
+  MART_RETURN_IF_ERROR(ValidateParams(kCreate, row));
+  for (const char* field : {"name", "category"}) {
+    if (Trim(row[field].get_ref<const std::string&>()).empty()) {
+      return InvalidArgument(std::string(field) + " must not be empty");
+    }
+  }
+  return Status::Ok();
 }
 
 Result<ParsedProducts> ParseCsv(std::string_view text) {

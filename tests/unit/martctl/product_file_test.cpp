@@ -61,13 +61,16 @@ TEST(ProductFileTest, AnUnknownColumnRefusesTheFile) {
 
 TEST(ProductFileTest, JsonLinesIgnoreIdsAndReportNonObjects) {
   auto parsed = ParseProductFile(
-      "{\"_id\":\"x\",\"name\":\"A\",\"category\":\"B\",\"price\":1.5}\n\n[1]\n",
+      "{\"_id\":\"x\",\"name\":\"A\",\"category\":\"B\",\"price\":1.5}\n\n[1]\n"
+      "{\"name\":\"  \",\"category\":\"B\",\"price\":1}\n",
       FileFormat::kJsonLines);
   ASSERT_TRUE(parsed.ok());
   ASSERT_EQ(parsed->rows.size(), 1u);
   EXPECT_FALSE(parsed->rows[0].contains("_id"));
-  ASSERT_EQ(parsed->errors.size(), 1u);
+  ASSERT_EQ(parsed->errors.size(), 2u);
   EXPECT_EQ(parsed->errors[0].first, 3u);
+  // A blank name would be refused by the daemon: it must be caught before sending.
+  EXPECT_EQ(parsed->errors[1], (std::pair<size_t, std::string>{4, "name must not be empty"}));
 }
 
 TEST(ProductFileTest, ExportReadsBackAsTheSameProducts) {

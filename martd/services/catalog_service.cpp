@@ -46,8 +46,9 @@ Result<Product> CatalogService::Create(Tx& tx, const NewProduct& request,
   ProductFields clean = request.fields;
   MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));
   MART_RETURN_IF_ERROR(CleanText(clean.category, "category"));
-  if (!clean.name || !clean.category || !clean.price_cents) {
-    return InvalidArgument("name, category and price are required", {{"field", "name"}});
+  for (auto [missing, field] : {std::pair{!clean.name, "name"}, {!clean.category, "category"},
+                                 {!clean.price_cents, "price"}}) {
+    if (missing) return InvalidArgument(std::string(field) + " is required", {{"field", field}});
   }
   Product product;
   product.id = NewProductId(tx.now);

@@ -70,8 +70,9 @@ std::vector<CommandSpec> InventoryCommands() {
        .args = {ProductId(),
                 {.name = "delta", .type = ArgType::kInt, .help = "signed change, e.g. -3 or 20",
                  .required = true, .min = -kMaxQuantity, .max = kMaxQuantity},
+                // 200 characters of up to 4 UTF-8 bytes; the service counts characters.
                 {.name = "reason", .help = "why, 3 to 200 characters", .required = true,
-                 .max_length = 200}},
+                 .max_length = 800}},
        .example = "martctl inventory adjust 66f1c0ffee0000000000abcd --delta -3 --reason damaged",
        .rest = "POST /api/v1/inventory/adjust",
        .id_field = "product_id"},

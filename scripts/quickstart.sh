@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first command of the README: installs what is missing, builds, starts
-# martd on a fresh data dir and walks the accounts flow end to end with martctl:
-# register, login, whoami, add an address, show the profile.
+# martd on a fresh data dir and walks the main flow end to end with martctl:
+# register, login, whoami, add an address, show the profile, create products,
+# check their stock and run the nightly reorder check.
 #   scripts/quickstart.sh [--keep]   (--keep leaves martd running afterwards)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,6 +54,20 @@ step "add a shipping address (the first one is the default)"
 
 step "the profile, as JSON for scripts"
 "$martctl" profile show -o json
+
+step "the catalog: three products, each with its inventory record"
+phone=$("$martctl" product create --name "Premium Smartphone" --category Electronics \
+  --description "Latest model with high-end camera" --price 899.99 --quantity 50 -q)
+"$martctl" product create --name "Wireless Noise-Cancelling Headphones" --category Audio \
+  --price 249.99 --quantity 100 -q
+"$martctl" product create --name "Smart Fitness Watch" --category Wearables \
+  --price 179.99 --quantity 75 -q
+"$martctl" product list --min-price 100 --max-price 300
+"$martctl" inventory get "$phone"
+
+step "stock: sell down the phone, then the nightly reorder check (exit 7: something is low)"
+"$martctl" inventory adjust "$phone" --delta -46 --reason "sold in store" -q
+"$martctl" inventory reorder-check || echo "reorder-check exited $?"
 
 if [ "$keep" = 1 ]; then
   step "martd keeps running"

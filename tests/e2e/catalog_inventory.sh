@@ -4,13 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 start_daemon
 
-register admin@example.com >/dev/null  # the first account becomes the admin
-register alice@example.com >/dev/null
-login admin@example.com Password123 admin
-login alice@example.com Password123 alice
-admin() { "$MARTCTL" --profile admin "$@"; }
-alice() { "$MARTCTL" --profile alice "$@"; }
-nobody() { "$MARTCTL" --profile nobody "$@"; }
+with_admin_and_user
 available() { admin inventory get "$1" -o json | jq .available_quantity; }
 ledger_size() { admin inventory history "$1" -o json | jq length; }
 

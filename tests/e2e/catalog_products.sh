@@ -4,14 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 start_daemon
 
-register admin@example.com >/dev/null  # the first account becomes the admin
-register alice@example.com >/dev/null
-login admin@example.com Password123 admin
-login alice@example.com Password123 alice
-admin() { "$MARTCTL" --profile admin "$@"; }
-alice() { "$MARTCTL" --profile alice "$@"; }
-# A named profile with no saved login never falls back to the operator cookie.
-nobody() { "$MARTCTL" --profile nobody "$@"; }
+with_admin_and_user
 count() { nobody product list -o json | jq length; }
 
 # The seeds' step 3: three products, thresholds from their quantities.

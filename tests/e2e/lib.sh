@@ -99,6 +99,19 @@ login() {
     --email "$1" --password-stdin >/dev/null
 }
 
+# Registers admin@ (the first account, so the admin) and alice@ (a user), logs
+# both in under profiles of those names, and defines admin, alice and nobody
+# (a named profile with no login: it never falls back to the operator cookie).
+with_admin_and_user() {
+  register admin@example.com >/dev/null
+  register alice@example.com >/dev/null
+  login admin@example.com Password123 admin
+  login alice@example.com Password123 alice
+}
+admin() { "$MARTCTL" --profile admin "$@"; }
+alice() { "$MARTCTL" --profile alice "$@"; }
+nobody() { "$MARTCTL" --profile nobody "$@"; }
+
 finish() {
   echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]

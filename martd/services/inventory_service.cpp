@@ -94,38 +94,32 @@ Result<InventoryRecord> InventoryService::Adjust(Tx& tx, std::string_view produc
 Result<InventoryRecord> InventoryService::Reserve(Tx& tx, std::string_view product_id,
                                                   int64_t quantity, const std::string& reference,
                                                   const Principal& actor) const {
-  std::string ref(Trim(reference));
-  if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
-  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
-  MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
-  MART_ASSIGN_OR_RETURN(InventoryRecord after,
-                        Apply(tx, before,
-                              {.type = "reserve", .available_delta = -quantity,
-                               .reserved_delta = quantity, .reference = ref},
-                              actor));
-  MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, ref, held + quantity));
-  return after;
+  return MoveHeld(tx, product_id, quantity, reference, actor);
 }
 
 Result<InventoryRecord> InventoryService::Release(Tx& tx, std::string_view product_id,
                                                   int64_t quantity, const std::string& reference,
                                                   const Principal& actor) const {
+  return MoveHeld(tx, product_id, -quantity, reference, actor);
+}
+
+Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view product_id,
+                                                   int64_t delta, const std::string& reference,
+                                                   const Principal& actor) const {
   std::string ref(Trim(reference));
   if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
   MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
   MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
-  if (quantity > held) {
+  if (held + delta < 0) {
     return FailedPrecondition("only " + std::to_string(held) + " units of product " +
                                   before.product_id + " are held under reference '" + ref +
-                                  "', cannot release " + std::to_string(quantity),
-                              {{"held", held}, {"requested", quantity}});
+                                  "', cannot release " + std::to_string(-delta),
+                              {{"held", held}, {"requested", -delta}});
   }
-  MART_ASSIGN_OR_RETURN(InventoryRecord after,
-                        Apply(tx, before,
-                              {.type = "release", .available_delta = quantity,
-                               .reserved_delta = -quantity, .reference = ref},
-                              actor));
-  MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, ref, held - quantity));
+  Change change{.type = delta > 0 ? "reserve" : "release", .available_delta = -delta,
+                .reserved_delta = delta, .reference = ref};
+  MART_ASSIGN_OR_RETURN(InventoryRecord after, Apply(tx, before, change, actor));
+  MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, ref, held + delta));
   return after;
 }
 

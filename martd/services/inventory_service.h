@@ -54,6 +54,9 @@ class InventoryService {
     std::optional<std::string> reference = {};
     std::optional<std::string> reason = {};
   };
+  // Reserve (delta > 0) or release (delta < 0) under a reference.
+  Result<InventoryRecord> MoveHeld(Tx& tx, std::string_view product_id, int64_t delta,
+                                   const std::string& reference, const Principal& actor) const;
   Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
                                 const Principal& actor) const;
   // Ledger row, stock.updated, and the low-stock crossing for a change made.

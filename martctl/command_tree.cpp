@@ -51,6 +51,11 @@ struct CommandTree::Binding {
         return number;
       case ArgType::kBool:
         return flag;
+      case ArgType::kObject: {
+        // Not JSON stays text: the params check then names the flag.
+        nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+        return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+      }
       default:
         return text;
     }
@@ -106,6 +111,7 @@ CLI::Option* AddArg(CLI::App* app, const ArgSpec& arg, int64_t* number, bool* fl
                        std::vector<std::string>(arg.choices.begin(), arg.choices.end())));
       break;
     case ArgType::kString:
+    case ArgType::kObject:  // JSON text, parsed when the params are built
     case ArgType::kMoney:  // sent as the decimal text given; the daemon parses it exactly
       option = app->add_option(name, *text, help);
       break;

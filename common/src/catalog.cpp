@@ -32,6 +32,7 @@ nlohmann::json ToJson(const InventoryRecord& r) {
           {"product_id", r.product_id},
           {"available_quantity", r.available},
           {"reserved_quantity", r.reserved},
+          {"shipped_quantity", r.shipped},
           {"reorder_threshold", r.reorder_threshold},
           {"low_stock", r.available <= r.reorder_threshold},
           {"created_at", FormatTimestamp(r.created_at)},

@@ -12,7 +12,8 @@ namespace {
 std::vector<CommandSpec> BuildAll() {
   std::vector<CommandSpec> all;
   for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands,
-                       &ProductCommands, &InventoryCommands}) {
+                       &ProductCommands, &InventoryCommands, &OrderCommands,
+                       &QueueCommands, &AdminCommands}) {
     std::vector<CommandSpec> specs = domain();
     all.insert(all.end(), std::make_move_iterator(specs.begin()),
                std::make_move_iterator(specs.end()));
@@ -72,6 +73,15 @@ Status CheckValue(const ArgSpec& arg, const nlohmann::json& value) {
       }
       for (const auto& item : value) {
         if (!item.is_object()) return wrong_type("an array of objects");
+      }
+      return Status::Ok();
+    }
+    case ArgType::kObject: {
+      if (!value.is_object()) return wrong_type("a JSON object");
+      if (value.dump().size() > arg.max_length) {
+        return InvalidArgument(name + " is longer than " + std::to_string(arg.max_length) +
+                                   " bytes as JSON",
+                               {{"field", name}, {"max_length", arg.max_length}});
       }
       return Status::Ok();
     }
@@ -140,6 +150,7 @@ std::string_view ArgTypeName(ArgType type) {
     case ArgType::kSecret: return "secret";
     case ArgType::kMoney: return "amount";
     case ArgType::kObjects: return "objects";
+    case ArgType::kObject: return "object";
   }
   return "?";
 }

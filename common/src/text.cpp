@@ -122,6 +122,95 @@ std::string FormatTimestamp(int64_t unix_micros) {
   return buffer;
 }
 
+namespace {
+
+// Reads exactly `digits` decimal digits at *pos.
+std::optional<int> Digits(std::string_view text, size_t* pos, size_t digits) {
+  if (*pos + digits > text.size()) return std::nullopt;
+  int value = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    char c = text[*pos + i];
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  *pos += digits;
+  return value;
+}
+
+bool Expect(std::string_view text, size_t* pos, char c) {
+  if (*pos >= text.size() || text[*pos] != c) return false;
+  ++*pos;
+  return true;
+}
+
+// "Z", "+HH:MM", "-HH:MM" or nothing (UTC) -> seconds east of UTC.
+std::optional<int64_t> Offset(std::string_view text, size_t* pos) {
+  if (*pos == text.size()) return 0;
+  if (text[*pos] == 'Z' || text[*pos] == 'z') return ++*pos == text.size() ? std::optional<int64_t>(0) : std::nullopt;
+  int sign = text[*pos] == '+' ? 1 : text[*pos] == '-' ? -1 : 0;
+  if (sign == 0) return std::nullopt;
+  ++*pos;
+  auto hours = Digits(text, pos, 2);
+  if (!hours || !Expect(text, pos, ':')) return std::nullopt;
+  auto minutes = Digits(text, pos, 2);
+  if (!minutes || *pos != text.size() || *hours > 23 || *minutes > 59) return std::nullopt;
+  return sign * (*hours * 3600 + *minutes * 60);
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseTimestamp(std::string_view text) {
+  size_t pos = 0;
+  auto year = Digits(text, &pos, 4);
+  if (!year || !Expect(text, &pos, '-')) return std::nullopt;
+  auto month = Digits(text, &pos, 2);
+  if (!month || !Expect(text, &pos, '-')) return std::nullopt;
+  auto day = Digits(text, &pos, 2);
+  if (!day || *month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
+  int hour = 0, minute = 0, second = 0;
+  int64_t micros = 0;
+  if (pos < text.size() && (text[pos] == 'T' || text[pos] == 't' || text[pos] == ' ')) {
+    ++pos;
+    auto h = Digits(text, &pos, 2);
+    if (!h || !Expect(text, &pos, ':')) return std::nullopt;
+    auto m = Digits(text, &pos, 2);
+    if (!m) return std::nullopt;
+    hour = *h;
+    minute = *m;
+    if (Expect(text, &pos, ':')) {
+      auto s = Digits(text, &pos, 2);
+      if (!s) return std::nullopt;
+      second = *s;
+      if (Expect(text, &pos, '.')) {
+        int64_t scale = 100000;
+        size_t start = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+          if (scale > 0) micros += (text[pos] - '0') * scale;
+          scale /= 10;
+          ++pos;
+        }
+        if (pos == start) return std::nullopt;
+      }
+    }
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  }
+  auto offset = Offset(text, &pos);
+  if (!offset) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = *year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  std::time_t seconds = timegm(&tm);
+  // timegm normalizes 2026-02-31 into March; such a date is not one.
+  std::tm check{};
+  gmtime_r(&seconds, &check);
+  if (check.tm_mday != *day || check.tm_mon != *month - 1) return std::nullopt;
+  return (static_cast<int64_t>(seconds) - *offset) * 1000000 + micros;
+}
+
 int64_t WallClockMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -4,6 +4,7 @@
 
 #include "handlers/handlers.h"
 #include "mart/log.h"
+#include "mart/paths.h"
 
 namespace mart::daemon {
 
@@ -21,6 +22,7 @@ Status Daemon::OpenStoreAndServices() {
   info.pid = ::getpid();
   info.started_at = clock_.NowMicros();
   info.endpoint = options_.listen;
+  info.events_endpoint = EventsEndpointFor(options_.listen);
   info.ready = &ready_;
   services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info);
   return Status::Ok();
@@ -33,7 +35,13 @@ Status Daemon::Start() {
   dispatcher_ = std::make_unique<rpc::Dispatcher>(handlers::AllHandlers(), *services_, ready_);
   MART_RETURN_IF_ERROR(dispatcher_->CheckComplete());
   context_ = std::make_unique<zmq::context_t>(1);
+  publisher_ = std::make_unique<Publisher>(*context_);
+  MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint));
   store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
+  store_thread_->SetCommitListener(
+      [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
+        publisher->Publish(events);
+      });
   pool_ = std::make_unique<rpc::WorkerPool>(data_dir_->DatabasePath(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_);
@@ -56,10 +64,14 @@ void Daemon::Stop() {
   if (pool_) pool_->Stop();
   if (store_thread_) store_thread_->Stop();
   server_.reset();
-  if (was_ready && options_.listen.rfind("ipc://", 0) == 0) {
-    // ZeroMQ leaves the socket file behind; clients would then try it.
-    ::unlink(options_.listen.substr(6).c_str());
+  if (publisher_) publisher_->Close();
+  if (was_ready) {
+    // ZeroMQ leaves ipc socket files behind; clients would then try them.
+    for (const std::string& endpoint : {options_.listen, EventsEndpointFor(options_.listen)}) {
+      if (endpoint.rfind("ipc://", 0) == 0) ::unlink(endpoint.substr(6).c_str());
+    }
   }
+  publisher_.reset();
   pool_.reset();
   store_thread_.reset();
   context_.reset();

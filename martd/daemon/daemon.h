@@ -2,8 +2,9 @@
 // The daemon as an object, for main() and for in-process tests.
 // Start() goes through the stages in order: lock the data dir, open the store,
 // build services, bind handlers (refusing to start if the registry and the
-// handlers disagree), start the store thread and workers, bind the socket,
-// become ready. Stop() undoes them in reverse; it is idempotent and safe after
+// handlers disagree), bind the event publisher, start the store thread (which
+// runs the queue workers) and the prepare workers, bind the socket, become
+// ready. Stop() undoes them in reverse; it is idempotent and safe after
 // a partial start. Neither is thread safe: call them from one thread.
 
 #include <atomic>
@@ -14,6 +15,7 @@
 
 #include "daemon/data_dir.h"
 #include "daemon/options.h"
+#include "events/publisher.h"
 #include "rpc/dispatcher.h"
 #include "rpc/server.h"
 #include "rpc/store_thread.h"
@@ -48,6 +50,7 @@ class Daemon {
   std::unique_ptr<Services> services_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<zmq::context_t> context_;
+  std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<rpc::StoreThread> store_thread_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::Server> server_;

@@ -14,6 +14,7 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
       {"uptime_s", (ctx.tx.now - info.started_at) / 1000000},
       {"started_at", FormatTimestamp(info.started_at)},
       {"schema_version", schema},
+      {"events_endpoint", info.events_endpoint},
   };
 }
 
@@ -29,6 +30,8 @@ rpc::HandlerTable AllHandlers() {
   AddAdminUserHandlers(table);
   AddProductHandlers(table);
   AddInventoryHandlers(table);
+  AddOrderHandlers(table);
+  AddQueueHandlers(table);
   return table;
 }
 

@@ -11,6 +11,9 @@ void AddAccountHandlers(rpc::HandlerTable& table);
 void AddAdminUserHandlers(rpc::HandlerTable& table);
 void AddProductHandlers(rpc::HandlerTable& table);
 void AddInventoryHandlers(rpc::HandlerTable& table);
+void AddOrderHandlers(rpc::HandlerTable& table);
+// queue, worker, dlq, events and admin.check.
+void AddQueueHandlers(rpc::HandlerTable& table);
 
 // All of the above.
 rpc::HandlerTable AllHandlers();

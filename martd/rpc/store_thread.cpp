@@ -1,5 +1,6 @@
 #include "rpc/store_thread.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "mart/log.h"
@@ -33,20 +34,38 @@ void StoreThread::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::chrono::microseconds StoreThread::IdleWait() const {
+  using std::chrono::microseconds;
+  if (!next_retry_) return std::chrono::seconds(60);
+  int64_t wait = *next_retry_ - dispatcher_.services().clock.NowMicros();
+  // At most a second: a fake clock in tests does not move by itself.
+  return std::clamp(microseconds(wait), microseconds(0), microseconds(1'000'000));
+}
+
+bool StoreThread::PumpDue(const std::vector<Job>& batch) const {
+  if (pump_pending_) return true;
+  if (next_retry_ && *next_retry_ <= dispatcher_.services().clock.NowMicros()) return true;
+  return std::any_of(batch.begin(), batch.end(),
+                     [](const Job& job) { return job.spec != nullptr && job.spec->mutating; });
+}
+
 void StoreThread::Run() {
   ReplyChannel channel(context_);
   while (true) {
     std::vector<Job> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_ || !queue_.empty(); });
+      if (!pump_pending_) {
+        wake_.wait_for(lock, IdleWait(), [this] { return stopping_ || !queue_.empty(); });
+      }
       if (queue_.empty() && stopping_) return;  // nothing left to run
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    if (!batch.empty()) RunBatch(batch, channel);
+    const bool pump = PumpDue(batch);
+    if (!batch.empty() || pump) RunBatch(batch, channel, pump);
     MaybePrune();
   }
 }
@@ -61,19 +80,31 @@ void StoreThread::MaybePrune() {
   if (!done.ok()) LogWarn("pruning idempotency keys failed: " + done.ToString());
 }
 
-void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel) {
+void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel, bool pump) {
   std::vector<Reply> replies;
   replies.reserve(batch.size());
   Status committed;
+  Result<PumpOutcome> pumped = PumpOutcome{};
   {
     store::Transaction transaction(store_.db());
     committed = transaction.status();
     if (committed.ok()) {
       for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
+      if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
       committed = transaction.Commit();
     }
   }
   std::vector<store::EventRow> events = outbox_.TakePending();
+  const int64_t now = dispatcher_.services().clock.NowMicros();
+  if (!pumped.ok()) LogError("queue workers failed: " + pumped.status().ToString());
+  if (committed.ok() && pumped.ok()) {
+    pump_pending_ = pumped->more;
+    next_retry_ = pumped->retry_at;
+  } else if (pump || !committed.ok()) {
+    // Try again in a second rather than spin on a failing database.
+    pump_pending_ = false;
+    next_retry_ = now + 1'000'000;
+  }
   if (!committed.ok()) {
     // Nothing of the batch is durable: every caller learns so, none is told OK.
     LogError("commit of a batch of " + std::to_string(batch.size()) +

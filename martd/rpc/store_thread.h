@@ -1,11 +1,17 @@
 #pragma once
 // The one thread that owns the write connection, with group commit: it takes
 // every job waiting, runs the batch in one BEGIN IMMEDIATE transaction with a
-// savepoint per job (a failing job rolls back alone), commits once (one fsync
-// with synchronous=FULL), and only then sends the replies. Submit() is thread
-// safe; Start/Stop are called by the daemon's main thread.
+// savepoint per job (a failing job rolls back alone), then lets the queue
+// workers apply the events waiting for them (QueueService::Pump) in the same
+// transaction, commits once (one fsync with synchronous=FULL), and only then
+// publishes the events and sends the replies. It pumps after batches with a
+// mutating request, while work is left, when a retry falls due, and once at
+// start (a backlog left by a crash). Submit() is thread safe; Start/Stop are
+// called by the daemon's main thread.
 
+#include <chrono>
 #include <condition_variable>
+#include <optional>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -34,12 +40,18 @@ class StoreThread {
   void Stop();
 
   static constexpr size_t kMaxBatch = 512;
+  // Events the workers may look at per transaction, so requests keep flowing.
+  static constexpr int64_t kPumpBudget = 2048;
   // Idempotency records older than this are forgotten (checked every 10 min).
   static constexpr int64_t kIdempotencyRetentionMicros = 24LL * 3600 * 1000000;
 
  private:
   void Run();
-  void RunBatch(std::vector<Job>& batch, ReplyChannel& channel);
+  void RunBatch(std::vector<Job>& batch, ReplyChannel& channel, bool pump);
+  // Whether this round should pump, given the batch taken.
+  bool PumpDue(const std::vector<Job>& batch) const;
+  // How long to sleep when idle: until the next retry, at most a minute.
+  std::chrono::microseconds IdleWait() const;
   void MaybePrune();
 
   store::Store& store_;
@@ -52,6 +64,9 @@ class StoreThread {
   std::deque<Job> queue_;
   bool stopping_ = false;
   int64_t last_prune_ = 0;
+  // Store thread only: the workers have work left, or a retry waits.
+  bool pump_pending_ = true;
+  std::optional<int64_t> next_retry_;
   std::thread thread_;
 };
 

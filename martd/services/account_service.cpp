@@ -21,6 +21,8 @@ Status Clean(std::optional<std::string>& value, std::string_view field, bool req
   return Status::Ok();
 }
 
+}  // namespace
+
 Status CleanAddress(store::AddressFields& f) {
   MART_RETURN_IF_ERROR(Clean(f.line1, "line1", true));
   MART_RETURN_IF_ERROR(Clean(f.line2, "line2", false));
@@ -29,8 +31,6 @@ Status CleanAddress(store::AddressFields& f) {
   MART_RETURN_IF_ERROR(Clean(f.postal_code, "postal_code", true));
   return Clean(f.country, "country", true);
 }
-
-}  // namespace
 
 Result<nlohmann::json> AccountService::Profile(Tx& tx, const Principal& principal) const {
   MART_RETURN_IF_ERROR(RequireUser(principal));

@@ -26,6 +26,10 @@ struct AddressChange {
   std::optional<bool> is_default;
 };
 
+// Trims the given fields; INVALID_ARGUMENT naming the field when line1, city,
+// postal_code or country is given empty. Optional ones given empty become absent.
+Status CleanAddress(store::AddressFields& fields);
+
 class AccountService {
  public:
   // The user with addresses. FAILED_PRECONDITION for the operator (no profile).

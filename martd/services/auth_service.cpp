@@ -67,6 +67,7 @@ std::string Principal::Key() const {
   switch (kind) {
     case Kind::kUser: return "user:" + std::to_string(user_id);
     case Kind::kOperator: return "operator";
+    case Kind::kWorker: return "worker:" + worker;
     case Kind::kAnonymous: break;
   }
   return "anonymous";
@@ -76,6 +77,7 @@ std::string Principal::Describe() const {
   switch (kind) {
     case Kind::kUser: return "user " + std::to_string(user_id);
     case Kind::kOperator: return "the local operator";
+    case Kind::kWorker: return "the " + worker + " worker";
     case Kind::kAnonymous: break;
   }
   return "anonymous";

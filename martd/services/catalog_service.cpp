@@ -133,8 +133,13 @@ Result<Product> CatalogService::Update(Tx& tx, std::string_view id,
 }
 
 Status CatalogService::Delete(Tx& tx, std::string_view id) const {
-  // Orders do not exist yet; the orders issue adds the open-order refusal here.
   MART_ASSIGN_OR_RETURN(Product product, Get(tx, id));
+  MART_ASSIGN_OR_RETURN(bool open, tx.store.orders().HasOpenOrderFor(id));
+  if (open) {
+    return FailedPrecondition("product " + product.id +
+                                  " is in orders not yet shipped or cancelled; finish those first",
+                              {{"product_id", product.id}});
+  }
   MART_RETURN_IF_ERROR(tx.store.products().Delete(id));
   return tx.events.Emit("product.deleted", EventPayload(product));
 }

@@ -12,17 +12,28 @@
 namespace mart {
 
 struct Principal {
-  enum class Kind { kAnonymous, kUser, kOperator };
+  // kWorker: a queue worker inside the daemon acting on an event.
+  enum class Kind { kAnonymous, kUser, kOperator, kWorker };
   Kind kind = Kind::kAnonymous;
   int64_t user_id = 0;
   std::string role;        // from the token, then confirmed from the database
   int64_t session_id = 0;  // the login session (token family)
+  std::string worker = {};  // kWorker: its name, e.g. "inventory"
 
-  bool IsAdmin() const { return kind == Kind::kOperator || role == kRoleAdmin; }
+  static Principal Worker(std::string_view name) {
+    Principal principal;
+    principal.kind = Kind::kWorker;
+    principal.worker = std::string(name);
+    return principal;
+  }
+  bool IsAdmin() const {
+    return kind == Kind::kOperator || kind == Kind::kWorker || role == kRoleAdmin;
+  }
   bool IsUser() const { return kind == Kind::kUser; }
-  // The scope of idempotency keys: "user:3", "operator", "anonymous".
+  // The scope of idempotency keys: "user:3", "operator", "worker:orders", "anonymous".
   std::string Key() const;
-  // For replies and logs: "user 3", "the local operator", "anonymous".
+  // For replies, logs and histories: "user 3", "the local operator",
+  // "the orders worker", "anonymous".
   std::string Describe() const;
 };
 

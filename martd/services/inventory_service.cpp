@@ -17,7 +17,20 @@ Status ShortOf(const InventoryRecord& r, std::string_view what, int64_t change) 
        {"requested", change}});
 }
 
+constexpr std::string_view kOrderHoldPrefix = "order:";
+
+Status RefuseOrderReference(std::string_view reference) {
+  if (Trim(reference).substr(0, kOrderHoldPrefix.size()) != kOrderHoldPrefix) return Status::Ok();
+  return InvalidArgument("references starting with 'order:' belong to orders; "
+                         "cancel or ship the order instead",
+                         {{"field", "reference"}});
+}
+
 }  // namespace
+
+std::string OrderHoldReference(std::string_view order_id) {
+  return std::string(kOrderHoldPrefix) + std::string(order_id);
+}
 
 int64_t SuggestedReorder(const InventoryRecord& r) {
   int64_t target = std::max<int64_t>(2 * r.reorder_threshold, r.reorder_threshold + 1);
@@ -94,13 +107,92 @@ Result<InventoryRecord> InventoryService::Adjust(Tx& tx, std::string_view produc
 Result<InventoryRecord> InventoryService::Reserve(Tx& tx, std::string_view product_id,
                                                   int64_t quantity, const std::string& reference,
                                                   const Principal& actor) const {
+  MART_RETURN_IF_ERROR(RefuseOrderReference(reference));
   return MoveHeld(tx, product_id, quantity, reference, actor);
 }
 
 Result<InventoryRecord> InventoryService::Release(Tx& tx, std::string_view product_id,
                                                   int64_t quantity, const std::string& reference,
                                                   const Principal& actor) const {
+  MART_RETURN_IF_ERROR(RefuseOrderReference(reference));
   return MoveHeld(tx, product_id, -quantity, reference, actor);
+}
+
+Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
+                                            const std::vector<StockLine>& lines,
+                                            const Principal& actor) const {
+  const std::string reference = OrderHoldReference(order_id);
+  MART_ASSIGN_OR_RETURN(auto held, tx.store.inventory().HoldsFor(reference));
+  if (!held.empty()) {
+    return FailedPrecondition("order " + order_id + " already holds stock",
+                              {{"order_id", order_id}});
+  }
+  nlohmann::json short_lines = nlohmann::json::array();
+  std::string reason;
+  for (const StockLine& line : lines) {
+    auto record = tx.store.inventory().Get(line.product_id);
+    if (!record.ok() && record.status().code() != Code::kNotFound) return record.status();
+    int64_t available = record.ok() ? record->available : 0;
+    if (available >= line.quantity) continue;
+    short_lines.push_back({{"product_id", line.product_id}, {"requested", line.quantity},
+                           {"available", available}});
+    reason += (reason.empty() ? "insufficient stock: product " : "; product ") + line.product_id +
+              (record.ok() ? "" : " (no longer sold)") + " requested " +
+              std::to_string(line.quantity) + ", available " + std::to_string(available);
+  }
+  if (!short_lines.empty()) {
+    MART_RETURN_IF_ERROR(tx.events.Emit(
+        "inventory.reservation_failed",
+        {{"order_id", order_id}, {"short", std::move(short_lines)}, {"reason", reason}}));
+    return false;
+  }
+  std::vector<std::pair<std::string, int64_t>> reserved;
+  for (const StockLine& line : lines) {
+    MART_RETURN_IF_ERROR(MoveHeld(tx, line.product_id, line.quantity, reference, actor).status());
+    reserved.emplace_back(line.product_id, line.quantity);
+  }
+  MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.reserved", order_id, reserved));
+  return true;
+}
+
+Result<int64_t> InventoryService::ReleaseOrder(Tx& tx, const std::string& order_id,
+                                               const Principal& actor) const {
+  const std::string reference = OrderHoldReference(order_id);
+  MART_ASSIGN_OR_RETURN(auto holds, tx.store.inventory().HoldsFor(reference));
+  int64_t units = 0;
+  for (const auto& [product_id, quantity] : holds) {
+    MART_RETURN_IF_ERROR(MoveHeld(tx, product_id, -quantity, reference, actor).status());
+    units += quantity;
+  }
+  if (!holds.empty()) MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.released", order_id, holds));
+  return units;
+}
+
+Result<int64_t> InventoryService::ShipOrder(Tx& tx, const std::string& order_id,
+                                            const Principal& actor) const {
+  const std::string reference = OrderHoldReference(order_id);
+  MART_ASSIGN_OR_RETURN(auto holds, tx.store.inventory().HoldsFor(reference));
+  int64_t units = 0;
+  for (const auto& [product_id, quantity] : holds) {
+    MART_ASSIGN_OR_RETURN(InventoryRecord before, tx.store.inventory().Get(product_id));
+    Change change{.type = "ship", .reserved_delta = -quantity, .shipped_delta = quantity,
+                  .reference = reference};
+    MART_RETURN_IF_ERROR(Apply(tx, before, change, actor).status());
+    MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, reference, 0));
+    units += quantity;
+  }
+  if (!holds.empty()) MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.shipped", order_id, holds));
+  return units;
+}
+
+Status InventoryService::EmitOrderStock(
+    Tx& tx, std::string_view topic, const std::string& order_id,
+    const std::vector<std::pair<std::string, int64_t>>& holds) const {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& [product_id, quantity] : holds) {
+    items.push_back({{"product_id", product_id}, {"quantity", quantity}});
+  }
+  return tx.events.Emit(topic, {{"order_id", order_id}, {"items", std::move(items)}});
 }
 
 Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view product_id,
@@ -151,9 +243,11 @@ Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,
 Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& before,
                                                 const Change& change,
                                                 const Principal& actor) const {
+  store::StockDelta delta{.available = change.available_delta,
+                         .reserved = change.reserved_delta,
+                         .shipped = change.shipped_delta};
   MART_ASSIGN_OR_RETURN(bool applied,
-                        tx.store.inventory().ApplyDelta(before.product_id, change.available_delta,
-                                                        change.reserved_delta, tx.now));
+                        tx.store.inventory().ApplyDelta(before.product_id, delta, tx.now));
   if (!applied) {
     if (before.available + change.available_delta < 0) {
       return ShortOf(before, "available", change.available_delta);

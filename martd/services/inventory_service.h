@@ -18,6 +18,15 @@
 
 namespace mart {
 
+// A line of an order, as the inventory worker reserves it.
+struct StockLine {
+  std::string product_id;
+  int64_t quantity = 0;
+};
+
+// Orders hold their stock under this reference; manual holds may not use it.
+std::string OrderHoldReference(std::string_view order_id);
+
 class InventoryService {
  public:
   // The record of a new product: available = quantity, reserved 0, the
@@ -39,6 +48,20 @@ class InventoryService {
   // Only what is held under that reference can be released.
   Result<InventoryRecord> Release(Tx& tx, std::string_view product_id, int64_t quantity,
                                   const std::string& reference, const Principal& actor) const;
+  // For the inventory worker. Reserves every line under the order's hold, or
+  // none when any is short or gone; emits `inventory.reserved` {order_id,
+  // items} or `inventory.reservation_failed` {order_id, short: [{product_id,
+  // requested, available}], reason}. Returns whether it reserved.
+  // FAILED_PRECONDITION when the order already holds stock (never twice).
+  Result<bool> ReserveOrder(Tx& tx, const std::string& order_id,
+                            const std::vector<StockLine>& lines, const Principal& actor) const;
+  // Gives back what the order still holds (reserved -> available) and emits
+  // `inventory.released`; nothing when it holds nothing. Returns units released.
+  Result<int64_t> ReleaseOrder(Tx& tx, const std::string& order_id, const Principal& actor) const;
+  // Moves what the order holds from reserved to shipped and emits
+  // `inventory.shipped`. Returns units shipped.
+  Result<int64_t> ShipOrder(Tx& tx, const std::string& order_id, const Principal& actor) const;
+
   Result<std::vector<StockMovement>> History(Tx& tx, std::string_view product_id, int64_t limit,
                                              int64_t offset) const;
   // Low items with a suggested quantity; with notify, an
@@ -51,9 +74,13 @@ class InventoryService {
     std::string type;
     int64_t available_delta = 0;
     int64_t reserved_delta = 0;
+    int64_t shipped_delta = 0;
     std::optional<std::string> reference = {};
     std::optional<std::string> reason = {};
   };
+  // Emits `topic` {order_id, items} for what the order's hold had.
+  Status EmitOrderStock(Tx& tx, std::string_view topic, const std::string& order_id,
+                        const std::vector<std::pair<std::string, int64_t>>& holds) const;
   // Reserve (delta > 0) or release (delta < 0) under a reference.
   Result<InventoryRecord> MoveHeld(Tx& tx, std::string_view product_id, int64_t delta,
                                    const std::string& reference, const Principal& actor) const;

@@ -8,7 +8,12 @@
 #include "services/account_service.h"
 #include "services/auth_service.h"
 #include "services/catalog_service.h"
+#include "services/check_service.h"
+#include "services/event_service.h"
 #include "services/inventory_service.h"
+#include "services/order_service.h"
+#include "services/order_workers.h"
+#include "services/queue_service.h"
 #include "services/clock.h"
 
 namespace mart {
@@ -18,6 +23,7 @@ struct DaemonInfo {
   int64_t pid = 0;
   int64_t started_at = 0;  // Unix microseconds
   std::string endpoint;
+  std::string events_endpoint;
   const std::atomic<bool>* ready = nullptr;
 };
 
@@ -26,12 +32,23 @@ struct Services {
       : clock(c),
         auth(c, key, std::move(cookie), options),
         idempotency_key(DeriveKey(key, "mart idempotency fingerprint")),
-        info(std::move(i)) {}
+        info(std::move(i)) {
+    queues.Register(&inventory_worker);
+    queues.Register(&orders_worker);
+  }
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
   const Clock& clock;
   AuthService auth;
   AccountService accounts;
   InventoryService inventory;
   CatalogService catalog{inventory};
+  OrderService orders;
+  EventService events;
+  QueueService queues{clock};
+  CheckService checks{queues};
+  InventoryWorker inventory_worker{inventory};
+  OrdersWorker orders_worker{orders};
   SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
 };

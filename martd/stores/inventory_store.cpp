@@ -5,7 +5,7 @@ namespace {
 
 #define MART_INVENTORY_COLUMNS                                                           \
   "i.id, i.product_id, i.available, i.reserved, i.reorder_threshold, i.low_stock_alerted, " \
-  "i.created_at, i.updated_at"
+  "i.created_at, i.updated_at, i.shipped"
 
 InventoryRecord ReadRecord(const Query& q) {
   InventoryRecord r;
@@ -17,6 +17,7 @@ InventoryRecord ReadRecord(const Query& q) {
   r.low_stock_alerted = q.Int(5) != 0;
   r.created_at = q.Int(6);
   r.updated_at = q.Int(7);
+  r.shipped = q.Int(8);
   return r;
 }
 
@@ -87,17 +88,19 @@ Result<std::vector<LowStockRow>> InventoryStore::LowStock() {
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;
-    rows.push_back({ReadRecord(q), q.Text(8)});
+    rows.push_back({ReadRecord(q), q.Text(9)});
   }
   return rows;
 }
 
-Result<bool> InventoryStore::ApplyDelta(std::string_view product_id, int64_t available_delta,
-                                        int64_t reserved_delta, int64_t now) {
+Result<bool> InventoryStore::ApplyDelta(std::string_view product_id, const StockDelta& delta,
+                                        int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = available + ?1, reserved = reserved + ?2, "
-      "updated_at = ?3 WHERE product_id = ?4 AND available + ?1 >= 0 AND reserved + ?2 >= 0"));
-  q.Bind(1, available_delta).Bind(2, reserved_delta).Bind(3, now).Bind(4, product_id);
+      "shipped = shipped + ?5, updated_at = ?3 WHERE product_id = ?4 AND available + ?1 >= 0 "
+      "AND reserved + ?2 >= 0 AND shipped + ?5 >= 0"));
+  q.Bind(1, delta.available).Bind(2, delta.reserved).Bind(3, now).Bind(4, product_id);
+  q.Bind(5, delta.shipped);
   MART_RETURN_IF_ERROR(q.Run());
   return db_.Changes() == 1;
 }
@@ -147,6 +150,20 @@ Status InventoryStore::SetHeld(std::string_view product_id, std::string_view ref
       "ON CONFLICT (product_id, reference) DO UPDATE SET quantity = excluded.quantity"));
   q.Bind(1, product_id).Bind(2, reference).Bind(3, quantity);
   return q.Run();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> InventoryStore::HoldsFor(
+    std::string_view reference) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT product_id, quantity FROM inventory_holds WHERE reference = ? ORDER BY product_id"));
+  q.Bind(1, reference);
+  std::vector<std::pair<std::string, int64_t>> holds;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    holds.emplace_back(q.Text(0), q.Int(1));
+  }
+  return holds;
 }
 
 Status InventoryStore::AppendMovement(const StockMovement& m) {

@@ -18,6 +18,13 @@ struct LowStockRow {
   std::string name;
 };
 
+// A change of the stock columns.
+struct StockDelta {
+  int64_t available = 0;
+  int64_t reserved = 0;
+  int64_t shipped = 0;
+};
+
 class InventoryStore {
  public:
   explicit InventoryStore(Database& db) : db_(db) {}
@@ -28,10 +35,9 @@ class InventoryStore {
   Result<std::vector<InventoryRecord>> List(bool low_only, int64_t limit, int64_t offset);
   Result<std::vector<LowStockRow>> LowStock();
 
-  // Adds the deltas when neither column would go below zero; false (and no
+  // Adds the deltas when no column would go below zero; false (and no
   // change) when one would.
-  Result<bool> ApplyDelta(std::string_view product_id, int64_t available_delta,
-                          int64_t reserved_delta, int64_t now);
+  Result<bool> ApplyDelta(std::string_view product_id, const StockDelta& delta, int64_t now);
   Status SetAvailable(std::string_view product_id, int64_t available, int64_t now);
   Status SetThreshold(std::string_view product_id, int64_t threshold, int64_t now);
   Status SetAlerted(std::string_view product_id, bool alerted);
@@ -39,6 +45,9 @@ class InventoryStore {
   Result<int64_t> Held(std::string_view product_id, std::string_view reference);
   // Sets the units held under a reference; 0 removes the hold.
   Status SetHeld(std::string_view product_id, std::string_view reference, int64_t quantity);
+
+  // Every hold under a reference, by product id.
+  Result<std::vector<std::pair<std::string, int64_t>>> HoldsFor(std::string_view reference);
 
   Status AppendMovement(const StockMovement& movement);
   // Newest first.

@@ -138,6 +138,82 @@ CREATE TABLE inventory_movements (
 CREATE INDEX inventory_movements_product ON inventory_movements (product_id, id);
 )sql";
 
+constexpr std::string_view kOrdersV4 = R"sql(
+-- Units that left with shipped orders: available + reserved + shipped is
+-- what the ledger's initial, set and adjust movements add up to.
+ALTER TABLE inventory ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped >= 0);
+-- An order's reservation is a hold under the reference 'order:<id>'.
+CREATE INDEX inventory_holds_reference ON inventory_holds (reference);
+
+-- Order lines keep the product id without a foreign key: a product may be
+-- deleted once no open order needs it, and its orders stay readable.
+CREATE TABLE orders (
+  id               TEXT PRIMARY KEY CHECK (length(id) = 24),
+  user_id          INTEGER NOT NULL REFERENCES users (id),
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'paid', 'shipped',
+                                                   'delivered', 'cancelled', 'refunded')),
+  stock            TEXT NOT NULL CHECK (stock IN ('pending', 'reserved', 'failed', 'released',
+                                                  'shipped')),
+  reason           TEXT,
+  total_cents      INTEGER NOT NULL CHECK (total_cents > 0),
+  shipping_address TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+CREATE INDEX orders_user_created ON orders (user_id, created_at);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE INDEX orders_status_created ON orders (status, created_at);
+
+CREATE TABLE order_items (
+  order_id    TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+  line        INTEGER NOT NULL,
+  product_id  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  price_cents INTEGER NOT NULL CHECK (price_cents > 0),
+  PRIMARY KEY (order_id, line)
+) WITHOUT ROWID;
+CREATE INDEX order_items_product ON order_items (product_id);
+
+-- Every status change, manual or automatic; the placement has no from_status.
+CREATE TABLE order_history (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id    TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+  from_status TEXT,
+  to_status   TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  reason      TEXT,
+  at          INTEGER NOT NULL
+);
+CREATE INDEX order_history_order ON order_history (order_id, id);
+
+-- One row per queue worker: its cursor in the event log and its counters.
+-- Applying an event and moving the cursor commit together.
+CREATE TABLE consumers (
+  name       TEXT PRIMARY KEY,
+  cursor     INTEGER NOT NULL DEFAULT 0 CHECK (cursor >= 0),
+  paused     INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+  processed  INTEGER NOT NULL DEFAULT 0,
+  failed     INTEGER NOT NULL DEFAULT 0,
+  dead       INTEGER NOT NULL DEFAULT 0,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  retry_at   INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Events a worker gave up on after its retries, with the last error.
+CREATE TABLE dead_letters (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  consumer   TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL,
+  error      TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX dead_letters_consumer ON dead_letters (consumer, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -145,6 +221,8 @@ const std::vector<Migration>& AllMigrations() {
       {1, "accounts: users, addresses, sessions, refresh tokens", kAccountsV1},
       {2, "platform: idempotency keys, event log", kPlatformV2},
       {3, "catalog: products, inventory, holds, movement ledger", kCatalogV3},
+      {4, "orders: orders, lines, history, shipped stock, queue consumers, dead letters",
+       kOrdersV4},
   };
   return kMigrations;
 }

@@ -6,9 +6,12 @@
 #include <string>
 
 #include "stores/database.h"
+#include "stores/check_store.h"
 #include "stores/event_store.h"
 #include "stores/inventory_store.h"
+#include "stores/order_store.h"
 #include "stores/product_store.h"
+#include "stores/queue_store.h"
 #include "stores/session_store.h"
 #include "stores/user_store.h"
 
@@ -27,6 +30,9 @@ class Store {
   EventStore& events() { return events_; }
   ProductStore& products() { return products_; }
   InventoryStore& inventory() { return inventory_; }
+  OrderStore& orders() { return orders_; }
+  QueueStore& queues() { return queues_; }
+  CheckStore& checks() { return checks_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db)
@@ -36,7 +42,10 @@ class Store {
         idempotency_(*db_),
         events_(*db_),
         products_(*db_),
-        inventory_(*db_) {}
+        inventory_(*db_),
+        orders_(*db_),
+        queues_(*db_),
+        checks_(*db_) {}
 
   std::unique_ptr<Database> db_;
   UserStore users_;
@@ -45,6 +54,9 @@ class Store {
   EventStore events_;
   ProductStore products_;
   InventoryStore inventory_;
+  OrderStore orders_;
+  QueueStore queues_;
+  CheckStore checks_;
 };
 
 }  // namespace mart::store

@@ -2,6 +2,7 @@
 // Small text helpers shared by the daemon, martctl and the bridge.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 
 // ISO-8601 UTC with microseconds and an explicit offset: 2025-05-15T11:30:00.123456+00:00.
 std::string FormatTimestamp(int64_t unix_micros);
+// The inverse, lenient for people: "2026-11-01" (midnight UTC),
+// "2026-11-01T08:00", "2026-11-01T08:00:00", "2026-11-01 08:00:00.5", each
+// optionally ending in "Z" or an offset "+02:00". nullopt for anything else.
+std::optional<int64_t> ParseTimestamp(std::string_view text);
 // Microseconds since the Unix epoch, from the system clock.
 int64_t WallClockMicros();
 

@@ -14,5 +14,9 @@ std::vector<CommandSpec> AccountCommands();
 std::vector<CommandSpec> AdminUserCommands();
 std::vector<CommandSpec> ProductCommands();
 std::vector<CommandSpec> InventoryCommands();
+std::vector<CommandSpec> OrderCommands();
+// queue, worker, dlq and events: the durable event queues.
+std::vector<CommandSpec> QueueCommands();
+std::vector<CommandSpec> AdminCommands();
 
 }  // namespace mart

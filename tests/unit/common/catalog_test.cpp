@@ -65,19 +65,20 @@ TEST(ProductJsonTest, WholeAmountsAreStillNumbers) {
 
 InventoryRecord Record(int64_t available, int64_t threshold) {
   return {.id = 3, .product_id = "66f1c0ffee0000000000abcd", .available = available,
-          .reserved = 2, .reorder_threshold = threshold, .created_at = kCreated,
+          .reserved = 2, .shipped = 4, .reorder_threshold = threshold, .created_at = kCreated,
           .updated_at = kCreated};
 }
 
 TEST(InventoryJsonTest, SeedFieldNamesAndTypes) {
   json j = ToJson(Record(50, 5));
   EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "product_id", "available_quantity",
-                                            "reserved_quantity", "reorder_threshold", "low_stock",
-                                            "created_at", "updated_at"}));
+                                            "reserved_quantity", "shipped_quantity", "reorder_threshold",
+                                            "low_stock", "created_at", "updated_at"}));
   EXPECT_EQ(j["id"], 3);
   EXPECT_EQ(j["product_id"], "66f1c0ffee0000000000abcd");
   EXPECT_EQ(j["available_quantity"], 50);
   EXPECT_EQ(j["reserved_quantity"], 2);
+  EXPECT_EQ(j["shipped_quantity"], 4);
   EXPECT_EQ(j["reorder_threshold"], 5);
   EXPECT_EQ(j["low_stock"], false);
   EXPECT_EQ(j["created_at"], FormatTimestamp(kCreated));

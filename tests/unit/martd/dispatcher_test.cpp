@@ -50,11 +50,11 @@ TEST(DispatcherCompletenessTest, HandlerWithoutRunIsRefused) {
 
 TEST(DispatcherCompletenessTest, HandlerWithoutSpecIsRefused) {
   HandlerTable table = handlers::AllHandlers();
-  table["order.place"] = {[](RequestContext&, const json&) -> Result<json> { return json(); }};
+  table["shipment.track"] = {[](RequestContext&, const json&) -> Result<json> { return json(); }};
   test::DispatchHarness harness(std::move(table));
   Status status = harness.dispatcher().CheckComplete();
   EXPECT_EQ(status.code(), Code::kInternal);
-  EXPECT_EQ(status.message(), "handler order.place has no spec in the command registry");
+  EXPECT_EQ(status.message(), "handler shipment.track has no spec in the command registry");
 }
 
 class DispatcherAdmitTest : public ::testing::Test {
@@ -84,7 +84,7 @@ TEST_F(DispatcherAdmitTest, UnknownMethodComesFirstAndSuggests) {
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
   EXPECT_EQ(status.message(), "unknown method 'adress.add' (did you mean 'address.add'?)");
   EXPECT_EQ(status.details(), (json{{"method", "adress.add"}}));
-  EXPECT_EQ(Admit(Frame("order.place")).message(), "unknown method 'order.place'");
+  EXPECT_EQ(Admit(Frame("shipment.track")).message(), "unknown method 'shipment.track'");
 }
 
 TEST_F(DispatcherAdmitTest, NotReadyComesBeforeAuthentication) {

@@ -88,7 +88,7 @@ TEST_F(ProductStoreTest, GetJoinsTheAvailableQuantity) {
   EXPECT_EQ(p.price_cents, 24999);
   EXPECT_EQ(p.quantity, 100);
   EXPECT_EQ(p.created_at, kT0 + 2'000'000);
-  Must(inventory().ApplyDelta(Id(2), -30, 30, kT0), "reserve");
+  Must(inventory().ApplyDelta(Id(2), {.available = -30, .reserved = 30}, kT0), "reserve");
   EXPECT_EQ(Must(products().Get(Id(2)), "get").quantity, 70);  // what is available
 }
 

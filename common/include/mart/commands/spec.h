@@ -24,6 +24,7 @@ enum class ArgType {
   kSecret,  // a password or token: never taken from argv; prompted or read from stdin
   kMoney,   // an amount: JSON number or decimal string, at most two decimals; min/max in cents
   kObjects, // a JSON array of objects, at most `max` of them (bulk methods; not a CLI flag)
+  kObject,  // a JSON object of at most max_length bytes serialized; JSON text on the CLI
 };
 
 struct ArgSpec {

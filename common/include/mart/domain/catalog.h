@@ -28,6 +28,7 @@ struct InventoryRecord {
   std::string product_id;
   int64_t available = 0;
   int64_t reserved = 0;
+  int64_t shipped = 0;  // units that left with shipped orders
   int64_t reorder_threshold = 0;
   // The low-stock event fired and has not re-armed yet (available has not
   // risen above the threshold since). Low stock itself is available <= threshold.
@@ -40,7 +41,7 @@ struct InventoryRecord {
 struct StockMovement {
   int64_t id = 0;
   std::string product_id;
-  std::string type;  // initial, set, adjust, reserve, release
+  std::string type;  // initial, set, adjust, reserve, release, ship
   int64_t delta = 0;  // change of available
   int64_t available_before = 0, available_after = 0;
   int64_t reserved_before = 0, reserved_after = 0;

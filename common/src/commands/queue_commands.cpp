@@ -1,0 +1,117 @@
+#include "commands/domains.h"
+
+namespace mart {
+namespace {
+
+std::vector<std::string_view> WorkerNames() { return {"inventory", "orders"}; }
+
+ArgSpec WorkerName(bool required) {
+  return {.name = "worker", .type = ArgType::kEnum, .help = "a worker (queue consumer)",
+          .required = required, .positional = required, .choices = WorkerNames()};
+}
+
+ArgSpec DeadLetterId(bool required) {
+  return {.name = "id", .type = ArgType::kInt, .help = "dead letter id (from dlq list)",
+          .required = required, .positional = true, .min = 1};
+}
+
+}  // namespace
+
+std::vector<CommandSpec> QueueCommands() {
+  return {
+      {.method = "queue.list",
+       .summary = "show each worker's queue: state, lag, processed, failed, dead (admin)",
+       .access = Access::kAdmin,
+       .example = "martctl queue list -o json",
+       .rest = "GET /api/v1/queues",
+       .id_field = "worker",
+       .columns = {"worker", "state", "lag", "processed", "failed", "dead",
+                   "oldest_pending_age_s"}},
+      {.method = "worker.list",
+       .summary = "list the queue workers, the topics they consume and their state (admin)",
+       .access = Access::kAdmin,
+       .example = "martctl worker list",
+       .id_field = "worker",
+       .columns = {"worker", "state", "cursor", "topics"}},
+      {.method = "worker.pause",
+       .summary = "stop a worker taking events until resumed; survives restarts (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {WorkerName(true)},
+       .example = "martctl worker pause inventory",
+       .id_field = "worker"},
+      {.method = "worker.resume",
+       .summary = "let a paused worker take events again (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {WorkerName(true)},
+       .example = "martctl worker resume inventory",
+       .id_field = "worker"},
+      {.method = "dlq.list",
+       .summary = "list dead letters: events a worker gave up on, with the error (admin)",
+       .access = Access::kAdmin,
+       .args = {WorkerName(false),
+                {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
+                 .min = 1, .max = 1000},
+                {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0}},
+       .example = "martctl dlq list --worker inventory",
+       .columns = {"id", "worker", "seq", "topic", "attempts", "error", "created_at"}},
+      {.method = "dlq.show",
+       .summary = "show one dead letter with its event (admin)",
+       .access = Access::kAdmin,
+       .args = {DeadLetterId(true)},
+       .example = "martctl dlq show 1 -o json"},
+      {.method = "dlq.retry",
+       .summary = "apply a dead letter's event again now; removed from the list if it works "
+                  "(admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {DeadLetterId(true)},
+       .example = "martctl dlq retry 1"},
+      {.method = "dlq.purge",
+       .summary = "delete one dead letter, or all of them (of one worker) with --all (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {DeadLetterId(false), WorkerName(false),
+                {.name = "all", .type = ArgType::kBool,
+                 .help = "every dead letter (of --worker, when given)"}},
+       .example = "martctl dlq purge --all --worker inventory",
+       .id_field = "purged"},
+      {.method = "events.read",
+       .summary = "read the event log after a sequence number, oldest first (admin)",
+       .access = Access::kAdmin,
+       .args = {{.name = "after", .type = ArgType::kInt,
+                 .help = "events with a larger sequence number (default 0: from the start)",
+                 .min = 0},
+                {.name = "topic", .help = "only topics matching this glob, e.g. 'order.*'",
+                 .max_length = 100},
+                {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
+                 .min = 1, .max = 1000}},
+       .example = "martctl events read --after 120 --topic 'order.*' -o json",
+       .id_field = "next_after"},
+      {.method = "events.publish",
+       .summary = "append an event for outside subscribers; mart's own topics are refused "
+                  "(admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {{.name = "topic", .help = "'<domain>.<event>', lower case, e.g. 'erp.synced'",
+                 .required = true, .positional = true, .max_length = 100},
+                {.name = "data", .type = ArgType::kObject,
+                 .help = "the event's payload, a JSON object (default {})",
+                 .max_length = 64 * 1024}},
+       .example = "martctl events publish erp.synced --data '{\"batch\": 42}'",
+       .id_field = "seq"},
+  };
+}
+
+std::vector<CommandSpec> AdminCommands() {
+  return {
+      {.method = "admin.check",
+       .summary = "check the database and mart's invariants; exit 7 on a problem (admin)",
+       .access = Access::kAdmin,
+       .example = "martctl admin check -o json",
+       .id_field = "ok"},
+  };
+}
+
+}  // namespace mart

@@ -1,0 +1,71 @@
+#include "handlers/handlers.h"
+#include "handlers/params.h"
+
+namespace mart::handlers {
+namespace {
+
+using nlohmann::json;
+using rpc::RequestContext;
+
+Result<json> Queues(RequestContext& ctx, const json&) { return ctx.services.queues.Queues(ctx.tx); }
+
+Result<json> Workers(RequestContext& ctx, const json&) {
+  return ctx.services.queues.Workers(ctx.tx);
+}
+
+Result<json> Pause(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.SetPaused(ctx.tx, String(params, "worker"), true);
+}
+
+Result<json> Resume(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.SetPaused(ctx.tx, String(params, "worker"), false);
+}
+
+Result<json> DeadLetters(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.DeadLetters(ctx.tx, String(params, "worker"),
+                                         OptInt(params, "limit").value_or(100),
+                                         OptInt(params, "offset").value_or(0));
+}
+
+Result<json> DeadLetter(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.DeadLetter(ctx.tx, Int(params, "id"));
+}
+
+Result<json> Retry(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.RetryDeadLetter(ctx.tx, Int(params, "id"));
+}
+
+Result<json> Purge(RequestContext& ctx, const json& params) {
+  return ctx.services.queues.Purge(ctx.tx, OptInt(params, "id"), String(params, "worker"),
+                                   OptBool(params, "all").value_or(false));
+}
+
+Result<json> ReadEvents(RequestContext& ctx, const json& params) {
+  return ctx.services.events.Read(ctx.tx, OptInt(params, "after").value_or(0),
+                                  String(params, "topic"), OptInt(params, "limit").value_or(100));
+}
+
+Result<json> Publish(RequestContext& ctx, const json& params) {
+  return ctx.services.events.Publish(ctx.tx, String(params, "topic"),
+                                     params.value("data", json::object()), ctx.principal);
+}
+
+Result<json> Check(RequestContext& ctx, const json&) { return ctx.services.checks.Run(ctx.tx); }
+
+}  // namespace
+
+void AddQueueHandlers(rpc::HandlerTable& table) {
+  table["queue.list"] = {Queues};
+  table["worker.list"] = {Workers};
+  table["worker.pause"] = {Pause};
+  table["worker.resume"] = {Resume};
+  table["dlq.list"] = {DeadLetters};
+  table["dlq.show"] = {DeadLetter};
+  table["dlq.retry"] = {Retry};
+  table["dlq.purge"] = {Purge};
+  table["events.read"] = {ReadEvents};
+  table["events.publish"] = {Publish};
+  table["admin.check"] = {Check};
+}
+
+}  // namespace mart::handlers

@@ -1,0 +1,94 @@
+#include "services/check_service.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+
+json Check(std::string_view name, int64_t checked, json problems) {
+  return {{"name", name}, {"ok", problems.empty()}, {"checked", checked},
+          {"problems", std::move(problems)}};
+}
+
+std::string Describe(const store::StockAudit& a) {
+  std::string text = "product " + a.product_id + ": available " + std::to_string(a.available) +
+                     " + reserved " + std::to_string(a.reserved) + " + shipped " +
+                     std::to_string(a.shipped);
+  if (a.available + a.reserved + a.shipped != a.ledger_total) {
+    text += " != " + std::to_string(a.ledger_total) + " from the ledger";
+  }
+  if (a.reserved != a.held) text += "; reserved != " + std::to_string(a.held) + " held";
+  if (a.shipped != a.ledger_shipped) {
+    text += "; shipped != " + std::to_string(a.ledger_shipped) + " by ship movements";
+  }
+  if (a.last_available != a.available || a.last_reserved != a.reserved) {
+    text += "; the newest ledger row does not match the record";
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<json> CheckService::Run(Tx& tx) const {
+  json checks = json::array();
+  MART_ASSIGN_OR_RETURN(std::vector<std::string> integrity,
+                        tx.store.checks().Integrity(kMaxProblems));
+  checks.push_back(Check("integrity", 1, integrity));
+  MART_ASSIGN_OR_RETURN(json stock, Stock(tx));
+  checks.push_back(std::move(stock));
+  MART_ASSIGN_OR_RETURN(json events, Events(tx));
+  checks.push_back(std::move(events));
+  MART_ASSIGN_OR_RETURN(json orders, Orders(tx));
+  checks.push_back(std::move(orders));
+  bool ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c["ok"] == true; });
+  return json{{"ok", ok}, {"checks", std::move(checks)}};
+}
+
+Result<json> CheckService::Stock(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(int64_t products, tx.store.checks().ProductCount());
+  MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().StockMismatches(kMaxProblems));
+  json problems = json::array();
+  for (const auto& audit : mismatches) problems.push_back(Describe(audit));
+  return Check("stock", products, std::move(problems));
+}
+
+Result<json> CheckService::Events(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(auto counts, tx.store.checks().EventCounts());
+  const auto [count, last_seq] = counts;
+  json problems = json::array();
+  if (count != last_seq) {
+    problems.push_back("the event log has " + std::to_string(count) + " events but its last seq is " +
+                       std::to_string(last_seq));
+  }
+  MART_ASSIGN_OR_RETURN(json queues, queues_.Queues(tx));
+  for (const json& queue : queues) {
+    if (queue["cursor"].get<int64_t>() > last_seq) {
+      problems.push_back("worker " + queue["worker"].get<std::string>() + " is at seq " +
+                         std::to_string(queue["cursor"].get<int64_t>()) +
+                         ", past the end of the log");
+    }
+  }
+  return Check("events", count, std::move(problems));
+}
+
+Result<json> CheckService::Orders(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(int64_t orders, tx.store.checks().OrderCount());
+  MART_ASSIGN_OR_RETURN(json queues, queues_.Queues(tx));
+  std::string busy;
+  for (const json& queue : queues) {
+    const std::string worker = queue["worker"];
+    if ((worker == "inventory" || worker == "orders") && queue["lag"].get<int64_t>() > 0) {
+      busy += (busy.empty() ? "" : ", ") + worker;
+    }
+  }
+  if (!busy.empty()) {
+    json check = Check("orders", 0, json::array());
+    check["note"] = "skipped: worker(s) " + busy + " still have events to apply; run again when "
+                    "`martctl queue list` shows no lag";
+    return check;
+  }
+  MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().OrderStockMismatches(kMaxProblems));
+  return Check("orders", orders, json(mismatches));
+}
+
+}  // namespace mart

@@ -1,0 +1,38 @@
+#pragma once
+// `martctl admin check`: SQLite's integrity check and mart's invariants.
+//   stock     for every product, available + reserved + shipped equals what
+//             its ledger's initial, set and adjust movements add up to; the
+//             newest ledger row matches the record
+//   holds     reserved equals the sum of the product's holds, and shipped
+//             what its ship movements moved
+//   events    the log's sequence has no gap; no worker is ahead of it
+//   orders    once the inventory and orders workers are idle: each order's
+//             holds and stock state agree with its status
+// Runs on the store thread; reads only.
+
+#include <nlohmann/json.hpp>
+
+#include "mart/status.h"
+#include "services/context.h"
+#include "services/queue_service.h"
+
+namespace mart {
+
+class CheckService {
+ public:
+  explicit CheckService(const QueueService& queues) : queues_(queues) {}
+
+  // {"ok": bool, "checks": [{"name", "ok", "checked", "problems": [...], "note"?}]}
+  Result<nlohmann::json> Run(Tx& tx) const;
+
+  static constexpr int64_t kMaxProblems = 50;  // per check
+
+ private:
+  Result<nlohmann::json> Stock(Tx& tx) const;
+  Result<nlohmann::json> Events(Tx& tx) const;
+  Result<nlohmann::json> Orders(Tx& tx) const;
+
+  const QueueService& queues_;
+};
+
+}  // namespace mart

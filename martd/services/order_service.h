@@ -1,0 +1,69 @@
+#pragma once
+// Orders. Placing one commits it `pending` with an `order.placed` event and
+// nothing else: the inventory worker reserves its stock from that event and
+// the orders worker moves it on from the inventory worker's answer. Every
+// status change, by a person or a worker, goes through Transition() and so
+// through the one table (mart/domain/order.h), lands in the order's history
+// and emits `order.status_changed`. A user only ever sees their own orders:
+// another user's is NOT_FOUND. Runs on the store thread.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mart/domain/order.h"
+#include "mart/status.h"
+#include "services/context.h"
+#include "stores/order_store.h"
+
+namespace mart {
+
+struct PlaceOrder {
+  nlohmann::json items;  // [{product_id, quantity, price?}], checked here
+  std::optional<nlohmann::json> shipping_address;
+  std::optional<int64_t> address_id;
+  std::optional<int64_t> user_id;  // admins: the buyer
+};
+
+struct OrderQuery {
+  std::optional<int64_t> user_id;
+  std::optional<std::string> status, since, until;
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+class OrderService {
+ public:
+  // Prices come from the catalog: an expected price that differs is
+  // FAILED_PRECONDITION naming the product and both prices. Lines of one
+  // product merge. The address is the inline one, the saved one given by
+  // id, or the buyer's default (FAILED_PRECONDITION when there is none).
+  Result<Order> Place(Tx& tx, const Principal& principal, const PlaceOrder& request) const;
+  Result<Order> Get(Tx& tx, const Principal& principal, std::string_view id) const;
+  Result<std::vector<Order>> List(Tx& tx, const Principal& principal,
+                                  const OrderQuery& query) const;
+  // Admins may set any status the table allows; owners may only cancel.
+  Result<Order> SetStatus(Tx& tx, const Principal& principal, std::string_view id,
+                          std::string_view status, std::optional<std::string> reason) const;
+  Result<std::vector<OrderChange>> History(Tx& tx, const Principal& principal,
+                                           std::string_view id) const;
+
+  // For the orders worker, from the inventory worker's events.
+  Status OnStockReserved(Tx& tx, const std::string& order_id, const Principal& worker) const;
+  Status OnStockFailed(Tx& tx, const std::string& order_id, const std::string& reason,
+                       const Principal& worker) const;
+  Status OnStockMoved(Tx& tx, const std::string& order_id, StockState stock) const;
+
+ private:
+  // The one way a status changes. Setting the current status is a no-op;
+  // anything the table does not allow is FAILED_PRECONDITION. Shipping needs
+  // the order's stock reserved.
+  Result<Order> Transition(Tx& tx, Order order, OrderStatus to, const Principal& actor,
+                           std::optional<std::string> reason) const;
+  Result<ShippingAddress> ShipTo(Tx& tx, int64_t buyer, const PlaceOrder& request) const;
+  Result<int64_t> Buyer(Tx& tx, const Principal& principal, std::optional<int64_t> user_id) const;
+};
+
+}  // namespace mart

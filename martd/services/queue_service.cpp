@@ -1,0 +1,279 @@
+#include "services/queue_service.h"
+
+#include <algorithm>
+
+#include "mart/log.h"
+#include "mart/text.h"
+#include "services/event_service.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kPage = 256;  // events read from the log at a time
+
+json LetterJson(const store::DeadLetter& letter, bool with_event) {
+  json row = {{"id", letter.id},
+              {"worker", letter.consumer},
+              {"seq", letter.event.seq},
+              {"topic", letter.event.topic},
+              {"attempts", letter.attempts},
+              {"error", letter.error},
+              {"created_at", FormatTimestamp(letter.created_at)}};
+  if (with_event) row["event"] = EventJson(letter.event);
+  return row;
+}
+
+std::string_view StateOf(const store::ConsumerState& state, int64_t lag) {
+  if (state.paused) return "paused";
+  if (state.attempts > 0) return "retrying";
+  return lag > 0 ? "running" : "idle";
+}
+
+}  // namespace
+
+int64_t QueueService::BackoffMicros(int64_t attempts) {
+  int64_t wait = 100'000;
+  for (int64_t i = 1; i < attempts && wait < 60'000'000; ++i) wait *= 4;
+  return wait;
+}
+
+const Consumer* QueueService::Find(std::string_view name) const {
+  auto it = std::find_if(consumers_.begin(), consumers_.end(),
+                         [&](const Consumer* c) { return c->name() == name; });
+  return it == consumers_.end() ? nullptr : *it;
+}
+
+Result<PumpOutcome> QueueService::Pump(store::Store& store, Outbox& outbox, int64_t budget) const {
+  store::Savepoint savepoint(store.db());
+  MART_RETURN_IF_ERROR(savepoint.status());
+  const size_t events_before = outbox.PendingCount();
+  PumpOutcome outcome;
+  Status status;
+  // Workers feed each other (inventory answers, orders moves on), so rounds
+  // repeat until a whole round finds nothing to do.
+  for (bool progress = true; progress && status.ok();) {
+    progress = false;
+    for (const Consumer* consumer : consumers_) {
+      if (budget <= 0) {
+        outcome.more = true;
+        break;
+      }
+      auto looked = Drain(*consumer, store, outbox, budget, &outcome);
+      if (!looked.ok()) {
+        status = looked.status();
+        break;
+      }
+      budget -= *looked;
+      progress = progress || *looked > 0;
+    }
+    if (outcome.more) break;
+  }
+  if (status.ok()) status = savepoint.Release();
+  if (!status.ok()) {
+    outbox.DiscardAfter(events_before);
+    return status;
+  }
+  return outcome;
+}
+
+Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& store, Outbox& outbox,
+                                    int64_t budget, PumpOutcome* outcome) const {
+  const int64_t now = clock_.NowMicros();
+  MART_ASSIGN_OR_RETURN(store::ConsumerState state, store.queues().Load(consumer.name(), now));
+  if (state.paused) return 0;
+  if (state.retry_at > now) {
+    outcome->retry_at = std::min(outcome->retry_at.value_or(state.retry_at), state.retry_at);
+    return 0;
+  }
+  MART_ASSIGN_OR_RETURN(auto events,
+                        store.events().ReadAfter(state.cursor, std::min(budget, kPage)));
+  const auto& topics = consumer.topics();
+  int64_t looked = 0;
+  for (const store::EventRow& event : events) {
+    ++looked;
+    if (std::find(topics.begin(), topics.end(), event.topic) == topics.end()) {
+      state.cursor = event.seq;
+      continue;
+    }
+    Status applied = ApplyOne(consumer, store, outbox, event);
+    if (applied.ok()) {
+      state.cursor = event.seq;
+      ++state.processed;
+      ++outcome->applied;
+      state.attempts = 0;
+      state.retry_at = 0;
+      continue;
+    }
+    ++state.failed;
+    ++state.attempts;
+    state.last_error = applied.ToString();
+    if (state.attempts < kMaxAttempts) {
+      state.retry_at = now + BackoffMicros(state.attempts);
+      outcome->retry_at = std::min(outcome->retry_at.value_or(state.retry_at), state.retry_at);
+      LogInfo("worker " + std::string(consumer.name()) + " failed on event " +
+              std::to_string(event.seq) + " (attempt " + std::to_string(state.attempts) +
+              "), will retry: " + *state.last_error);
+      break;
+    }
+    store::DeadLetter letter{.consumer = std::string(consumer.name()), .event = event,
+                             .attempts = state.attempts, .error = *state.last_error,
+                             .created_at = now};
+    MART_RETURN_IF_ERROR(store.queues().InsertDeadLetter(letter).status());
+    LogWarn("worker " + std::string(consumer.name()) + " gave up on event " +
+            std::to_string(event.seq) + " after " + std::to_string(state.attempts) +
+            " attempts; dead-lettered: " + *state.last_error);
+    ++state.dead;
+    ++outcome->applied;
+    state.cursor = event.seq;
+    state.attempts = 0;
+    state.retry_at = 0;
+  }
+  if (looked > 0 || state.attempts > 0) {
+    state.updated_at = now;
+    MART_RETURN_IF_ERROR(store.queues().Save(state));
+  }
+  return looked;
+}
+
+Status QueueService::ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
+                              const store::EventRow& event) const {
+  store::Savepoint savepoint(store.db());
+  MART_RETURN_IF_ERROR(savepoint.status());
+  const size_t events_before = outbox.PendingCount();
+  Status status;
+  json data = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
+  if (data.is_discarded() || !data.is_object()) {
+    status = InvalidArgument("event " + std::to_string(event.seq) + " payload is not a JSON object");
+  } else {
+    Tx tx{store, outbox, clock_.NowMicros()};
+    try {
+      status = consumer.Apply(tx, event, data);
+    } catch (const std::exception& e) {
+      status = Internal("worker " + std::string(consumer.name()) + " threw: " + e.what());
+    }
+  }
+  if (status.ok()) status = savepoint.Release();
+  if (!status.ok()) outbox.DiscardAfter(events_before);  // the savepoint rolls back
+  return status;
+}
+
+Result<json> QueueService::QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const {
+  MART_ASSIGN_OR_RETURN(store::ConsumerState state, tx.store.queues().Load(consumer.name(), tx.now));
+  MART_ASSIGN_OR_RETURN(store::Backlog backlog,
+                        tx.store.queues().BacklogOf(state.cursor, consumer.topics()));
+  MART_ASSIGN_OR_RETURN(int64_t dead, tx.store.queues().CountDeadLetters(consumer.name()));
+  json age = nullptr;
+  if (backlog.oldest_created_at) {
+    age = std::max<int64_t>(0, tx.now - *backlog.oldest_created_at) / 1000 / 1000.0;
+  }
+  return json{{"worker", consumer.name()},
+              {"state", StateOf(state, backlog.count)},
+              {"cursor", state.cursor},
+              {"last_seq", last_seq},
+              {"lag", backlog.count},
+              {"processed", state.processed},
+              {"failed", state.failed},
+              {"dead", dead},
+              {"dead_lettered_total", state.dead},
+              {"attempts", state.attempts},
+              {"last_error", state.last_error ? json(*state.last_error) : json()},
+              {"oldest_pending_age_s", age}};
+}
+
+Result<json> QueueService::Queues(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(int64_t last_seq, tx.store.events().LastSeq());
+  json rows = json::array();
+  for (const Consumer* consumer : consumers_) {
+    MART_ASSIGN_OR_RETURN(json row, QueueRow(tx, *consumer, last_seq));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<json> QueueService::Workers(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(json queues, Queues(tx));
+  json rows = json::array();
+  for (size_t i = 0; i < consumers_.size(); ++i) {
+    rows.push_back({{"worker", queues[i]["worker"]},
+                    {"state", queues[i]["state"]},
+                    {"paused", queues[i]["state"] == "paused"},
+                    {"cursor", queues[i]["cursor"]},
+                    {"topics", consumers_[i]->topics()}});
+  }
+  return rows;
+}
+
+Result<json> QueueService::SetPaused(Tx& tx, std::string_view name, bool paused) const {
+  const Consumer* consumer = Find(name);
+  if (consumer == nullptr) return NotFound("worker " + std::string(name) + " not found");
+  MART_ASSIGN_OR_RETURN(store::ConsumerState state, tx.store.queues().Load(name, tx.now));
+  if (state.paused != paused) {
+    state.paused = paused;
+    state.updated_at = tx.now;
+    MART_RETURN_IF_ERROR(tx.store.queues().Save(state));
+    LogInfo("worker " + std::string(name) + (paused ? " paused" : " resumed"));
+  }
+  MART_ASSIGN_OR_RETURN(int64_t last_seq, tx.store.events().LastSeq());
+  return QueueRow(tx, *consumer, last_seq);
+}
+
+Result<json> QueueService::DeadLetters(Tx& tx, std::string_view worker, int64_t limit,
+                                       int64_t offset) const {
+  MART_ASSIGN_OR_RETURN(auto letters, tx.store.queues().DeadLetters(worker, limit, offset));
+  json rows = json::array();
+  for (const auto& letter : letters) rows.push_back(LetterJson(letter, false));
+  return rows;
+}
+
+Result<json> QueueService::DeadLetter(Tx& tx, int64_t id) const {
+  MART_ASSIGN_OR_RETURN(store::DeadLetter letter, tx.store.queues().GetDeadLetter(id));
+  return LetterJson(letter, true);
+}
+
+Result<json> QueueService::RetryDeadLetter(Tx& tx, int64_t id) const {
+  MART_ASSIGN_OR_RETURN(store::DeadLetter letter, tx.store.queues().GetDeadLetter(id));
+  const Consumer* consumer = Find(letter.consumer);
+  if (consumer == nullptr) {
+    return FailedPrecondition("dead letter " + std::to_string(id) + " belongs to worker " +
+                              letter.consumer + ", which this martd does not run");
+  }
+  json data = json::parse(letter.event.payload, nullptr, /*allow_exceptions=*/false);
+  Status applied = data.is_object() ? consumer->Apply(tx, letter.event, data)
+                                    : InvalidArgument("the event's payload is not a JSON object");
+  if (!applied.ok()) {
+    return FailedPrecondition("dead letter " + std::to_string(id) + " failed again: " +
+                                  applied.ToString(),
+                              {{"id", id}, {"error", applied.ToString()}});
+  }
+  MART_RETURN_IF_ERROR(tx.store.queues().DeleteDeadLetter(id));
+  MART_ASSIGN_OR_RETURN(store::ConsumerState state, tx.store.queues().Load(letter.consumer, tx.now));
+  ++state.processed;
+  state.updated_at = tx.now;
+  MART_RETURN_IF_ERROR(tx.store.queues().Save(state));
+  json row = LetterJson(letter, false);
+  row["retried"] = true;
+  return row;
+}
+
+Result<json> QueueService::Purge(Tx& tx, std::optional<int64_t> id, std::string_view worker,
+                                 bool all) const {
+  if (id && all) return InvalidArgument("give a dead letter id or --all, not both", {{"field", "all"}});
+  if (id) {
+    MART_ASSIGN_OR_RETURN(store::DeadLetter letter, tx.store.queues().GetDeadLetter(*id));
+    if (!worker.empty() && letter.consumer != worker) {
+      return NotFound("dead letter " + std::to_string(*id) + " of worker " + std::string(worker) +
+                      " not found");
+    }
+    MART_RETURN_IF_ERROR(tx.store.queues().DeleteDeadLetter(*id));
+    return json{{"purged", 1}};
+  }
+  if (!all) {
+    return InvalidArgument("give a dead letter id, or --all to purge every one", {{"field", "id"}});
+  }
+  MART_ASSIGN_OR_RETURN(int64_t purged, tx.store.queues().DeleteDeadLetters(worker));
+  return json{{"purged", purged}};
+}
+
+}  // namespace mart

@@ -1,0 +1,74 @@
+#pragma once
+// The durable queues: the workers registered at start, their cursors in the
+// event log, retries with backoff and dead letters. Pump() is what moves
+// events through the workers; the store thread calls it inside its batch
+// transaction, so an event's effects, the events they cause and the worker's
+// new cursor commit together. Everything here runs on the store thread.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "events/consumer.h"
+#include "events/outbox.h"
+#include "services/clock.h"
+#include "services/context.h"
+#include "stores/store.h"
+
+namespace mart {
+
+struct PumpOutcome {
+  int64_t applied = 0;   // events applied (or dead-lettered)
+  bool more = false;     // the budget ran out with work left
+  std::optional<int64_t> retry_at;  // the earliest retry waiting (Unix microseconds)
+};
+
+class QueueService {
+ public:
+  explicit QueueService(const Clock& clock) : clock_(clock) {}
+
+  // At start, before any other call; the order is the order they run in.
+  void Register(const Consumer* consumer) { consumers_.push_back(consumer); }
+  const std::vector<const Consumer*>& consumers() const { return consumers_; }
+
+  // Runs workers until none has work or `budget` events were looked at. Any
+  // error leaves the log and the cursors as they were (the caller's
+  // transaction is then to be rolled back).
+  Result<PumpOutcome> Pump(store::Store& store, Outbox& outbox, int64_t budget) const;
+
+  // Rows for `queue list` and `worker list`.
+  Result<nlohmann::json> Queues(Tx& tx) const;
+  Result<nlohmann::json> Workers(Tx& tx) const;
+  // Persisted; pausing a paused worker is a no-op. NOT_FOUND for an unknown name.
+  Result<nlohmann::json> SetPaused(Tx& tx, std::string_view name, bool paused) const;
+
+  Result<nlohmann::json> DeadLetters(Tx& tx, std::string_view worker, int64_t limit,
+                                     int64_t offset) const;
+  Result<nlohmann::json> DeadLetter(Tx& tx, int64_t id) const;
+  // Applies the event again for its worker; on success the letter goes. A
+  // second failure is FAILED_PRECONDITION with the error (nothing changes).
+  Result<nlohmann::json> RetryDeadLetter(Tx& tx, int64_t id) const;
+  // One letter by id, or with all, every letter (of `worker` when not empty).
+  Result<nlohmann::json> Purge(Tx& tx, std::optional<int64_t> id, std::string_view worker,
+                               bool all) const;
+
+  static constexpr int64_t kMaxAttempts = 5;
+  // The wait before attempt n + 1 after n failures: 100 ms, 400 ms, 1.6 s, 6.4 s.
+  static int64_t BackoffMicros(int64_t attempts);
+
+ private:
+  const Consumer* Find(std::string_view name) const;
+  // One worker's share of a pump; returns the events it looked at.
+  Result<int64_t> Drain(const Consumer& consumer, store::Store& store, Outbox& outbox,
+                        int64_t budget, PumpOutcome* outcome) const;
+  Status ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
+                  const store::EventRow& event) const;
+  Result<nlohmann::json> QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const;
+
+  const Clock& clock_;
+  std::vector<const Consumer*> consumers_;
+};
+
+}  // namespace mart

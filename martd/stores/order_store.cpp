@@ -1,0 +1,187 @@
+#include "stores/order_store.h"
+
+namespace mart::store {
+namespace {
+
+#define MART_ORDER_SELECT                                                                  \
+  "SELECT id, user_id, status, stock, reason, total_cents, shipping_address, created_at, " \
+  "updated_at FROM orders"
+
+std::optional<std::string> OptString(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::string AddressText(const ShippingAddress& a) { return ToJson(a).dump(); }
+
+ShippingAddress ParseAddress(const std::string& text) {
+  nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  ShippingAddress a;
+  if (!object.is_object()) return a;
+  a.line1 = OptString(object, "line1").value_or("");
+  a.line2 = OptString(object, "line2");
+  a.city = OptString(object, "city").value_or("");
+  a.state = OptString(object, "state");
+  a.postal_code = OptString(object, "postal_code").value_or("");
+  a.country = OptString(object, "country").value_or("");
+  return a;
+}
+
+Order ReadOrder(const Query& q) {
+  Order o;
+  o.id = q.Text(0);
+  o.user_id = q.Int(1);
+  o.status = ParseOrderStatus(q.Text(2)).value_or(OrderStatus::kPending);
+  o.stock = ParseStockState(q.Text(3)).value_or(StockState::kPending);
+  o.reason = q.OptText(4);
+  o.total_cents = q.Int(5);
+  o.shipping_address = ParseAddress(q.Text(6));
+  o.created_at = q.Int(7);
+  o.updated_at = q.Int(8);
+  return o;
+}
+
+Status ExpectRow(Database& db, std::string_view id) {
+  if (db.Changes() == 0) return NotFound("order " + std::string(id) + " not found");
+  return Status::Ok();
+}
+
+std::string ListSql(const OrderFilter& f) {
+  std::string sql = MART_ORDER_SELECT " WHERE 1";
+  if (f.user_id) sql += " AND user_id = :user_id";
+  if (f.status) sql += " AND status = :status";
+  if (f.since) sql += " AND created_at >= :since";
+  if (f.until) sql += " AND created_at < :until";
+  return sql + " ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset";
+}
+
+}  // namespace
+
+Status OrderStore::Insert(const Order& o) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO orders (id, user_id, status, stock, reason, total_cents, shipping_address, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, o.id).Bind(2, o.user_id).Bind(3, OrderStatusName(o.status));
+  q.Bind(4, StockStateName(o.stock)).Bind(5, o.reason).Bind(6, o.total_cents);
+  q.Bind(7, AddressText(o.shipping_address)).Bind(8, o.created_at).Bind(9, o.updated_at);
+  MART_RETURN_IF_ERROR(q.Run());
+  int64_t line = 0;
+  for (const OrderItem& item : o.items) {
+    MART_ASSIGN_OR_RETURN(Query insert, db_.Prepare(
+        "INSERT INTO order_items (order_id, line, product_id, name, quantity, price_cents) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, o.id).Bind(2, ++line).Bind(3, item.product_id).Bind(4, item.name);
+    insert.Bind(5, item.quantity).Bind(6, item.price_cents);
+    MART_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<OrderItem>> OrderStore::Items(std::string_view id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT product_id, name, quantity, price_cents FROM order_items WHERE order_id = ? "
+      "ORDER BY line"));
+  q.Bind(1, id);
+  std::vector<OrderItem> items;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    items.push_back({q.Text(0), q.Text(1), q.Int(2), q.Int(3)});
+  }
+  return items;
+}
+
+Result<Order> OrderStore::Get(std::string_view id) {
+  Order order;
+  {
+    MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_ORDER_SELECT " WHERE id = ?"));
+    q.Bind(1, id);
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) return NotFound("order " + std::string(id) + " not found");
+    order = ReadOrder(q);
+  }
+  MART_ASSIGN_OR_RETURN(order.items, Items(id));
+  return order;
+}
+
+Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
+  std::vector<Order> orders;
+  {
+    MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ListSql(f)));
+    if (f.user_id) q.BindNamed(":user_id", *f.user_id);
+    if (f.status) q.BindNamed(":status", OrderStatusName(*f.status));
+    if (f.since) q.BindNamed(":since", *f.since);
+    if (f.until) q.BindNamed(":until", *f.until);
+    q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
+    while (true) {
+      MART_ASSIGN_OR_RETURN(bool row, q.Next());
+      if (!row) break;
+      orders.push_back(ReadOrder(q));
+    }
+  }
+  for (Order& order : orders) {
+    MART_ASSIGN_OR_RETURN(order.items, Items(order.id));
+  }
+  return orders;
+}
+
+Status OrderStore::SetStatus(std::string_view id, OrderStatus status,
+                             const std::optional<std::string>& reason, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE orders SET status = ?, reason = coalesce(?, reason), updated_at = ? WHERE id = ?"));
+  q.Bind(1, OrderStatusName(status)).Bind(2, reason).Bind(3, now).Bind(4, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, id);
+}
+
+Status OrderStore::SetStock(std::string_view id, StockState stock, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE orders SET stock = ?, updated_at = ? WHERE id = ?"));
+  q.Bind(1, StockStateName(stock)).Bind(2, now).Bind(3, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, id);
+}
+
+Status OrderStore::AppendChange(const OrderChange& c) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, at) "
+      "VALUES (?, ?, ?, ?, ?, ?)"));
+  std::optional<std::string> from;
+  if (c.from) from = std::string(OrderStatusName(*c.from));
+  q.Bind(1, c.order_id).Bind(2, from).Bind(3, OrderStatusName(c.to)).Bind(4, c.actor);
+  q.Bind(5, c.reason).Bind(6, c.at);
+  return q.Run();
+}
+
+Result<std::vector<OrderChange>> OrderStore::History(std::string_view id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT id, order_id, from_status, to_status, actor, reason, at FROM order_history "
+      "WHERE order_id = ? ORDER BY id"));
+  q.Bind(1, id);
+  std::vector<OrderChange> changes;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    OrderChange c;
+    c.id = q.Int(0);
+    c.order_id = q.Text(1);
+    if (auto from = q.OptText(2)) c.from = ParseOrderStatus(*from);
+    c.to = ParseOrderStatus(q.Text(3)).value_or(OrderStatus::kPending);
+    c.actor = q.Text(4);
+    c.reason = q.OptText(5);
+    c.at = q.Int(6);
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+Result<bool> OrderStore::HasOpenOrderFor(std::string_view product_id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = ? "
+      "AND o.status IN ('pending', 'processing', 'paid') LIMIT 1"));
+  q.Bind(1, product_id);
+  return q.Next();
+}
+
+}  // namespace mart::store

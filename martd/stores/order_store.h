@@ -1,0 +1,49 @@
+#pragma once
+// Orders, their lines and their status history. Callers run inside the store
+// thread's transaction.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mart/domain/order.h"
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+struct OrderFilter {
+  std::optional<int64_t> user_id;
+  std::optional<OrderStatus> status;
+  std::optional<int64_t> since;  // created_at >= since (Unix microseconds)
+  std::optional<int64_t> until;  // created_at < until
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+class OrderStore {
+ public:
+  explicit OrderStore(Database& db) : db_(db) {}
+
+  // The order row and its lines.
+  Status Insert(const Order& order);
+  // NOT_FOUND naming the id.
+  Result<Order> Get(std::string_view id);
+  // Newest first (placement order for equal times).
+  Result<std::vector<Order>> List(const OrderFilter& filter);
+  Status SetStatus(std::string_view id, OrderStatus status, const std::optional<std::string>& reason,
+                   int64_t now);
+  Status SetStock(std::string_view id, StockState stock, int64_t now);
+  Status AppendChange(const OrderChange& change);
+  // Oldest first.
+  Result<std::vector<OrderChange>> History(std::string_view id);
+  // Whether an order not yet shipped, cancelled or refunded has a line of the product.
+  Result<bool> HasOpenOrderFor(std::string_view product_id);
+
+ private:
+  Result<std::vector<OrderItem>> Items(std::string_view id);
+
+  Database& db_;
+};
+
+}  // namespace mart::store

@@ -1,5 +1,7 @@
 #include "mart/wire/envelope.h"
 
+#include <algorithm>
+
 #include "mart/text.h"
 
 namespace mart {
@@ -21,6 +23,32 @@ Status ReadString(const json& object, const char* key, size_t max_length, std::s
   return Status::Ok();
 }
 
+// The deepest nesting of arrays and objects in JSON text (strings skipped).
+size_t NestingDepth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<json> ParseObject(std::string_view frame, std::string_view what) {
   if (frame.size() > kMaxMessageBytes) {
     return InvalidArgument(std::string(what) + " of " + std::to_string(frame.size()) +
@@ -29,6 +57,10 @@ Result<json> ParseObject(std::string_view frame, std::string_view what) {
                            {{"limit", kMaxMessageBytes}});
   }
   if (!IsValidUtf8(frame)) return InvalidArgument(std::string(what) + " is not valid UTF-8");
+  if (NestingDepth(frame) > kMaxJsonDepth) {
+    return InvalidArgument(std::string(what) + " nests JSON deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels");
+  }
   json parsed = json::parse(frame, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return InvalidArgument(std::string(what) + " is not valid JSON");
   if (!parsed.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");

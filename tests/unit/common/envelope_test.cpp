@@ -102,8 +102,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadFrame{
             "LongKey",
             R"({"v":1,"id":"1","method":"a.b","idempotency_key":")" + std::string(129, 'k') + "\"}",
-            "idempotency_key is longer than 128 bytes"}),
+            "idempotency_key is longer than 128 bytes"},
+        BadFrame{"DeepNesting",
+                 R"({"v":1,"id":"1","method":"a.b","params":{"x":)" + std::string(40, '[') +
+                     std::string(40, ']') + "}}",
+                 "request nests JSON deeper than 32 levels"}),
     [](const auto& test_info) { return test_info.param.name; });
+
+TEST(EnvelopeTest, BracketsInsideStringsDoNotCountAsNesting) {
+  Request request;
+  std::string brackets = std::string(100, '[') + "\\\"" + std::string(100, '{');
+  std::string frame = R"({"v":1,"id":"1","method":"a.b","params":{"x":")" + brackets + "\"}}";
+  EXPECT_TRUE(DecodeRequest(frame, &request).ok());
+  EXPECT_EQ(request.params["x"].get<std::string>().size(), 201u);
+}
 
 // A frame of exactly `size` bytes: a valid request padded inside params.
 std::string FrameOfSize(size_t size) {

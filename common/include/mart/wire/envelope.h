@@ -21,6 +21,9 @@ inline constexpr size_t kMaxMessageBytes = 1 << 20;
 // Frames past this are dropped by ZeroMQ itself (the peer is disconnected).
 inline constexpr size_t kHardMaxMessageBytes = 4 << 20;
 inline constexpr size_t kMaxIdLength = 128;
+// Arrays and objects nest at most this deep in a request: deeper JSON is
+// refused before parsing, so no later recursion over it can exhaust the stack.
+inline constexpr size_t kMaxJsonDepth = 32;
 // The auth field of a request from the local operator: this prefix, then the cookie.
 inline constexpr std::string_view kCookieAuthPrefix = "cookie:";
 

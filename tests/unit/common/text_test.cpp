@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,76 @@ TEST(ClosestMatchTest, PicksTheNearestCandidateStrictlyWithinTheDistance) {
 TEST(ClosestMatchTest, TiesGoToTheFirstCandidate) {
   EXPECT_EQ(ClosestMatch("cat", {"bat", "hat"}, 3), "bat");
   EXPECT_EQ(ClosestMatch("cat", {"hat", "bat"}, 3), "hat");
+}
+
+constexpr int64_t kSecond = 1000000;
+constexpr int64_t kNov1 = int64_t{1793491200} * kSecond;  // 2026-11-01T00:00:00Z
+
+TEST(ParseTimestampTest, DateOnlyIsMidnightUtc) {
+  EXPECT_EQ(ParseTimestamp("2026-11-01"), kNov1);
+  EXPECT_EQ(ParseTimestamp("1970-01-01"), 0);
+  EXPECT_EQ(ParseTimestamp("2024-02-29"), int64_t{1709164800} * kSecond);  // a leap day
+  EXPECT_EQ(ParseTimestamp("2026-11-01Z"), kNov1);
+}
+
+TEST(ParseTimestampTest, TOrSpaceSeparatesDateAndTime) {
+  const int64_t eight = kNov1 + 8 * 3600 * kSecond;
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01 08:00:00"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01t08:00:00z"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00Z"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T23:59:59"), kNov1 + 86399 * kSecond);
+}
+
+TEST(ParseTimestampTest, FractionsUpToMicroseconds) {
+  const int64_t eight = kNov1 + 8 * 3600 * kSecond;
+  EXPECT_EQ(ParseTimestamp("2026-11-01 08:00:00.5"), eight + 500000);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00.000001"), eight + 1);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00.123456Z"), eight + 123456);
+  // Digits past the microsecond are dropped, not rounded.
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00.1234569"), eight + 123456);
+  // Before the epoch the fraction still counts forwards from the second.
+  EXPECT_EQ(ParseTimestamp("1969-12-31T23:59:59.5"), -500000);
+}
+
+TEST(ParseTimestampTest, OffsetsMoveToUtc) {
+  const int64_t eight = kNov1 + 8 * 3600 * kSecond;
+  EXPECT_EQ(ParseTimestamp("2026-11-01T10:00:00+02:00"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T05:30:00-02:30"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T08:00:00+00:00"), eight);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T10:00:00.25+02:00"), eight + 250000);
+  EXPECT_EQ(ParseTimestamp("2026-11-01+01:00"), kNov1 - 3600 * kSecond);
+  EXPECT_EQ(ParseTimestamp("2026-11-01T00:30:00+01:00"), kNov1 - 1800 * kSecond);  // Oct 31 UTC
+}
+
+TEST(ParseTimestampTest, InvertsFormatTimestamp) {
+  for (int64_t micros : {int64_t{0}, int64_t{1747308600123456}, int64_t{951782400000001},
+                         int64_t{4102444799999999}, int64_t{-1000001}}) {
+    EXPECT_EQ(ParseTimestamp(FormatTimestamp(micros)), micros) << FormatTimestamp(micros);
+  }
+}
+
+TEST(ParseTimestampTest, ImpossibleDatesAndTimesAreRefused) {
+  for (const char* text : {"2026-02-30", "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+                           "2026-01-00", "2026-01-32", "2026-11-01T24:00", "2026-11-01T08:60",
+                           "2026-11-01T08:00:61", "2026-11-01T08:00:00+24:00",
+                           "2026-11-01T08:00:00+02:60"}) {
+    EXPECT_EQ(ParseTimestamp(text), std::nullopt) << text;
+  }
+}
+
+TEST(ParseTimestampTest, GarbageIsRefused) {
+  for (const char* text : {"", "yesterday", "2026", "2026-11", "2026-1-01", "26-11-01",
+                           "2026/11/01", "2026-11-01T", "2026-11-01T08", "2026-11-01T8:00",
+                           "2026-11-01T08:00:00.", "2026-11-01T08:00:00.Z", "2026-11-01 ",
+                           " 2026-11-01", "2026-11-01X", "2026-11-01T08:00:00ZZ",
+                           "2026-11-01T08:00:00+0200", "2026-11-01T08:00:00+02",
+                           "2026-11-01T08:00:00 +02:00", "2026-11-01T08:00:00+02:00 ",
+                           "1747308600", "2026-11-01T08:00:00.5x"}) {
+    EXPECT_EQ(ParseTimestamp(text), std::nullopt) << "'" << text << "'";
+  }
+  EXPECT_EQ(ParseTimestamp(std::string("2026-11-01\0", 11)), std::nullopt);
 }
 
 }  // namespace

@@ -1,0 +1,203 @@
+#include "services/check_service.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "util/order_harness.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+using test::Must;
+
+class CheckServiceTest : public ::testing::Test {
+ protected:
+  json Run() {
+    Tx tx = h_.NewTx();
+    return Must(h_.services().checks.Run(tx), "check");
+  }
+
+  json CheckNamed(const std::string& name) {
+    json report = Run();
+    for (const json& check : report["checks"]) {
+      if (check["name"] == name) return check;
+    }
+    return nullptr;
+  }
+
+  // Tampering as someone editing the database file by hand would.
+  void Sql(const std::string& sql) { Must(h_.store().db().Execute(sql), sql); }
+
+  static std::string Problems(const json& check) { return check["problems"].dump(); }
+
+  test::OrderHarness h_;
+};
+
+TEST_F(CheckServiceTest, ACleanStoreIsOk) {
+  json report = Run();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+  std::vector<std::string> names;
+  for (const json& check : report["checks"]) {
+    names.push_back(check["name"]);
+    EXPECT_EQ(check["ok"], true) << check.dump();
+    EXPECT_TRUE(check["problems"].empty());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"integrity", "stock", "events", "orders"}));
+  EXPECT_EQ(CheckNamed("stock")["checked"], 3);  // the three products
+}
+
+TEST_F(CheckServiceTest, EveryOrderPathLeavesTheInvariantsIntact) {
+  Order shipped = h_.MustPlace(h_.watch.id, 2);
+  Order cancelled = h_.MustPlace(h_.watch.id, 1);
+  Order refunded = h_.MustPlace(h_.headphones.id, 3);
+  Order kept = h_.MustPlace(h_.phone.id, 1);
+  Order short_of_stock = h_.MustPlace(h_.phone.id, 500);
+  h_.Pump();
+  const Principal admin = h_.admin.principal;
+  Must(h_.SetStatus(admin, shipped.id, "shipped"), "ship");
+  Must(h_.SetStatus(h_.ann.principal, cancelled.id, "cancelled"), "cancel");
+  Must(h_.SetStatus(admin, refunded.id, "refunded"), "refund");
+  h_.Pump();
+  ASSERT_EQ(h_.Get(short_of_stock.id).status, OrderStatus::kCancelled);
+  ASSERT_EQ(h_.Get(kept.id).stock, StockState::kReserved);
+  json report = Run();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+  EXPECT_EQ(CheckNamed("orders")["checked"], 5);
+}
+
+TEST_F(CheckServiceTest, StockThatDisagreesWithItsLedgerNamesTheProduct) {
+  Sql("UPDATE inventory SET available = available + 1 WHERE product_id = '" + h_.watch.id + "'");
+  json report = Run();
+  EXPECT_EQ(report["ok"], false);
+  json stock = CheckNamed("stock");
+  EXPECT_EQ(stock["ok"], false);
+  ASSERT_EQ(stock["problems"].size(), 1u) << Problems(stock);
+  const std::string problem = stock["problems"][0];
+  EXPECT_NE(problem.find(h_.watch.id), std::string::npos) << problem;
+  EXPECT_NE(problem.find("available 76"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("!= 75 from the ledger"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("newest ledger row"), std::string::npos) << problem;
+  EXPECT_EQ(CheckNamed("orders")["ok"], true);  // only the broken rule is reported
+}
+
+TEST_F(CheckServiceTest, ReservedStockWithoutAHoldIsReported) {
+  Sql("UPDATE inventory SET available = available - 2, reserved = reserved + 2 "
+      "WHERE product_id = '" + h_.phone.id + "'");
+  json stock = CheckNamed("stock");
+  ASSERT_EQ(stock["problems"].size(), 1u) << Problems(stock);
+  EXPECT_NE(stock["problems"][0].get<std::string>().find("reserved != 0 held"), std::string::npos)
+      << Problems(stock);
+}
+
+TEST_F(CheckServiceTest, AHoldLeftForACancelledOrderIsReportedOnceWorkersAreIdle) {
+  Order order = h_.MustPlace(h_.watch.id, 2);
+  h_.Pump();
+  ASSERT_EQ(h_.Get(order.id).stock, StockState::kReserved);
+  EXPECT_EQ(Run()["ok"], true);
+  // Cancelled behind the service's back: no event, so nothing releases the hold.
+  Sql("UPDATE orders SET status = 'cancelled' WHERE id = '" + order.id + "'");
+  json orders = CheckNamed("orders");
+  EXPECT_EQ(orders["ok"], false);
+  const std::string problems = Problems(orders);
+  EXPECT_NE(problems.find("hold order:" + order.id + " of 2 of product " + h_.watch.id +
+                          " belongs to an order that is cancelled"),
+            std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("order " + order.id + " is cancelled with stock reserved"),
+            std::string::npos)
+      << problems;
+  EXPECT_EQ(CheckNamed("stock")["ok"], true);  // the stock itself still adds up
+}
+
+TEST_F(CheckServiceTest, AProcessingOrderMissingItsHoldIsReported) {
+  Order order = h_.MustPlace(h_.headphones.id, 4);
+  h_.Pump();
+  Sql("DELETE FROM inventory_holds WHERE reference = 'order:" + order.id + "'");
+  json orders = CheckNamed("orders");
+  EXPECT_NE(Problems(orders).find("should hold 4 of product " + h_.headphones.id + " but holds 0"),
+            std::string::npos)
+      << Problems(orders);
+  EXPECT_EQ(CheckNamed("stock")["ok"], false);  // reserved 4, held 0
+}
+
+TEST_F(CheckServiceTest, TheOrdersCheckWaitsForBusyWorkers) {
+  ASSERT_TRUE(h_.SetPaused("inventory", true).ok());
+  Order order = h_.MustPlace(h_.watch.id, 1);
+  h_.Pump();
+  json orders = CheckNamed("orders");
+  EXPECT_EQ(orders["ok"], true);
+  EXPECT_EQ(orders["checked"], 0);
+  EXPECT_NE(orders["note"].get<std::string>().find("inventory"), std::string::npos)
+      << orders.dump();
+  // Once no worker has anything left, an order still pending is a problem
+  // (its placement was dead-lettered, say).
+  Sql("UPDATE consumers SET paused = 0, cursor = (SELECT max(seq) FROM events) "
+      "WHERE name = 'inventory'");
+  orders = CheckNamed("orders");
+  EXPECT_EQ(orders["ok"], false);
+  EXPECT_NE(Problems(orders).find("order " + order.id + " is pending with stock pending"),
+            std::string::npos)
+      << Problems(orders);
+}
+
+TEST_F(CheckServiceTest, GapsInTheLogAndCursorsPastItsEndAreReported) {
+  h_.MustPlace(h_.watch.id, 1);
+  h_.Pump();
+  EXPECT_EQ(CheckNamed("events")["ok"], true);
+  const int64_t last = Must(h_.store().events().LastSeq(), "last");
+  ASSERT_GE(last, 3);
+  Sql("UPDATE consumers SET cursor = " + std::to_string(last + 7) + " WHERE name = 'orders'");
+  json events = CheckNamed("events");
+  EXPECT_EQ(events["ok"], false);
+  EXPECT_NE(Problems(events).find("worker orders is at seq " + std::to_string(last + 7) +
+                                  ", past the end of the log"),
+            std::string::npos)
+      << Problems(events);
+  Sql("UPDATE consumers SET cursor = " + std::to_string(last) + " WHERE name = 'orders'");
+  Sql("DELETE FROM events WHERE seq = 2");
+  events = CheckNamed("events");
+  EXPECT_EQ(events["ok"], false);
+  EXPECT_NE(Problems(events).find("has " + std::to_string(last - 1) + " events but its last seq is " +
+                                  std::to_string(last)),
+            std::string::npos)
+      << Problems(events);
+}
+
+// CheckStore on its own: the audit rows behind the report.
+TEST(CheckStoreTest, StockMismatchesCarryTheNumbers) {
+  test::OrderHarness h;
+  auto& checks = h.store().checks();
+  EXPECT_TRUE(Must(checks.StockMismatches(10), "audit").empty());
+  EXPECT_TRUE(Must(checks.Integrity(10), "integrity").empty());
+  EXPECT_EQ(Must(checks.ProductCount(), "products"), 3);
+  Must(h.store().db().Execute("UPDATE inventory SET shipped = 3 WHERE product_id = '" +
+                              h.headphones.id + "'"),
+       "tamper");
+  auto rows = Must(checks.StockMismatches(10), "audit");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].product_id, h.headphones.id);
+  EXPECT_EQ(rows[0].available, 100);
+  EXPECT_EQ(rows[0].shipped, 3);
+  EXPECT_EQ(rows[0].ledger_total, 100);
+  EXPECT_EQ(rows[0].ledger_shipped, 0);
+  EXPECT_EQ(rows[0].held, 0);
+  EXPECT_EQ(rows[0].last_available, 100);
+  EXPECT_EQ(Must(checks.StockMismatches(0), "limited").size(), 0u);  // the limit holds
+}
+
+TEST(CheckStoreTest, EventCountsAndOrderCount) {
+  test::OrderHarness h;
+  auto [count, last] = Must(h.store().checks().EventCounts(), "counts");
+  EXPECT_EQ(count, last);
+  h.MustPlace(h.watch.id, 1);
+  EXPECT_EQ(Must(h.store().checks().OrderCount(), "orders"), 1);
+  auto [after, after_last] = Must(h.store().checks().EventCounts(), "counts");
+  EXPECT_EQ(after, count + 1);
+  EXPECT_EQ(after_last, last + 1);
+}
+
+}  // namespace
+}  // namespace mart

@@ -332,6 +332,9 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
 Status OrderService::OnStockReserved(Tx& tx, const std::string& order_id,
                                      const Principal& worker) const {
   MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(order_id));
+  // The reservation is the first answer about an order's stock; one that
+  // arrives after a later answer (a dead letter retried late) is stale.
+  if (order.stock != StockState::kPending) return Status::Ok();
   MART_RETURN_IF_ERROR(tx.store.orders().SetStock(order_id, StockState::kReserved, tx.now));
   order.stock = StockState::kReserved;
   // A cancelled order stays cancelled: the inventory worker releases its

@@ -44,7 +44,16 @@ Status InventoryWorker::Apply(Tx& tx, const store::EventRow& event, const json& 
   MART_ASSIGN_OR_RETURN(std::string order_id, Text(data, "order_id", event));
   if (event.topic == "order.placed") {
     MART_ASSIGN_OR_RETURN(std::vector<StockLine> lines, Lines(data, event));
-    return inventory_.ReserveOrder(tx, order_id, lines, self).status();
+    MART_ASSIGN_OR_RETURN(bool reserved, inventory_.ReserveOrder(tx, order_id, lines, self));
+    if (!reserved) return Status::Ok();
+    // An order that ended first gets its stock back now: its cancellation may
+    // have been applied already, with nothing to release then (a dead-lettered
+    // placement retried late), and would never release this hold.
+    MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(order_id));
+    if (order.status != OrderStatus::kCancelled && order.status != OrderStatus::kRefunded) {
+      return Status::Ok();
+    }
+    return inventory_.ReleaseOrder(tx, order_id, self).status();
   }
   Result<std::string> to = Text(data, "to", event);
   if (!to.ok()) return to.status();

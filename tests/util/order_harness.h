@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/test_store.h"
@@ -98,6 +101,30 @@ class OrderHarness : public ServiceHarness {
     Tx tx = NewTx();
     return services().queues.SetPaused(tx, worker, paused);
   }
+
+  // What the order holds, by product id.
+  std::vector<std::pair<std::string, int64_t>> HoldsOf(const std::string& order_id) {
+    return Must(store_->inventory().HoldsFor(OrderHoldReference(order_id)), "holds");
+  }
+
+  // A worker's row of `queue list`.
+  nlohmann::json QueueRow(std::string_view worker) {
+    Tx tx = NewTx();
+    nlohmann::json rows = Must(services().queues.Queues(tx), "queues");
+    for (const nlohmann::json& row : rows) {
+      if (row["worker"] == worker) return row;
+    }
+    throw std::runtime_error("no worker " + std::string(worker));
+  }
+
+  // What `admin check` reports.
+  nlohmann::json CheckReport() {
+    Tx tx = NewTx();
+    return Must(services().checks.Run(tx), "check");
+  }
+
+  // Changes the database behind the services' back: a fault or a bad edit.
+  void Sql(const std::string& sql) { Must(store_->db().Execute(sql), sql); }
 
   // The events emitted since the last call, in order.
   std::vector<store::EventRow> TakeEvents() { return outbox_.TakePending(); }

@@ -25,9 +25,7 @@ class OrderWorkersTest : public ::testing::Test {
   using H = test::OrderHarness;
   using Holds = std::vector<std::pair<std::string, int64_t>>;
 
-  Holds HoldsOf(const std::string& order_id) {
-    return Must(h_.store().inventory().HoldsFor(OrderHoldReference(order_id)), "holds");
-  }
+  Holds HoldsOf(const std::string& order_id) { return h_.HoldsOf(order_id); }
 
   std::vector<StockMovement> Ledger(const std::string& product_id) {
     Tx tx = h_.NewTx();
@@ -56,21 +54,8 @@ class OrderWorkersTest : public ::testing::Test {
     return statuses;
   }
 
-  json Queue(const std::string& worker) {
-    Tx tx = h_.NewTx();
-    for (const json& row : Must(h_.services().queues.Queues(tx), "queues")) {
-      if (row["worker"] == worker) return row;
-    }
-    return nullptr;
-  }
-
-  json CheckReport() {
-    Tx tx = h_.NewTx();
-    return Must(h_.services().checks.Run(tx), "check");
-  }
-
-  // Changes the database behind the services' back: a fault or a bad edit.
-  void Sql(const std::string& sql) { Must(h_.store().db().Execute(sql), sql); }
+  json Queue(const std::string& worker) { return h_.QueueRow(worker); }
+  json CheckReport() { return h_.CheckReport(); }
 
   static json Payload(const std::vector<store::EventRow>& events, std::string_view topic) {
     for (const auto& event : events) {
@@ -401,93 +386,6 @@ TEST_F(OrderWorkersTest, AnOrderIsNeverReservedTwice) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
   EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 2);
-}
-
-TEST_F(OrderWorkersTest, MalformedEventsAreRetriedNotFatal) {
-  Must(h_.outbox().Emit("order.placed", {{"order", "no id here"}}), "emit");
-  PumpOutcome outcome = h_.Pump();
-  EXPECT_TRUE(outcome.retry_at.has_value());
-  json inventory = Queue("inventory");
-  EXPECT_EQ(inventory["state"], "retrying");
-  EXPECT_NE(inventory["last_error"].get<std::string>().find("order_id"), std::string::npos)
-      << inventory.dump();
-  // Work behind it waits for it (events apply in order) and the daemon goes on.
-  Order order = h_.MustPlace(h_.watch.id, 1);
-  h_.Pump();
-  EXPECT_EQ(h_.Get(order.id).status, S::kPending);
-  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
-    h_.clock().AdvanceSeconds(60);
-    h_.Pump();
-  }
-  EXPECT_EQ(Queue("inventory")["dead"], 1);
-  EXPECT_EQ(h_.Get(order.id).status, S::kProcessing);
-}
-
-TEST_F(OrderWorkersTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNoStock) {
-  // A fault only the reservation meets (a full disk, say): holds cannot be written.
-  Sql("CREATE TRIGGER test_holds_fail BEFORE INSERT ON inventory_holds "
-      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
-  Order order = h_.MustPlace(h_.watch.id, 2);
-  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
-    h_.Pump();
-    h_.clock().AdvanceSeconds(60);
-  }
-  ASSERT_EQ(Queue("inventory")["dead"], 1);
-  EXPECT_EQ(h_.Get(order.id).status, S::kPending);
-  // The customer gives up waiting; nothing is held, so nothing is released.
-  Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
-  h_.Pump();
-  Sql("DROP TRIGGER test_holds_fail");
-
-  // Once the fault is fixed the operator retries every dead letter.
-  Tx list = h_.NewTx();
-  json letters = Must(h_.services().queues.DeadLetters(list, "inventory", 10, 0), "letters");
-  ASSERT_EQ(letters.size(), 1u);
-  Tx retry = h_.NewTx();
-  ASSERT_TRUE(h_.services().queues.RetryDeadLetter(retry, letters[0]["id"].get<int64_t>()).ok());
-  h_.Pump();
-
-  Order after = h_.Get(order.id);
-  EXPECT_EQ(after.status, S::kCancelled);
-  EXPECT_NE(after.stock, StockState::kReserved);
-  EXPECT_TRUE(HoldsOf(order.id).empty());
-  EXPECT_EQ(h_.Stock(h_.watch.id).available, 75);
-  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 0);
-  json report = CheckReport();
-  EXPECT_EQ(report["ok"], true) << report.dump(2);
-}
-
-TEST_F(OrderWorkersTest, AStaleReservationAnswerRetriedLateDoesNotReviveTheStockState) {
-  // A fault only the orders worker meets: it cannot record an order's stock.
-  Sql("CREATE TRIGGER test_stock_fail BEFORE UPDATE OF stock ON orders "
-      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
-  Order order = h_.MustPlace(h_.watch.id, 2);
-  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
-    h_.Pump();
-    h_.clock().AdvanceSeconds(60);
-  }
-  ASSERT_EQ(Queue("orders")["dead"], 1);
-  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 2);  // the inventory worker did its part
-  Sql("DROP TRIGGER test_stock_fail");
-  Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
-  h_.Pump();
-  ASSERT_EQ(h_.Get(order.id).stock, StockState::kReleased);
-  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 0);
-
-  // The operator retries the dead inventory.reserved after all that.
-  Tx list = h_.NewTx();
-  json letters = Must(h_.services().queues.DeadLetters(list, "orders", 10, 0), "letters");
-  ASSERT_EQ(letters.size(), 1u);
-  EXPECT_EQ(letters[0]["topic"], "inventory.reserved");
-  Tx retry = h_.NewTx();
-  ASSERT_TRUE(h_.services().queues.RetryDeadLetter(retry, letters[0]["id"].get<int64_t>()).ok());
-  h_.Pump();
-
-  Order after = h_.Get(order.id);
-  EXPECT_EQ(after.status, S::kCancelled);
-  EXPECT_EQ(after.stock, StockState::kReleased);  // still what the stock really is
-  json report = CheckReport();
-  EXPECT_EQ(report["ok"], true) << report.dump(2);
 }
 
 }  // namespace

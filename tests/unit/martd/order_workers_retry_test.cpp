@@ -1,0 +1,113 @@
+// The order workers when events fail: malformed payloads are retried, then
+// dead-lettered, and a dead letter retried late (after the order moved on)
+// neither holds stock for it nor rewinds its stock state. Faults are injected
+// with SQL triggers that make one worker's writes fail.
+#include "services/order_workers.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "util/order_harness.h"
+
+namespace mart {
+namespace {
+
+using nlohmann::json;
+using test::Must;
+using S = OrderStatus;
+
+class OrderWorkersRetryTest : public ::testing::Test {
+ protected:
+  test::OrderHarness h_;
+};
+
+TEST_F(OrderWorkersRetryTest, MalformedEventsAreRetriedNotFatal) {
+  Must(h_.outbox().Emit("order.placed", {{"order", "no id here"}}), "emit");
+  PumpOutcome outcome = h_.Pump();
+  EXPECT_TRUE(outcome.retry_at.has_value());
+  json inventory = h_.QueueRow("inventory");
+  EXPECT_EQ(inventory["state"], "retrying");
+  EXPECT_NE(inventory["last_error"].get<std::string>().find("order_id"), std::string::npos)
+      << inventory.dump();
+  // Work behind it waits for it (events apply in order) and the daemon goes on.
+  Order order = h_.MustPlace(h_.watch.id, 1);
+  h_.Pump();
+  EXPECT_EQ(h_.Get(order.id).status, S::kPending);
+  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
+    h_.clock().AdvanceSeconds(60);
+    h_.Pump();
+  }
+  EXPECT_EQ(h_.QueueRow("inventory")["dead"], 1);
+  EXPECT_EQ(h_.Get(order.id).status, S::kProcessing);
+}
+
+TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNoStock) {
+  // A fault only the reservation meets (a full disk, say): holds cannot be written.
+  h_.Sql("CREATE TRIGGER test_holds_fail BEFORE INSERT ON inventory_holds "
+      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+  Order order = h_.MustPlace(h_.watch.id, 2);
+  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
+    h_.Pump();
+    h_.clock().AdvanceSeconds(60);
+  }
+  ASSERT_EQ(h_.QueueRow("inventory")["dead"], 1);
+  EXPECT_EQ(h_.Get(order.id).status, S::kPending);
+  // The customer gives up waiting; nothing is held, so nothing is released.
+  Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
+  h_.Pump();
+  h_.Sql("DROP TRIGGER test_holds_fail");
+
+  // Once the fault is fixed the operator retries every dead letter.
+  Tx list = h_.NewTx();
+  json letters = Must(h_.services().queues.DeadLetters(list, "inventory", 10, 0), "letters");
+  ASSERT_EQ(letters.size(), 1u);
+  Tx retry = h_.NewTx();
+  ASSERT_TRUE(h_.services().queues.RetryDeadLetter(retry, letters[0]["id"].get<int64_t>()).ok());
+  h_.Pump();
+
+  Order after = h_.Get(order.id);
+  EXPECT_EQ(after.status, S::kCancelled);
+  EXPECT_NE(after.stock, StockState::kReserved);
+  EXPECT_TRUE(h_.HoldsOf(order.id).empty());
+  EXPECT_EQ(h_.Stock(h_.watch.id).available, 75);
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 0);
+  json report = h_.CheckReport();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+}
+
+TEST_F(OrderWorkersRetryTest, AStaleReservationAnswerRetriedLateDoesNotReviveTheStockState) {
+  // A fault only the orders worker meets: it cannot record an order's stock.
+  h_.Sql("CREATE TRIGGER test_stock_fail BEFORE UPDATE OF stock ON orders "
+      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+  Order order = h_.MustPlace(h_.watch.id, 2);
+  for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
+    h_.Pump();
+    h_.clock().AdvanceSeconds(60);
+  }
+  ASSERT_EQ(h_.QueueRow("orders")["dead"], 1);
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 2);  // the inventory worker did its part
+  h_.Sql("DROP TRIGGER test_stock_fail");
+  Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
+  h_.Pump();
+  ASSERT_EQ(h_.Get(order.id).stock, StockState::kReleased);
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 0);
+
+  // The operator retries the dead inventory.reserved after all that.
+  Tx list = h_.NewTx();
+  json letters = Must(h_.services().queues.DeadLetters(list, "orders", 10, 0), "letters");
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_EQ(letters[0]["topic"], "inventory.reserved");
+  Tx retry = h_.NewTx();
+  ASSERT_TRUE(h_.services().queues.RetryDeadLetter(retry, letters[0]["id"].get<int64_t>()).ok());
+  h_.Pump();
+
+  Order after = h_.Get(order.id);
+  EXPECT_EQ(after.status, S::kCancelled);
+  EXPECT_EQ(after.stock, StockState::kReleased);  // still what the stock really is
+  json report = h_.CheckReport();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+}
+
+}  // namespace
+}  // namespace mart

@@ -130,8 +130,12 @@ Status DataDir::PrepareSocketDir(const std::string& endpoint) const {
   const std::string kScheme = "ipc://";
   if (endpoint.rfind(kScheme, 0) != 0) return Status::Ok();
   std::string socket_path = endpoint.substr(kScheme.size());
-  if (socket_path.size() >= 108) {
-    return InvalidArgument("ipc path " + socket_path + " is longer than a Unix socket allows (107)");
+  // The events socket sits beside it with a longer name; both must fit.
+  std::string events_path = EventsEndpointFor(endpoint).substr(kScheme.size());
+  if (events_path.size() >= 108) {
+    return InvalidArgument("ipc path " + socket_path + " is too long: with the events socket " +
+                           events_path + " it must stay within the 107 bytes a Unix socket "
+                           "path allows");
   }
   size_t slash = socket_path.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return Status::Ok();

@@ -32,11 +32,15 @@ std::string NewProductId(int64_t now_micros) {
 }
 
 Status CheckProductId(std::string_view id, std::string_view field) {
+  return CheckObjectId(id, "product", field);
+}
+
+Status CheckObjectId(std::string_view id, std::string_view kind, std::string_view field) {
   bool hex = id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
              });
   if (hex) return Status::Ok();
-  return InvalidArgument("product id '" + std::string(id.substr(0, 40)) +
+  return InvalidArgument(std::string(kind) + " id '" + std::string(id.substr(0, 40)) +
                              "' is not 24 hex characters",
                          {{"field", field}});
 }

@@ -63,5 +63,7 @@ class CatalogService {
 std::string NewProductId(int64_t now_micros);
 // INVALID_ARGUMENT unless `id` is 24 lower-case hex characters.
 Status CheckProductId(std::string_view id, std::string_view field = "id");
+// The same for any object with such ids: "<kind> id 'x' is not 24 hex characters".
+Status CheckObjectId(std::string_view id, std::string_view kind, std::string_view field);
 
 }  // namespace mart

@@ -83,6 +83,7 @@ Result<json> CheckService::Orders(Tx& tx) const {
   }
   if (!busy.empty()) {
     json check = Check("orders", 0, json::array());
+    check["skipped"] = true;
     check["note"] = "skipped: worker(s) " + busy + " still have events to apply; run again when "
                     "`martctl queue list` shows no lag";
     return check;

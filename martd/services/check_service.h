@@ -22,7 +22,9 @@ class CheckService {
  public:
   explicit CheckService(const QueueService& queues) : queues_(queues) {}
 
-  // {"ok": bool, "checks": [{"name", "ok", "checked", "problems": [...], "note"?}]}
+  // {"ok": bool, "checks": [{"name", "ok", "checked", "problems": [...]}]}; a
+  // check that could not run yet (orders, while workers have lag) is ok with
+  // "skipped": true and a "note" saying why.
   Result<nlohmann::json> Run(Tx& tx) const;
 
   static constexpr int64_t kMaxProblems = 50;  // per check

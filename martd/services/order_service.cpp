@@ -120,7 +120,11 @@ Result<ShippingAddress> ParseInlineAddress(const json& object) {
                              {{"field", "shipping_address." + std::string(required)}});
     }
   }
-  MART_RETURN_IF_ERROR(CleanAddress(f));
+  if (Status cleaned = CleanAddress(f); !cleaned.ok()) {
+    // CleanAddress names the bare field; here it sits inside shipping_address.
+    std::string field = "shipping_address." + cleaned.details().value("field", std::string());
+    return InvalidArgument(field + " must not be empty", {{"field", field}});
+  }
   return ShippingAddress{*f.line1, f.line2, *f.city, f.state, *f.postal_code, *f.country};
 }
 
@@ -239,7 +243,7 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
 }
 
 Result<Order> OrderService::Get(Tx& tx, const Principal& principal, std::string_view id) const {
-  MART_RETURN_IF_ERROR(CheckProductId(id, "id"));
+  MART_RETURN_IF_ERROR(CheckObjectId(id, "order", "id"));
   MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(id));
   // Another user's order does not exist as far as this caller can tell.
   if (!principal.IsAdmin() && order.user_id != principal.user_id) {
@@ -261,7 +265,12 @@ Result<std::vector<Order>> OrderService::List(Tx& tx, const Principal& principal
     }
     filter.user_id = principal.user_id;
   }
-  if (query.status) filter.status = ParseOrderStatus(*query.status);
+  if (query.status) {
+    filter.status = ParseOrderStatus(*query.status);
+    if (!filter.status) {
+      return InvalidArgument("unknown order status '" + *query.status + "'", {{"field", "status"}});
+    }
+  }
   const std::pair<const std::optional<std::string>*, std::optional<int64_t>*> kTimes[] = {
       {&query.since, &filter.since}, {&query.until, &filter.until}};
   for (const auto& [text, target] : kTimes) {

@@ -104,6 +104,7 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       ++outcome->applied;
       state.attempts = 0;
       state.retry_at = 0;
+      state.last_error.reset();
       continue;
     }
     ++state.failed;

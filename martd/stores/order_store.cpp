@@ -177,9 +177,13 @@ Result<std::vector<OrderChange>> OrderStore::History(std::string_view id) {
 }
 
 Result<bool> OrderStore::HasOpenOrderFor(std::string_view product_id) {
+  // A shipped or cancelled order may still hold stock until the inventory
+  // worker reaches its status change; deleting would drop that hold.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = ? "
-      "AND o.status IN ('pending', 'processing', 'paid') LIMIT 1"));
+      "SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = ?1 "
+      "AND o.status IN ('pending', 'processing', 'paid') "
+      "UNION ALL SELECT 1 FROM inventory_holds WHERE product_id = ?1 "
+      "AND reference LIKE 'order:%' LIMIT 1"));
   q.Bind(1, product_id);
   return q.Next();
 }

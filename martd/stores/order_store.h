@@ -37,7 +37,8 @@ class OrderStore {
   Status AppendChange(const OrderChange& change);
   // Oldest first.
   Result<std::vector<OrderChange>> History(std::string_view id);
-  // Whether an order not yet shipped, cancelled or refunded has a line of the product.
+  // Whether an order not yet shipped, cancelled or refunded has a line of the
+  // product, or an order still holds some of its stock.
   Result<bool> HasOpenOrderFor(std::string_view product_id);
 
  private:

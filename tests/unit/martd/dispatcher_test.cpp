@@ -132,12 +132,15 @@ TEST_F(DispatcherAdmitTest, DeeplyNestedParamsWithAKeyAreRefusedNotACrash) {
   ASSERT_LE(anonymous.size(), kMaxMessageBytes);
   Reply refused = harness_.CallFrame(anonymous);
   EXPECT_EQ(refused.status.code(), Code::kInvalidArgument);
-  EXPECT_EQ(refused.status.message(), "email must be a string");
+  EXPECT_EQ(refused.status.message(), "request nests JSON deeper than 32 levels");
 
   test::TestLogin ann = harness_.SignUp("ann@example.com");
   Reply user = harness_.CallFrame(DeepFrame("address.add", "line1", ann.access_token(), depth));
   EXPECT_EQ(user.status.code(), Code::kInvalidArgument);
-  EXPECT_EQ(user.status.message(), "line1 must be a string");
+  EXPECT_EQ(user.status.message(), "request nests JSON deeper than 32 levels");
+  // Within the limit, the params check names the field as before.
+  Reply shallow = harness_.CallFrame(DeepFrame("address.add", "line1", ann.access_token(), 20));
+  EXPECT_EQ(shallow.status.message(), "line1 must be a string");
 }
 
 TEST_F(DispatcherAdmitTest, AnonymousCallerOfAUserMethodIsUnauthenticated) {

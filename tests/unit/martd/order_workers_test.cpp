@@ -363,6 +363,26 @@ TEST_F(OrderWorkersTest, ACancelledOrderNoLongerBlocksDeletion) {
   EXPECT_TRUE(h_.services().catalog.Delete(tx, h_.phone.id).ok());
 }
 
+// Regression: a shipped or cancelled order is not open, but until the
+// inventory worker reaches its status change it still holds stock; deleting
+// the product then dropped the hold and left the order's stock 'reserved'.
+TEST_F(OrderWorkersTest, AHoldAwaitingTheInventoryWorkerBlocksDeletion) {
+  Order shipped = h_.MustPlace(h_.phone.id, 1);
+  h_.Pump();
+  Must(h_.SetPaused("inventory", true), "pause");
+  Must(h_.SetStatus(h_.admin.principal, shipped.id, "shipped"), "ship");
+  {
+    Tx tx = h_.NewTx();
+    Status refused = h_.services().catalog.Delete(tx, h_.phone.id);
+    EXPECT_EQ(refused.code(), Code::kFailedPrecondition) << refused.ToString();
+  }
+  Must(h_.SetPaused("inventory", false), "resume");
+  h_.Pump();
+  EXPECT_TRUE(h_.HoldsOf(shipped.id).empty());
+  Tx tx = h_.NewTx();
+  EXPECT_TRUE(h_.services().catalog.Delete(tx, h_.phone.id).ok());
+}
+
 TEST_F(OrderWorkersTest, ManualHoldsCannotUseOrderReferences) {
   Tx tx = h_.NewTx();
   const Principal op = test::ServiceHarness::Operator();

@@ -54,11 +54,17 @@ Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::js
   if (key.empty() && spec.mutating) key = NewRandomKey();
   CallOptions options{.auth = choice_.auth, .idempotency_key = key};
   Result<nlohmann::json> result = transport_(spec.method, params, options);
-  if (result.ok() || result.status().code() != Code::kUnauthenticated ||
-      choice_.source != AuthSource::kProfile || renewed_) {
+  if (result.ok() || result.status().code() != Code::kUnauthenticated) return result;
+  if (choice_.source == AuthSource::kCookie || choice_.source == AuthSource::kNone) {
+    // martd writes a new cookie at every start (and removes it at stop): a
+    // call that crossed a restart carried the old one, or none.
+    MART_RETURN_IF_ERROR(Resolve(spec));
+    if (choice_.source != AuthSource::kCookie || choice_.auth == options.auth) return result;
+  } else if (choice_.source == AuthSource::kProfile && !renewed_) {
+    MART_RETURN_IF_ERROR(Renew(options.auth));
+  } else {
     return result;
   }
-  MART_RETURN_IF_ERROR(Renew(options.auth));
   options.auth = choice_.auth;
   return transport_(spec.method, params, options);
 }

@@ -8,7 +8,9 @@
 // saved refresh token (auth.refresh) under CredentialsLock and saves the new
 // pair. When renewal is refused, the saved tokens are dropped and the call
 // fails with UNAUTHENTICATED "session expired, log in again with 'martctl auth
-// login'". Not thread safe.
+// login'". A call made with the operator cookie, or with no credentials,
+// that is answered UNAUTHENTICATED is sent once more when the cookie file has
+// changed since (martd restarted and wrote a new one). Not thread safe.
 
 #include <cstdint>
 #include <functional>

@@ -172,5 +172,43 @@ TEST_F(SessionTest, ABrokenCredentialsFileFailsOnlyMethodsThatNeedALogin) {
   EXPECT_EQ(calls_.size(), 1u);  // the failing one never reached the daemon
 }
 
+TEST_F(SessionTest, ACookieCallAcrossADaemonRestartIsSentAgainWithTheNewCookie) {
+  settings_.cookie_path = dir_.path() + "/cookie";
+  std::ofstream(settings_.cookie_path) << "old\n";
+  answer_ = [this](const RecordedCall& call) -> Result<json> {
+    if (call.options.auth == "cookie:new") return json::object();
+    std::ofstream(settings_.cookie_path) << "new\n";  // martd restarted meanwhile
+    return Unauthenticated("events.read needs a login");
+  };
+  Session session = MakeSession();
+  ASSERT_TRUE(session.Call(Spec("events.read"), json::object()).ok());
+  ASSERT_EQ(calls_.size(), 2u);
+  EXPECT_EQ(calls_[0].options.auth, "cookie:old");
+  EXPECT_EQ(calls_[1].options.auth, "cookie:new");
+}
+
+TEST_F(SessionTest, ACallMadeWhileTheCookieWasGoneIsSentAgainWithTheNewOne) {
+  settings_.cookie_path = dir_.path() + "/cookie";  // martd stopped and removed it
+  answer_ = [this](const RecordedCall& call) -> Result<json> {
+    if (call.options.auth == "cookie:new") return json::object();
+    std::ofstream(settings_.cookie_path) << "new\n";
+    return Unauthenticated("events.read needs a login");
+  };
+  Session session = MakeSession();
+  ASSERT_TRUE(session.Call(Spec("events.read"), json::object()).ok());
+  ASSERT_EQ(calls_.size(), 2u);
+  EXPECT_EQ(calls_[0].options.auth, "");
+}
+
+TEST_F(SessionTest, AnUnchangedCookieThatIsRefusedIsNotSentAgain) {
+  settings_.cookie_path = dir_.path() + "/cookie";
+  std::ofstream(settings_.cookie_path) << "stale\n";
+  answer_ = [](const RecordedCall&) -> Result<json> { return Unauthenticated("no"); };
+  Session session = MakeSession();
+  EXPECT_EQ(session.Call(Spec("events.read"), json::object()).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(calls_.size(), 1u);
+}
+
 }  // namespace
 }  // namespace mart::cli

@@ -1,7 +1,8 @@
 #pragma once
 // What martctl can run: a registry method (CommandSpec) or a local command
-// (version, help exit-codes, daemon wait). Both become CLI11 subcommands the
-// same way, so help, usage errors and the REPL treat them alike.
+// (version, help exit-codes, daemon wait, order wait, product import and
+// export). Both become CLI11 subcommands the same way, so help,
+// usage errors and the REPL treat them alike.
 
 #include <string>
 #include <string_view>
@@ -10,12 +11,29 @@
 #include <nlohmann/json.hpp>
 
 #include "mart/commands/spec.h"
+#include "mart/status.h"
 #include "martctl/io.h"
 #include "martctl/settings.h"
 
 namespace mart::cli {
 
 struct Invocation;
+
+// A flag martctl reads itself and never sends: a method's CLI-only flag
+// (MethodBehaviour::local_flags) or an option of a local command. Beyond an
+// ArgSpec it may have a short name, be repeated, and parse its own text.
+// Its value lands in Invocation::flags under arg.name.
+struct LocalFlag {
+  ArgSpec arg = {};
+  char short_name = 0;  // 'n' for -n; 0 for none
+  // Given once per value, any number of times: the value is the array of
+  // them, in order. Only for text flags (kString).
+  bool repeated = false;
+  // Turns the text of one value into its JSON value; an error is a usage
+  // error ("--item: <message>") before anything runs. nullptr: the text.
+  Result<nlohmann::json> (*parse)(std::string_view text) = nullptr;
+  std::string_view value_name = {};  // in help, e.g. "PRODUCT_ID[:QUANTITY[:PRICE]]"
+};
 
 // Runs a parsed command and returns the process exit code; prints its data on
 // io.out and its errors (via Fail) on io.err.
@@ -27,7 +45,7 @@ struct CommandEntry {
   std::string_view summary = {};
   std::string_view example = {};
   std::vector<ArgSpec> args = {};         // sent as params (or read by a local runner)
-  std::vector<ArgSpec> local_flags = {};  // CLI-only flags of a method, never sent
+  std::vector<LocalFlag> local_flags = {};  // CLI-only flags, never sent
   const CommandSpec* spec = nullptr;      // the registry method; nullptr when local
   Runner run = nullptr;                   // nullptr: call spec->method on martd
 };

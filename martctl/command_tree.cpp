@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "martctl/local/local_commands.h"
+#include "martctl/local/order_wait.h"
 #include "martctl/local/product_transfer.h"
 #include "martctl/method_behaviour.h"
 #include "martctl/usage.h"
@@ -39,26 +40,41 @@ std::string OptionName(const ArgSpec& arg) {
 
 struct CommandTree::Binding {
   const ArgSpec* arg = nullptr;
-  bool local = false;
+  const LocalFlag* local = nullptr;  // set for a local flag
   CLI::Option* option = nullptr;
   std::string text;
+  std::vector<std::string> texts;  // the values of a repeated flag
   int64_t number = 0;
   bool flag = false;
 
   nlohmann::json Value() const {
+    if (local != nullptr && local->repeated) {
+      nlohmann::json values = nlohmann::json::array();
+      for (const std::string& each : texts) values.push_back(TextValue(each));
+      return values;
+    }
     switch (arg->type) {
       case ArgType::kInt:
         return number;
       case ArgType::kBool:
         return flag;
-      case ArgType::kObject: {
-        // Not JSON stays text: the params check then names the flag.
-        nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-        return parsed.is_discarded() ? nlohmann::json(text) : parsed;
-      }
       default:
-        return text;
+        return TextValue(text);
     }
+  }
+
+  nlohmann::json TextValue(const std::string& value) const {
+    if (local != nullptr && local->parse != nullptr) {
+      // The option's check already refused what does not parse.
+      Result<nlohmann::json> parsed = local->parse(value);
+      return parsed.ok() ? std::move(parsed).value() : nlohmann::json(value);
+    }
+    if (arg->type == ArgType::kObject) {
+      // Not JSON stays text: the params check then names the flag.
+      nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+      return parsed.is_discarded() ? nlohmann::json(value) : parsed;
+    }
+    return value;
   }
 };
 
@@ -89,38 +105,90 @@ CLI::Validator IntegerIn(int64_t min, int64_t max) {
   return CLI::Validator(check, range);
 }
 
+// A local flag's own parser, as a CLI11 check: its error is the usage message.
+CLI::Validator ParsedBy(Result<nlohmann::json> (*parse)(std::string_view)) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        Result<nlohmann::json> parsed = parse(text);
+        return parsed.ok() ? "" : parsed.status().message();
+      },
+      "");
+}
+
+std::string OptionNames(const ArgSpec& arg, const LocalFlag* local) {
+  std::string name = OptionName(arg);
+  if (local == nullptr || local->short_name == 0) return name;
+  return "-" + std::string(1, local->short_name) + "," + name;
+}
+
 // Secrets never become options: they would show in `ps` and shell history.
-CLI::Option* AddArg(CLI::App* app, const ArgSpec& arg, int64_t* number, bool* flag,
-                    std::string* text) {
-  const std::string name = OptionName(arg);
+CLI::Option* AddArg(CLI::App* app, const std::string& name, const ArgSpec& arg, int64_t* number,
+                    bool* flag, std::string* text) {
   const std::string help(arg.help);
-  CLI::Option* option = nullptr;
   switch (arg.type) {
     case ArgType::kSecret:
-    case ArgType::kObjects:  // only local commands (e.g. import) fill these
+    case ArgType::kObjects:  // filled by local commands and behaviours (import, --item)
       return nullptr;
     case ArgType::kBool:
-      option = app->add_flag(name, *flag, help);
-      break;
+      return app->add_flag(name, *flag, help);
     case ArgType::kInt:
-      option = app->add_option(name, *number, help)->check(IntegerIn(arg.min, arg.max));
-      break;
+      return app->add_option(name, *number, help)->check(IntegerIn(arg.min, arg.max));
     case ArgType::kEnum:
-      option = app->add_option(name, *text, help)
-                   ->check(CLI::IsMember(
-                       std::vector<std::string>(arg.choices.begin(), arg.choices.end())));
-      break;
+      return app->add_option(name, *text, help)
+          ->check(CLI::IsMember(std::vector<std::string>(arg.choices.begin(), arg.choices.end())));
     case ArgType::kString:
     case ArgType::kObject:  // JSON text, parsed when the params are built
-    case ArgType::kMoney:  // sent as the decimal text given; the daemon parses it exactly
-      option = app->add_option(name, *text, help);
-      break;
+    case ArgType::kMoney:   // sent as the decimal text given; the daemon parses it exactly
+      return app->add_option(name, *text, help);
   }
-  if (arg.required) option->required();
-  return option;
+  return nullptr;
+}
+
+// Local commands' args and local flags have no daemon to check them: their
+// bounds (lengths, ranges) are checked here, so a bad value is a usage error.
+// A repeated flag's values were each checked by its parser.
+Status CheckLocalValues(const Invocation& invocation) {
+  const CommandEntry& entry = *invocation.entry;
+  CommandSpec flags_spec;
+  nlohmann::json flags = invocation.flags;
+  for (const LocalFlag& local : entry.local_flags) {
+    const std::string name(local.arg.name);
+    if (local.repeated && local.arg.required && !flags.contains(name)) {
+      return InvalidArgument("at least one --" + CliFlag(name) + " " +
+                             std::string(local.value_name) + " is required");
+    }
+    if (local.repeated) {
+      flags.erase(name);
+    } else {
+      flags_spec.args.push_back(local.arg);
+    }
+  }
+  MART_RETURN_IF_ERROR(ValidateParams(flags_spec, flags));
+  if (entry.run == nullptr) return Status::Ok();  // a method's args: CallMethod checks them
+  CommandSpec args_spec;
+  args_spec.args = entry.args;
+  return ValidateParams(args_spec, invocation.params);
 }
 
 }  // namespace
+
+CLI::Option* CommandTree::AddOption(CLI::App* app, Binding& binding) {
+  const ArgSpec& arg = *binding.arg;
+  const LocalFlag* local = binding.local;
+  const std::string name = OptionNames(arg, local);
+  CLI::Option* option =
+      local != nullptr && local->repeated
+          ? app->add_option(name, binding.texts, std::string(arg.help))->allow_extra_args(false)
+          : AddArg(app, name, arg, &binding.number, &binding.flag, &binding.text);
+  if (option == nullptr) return nullptr;
+  if (local != nullptr && local->parse != nullptr) option->check(ParsedBy(local->parse));
+  if (local != nullptr && !local->value_name.empty()) {
+    option->type_name(std::string(local->value_name));
+  }
+  // "at least one" of a repeated flag is checked with the values (CheckLocalValues).
+  if (arg.required && (local == nullptr || !local->repeated)) option->required();
+  return option;
+}
 
 CommandTree::CommandTree()
     : root_(std::make_unique<CLI::App>(kRootDescription, "martctl")), entries_(AllEntries()) {
@@ -158,15 +226,15 @@ void CommandTree::AddLeaf(const CommandEntry& entry) {
   }
   app->footer(Footer(entry));
   Leaf leaf{app, &entry, {}};
-  auto bind = [&](const ArgSpec& arg, bool local) {
+  auto bind = [&](const ArgSpec& arg, const LocalFlag* local) {
     Binding& binding = bindings_.emplace_back();
     binding.arg = &arg;
     binding.local = local;
-    binding.option = AddArg(app, arg, &binding.number, &binding.flag, &binding.text);
+    binding.option = AddOption(app, binding);
     if (binding.option != nullptr) leaf.bindings.push_back(&binding);
   };
-  for (const ArgSpec& arg : entry.args) bind(arg, false);
-  for (const ArgSpec& arg : entry.local_flags) bind(arg, true);
+  for (const ArgSpec& arg : entry.args) bind(arg, nullptr);
+  for (const LocalFlag& local : entry.local_flags) bind(local.arg, &local);
   leaves_.push_back(std::move(leaf));
 }
 
@@ -177,7 +245,7 @@ Invocation CommandTree::Selected() const {
     invocation.entry = leaf.entry;
     for (const Binding* binding : leaf.bindings) {
       if (binding->option->count() == 0) continue;
-      nlohmann::json& target = binding->local ? invocation.flags : invocation.params;
+      nlohmann::json& target = binding->local != nullptr ? invocation.flags : invocation.params;
       target[std::string(binding->arg->name)] = binding->Value();
     }
     return invocation;
@@ -199,8 +267,12 @@ ParseOutcome CommandTree::Parse(const std::vector<std::string>& args) {
     return {.kind = Kind::kUsageError, .text = usage.message, .command_path = usage.command_path};
   }
   ParseOutcome outcome{.kind = Kind::kCommand, .invocation = Selected()};
-  if (outcome.invocation.entry == nullptr) {
-    return {.kind = Kind::kUsageError, .text = "a command is required"};
+  const CommandEntry* entry = outcome.invocation.entry;
+  if (entry == nullptr) return {.kind = Kind::kUsageError, .text = "a command is required"};
+  if (Status valid = CheckLocalValues(outcome.invocation); !valid.ok()) {
+    return {.kind = Kind::kUsageError,
+            .text = valid.message(),
+            .command_path = entry->verb.empty() ? entry->group : entry->group + " " + entry->verb};
   }
   return outcome;
 }
@@ -252,6 +324,7 @@ std::vector<CommandEntry> AllEntries() {
   }
   for (CommandEntry& entry : LocalCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ProductTransferCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : OrderWaitCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

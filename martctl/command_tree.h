@@ -5,7 +5,10 @@
 //   --kebab-case flag, or a positional argument where ArgSpec::positional;
 //   kInt as a 64-bit integer within [min, max]; kEnum checked against choices;
 //   kBool a flag: --flag is true, --flag=false is false (absent: not sent);
-//   kSecret never an option (see local/secrets.h).
+//   kSecret never an option (see local/secrets.h); kObjects neither (filled
+//   by local commands and behaviours).
+// Local flags (command.h) may add a short name, a parser whose error is the
+// usage message, and repetition (--item A --item B: an array, in order).
 // The global flags (settings.h) are accepted before or after the command words.
 // A CommandTree is built per command line; not thread safe.
 
@@ -60,6 +63,7 @@ class CommandTree {
   };
 
   CLI::App* AddGroup(const std::string& group);
+  static CLI::Option* AddOption(CLI::App* app, Binding& binding);
   void AddLeaf(const CommandEntry& entry);
   Invocation Selected() const;
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "mart/text.h"
 
@@ -61,7 +62,9 @@ Io StandardIo() {
             .getenv = ProcessEnv,
             .read_secret = ReadSecretFromTerminal,
             .clock = [] { return WallClockMicros() / 1000000; },
-            .connect = nullptr};
+            .connect = nullptr,
+            .monotonic = nullptr,
+            .sleep = nullptr};
 }
 
 Transport Connect(const Io& io, const ClientOptions& options) {
@@ -70,6 +73,17 @@ Transport Connect(const Io& io, const ClientOptions& options) {
   return [client](std::string_view method, const nlohmann::json& params, const CallOptions& call) {
     return client->Call(method, params, call);
   };
+}
+
+std::chrono::milliseconds MonotonicNow(const Io& io) {
+  if (io.monotonic) return io.monotonic();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now().time_since_epoch());
+}
+
+void Pause(const Io& io, std::chrono::milliseconds duration) {
+  if (io.sleep) return io.sleep(duration);
+  std::this_thread::sleep_for(duration);
 }
 
 int Fail(Io& io, const Status& status) {

@@ -1,10 +1,11 @@
 #pragma once
 // The outside world of one martctl command line: streams, whether they are
-// terminals, the environment, the terminal password prompt, the clock and the
-// connection to martd. main() uses StandardIo(); tests and the REPL build their
+// terminals, the environment, the terminal password prompt, the clocks and
+// the connection to martd. main() uses StandardIo(); tests and the REPL build their
 // own, so that the whole argv -> params -> call -> render path runs without a
 // real terminal or daemon.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -37,6 +38,10 @@ struct Io {
   std::function<int64_t()> clock;
   // Opens a connection; empty means a real mart::Client.
   std::function<Transport(const ClientOptions& options)> connect;
+  // A monotonic clock and a pause, for polls and waits; empty means the
+  // steady clock and a real sleep. Tests fake both: waiting costs no time.
+  std::function<std::chrono::milliseconds()> monotonic;
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // std::cin/cout/cerr, isatty(), ::getenv, a termios prompt on the terminal,
@@ -46,6 +51,10 @@ Io StandardIo();
 // A Transport for `options`: io.connect when set, else a new mart::Client
 // (owned by the returned function; not thread safe, like the Client).
 Transport Connect(const Io& io, const ClientOptions& options);
+
+// io.monotonic / io.sleep, or the real ones when empty.
+std::chrono::milliseconds MonotonicNow(const Io& io);
+void Pause(const Io& io, std::chrono::milliseconds duration);
 
 // Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
 int Fail(Io& io, const Status& status);

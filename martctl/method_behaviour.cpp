@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "martctl/local/login.h"
+#include "martctl/local/order_place.h"
 
 namespace mart::cli {
 namespace {
@@ -13,14 +14,19 @@ Result<Output> FinishReorderCheck(CallContext&, nlohmann::json result) {
   return Output{.value = std::move(result), .exit_code = low ? 7 : 0};
 }
 
+// Like reorder-check: exit 7 when the daemon's checks found a problem.
+Result<Output> FinishAdminCheck(CallContext&, nlohmann::json result) {
+  const bool ok = result.is_object() && result.value("ok", nlohmann::json()) == true;
+  return Output{.value = std::move(result), .exit_code = ok ? 0 : 7};
+}
+
 }  // namespace
 
-
 const std::vector<MethodBehaviour>& AllBehaviours() {
-  static const ArgSpec kPrintToken{
-      .name = "print_token",
-      .type = ArgType::kBool,
-      .help = "print the access token alone on stdout (for curl and scripts)"};
+  static const LocalFlag kPrintToken{
+      .arg = {.name = "print_token",
+              .type = ArgType::kBool,
+              .help = "print the access token alone on stdout (for curl and scripts)"}};
   static const std::vector<MethodBehaviour> kBehaviours = {
       {.method = "auth.login",
        .send_auth = false,
@@ -36,6 +42,11 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
       {.method = "auth.logout", .finish = FinishLogout, .recover = RecoverLogout},
       {.method = "profile.password", .confirm_secrets = {"new_password"}},
       {.method = "inventory.reorder_check", .finish = FinishReorderCheck},
+      {.method = "order.place",
+       .local_flags = OrderPlaceFlags(),
+       .prepare = PrepareOrderPlace,
+       .finish = FinishOrderPlace},
+      {.method = "admin.check", .finish = FinishAdminCheck},
   };
   return kBehaviours;
 }

@@ -39,7 +39,7 @@ struct MethodBehaviour {
   // Secret args asked twice when prompted on a terminal.
   std::vector<std::string_view> confirm_secrets = {};
   // CLI-only flags (Invocation::flags), never sent to the daemon.
-  std::vector<ArgSpec> local_flags = {};
+  std::vector<LocalFlag> local_flags = {};
   // Adds params from local state before secrets are read and the call is made.
   Status (*prepare)(CallContext& context, nlohmann::json* params) = nullptr;
   // Acts on a successful result and decides what to print.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <initializer_list>
 #include <ostream>
 
 #include "martctl/local/secrets.h"
@@ -12,14 +13,19 @@ namespace {
 
 constexpr int kRetries = 2;
 
-// The daemon checks params again; checking the given flags here too makes a
-// bad value a usage error before any prompt or I/O. Secrets are not read yet,
-// so they are left out of the check.
-Status ValidateGivenArgs(const CommandSpec& spec, const nlohmann::json& params) {
-  CommandSpec without_secrets = spec;
-  std::erase_if(without_secrets.args,
-                [](const ArgSpec& arg) { return arg.type == ArgType::kSecret; });
-  return ValidateParams(without_secrets, params);
+// The daemon checks params again; checking them here too makes a bad value a
+// usage error before any prompt or I/O. Args of the `unfilled` types are not
+// required yet: secrets until they are read, arrays of objects until the
+// behaviour's prepare builds them from local flags (order place --item).
+Status ValidateArgs(const CommandSpec& spec, const nlohmann::json& params,
+                    std::initializer_list<ArgType> unfilled) {
+  CommandSpec checked = spec;
+  for (ArgSpec& arg : checked.args) {
+    if (std::find(unfilled.begin(), unfilled.end(), arg.type) != unfilled.end()) {
+      arg.required = false;
+    }
+  }
+  return ValidateParams(checked, params);
 }
 
 }  // namespace
@@ -45,10 +51,11 @@ Result<Output> CallMethod(const Invocation& invocation, const Settings& settings
   const CommandSpec& spec = *invocation.entry->spec;
   const MethodBehaviour& behaviour = BehaviourFor(spec.method);
   nlohmann::json params = invocation.params;
-  MART_RETURN_IF_ERROR(ValidateGivenArgs(spec, params));
+  MART_RETURN_IF_ERROR(ValidateArgs(spec, params, {ArgType::kSecret, ArgType::kObjects}));
   Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
   CallContext context{invocation, settings, io, session};
   if (behaviour.prepare != nullptr) MART_RETURN_IF_ERROR(behaviour.prepare(context, &params));
+  MART_RETURN_IF_ERROR(ValidateArgs(spec, params, {ArgType::kSecret}));
   MART_RETURN_IF_ERROR(
       ReadSecrets(spec, behaviour.confirm_secrets, settings.password_stdin, io, &params));
   Result<nlohmann::json> result =

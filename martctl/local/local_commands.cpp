@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ostream>
-#include <thread>
 
 #include "martctl/render/render.h"
 
@@ -12,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 
 constexpr milliseconds kPollInterval{100};
 constexpr milliseconds kVersionTimeout{1000};
@@ -103,7 +101,7 @@ int RunHelpExitCodes(const Invocation&, const Settings& settings, Io& io) {
 
 int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io) {
   const int64_t seconds = invocation.params.value("timeout", kDefaultDaemonWaitSeconds);
-  const auto deadline = steady_clock::now() + std::chrono::seconds(seconds);
+  const milliseconds deadline = MonotonicNow(io) + std::chrono::seconds(seconds);
   Transport transport = Connect(
       io,
       ClientOptions{.endpoint = settings.endpoint, .timeout = milliseconds(1000), .retries = 0});
@@ -114,9 +112,9 @@ int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io
     if (!status.ok() && status.status().code() == Code::kInvalidArgument) {
       return Fail(io, status.status());
     }
-    auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
+    const milliseconds left = deadline - MonotonicNow(io);
     if (left.count() <= 0) break;
-    std::this_thread::sleep_for(std::min(kPollInterval, left));
+    Pause(io, std::min(kPollInterval, left));
   }
   return Fail(io,
               Unavailable("daemon did not become ready within " + std::to_string(seconds) + " s"));

@@ -134,6 +134,30 @@ TEST(CommandTreeTest, LocalCommandsAreInTheTree) {
   EXPECT_EQ(outcome.invocation.params, (json{{"timeout", 7}}));
 }
 
+TEST(CommandTreeTest, ARepeatedLocalFlagIsAnArrayOfItsParsedValuesInOrder) {
+  CommandTree tree;
+  ParseOutcome outcome =
+      ParseWords(tree, {"order", "place", "--item", "66f1c0ffee0000000000abcd:2", "--no-wait",
+                        "--item=66f1c0ffee0000000000abce", "--wait-timeout", "5"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.params, json::object());
+  EXPECT_EQ(outcome.invocation.flags,
+            (json{{"item",
+                   {{{"product_id", "66f1c0ffee0000000000abcd"}, {"quantity", 2}},
+                    {{"product_id", "66f1c0ffee0000000000abce"}, {"quantity", 1}}}},
+                  {"no_wait", true},
+                  {"wait_timeout", 5}}));
+}
+
+TEST(CommandTreeTest, OrderWaitIsALocalCommandOverOrderGet) {
+  CommandTree tree;
+  const CommandEntry* entry = tree.FindEntry("order", "wait");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_NE(entry->run, nullptr);
+  ASSERT_NE(entry->spec, nullptr);
+  EXPECT_EQ(entry->spec->method, "order.get");
+}
+
 TEST(CommandTreeTest, UsageErrorsAreReportedNotThrown) {
   struct Case {
     std::vector<std::string> args;
@@ -152,6 +176,10 @@ TEST(CommandTreeTest, UsageErrorsAreReportedNotThrown) {
        "--password is not accepted",
        "auth login"},
       {{"user", "list", "--bogus"}, "--bogus", "user list"},
+      {{"order", "place"}, "at least one --item PRODUCT_ID[:QUANTITY[:PRICE]] is required",
+       "order place"},
+      {{"order", "place", "--item", "x"}, "--item: 'x': the product id", "order place"},
+      {{"order", "wait", std::string(25, 'a')}, "id is longer than 24 bytes", "order wait"},
   };
   for (const Case& c : cases) {
     CommandTree tree;

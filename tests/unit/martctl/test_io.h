@@ -1,11 +1,13 @@
 #pragma once
 // Test doubles for martctl: an Io over string streams with a fixed clock, a
-// scripted terminal and a fake daemon that records every call, and a private
-// temporary directory. Nothing here sleeps or depends on timing.
+// fake monotonic clock that pauses advance instead of sleeping, a scripted
+// terminal, a fake daemon that records every call, and a private temporary
+// directory. Nothing here sleeps or depends on timing.
 
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -71,7 +73,13 @@ class TestIo {
                   calls.push_back({std::string(method), params, call});
                   return answer(calls.back());
                 };
-              }};
+              },
+              .monotonic = [this] { return elapsed; },
+              .sleep =
+                  [this](std::chrono::milliseconds pause) {
+                    sleeps.push_back(pause);
+                    elapsed += pause;
+                  }};
   }
 
   int Run(const std::vector<std::string>& args) {
@@ -93,6 +101,8 @@ class TestIo {
   int64_t now = 1'700'000'000;
   ClientOptions client_options;
   std::vector<RecordedCall> calls;
+  std::chrono::milliseconds elapsed{0};  // the fake monotonic clock
+  std::vector<std::chrono::milliseconds> sleeps;
 };
 
 }  // namespace mart::cli::testing

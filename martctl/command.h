@@ -1,7 +1,7 @@
 #pragma once
 // What martctl can run: a registry method (CommandSpec) or a local command
-// (version, help exit-codes, daemon wait, order wait, product import and
-// export). Both become CLI11 subcommands the same way, so help,
+// (version, help exit-codes, daemon wait, order wait, events tail, product
+// import and export). Both become CLI11 subcommands the same way, so help,
 // usage errors and the REPL treat them alike.
 
 #include <string>

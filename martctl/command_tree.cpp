@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "martctl/local/events_tail.h"
 #include "martctl/local/local_commands.h"
 #include "martctl/local/order_wait.h"
 #include "martctl/local/product_transfer.h"
@@ -325,6 +326,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : LocalCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ProductTransferCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : OrderWaitCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

@@ -64,7 +64,8 @@ Io StandardIo() {
             .clock = [] { return WallClockMicros() / 1000000; },
             .connect = nullptr,
             .monotonic = nullptr,
-            .sleep = nullptr};
+            .sleep = nullptr,
+            .subscribe = nullptr};
 }
 
 Transport Connect(const Io& io, const ClientOptions& options) {
@@ -84,6 +85,11 @@ std::chrono::milliseconds MonotonicNow(const Io& io) {
 void Pause(const Io& io, std::chrono::milliseconds duration) {
   if (io.sleep) return io.sleep(duration);
   std::this_thread::sleep_for(duration);
+}
+
+Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint) {
+  if (io.subscribe) return io.subscribe(endpoint);
+  return SubscribeToEvents(endpoint);
 }
 
 int Fail(Io& io, const Status& status) {

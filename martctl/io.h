@@ -1,14 +1,15 @@
 #pragma once
 // The outside world of one martctl command line: streams, whether they are
-// terminals, the environment, the terminal password prompt, the clocks and
-// the connection to martd. main() uses StandardIo(); tests and the REPL build their
-// own, so that the whole argv -> params -> call -> render path runs without a
-// real terminal or daemon.
+// terminals, the environment, the terminal password prompt, the clocks, the
+// connection to martd and its event feed. main() uses StandardIo(); tests and
+// the REPL build their own, so that the whole argv -> params -> call -> render
+// path runs without a real terminal or daemon.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,7 @@
 
 #include "mart/client/client.h"
 #include "mart/status.h"
+#include "martctl/event_feed.h"
 
 namespace mart::cli {
 
@@ -42,6 +44,8 @@ struct Io {
   // steady clock and a real sleep. Tests fake both: waiting costs no time.
   std::function<std::chrono::milliseconds()> monotonic;
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Subscribes to martd's event feed; empty means a ZeroMQ SUB socket.
+  std::function<Result<std::unique_ptr<EventFeed>>(const std::string& endpoint)> subscribe;
 };
 
 // std::cin/cout/cerr, isatty(), ::getenv, a termios prompt on the terminal,
@@ -52,9 +56,10 @@ Io StandardIo();
 // (owned by the returned function; not thread safe, like the Client).
 Transport Connect(const Io& io, const ClientOptions& options);
 
-// io.monotonic / io.sleep, or the real ones when empty.
+// io.monotonic / io.sleep / io.subscribe, or the real ones when empty.
 std::chrono::milliseconds MonotonicNow(const Io& io);
 void Pause(const Io& io, std::chrono::milliseconds duration);
+Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint);
 
 // Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
 int Fail(Io& io, const Status& status);

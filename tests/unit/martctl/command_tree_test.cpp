@@ -1,5 +1,7 @@
 #include "martctl/command_tree.h"
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 
@@ -149,13 +151,23 @@ TEST(CommandTreeTest, ARepeatedLocalFlagIsAnArrayOfItsParsedValuesInOrder) {
                   {"wait_timeout", 5}}));
 }
 
-TEST(CommandTreeTest, OrderWaitIsALocalCommandOverOrderGet) {
+TEST(CommandTreeTest, LocalFlagsMayHaveAShortName) {
   CommandTree tree;
-  const CommandEntry* entry = tree.FindEntry("order", "wait");
-  ASSERT_NE(entry, nullptr);
-  EXPECT_NE(entry->run, nullptr);
-  ASSERT_NE(entry->spec, nullptr);
-  EXPECT_EQ(entry->spec->method, "order.get");
+  ParseOutcome outcome = ParseWords(tree, {"events", "tail", "-n", "3", "-f", "--topic", "a.*"});
+  ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
+  EXPECT_EQ(outcome.invocation.flags, (json{{"lines", 3}, {"follow", true}, {"topic", "a.*"}}));
+}
+
+TEST(CommandTreeTest, OrderWaitAndEventsTailAreLocalCommandsOverTheirMethods) {
+  CommandTree tree;
+  for (auto [group, verb, method] : {std::tuple{"order", "wait", "order.get"},
+                                     {"events", "tail", "events.read"}}) {
+    const CommandEntry* entry = tree.FindEntry(group, verb);
+    ASSERT_NE(entry, nullptr) << group << " " << verb;
+    EXPECT_NE(entry->run, nullptr);
+    ASSERT_NE(entry->spec, nullptr);
+    EXPECT_EQ(entry->spec->method, method);
+  }
 }
 
 TEST(CommandTreeTest, UsageErrorsAreReportedNotThrown) {
@@ -180,6 +192,10 @@ TEST(CommandTreeTest, UsageErrorsAreReportedNotThrown) {
        "order place"},
       {{"order", "place", "--item", "x"}, "--item: 'x': the product id", "order place"},
       {{"order", "wait", std::string(25, 'a')}, "id is longer than 24 bytes", "order wait"},
+      {{"events", "tail", "--topic", std::string(101, 'a')}, "topic is longer than 100 bytes",
+       "events tail"},
+      {{"events", "tail", "-n", "-1"}, "--lines: must be an integer (0 to 100000)",
+       "events tail"},
   };
   for (const Case& c : cases) {
     CommandTree tree;

@@ -1,8 +1,8 @@
 #pragma once
 // Test doubles for martctl: an Io over string streams with a fixed clock, a
 // fake monotonic clock that pauses advance instead of sleeping, a scripted
-// terminal, a fake daemon that records every call, and a private temporary
-// directory. Nothing here sleeps or depends on timing.
+// terminal, a fake daemon that records every call, a scripted event feed, and
+// a private temporary directory. Nothing here sleeps or depends on timing.
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -34,6 +36,40 @@ struct RecordedCall {
   nlohmann::json params;
   CallOptions options;
 };
+
+// Hands out TestIo::feed in order; an empty optional is a quiet wait.
+class ScriptedFeed : public EventFeed {
+ public:
+  ScriptedFeed(std::deque<std::optional<FeedEvent>>* script, std::function<void()>* drained,
+               std::chrono::milliseconds* elapsed)
+      : script_(script), drained_(drained), elapsed_(elapsed) {}
+
+  std::optional<FeedEvent> Next(std::chrono::milliseconds timeout) override {
+    if (script_->empty()) {
+      (*drained_)();
+      *elapsed_ += timeout;
+      return std::nullopt;
+    }
+    std::optional<FeedEvent> next = std::move(script_->front());
+    script_->pop_front();
+    if (!next) *elapsed_ += timeout;
+    return next;
+  }
+
+ private:
+  std::deque<std::optional<FeedEvent>>* script_;
+  std::function<void()>* drained_;
+  std::chrono::milliseconds* elapsed_;
+};
+
+// A feed frame as martd would publish it.
+inline FeedEvent Frame(int64_t seq, const std::string& topic, nlohmann::json data = {}) {
+  return FeedEvent{.seq = seq,
+                   .event = {{"seq", seq},
+                             {"topic", topic},
+                             {"created_at", "2026-01-01T00:00:00.000000+00:00"},
+                             {"data", data.is_null() ? nlohmann::json::object() : data}}};
+}
 
 class TestIo {
  public:
@@ -79,7 +115,13 @@ class TestIo {
                   [this](std::chrono::milliseconds pause) {
                     sleeps.push_back(pause);
                     elapsed += pause;
-                  }};
+                  },
+              .subscribe = [this](const std::string& endpoint)
+                  -> Result<std::unique_ptr<EventFeed>> {
+                subscribed = endpoint;
+                return std::unique_ptr<EventFeed>(
+                    std::make_unique<ScriptedFeed>(&feed, &feed_drained, &elapsed));
+              }};
   }
 
   int Run(const std::vector<std::string>& args) {
@@ -103,6 +145,10 @@ class TestIo {
   std::vector<RecordedCall> calls;
   std::chrono::milliseconds elapsed{0};  // the fake monotonic clock
   std::vector<std::chrono::milliseconds> sleeps;
+  std::deque<std::optional<FeedEvent>> feed;  // what the event feed delivers, in order
+  // Runs when the feed has nothing left (a test raises SIGINT to end a tail).
+  std::function<void()> feed_drained = [] { throw std::runtime_error("event feed drained"); };
+  std::string subscribed;  // the endpoint of the last subscription
 };
 
 }  // namespace mart::cli::testing

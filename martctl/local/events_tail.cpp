@@ -1,0 +1,268 @@
+#include "martctl/local/events_tail.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <ostream>
+
+#include "martctl/local/event_sequencer.h"
+#include "martctl/local/interrupt.h"
+#include "martctl/local/session.h"
+#include "martctl/remote_command.h"
+
+namespace mart::cli {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr int64_t kPageLimit = 1000;  // the most events.read returns at once
+constexpr milliseconds kIdlePoll{1000};
+constexpr milliseconds kRetryEvery{1000};
+
+struct TailOptions {
+  std::string glob = {};
+  std::optional<int64_t> after = {};  // --from-beginning (0) or --since; nullopt: the last `lines`
+  int64_t lines = kDefaultTailLines;
+  bool follow = false;
+};
+
+Result<TailOptions> ReadOptions(const json& flags) {
+  TailOptions options{.glob = flags.value("topic", ""),
+                      .lines = flags.value("lines", kDefaultTailLines),
+                      .follow = flags.value("follow", false)};
+  const bool from_beginning = flags.value("from_beginning", false);
+  if (from_beginning && flags.contains("since")) {
+    return InvalidArgument("--from-beginning and --since exclude each other");
+  }
+  if (from_beginning) options.after = 0;
+  if (flags.contains("since")) options.after = flags["since"].get<int64_t>();
+  return options;
+}
+
+// One events.read reply.
+struct Page {
+  json events = {};
+  int64_t next_after = 0;
+  int64_t last_seq = 0;
+};
+
+Result<Page> ToPage(json reply) {
+  if (!reply.is_object() || !reply["events"].is_array() ||
+      !reply["next_after"].is_number_integer() || !reply["last_seq"].is_number_integer()) {
+    return Internal("events.read replied without events, next_after and last_seq");
+  }
+  return Page{std::move(reply["events"]), reply["next_after"].get<int64_t>(),
+              reply["last_seq"].get<int64_t>()};
+}
+
+int64_t SeqOf(const json& event) {
+  auto it = event.is_object() ? event.find("seq") : event.end();
+  return it != event.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string TextOf(const json& event, const char* key) {
+  auto it = event.is_object() ? event.find(key) : event.end();
+  return it != event.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string Compact(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+class EventTail {
+ public:
+  EventTail(TailOptions options, const Settings& settings, Io& io, const InterruptGuard& guard)
+      : options_(std::move(options)),
+        settings_(settings),
+        io_(io),
+        guard_(guard),
+        read_(*FindCommand("events.read")),
+        session_(settings, Connect(io, ClientOptionsFor(settings, read_)), io.clock) {}
+
+  // Prints the backlog, then with --follow new events until interrupted.
+  Status Run() {
+    std::unique_ptr<EventFeed> feed;
+    if (options_.follow) {
+      MART_ASSIGN_OR_RETURN(feed, OpenFeed());
+    }
+    MART_RETURN_IF_ERROR(PrintBacklog());
+    return feed == nullptr ? Status::Ok() : Follow(*feed);
+  }
+
+ private:
+  Result<std::unique_ptr<EventFeed>> OpenFeed() {
+    MART_ASSIGN_OR_RETURN(json status,
+                          session_.Call(*FindCommand("daemon.status"), json::object()));
+    const std::string endpoint = TextOf(status, "events_endpoint");
+    if (endpoint.empty()) return Internal("daemon.status did not say where events are published");
+    return Subscribe(io_, endpoint);
+  }
+
+  Status PrintBacklog() {
+    if (options_.after) {
+      sequencer_ = EventSequencer(*options_.after);
+      return ReadLog(LogRead{.after = *options_.after, .through = std::nullopt});
+    }
+    // The end of the log, from a one-event read of its start.
+    MART_ASSIGN_OR_RETURN(Page probe, ReadPage(0, 1, /*filtered=*/false));
+    return PrintLast(probe.last_seq);
+  }
+
+  // The last `lines` matching events up to `last_seq`, found by reading
+  // windows backwards from it, each twice as wide as the one before.
+  Status PrintLast(int64_t last_seq) {
+    std::deque<json> found;
+    int64_t upper = last_seq;
+    for (int64_t window = std::max<int64_t>(options_.lines, 1);
+         static_cast<int64_t>(found.size()) < options_.lines && upper > 0; window *= 2) {
+      const int64_t lower = std::max<int64_t>(0, upper - window);
+      std::vector<json> chunk;
+      auto keep = [&chunk](const json& event) { chunk.push_back(event); };
+      MART_RETURN_IF_ERROR(Scan(LogRead{.after = lower, .through = upper}, keep).status());
+      found.insert(found.begin(), chunk.begin(), chunk.end());
+      upper = lower;
+    }
+    while (static_cast<int64_t>(found.size()) > options_.lines) found.pop_front();
+    for (const json& event : found) {
+      if (sequencer_.Accept(SeqOf(event))) Print(event);
+    }
+    sequencer_.SkipThrough(last_seq);
+    return Status::Ok();
+  }
+
+  Status ReadLog(const LogRead& read) {
+    auto print_new = [this](const json& event) {
+      if (sequencer_.Accept(SeqOf(event))) Print(event);
+    };
+    MART_ASSIGN_OR_RETURN(int64_t scanned, Scan(read, print_new));
+    sequencer_.SkipThrough(scanned);
+    return Status::Ok();
+  }
+
+  // Pages through the matching events of `read` in order; returns the seq the
+  // log has been read through. A read to the end stops at the last_seq of its
+  // first page.
+  Result<int64_t> Scan(const LogRead& read, const std::function<void(const json&)>& each) {
+    int64_t after = read.after;
+    std::optional<int64_t> through = read.through;
+    while (!through || after < *through) {
+      if (guard_.interrupted()) return Unavailable("interrupted");
+      MART_ASSIGN_OR_RETURN(Page page, ReadPage(after, kPageLimit, /*filtered=*/true));
+      if (!through) through = page.last_seq;
+      for (const json& event : page.events) {
+        if (SeqOf(event) > *through) return *through;
+        each(event);
+      }
+      if (page.next_after <= after) break;  // the log ends before `through`
+      after = page.next_after;
+    }
+    return std::min(after, through.value_or(after));
+  }
+
+  Result<Page> ReadPage(int64_t after, int64_t limit, bool filtered) {
+    json params = {{"after", after}, {"limit", limit}};
+    if (filtered && !options_.glob.empty()) params["topic"] = options_.glob;
+    bool said = false;
+    while (true) {
+      Result<json> reply = session_.Call(read_, params);
+      if (reply.ok()) return ToPage(std::move(reply).value());
+      if (!options_.follow || reply.status().code() != Code::kUnavailable || guard_.interrupted()) {
+        return reply.status();
+      }
+      if (!said) io_.err << "martctl: " << reply.status().message() << "; retrying every second\n";
+      said = true;
+      Pause(io_, kRetryEvery);
+    }
+  }
+
+  Status Follow(EventFeed& feed) {
+    while (!guard_.interrupted()) {
+      std::optional<FeedEvent> frame = feed.Next(kIdlePoll);
+      if (guard_.interrupted()) break;
+      if (!frame) {
+        MART_RETURN_IF_ERROR(ReadLog(sequencer_.OnIdle()));
+        continue;
+      }
+      const FramePlan plan = sequencer_.OnFrame(frame->seq);
+      if (plan.read_first) MART_RETURN_IF_ERROR(ReadLog(*plan.read_first));
+      if (plan.use_frame && sequencer_.Accept(frame->seq) && Matches(frame->event)) {
+        Print(frame->event);
+      }
+    }
+    return Status::Ok();
+  }
+
+  bool Matches(const json& event) const {
+    return options_.glob.empty() ||
+           ::fnmatch(options_.glob.c_str(), TextOf(event, "topic").c_str(), 0) == 0;
+  }
+
+  void Print(const json& event) {
+    if (settings_.quiet) {
+      io_.out << SeqOf(event) << "\n";
+    } else if (settings_.output == OutputFormat::kJson) {
+      io_.out << Compact(event) << "\n";
+    } else {
+      io_.out << SeqOf(event) << '\t' << TextOf(event, "created_at") << '\t'
+              << TextOf(event, "topic") << '\t' << Compact(event.value("data", json())) << "\n";
+    }
+    io_.out.flush();  // readers of a pipe see each event as it comes
+  }
+
+  TailOptions options_;
+  const Settings& settings_;
+  Io& io_;
+  const InterruptGuard& guard_;
+  const CommandSpec& read_;
+  Session session_;
+  EventSequencer sequencer_;
+};
+
+}  // namespace
+
+std::vector<CommandEntry> EventTailCommands() {
+  return {
+      {.group = "events",
+       .verb = "tail",
+       .summary = "print the last events of the log, or all after a point; with --follow, "
+                  "new ones as they happen (admin)",
+       .example = "martctl events tail --topic 'order.*' --follow -o json",
+       .local_flags =
+           {{.arg = {.name = "from_beginning", .type = ArgType::kBool,
+                     .help = "start at the first event of the log"}},
+            {.arg = {.name = "since", .type = ArgType::kInt,
+                     .help = "start after this sequence number", .min = 0},
+             .value_name = "SEQ"},
+            {.arg = {.name = "lines", .type = ArgType::kInt,
+                     .help = "without --from-beginning or --since: the last N events "
+                             "(default 10)",
+                     .min = 0, .max = 100000},
+             .short_name = 'n',
+             .value_name = "N"},
+            {.arg = {.name = "topic", .help = "only topics matching this glob, e.g. 'order.*'",
+                     .max_length = 100},
+             .value_name = "GLOB"},
+            {.arg = {.name = "follow", .type = ArgType::kBool,
+                     .help = "keep printing new events until interrupted (Ctrl-C)"},
+             .short_name = 'f'}},
+       .spec = FindCommand("events.read"),
+       .run = RunEventsTail},
+  };
+}
+
+int RunEventsTail(const Invocation& invocation, const Settings& settings, Io& io) {
+  Result<TailOptions> options = ReadOptions(invocation.flags);
+  if (!options.ok()) return Fail(io, options.status());
+  InterruptGuard guard;
+  EventTail tail(std::move(options).value(), settings, io, guard);
+  Status done = tail.Run();
+  io.out.flush();
+  if (guard.interrupted()) return guard.exit_code();
+  return done.ok() ? 0 : Fail(io, done);
+}
+
+}  // namespace mart::cli

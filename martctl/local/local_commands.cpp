@@ -82,7 +82,8 @@ json ExitCodeTable() {
   const std::pair<int, const char*> kLocal[] = {{2, "usage error: bad command line"},
                                                 {6, "daemon unavailable or timeout"},
                                                 {7, "a check found problems"},
-                                                {130, "interrupted"}};
+                                                {130, "interrupted (SIGINT)"},
+                                                {143, "terminated (SIGTERM)"}};
   for (const auto& [exit_code, meaning] : kLocal) {
     rows.push_back({{"exit_code", exit_code}, {"code", nullptr}, {"meaning", meaning}});
   }

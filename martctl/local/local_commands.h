@@ -1,7 +1,7 @@
 #pragma once
 // Commands martctl answers itself, without a registry method of their own:
 //   version            martctl's version, and martd's when it answers within 1 s
-//   help exit-codes    the exit code table (mart::AllCodes() plus usage, check, interrupt)
+//   help exit-codes    the exit code table (mart::AllCodes() plus usage, check, signals)
 //   daemon wait        polls daemon.status every 100 ms until it says ready
 
 #include <vector>

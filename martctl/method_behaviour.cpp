@@ -14,10 +14,30 @@ Result<Output> FinishReorderCheck(CallContext&, nlohmann::json result) {
   return Output{.value = std::move(result), .exit_code = low ? 7 : 0};
 }
 
-// Like reorder-check: exit 7 when the daemon's checks found a problem.
-Result<Output> FinishAdminCheck(CallContext&, nlohmann::json result) {
-  const bool ok = result.is_object() && result.value("ok", nlohmann::json()) == true;
-  return Output{.value = std::move(result), .exit_code = ok ? 0 : 7};
+// Like reorder-check: exit 7 when the daemon's checks found a problem. People
+// get a row per check, and per problem of a failed one; -o json and -q the
+// daemon's result as it is.
+Result<Output> FinishAdminCheck(CallContext& context, nlohmann::json result) {
+  using nlohmann::json;
+  const bool ok = result.is_object() && result.value("ok", json()) == true;
+  if (context.settings.output == OutputFormat::kJson || context.settings.quiet ||
+      !result.is_object() || !result.contains("checks") || !result["checks"].is_array()) {
+    return Output{.value = std::move(result), .exit_code = ok ? 0 : 7};
+  }
+  json rows = json::array();
+  for (const json& check : result["checks"]) {
+    json row = {{"check", check.value("name", "")},
+                {"result", check.value("skipped", false) ? "skipped" : "ok"},
+                {"checked", check.value("checked", 0)},
+                {"detail", check.value("note", "")}};
+    for (const json& problem : check.value("problems", json::array())) {
+      row["result"] = "problem";
+      row["detail"] = problem.is_string() ? problem.get<std::string>() : problem.dump();
+      rows.push_back(row);
+    }
+    if (row["result"] != "problem") rows.push_back(std::move(row));
+  }
+  return Output{.value = std::move(rows), .exit_code = ok ? 0 : 7};
 }
 
 }  // namespace

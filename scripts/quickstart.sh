@@ -2,7 +2,8 @@
 # The first command of the README: installs what is missing, builds, starts
 # martd on a fresh data dir and walks the main flow end to end with martctl:
 # register, login, whoami, add an address, show the profile, create products,
-# check their stock and run the nightly reorder check.
+# check their stock, place orders (reserved by the inventory worker), ship one,
+# check the daemon's invariants and run the nightly reorder check.
 #   scripts/quickstart.sh [--keep]   (--keep leaves martd running afterwards)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,15 +59,29 @@ step "the profile, as JSON for scripts"
 step "the catalog: three products, each with its inventory record"
 phone=$("$martctl" product create --name "Premium Smartphone" --category Electronics \
   --description "Latest model with high-end camera" --price 899.99 --quantity 50 -q)
-"$martctl" product create --name "Wireless Noise-Cancelling Headphones" --category Audio \
-  --price 249.99 --quantity 100 -q
-"$martctl" product create --name "Smart Fitness Watch" --category Wearables \
-  --price 179.99 --quantity 75 -q
+headphones=$("$martctl" product create --name "Wireless Noise-Cancelling Headphones" \
+  --category Audio --price 249.99 --quantity 100 -q)
+watch=$("$martctl" product create --name "Smart Fitness Watch" --category Wearables \
+  --price 179.99 --quantity 75 -q)
 "$martctl" product list --min-price 100 --max-price 300
 "$martctl" inventory get "$phone"
 
+step "orders: placed pending, reserved by the inventory worker, then processing"
+order=$("$martctl" order place --item "$phone:1:899.99" -q)
+"$martctl" order place --item "$headphones:1" --item "$watch:2" -o json
+"$martctl" order list
+"$martctl" inventory get "$phone"
+
+step "ship the phone order: the reserved unit leaves as shipped; its history"
+"$martctl" order status "$order" --status shipped -q
+"$martctl" order history "$order"
+"$martctl" queue list
+
+step "the daemon's own check: stock invariant, holds, orders (exit 7 on a problem)"
+"$martctl" admin check
+
 step "stock: sell down the phone, then the nightly reorder check (exit 7: something is low)"
-"$martctl" inventory adjust "$phone" --delta -46 --reason "sold in store" -q
+"$martctl" inventory adjust "$phone" --delta -45 --reason "sold in store" -q
 "$martctl" inventory reorder-check || echo "reorder-check exited $?"
 
 if [ "$keep" = 1 ]; then

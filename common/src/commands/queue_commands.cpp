@@ -110,7 +110,9 @@ std::vector<CommandSpec> AdminCommands() {
        .summary = "check the database and mart's invariants; exit 7 on a problem (admin)",
        .access = Access::kAdmin,
        .example = "martctl admin check -o json",
-       .id_field = "ok"},
+       .id_field = "ok",
+       // How martctl shows the checks to people; -o json is the result as it is.
+       .columns = {"check", "result", "checked", "detail"}},
   };
 }
 

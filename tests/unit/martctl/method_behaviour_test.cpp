@@ -28,6 +28,25 @@ TEST(MethodBehaviourTest, AdminCheckExitsSevenWhenACheckFails) {
   EXPECT_EQ(test.Run({"admin", "check"}), 0);
 }
 
+TEST(MethodBehaviourTest, AdminCheckShowsPeopleARowPerCheckAndPerProblem) {
+  testing::TestIo test;
+  test.answer = [](const RecordedCall&) -> Result<json> {
+    return json{{"ok", false},
+                {"checks", {{{"name", "integrity"}, {"ok", true}, {"checked", 1},
+                             {"problems", json::array()}},
+                            {{"name", "stock"}, {"ok", false}, {"checked", 3},
+                             {"problems", {"product a: off by one", "product b: off by two"}}},
+                            {{"name", "orders"}, {"ok", true}, {"checked", 0}, {"skipped", true},
+                             {"note", "skipped: workers busy"}, {"problems", json::array()}}}}};
+  };
+  EXPECT_EQ(test.Run({"admin", "check"}), 7);
+  EXPECT_EQ(test.out.str(),
+            "integrity\tok\t1\t\n"
+            "stock\tproblem\t3\tproduct a: off by one\n"
+            "stock\tproblem\t3\tproduct b: off by two\n"
+            "orders\tskipped\t0\tskipped: workers busy\n");
+}
+
 TEST(MethodBehaviourTest, EveryBehaviourNamesARegistryMethod) {
   for (const MethodBehaviour& behaviour : AllBehaviours()) {
     EXPECT_NE(FindCommand(behaviour.method), nullptr) << behaviour.method;

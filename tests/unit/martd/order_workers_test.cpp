@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "mart/commands/spec.h"
 #include "util/order_harness.h"
 
 namespace mart {
@@ -381,6 +382,24 @@ TEST_F(OrderWorkersTest, AHoldAwaitingTheInventoryWorkerBlocksDeletion) {
   EXPECT_TRUE(h_.HoldsOf(shipped.id).empty());
   Tx tx = h_.NewTx();
   EXPECT_TRUE(h_.services().catalog.Delete(tx, h_.phone.id).ok());
+}
+
+// worker pause/resume and dlq --worker offer the names as choices (for help
+// and completion); they must be exactly the workers the daemon runs.
+TEST_F(OrderWorkersTest, TheRegistryNamesExactlyTheWorkersTheDaemonRuns) {
+  std::vector<std::string> running;
+  for (const Consumer* consumer : h_.services().queues.consumers()) {
+    running.emplace_back(consumer->name());
+  }
+  for (const char* method : {"worker.pause", "worker.resume", "dlq.list", "dlq.purge"}) {
+    const CommandSpec* spec = FindCommand(method);
+    ASSERT_NE(spec, nullptr) << method;
+    auto arg = std::find_if(spec->args.begin(), spec->args.end(),
+                            [](const ArgSpec& a) { return a.name == "worker"; });
+    ASSERT_NE(arg, spec->args.end()) << method;
+    EXPECT_EQ(std::vector<std::string>(arg->choices.begin(), arg->choices.end()), running)
+        << method;
+  }
 }
 
 TEST_F(OrderWorkersTest, ManualHoldsCannotUseOrderReferences) {

@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libzmq3-dev cppzmq-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev
-  jq groff-base procps python3
+  jq curl groff-base procps python3
 )
 
 missing=()

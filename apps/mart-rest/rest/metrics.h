@@ -1,0 +1,35 @@
+#pragma once
+// Request metrics for GET /metrics, in the Prometheus text format:
+// mart_rest_requests_total{method,route,status} and the latency histogram
+// mart_rest_request_duration_seconds. Routes are patterns
+// ("/api/v1/orders/{id}"), never raw paths, so the label set stays bounded.
+// Thread safe.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace mart::rest {
+
+class Metrics {
+ public:
+  // One finished request; a negative `seconds` (unknown) counts the request
+  // but leaves the histogram alone.
+  void Record(const std::string& method, const std::string& route, int status, double seconds);
+  std::string Render() const;
+
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;
+  std::array<uint64_t, kBuckets.size()> bucket_counts_{};
+  uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
+}  // namespace mart::rest

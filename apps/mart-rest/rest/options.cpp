@@ -1,0 +1,65 @@
+#include "rest/options.h"
+
+#include <charconv>
+
+#include <CLI/CLI.hpp>
+
+#include "mart/paths.h"
+
+namespace mart::rest {
+
+Status ParseListen(const std::string& listen, RestOptions* options) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("--listen must be HOST:PORT, not '" + listen + "'",
+                           {{"field", "listen"}});
+  }
+  int port = -1;
+  const char* begin = listen.data() + colon + 1;
+  const char* end = listen.data() + listen.size();
+  auto [ptr, ec] = std::from_chars(begin, end, port);
+  if (ec != std::errc() || ptr != end || begin == end || port < 0 || port > 65535) {
+    return InvalidArgument("--listen port must be 0 to 65535, not '" + listen.substr(colon + 1) +
+                           "'", {{"field", "listen"}});
+  }
+  options->host = listen.substr(0, colon);
+  options->port = port;
+  return Status::Ok();
+}
+
+std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* message,
+                                            int* exit_code) {
+  RestOptions options;
+  std::string listen = "127.0.0.1:8080";
+  CLI::App app{"mart-rest: the seeds' REST API over HTTP, forwarded to martd.", "mart-rest"};
+  app.set_version_flag("--version", std::string("mart-rest ") + MART_VERSION);
+  app.add_option("--listen", listen, "HOST:PORT to serve HTTP on (default 127.0.0.1:8080)")
+      ->envname("MART_REST_LISTEN");
+  app.add_option("--endpoint", options.endpoint, "martd request endpoint (default: the data "
+                 "dir's socket, as martctl finds it)")->envname("MART_ENDPOINT");
+  app.add_option("--data-dir", options.data_dir, "martd's data dir, to find its default "
+                 "endpoint")->envname("MART_DATA_DIR");
+  app.add_option("--timeout-ms", options.timeout_ms, "wait this long for martd per try "
+                 "(default 5000)")->check(CLI::Range(100, 600000));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const bool done = e.get_exit_code() == 0;
+    *exit_code = done ? 0 : 2;
+    *message = done ? app.help() : std::string("mart-rest: ") + e.what() +
+                                       "\nrun 'mart-rest --help' for the options";
+    if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) *message = e.what();
+    return std::nullopt;
+  }
+  Status status = ParseListen(listen, &options);
+  if (!status.ok()) {
+    *exit_code = 2;
+    *message = "mart-rest: " + status.message();
+    return std::nullopt;
+  }
+  if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
+  if (options.endpoint.empty()) options.endpoint = DefaultEndpoint(options.data_dir);
+  return options;
+}
+
+}  // namespace mart::rest

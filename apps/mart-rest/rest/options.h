@@ -1,0 +1,29 @@
+#pragma once
+// mart-rest's command line: --listen HOST:PORT (env MART_REST_LISTEN, default
+// 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
+// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms.
+
+#include <optional>
+#include <string>
+
+#include "mart/status.h"
+
+namespace mart::rest {
+
+struct RestOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (the ready line says which)
+  std::string endpoint;
+  std::string data_dir;
+  int timeout_ms = 5000;  // per try; one retry, then 503
+};
+
+// "127.0.0.1:8080" -> host and port. INVALID_ARGUMENT for a missing or bad port.
+Status ParseListen(const std::string& listen, RestOptions* options);
+
+// Parses argv. On --help or --version, or a usage error, returns nullopt with
+// the text to print in *message and the exit code (0 or 2) in *exit_code.
+std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* message,
+                                            int* exit_code);
+
+}  // namespace mart::rest

@@ -1,0 +1,85 @@
+#include "rest/routes.h"
+
+namespace mart::rest {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> segments;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) segments.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return segments;
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// The number of literal segments when `route` matches `segments`, else -1.
+int MatchSegments(const Route& route, const std::vector<std::string>& segments,
+                  std::map<std::string, std::string>* params) {
+  if (route.segments.size() != segments.size()) return -1;
+  int literals = 0;
+  std::map<std::string, std::string> found;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (IsParam(want)) {
+      found[want.substr(1, want.size() - 2)] = segments[i];
+    } else if (want == segments[i]) {
+      ++literals;
+    } else {
+      return -1;
+    }
+  }
+  *params = std::move(found);
+  return literals;
+}
+
+}  // namespace
+
+Result<std::vector<Route>> BuildRoutes(const std::vector<CommandSpec>& specs) {
+  std::vector<Route> routes;
+  for (const CommandSpec& spec : specs) {
+    if (spec.rest.empty()) continue;
+    size_t space = spec.rest.find(' ');
+    if (space == std::string_view::npos || space == 0 || spec.rest.size() <= space + 1 ||
+        spec.rest[space + 1] != '/') {
+      return Internal("spec " + std::string(spec.method) + " has a malformed rest route '" +
+                      std::string(spec.rest) + "'");
+    }
+    Route route;
+    route.http_method = std::string(spec.rest.substr(0, space));
+    route.pattern = std::string(spec.rest.substr(space + 1));
+    route.segments = SplitPath(route.pattern);
+    route.spec = &spec;
+    routes.push_back(std::move(route));
+  }
+  return routes;
+}
+
+RouteMatch MatchRoute(const std::vector<Route>& routes, std::string_view http_method,
+                      std::string_view path) {
+  const std::vector<std::string> segments = SplitPath(path);
+  RouteMatch best;
+  int best_literals = -1;
+  bool path_known = false;
+  for (const Route& route : routes) {
+    std::map<std::string, std::string> params;
+    int literals = MatchSegments(route, segments, &params);
+    if (literals < 0) continue;
+    path_known = true;
+    if (route.http_method != http_method || literals <= best_literals) continue;
+    best_literals = literals;
+    best.kind = MatchKind::kFound;
+    best.route = &route;
+    best.path_params = std::move(params);
+  }
+  if (best.kind != MatchKind::kFound && path_known) best.kind = MatchKind::kMethodNotAllowed;
+  return best;
+}
+
+}  // namespace mart::rest

@@ -1,0 +1,43 @@
+#pragma once
+// The route table. Every route is derived from the `rest` field of a
+// CommandSpec ("GET /api/v1/orders/{id}"), so the registry stays the only list
+// of what the bridge serves. Paths match with or without a trailing slash.
+// Tables are immutable after BuildRoutes: safe to share between threads.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mart/commands/spec.h"
+
+namespace mart::rest {
+
+struct Route {
+  std::string http_method;            // "GET"
+  std::string pattern;                // "/api/v1/orders/{id}", as in the spec
+  std::vector<std::string> segments;  // {"api", "v1", "orders", "{id}"}
+  const CommandSpec* spec = nullptr;  // points into the registry (static lifetime)
+};
+
+// One route per spec with a `rest` field, in registry order. Returns
+// INTERNAL when a `rest` field is not "METHOD /path" (a registry bug).
+Result<std::vector<Route>> BuildRoutes(const std::vector<CommandSpec>& specs);
+
+enum class MatchKind { kFound, kNotFound, kMethodNotAllowed };
+
+struct RouteMatch {
+  MatchKind kind = MatchKind::kNotFound;
+  const Route* route = nullptr;                  // set when kFound
+  std::map<std::string, std::string> path_params;  // "{id}" -> value, decoded
+};
+
+// Finds the route for a request. Among routes matching the path, literal
+// segments win over {params} ("/products/category/list" before
+// "/products/{id}"). A path that matches only under other HTTP methods is
+// kMethodNotAllowed; no match at all is kNotFound. `routes` must outlive the
+// returned match.
+RouteMatch MatchRoute(const std::vector<Route>& routes, std::string_view http_method,
+                      std::string_view path);
+
+}  // namespace mart::rest

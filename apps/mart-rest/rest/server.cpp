@@ -1,0 +1,180 @@
+#include "rest/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+
+#include "mart/commands/spec.h"
+#include "rest/bridge.h"
+#include "rest/client_pool.h"
+#include "rest/errors.h"
+#include "rest/metrics.h"
+
+namespace mart::rest {
+namespace {
+
+constexpr size_t kMaxBodyBytes = 1 << 20;
+
+// What the handler learned about the request, for the logger that runs after
+// it on the same worker thread. Unset when the HTTP library answered by itself
+// (an oversized or malformed request).
+struct RequestTiming {
+  bool set = false;
+  std::string route;
+  double seconds = 0;
+};
+thread_local RequestTiming t_timing;
+
+HttpRequest FromHttplib(const httplib::Request& req) {
+  HttpRequest request;
+  request.method = req.method;
+  request.path = req.path;
+  for (const auto& [key, value] : req.params) request.params.emplace(key, value);
+  request.content_type = req.get_header_value("Content-Type");
+  request.authorization = req.get_header_value("Authorization");
+  request.idempotency_key = req.get_header_value("Idempotency-Key");
+  request.body = req.body;
+  return request;
+}
+
+void ToHttplib(const HttpReply& reply, httplib::Response& res) {
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
+}
+
+HttpReply MetricsReply(const httplib::Request& req, const Metrics& metrics) {
+  HttpReply reply = req.method == "GET" ? HttpReply{} : DetailReply(405, "Method Not Allowed");
+  if (req.method == "GET") {
+    reply.body = metrics.Render();
+    reply.content_type = "text/plain; version=0.0.4";
+  }
+  reply.route = "/metrics";
+  return reply;
+}
+
+void Serve(const Bridge& bridge, const Metrics& metrics, const httplib::Request& req,
+           httplib::Response& res) {
+  const auto start = std::chrono::steady_clock::now();
+  HttpReply reply = req.path == "/metrics" ? MetricsReply(req, metrics)
+                                           : bridge.Handle(FromHttplib(req));
+  ToHttplib(reply, res);
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  t_timing = {true, std::move(reply.route), elapsed.count()};
+}
+
+// Paths come from the network: keep the log one line of printable text.
+std::string Printable(const std::string& text) {
+  std::string out = text.substr(0, 200);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+void LogRequest(Metrics& metrics, const httplib::Request& req, const httplib::Response& res) {
+  RequestTiming timing = std::exchange(t_timing, RequestTiming{});
+  metrics.Record(req.method, timing.set ? timing.route : "unmatched", res.status,
+                 timing.set ? timing.seconds : -1);
+  const std::string latency =
+      timing.set ? std::to_string(timing.seconds * 1000).substr(0, 8) + "ms" : "-";
+  std::fprintf(stderr, "mart-rest: %s %s %d %s\n", Printable(req.method).c_str(),
+               Printable(req.path).c_str(), res.status, latency.c_str());
+}
+
+std::string ReasonFor(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 413: return "Request Entity Too Large";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Error";
+  }
+}
+
+void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics) {
+  auto handler = [&bridge, &metrics](const httplib::Request& req, httplib::Response& res) {
+    Serve(bridge, metrics, req, res);
+  };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Delete(".*", handler);
+  server.Patch(".*", handler);
+  server.set_payload_max_length(kMaxBodyBytes);
+  // Called for every reply of 400 or more: fill in only what the library left empty.
+  server.set_error_handler(httplib::Server::Handler(
+      [](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        HttpReply reply = DetailReply(res.status, ReasonFor(res.status));
+        res.set_content(reply.body, reply.content_type);
+      }));
+  server.set_logger([&metrics](const httplib::Request& req, const httplib::Response& res) {
+    LogRequest(metrics, req, res);
+  });
+}
+
+// The bound port, or -1.
+int Bind(httplib::Server& server, const RestOptions& options) {
+  if (options.port == 0) return server.bind_to_any_port(options.host);
+  return server.bind_to_port(options.host, options.port) ? options.port : -1;
+}
+
+// Serves until SIGINT or SIGTERM (blocked in every thread, taken by sigwait).
+void ServeUntilSignal(httplib::Server& server, const sigset_t& signals) {
+  std::atomic<bool> stopped_by_signal = false;
+  std::thread waiter([&] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    stopped_by_signal = true;
+    server.stop();
+  });
+  server.listen_after_bind();
+  if (!stopped_by_signal) pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+}
+
+}  // namespace
+
+int RunRestServer(const RestOptions& options) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Result<std::vector<Route>> routes = BuildRoutes(AllCommands());
+  if (!routes.ok()) {
+    std::fprintf(stderr, "mart-rest: %s\n", routes.status().ToString().c_str());
+    return 1;
+  }
+  ClientPool pool({.endpoint = options.endpoint,
+                   .timeout = std::chrono::milliseconds(options.timeout_ms),
+                   .retries = 1});
+  Bridge bridge(std::move(routes).value(), [&pool](std::string_view method,
+                                                   const nlohmann::json& params,
+                                                   const CallOptions& call_options) {
+    return pool.Call(method, params, call_options);
+  });
+  Metrics metrics;
+  httplib::Server server;
+  Configure(server, bridge, metrics);
+  const int port = Bind(server, options);
+  if (port < 0) {
+    std::fprintf(stderr, "mart-rest: cannot listen on %s:%d\n", options.host.c_str(), options.port);
+    return 1;
+  }
+  std::fprintf(stderr, "mart-rest: listening on http://%s:%d, forwarding to %s\n",
+               options.host.c_str(), port, options.endpoint.c_str());
+  ServeUntilSignal(server, signals);
+  std::fprintf(stderr, "mart-rest: stopped\n");
+  return 0;
+}
+
+}  // namespace mart::rest

@@ -1,0 +1,108 @@
+#include "rest/bridge.h"
+
+#include <gtest/gtest.h>
+
+namespace mart::rest {
+namespace {
+
+using nlohmann::json;
+
+struct Recorded {
+  std::string method;
+  json params;
+  CallOptions options;
+};
+
+class BridgeTest : public ::testing::Test {
+ protected:
+  BridgeTest()
+      : bridge_(BuildRoutes(AllCommands()).value(),
+                [this](std::string_view method, const json& params, const CallOptions& options)
+                    -> Result<json> {
+                  calls_.push_back({std::string(method), params, options});
+                  if (!next_error_.ok()) return next_error_;
+                  return next_result_;
+                }) {}
+
+  std::vector<Recorded> calls_;
+  json next_result_ = json::object();
+  Status next_error_;
+  Bridge bridge_;
+};
+
+TEST_F(BridgeTest, UnknownRouteIs404AndWrongMethod405) {
+  HttpReply missing = bridge_.Handle({.method = "GET", .path = "/nope"});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"detail":"Not Found"})");
+  EXPECT_EQ(missing.route, "unmatched");
+  HttpReply wrong = bridge_.Handle({.method = "PATCH", .path = "/api/v1/products/"});
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.body, R"({"detail":"Method Not Allowed"})");
+  EXPECT_TRUE(calls_.empty());
+}
+
+TEST_F(BridgeTest, MissingTokenIs401WithoutCallingTheDaemon) {
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me"});
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_TRUE(calls_.empty());
+}
+
+TEST_F(BridgeTest, TheOperatorCookieIsNeverForwarded) {
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me",
+                                    .authorization = "Bearer cookie:0123abcd"});
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_TRUE(calls_.empty());
+}
+
+TEST_F(BridgeTest, ForwardsTheCallersTokenAndIdempotencyKey) {
+  next_result_ = {{"id", 1}};
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me",
+                                    .authorization = "Bearer tok", .idempotency_key = "k1"});
+  EXPECT_EQ(reply.status, 200);
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].method, "profile.show");
+  EXPECT_EQ(calls_[0].options.auth, "tok");
+  EXPECT_EQ(calls_[0].options.idempotency_key, "k1");
+  EXPECT_EQ(reply.route, "/api/v1/users/me");
+}
+
+TEST_F(BridgeTest, CreateIs201AndCancelIs204WithoutBody) {
+  next_result_ = {{"_id", "p1"}, {"price", 899.99}};
+  HttpReply created = bridge_.Handle({.method = "POST", .path = "/api/v1/products/",
+                                      .content_type = "application/json",
+                                      .authorization = "Bearer t", .body = R"({"name":"x"})"});
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(json::parse(created.body)["price"], 899.99);
+  HttpReply cancelled = bridge_.Handle({.method = "DELETE", .path = "/api/v1/orders/abc",
+                                        .authorization = "Bearer t"});
+  EXPECT_EQ(cancelled.status, 204);
+  EXPECT_TRUE(cancelled.body.empty());
+  EXPECT_EQ(calls_.back().method, "order.cancel");
+  EXPECT_EQ(calls_.back().params, json({{"id", "abc"}}));
+}
+
+TEST_F(BridgeTest, DaemonErrorsMapThroughTheTable) {
+  next_error_ = FailedPrecondition("order abc cannot go from shipped to cancelled");
+  HttpReply conflict = bridge_.Handle({.method = "DELETE", .path = "/api/v1/orders/abc",
+                                       .authorization = "Bearer t"});
+  EXPECT_EQ(conflict.status, 409);
+  next_error_ = InvalidArgument("limit must be at most 1000", {{"field", "limit"}});
+  HttpReply invalid = bridge_.Handle({.method = "GET", .path = "/api/v1/products/",
+                                      .params = {{"limit", "5000"}}});
+  EXPECT_EQ(invalid.status, 422);
+  EXPECT_EQ(json::parse(invalid.body)["detail"][0]["loc"], json({"query", "limit"}));
+  next_error_ = Unavailable("daemon unavailable at ipc:///x");
+  HttpReply down = bridge_.Handle({.method = "GET", .path = "/health"});
+  EXPECT_EQ(down.status, 503);
+}
+
+TEST_F(BridgeTest, MalformedJsonIs422BeforeAnyCall) {
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/auth/register",
+                                    .content_type = "application/json", .body = "{oops"});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(json::parse(reply.body)["detail"][0]["type"], "json_invalid");
+  EXPECT_TRUE(calls_.empty());
+}
+
+}  // namespace
+}  // namespace mart::rest

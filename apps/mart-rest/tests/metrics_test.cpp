@@ -1,0 +1,25 @@
+#include "rest/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace mart::rest {
+namespace {
+
+TEST(MetricsTest, CountsByRouteAndStatusAndFillsTheHistogram) {
+  Metrics metrics;
+  metrics.Record("GET", "/api/v1/orders/{id}", 200, 0.002);
+  metrics.Record("GET", "/api/v1/orders/{id}", 200, 0.2);
+  metrics.Record("POST", "unmatched", 413, -1);
+  const std::string text = metrics.Render();
+  EXPECT_NE(text.find("mart_rest_requests_total{method=\"GET\",route=\"/api/v1/orders/{id}\","
+                      "status=\"200\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("route=\"unmatched\",status=\"413\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("mart_rest_request_duration_seconds_bucket{le=\"0.0025\"} 1\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("mart_rest_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("mart_rest_request_duration_seconds_count 2\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mart::rest

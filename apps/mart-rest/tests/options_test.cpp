@@ -1,0 +1,43 @@
+#include "rest/options.h"
+
+#include <gtest/gtest.h>
+
+namespace mart::rest {
+namespace {
+
+TEST(OptionsTest, ListenIsHostAndPort) {
+  RestOptions options;
+  ASSERT_TRUE(ParseListen("0.0.0.0:9000", &options).ok());
+  EXPECT_EQ(options.host, "0.0.0.0");
+  EXPECT_EQ(options.port, 9000);
+  EXPECT_EQ(ParseListen("localhost", &options).code(), Code::kInvalidArgument);
+  EXPECT_EQ(ParseListen("127.0.0.1:http", &options).code(), Code::kInvalidArgument);
+  EXPECT_EQ(ParseListen("127.0.0.1:70000", &options).code(), Code::kInvalidArgument);
+}
+
+TEST(OptionsTest, FlagsWinAndDefaultsAreLoopback) {
+  std::string message;
+  int exit_code = -1;
+  std::vector<std::string> args = {"mart-rest", "--endpoint", "ipc:///tmp/x.sock"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  auto options = ParseRestOptions(static_cast<int>(argv.size()), argv.data(), &message, &exit_code);
+  ASSERT_TRUE(options.has_value()) << message;
+  EXPECT_EQ(options->host, "127.0.0.1");
+  EXPECT_EQ(options->port, 8080);
+  EXPECT_EQ(options->endpoint, "ipc:///tmp/x.sock");
+}
+
+TEST(OptionsTest, BadListenIsAUsageError) {
+  std::string message;
+  int exit_code = -1;
+  std::vector<std::string> args = {"mart-rest", "--listen", "nope"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  EXPECT_FALSE(ParseRestOptions(3, argv.data(), &message, &exit_code).has_value());
+  EXPECT_EQ(exit_code, 2);
+  EXPECT_NE(message.find("HOST:PORT"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mart::rest

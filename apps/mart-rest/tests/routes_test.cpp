@@ -1,0 +1,69 @@
+#include "rest/routes.h"
+
+#include <gtest/gtest.h>
+
+namespace mart::rest {
+namespace {
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> kRoutes = BuildRoutes(AllCommands()).value();
+  return kRoutes;
+}
+
+TEST(RoutesTest, EverySeedRouteComesFromTheRegistry) {
+  const std::vector<std::pair<std::string, std::string>> kSeedRoutes = {
+      {"POST", "/api/v1/auth/register"},     {"POST", "/api/v1/auth/login"},
+      {"POST", "/api/v1/auth/refresh"},      {"GET", "/api/v1/users/me"},
+      {"POST", "/api/v1/users/me/addresses"}, {"POST", "/api/v1/products/"},
+      {"GET", "/api/v1/products/"},          {"GET", "/api/v1/inventory/abc"},
+      {"POST", "/api/v1/orders/"},           {"GET", "/api/v1/orders/abc"},
+      {"GET", "/api/v1/orders/"},            {"PUT", "/api/v1/orders/abc/status"},
+      {"DELETE", "/api/v1/orders/abc"},      {"GET", "/health"},
+      {"GET", "/api/v1/queues"}};
+  for (const auto& [method, path] : kSeedRoutes) {
+    EXPECT_EQ(MatchRoute(Routes(), method, path).kind, MatchKind::kFound) << method << " " << path;
+  }
+}
+
+TEST(RoutesTest, TrailingSlashIsOptional) {
+  RouteMatch with = MatchRoute(Routes(), "GET", "/api/v1/products/");
+  RouteMatch without = MatchRoute(Routes(), "GET", "/api/v1/products");
+  ASSERT_EQ(with.kind, MatchKind::kFound);
+  ASSERT_EQ(without.kind, MatchKind::kFound);
+  EXPECT_EQ(with.route->spec->method, "product.list");
+  EXPECT_EQ(without.route->spec->method, "product.list");
+  EXPECT_EQ(MatchRoute(Routes(), "GET", "/api/v1/orders/abc/").path_params.at("id"), "abc");
+}
+
+TEST(RoutesTest, PathParamsAreCaptured) {
+  RouteMatch match = MatchRoute(Routes(), "PUT", "/api/v1/orders/66f1c0ffee0000000000beef/status");
+  ASSERT_EQ(match.kind, MatchKind::kFound);
+  EXPECT_EQ(match.route->spec->method, "order.status");
+  EXPECT_EQ(match.path_params.at("id"), "66f1c0ffee0000000000beef");
+}
+
+TEST(RoutesTest, LiteralSegmentsWinOverParams) {
+  RouteMatch match = MatchRoute(Routes(), "GET", "/api/v1/products/category/list");
+  ASSERT_EQ(match.kind, MatchKind::kFound);
+  EXPECT_EQ(match.route->spec->method, "product.categories");
+  EXPECT_EQ(MatchRoute(Routes(), "POST", "/api/v1/inventory/reserve").route->spec->method,
+            "inventory.reserve");
+}
+
+TEST(RoutesTest, UnknownPathIsNotFoundAndWrongMethodIsNotAllowed) {
+  EXPECT_EQ(MatchRoute(Routes(), "GET", "/api/v1/nothing").kind, MatchKind::kNotFound);
+  EXPECT_EQ(MatchRoute(Routes(), "PATCH", "/api/v1/orders/abc").kind,
+            MatchKind::kMethodNotAllowed);
+  EXPECT_EQ(MatchRoute(Routes(), "DELETE", "/api/v1/auth/login").kind,
+            MatchKind::kMethodNotAllowed);
+}
+
+TEST(RoutesTest, MalformedRestFieldIsAnInternalError) {
+  std::vector<CommandSpec> specs = {{.method = "x.y", .summary = "s", .rest = "GET"}};
+  Result<std::vector<Route>> routes = BuildRoutes(specs);
+  ASSERT_FALSE(routes.ok());
+  EXPECT_EQ(routes.status().code(), Code::kInternal);
+}
+
+}  // namespace
+}  // namespace mart::rest

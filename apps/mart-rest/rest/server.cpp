@@ -1,10 +1,10 @@
 #include "rest/server.h"
 
-#include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 #include <utility>
@@ -127,28 +127,32 @@ int Bind(httplib::Server& server, const RestOptions& options) {
   return server.bind_to_port(options.host, options.port) ? options.port : -1;
 }
 
-// Serves until SIGINT or SIGTERM (blocked in every thread, taken by sigwait).
-void ServeUntilSignal(httplib::Server& server, const sigset_t& signals) {
-  std::atomic<bool> stopped_by_signal = false;
-  std::thread waiter([&] {
-    int signal_number = 0;
-    sigwait(&signals, &signal_number);
-    stopped_by_signal = true;
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void OnStopSignal(int signal_number) { g_stop_signal = signal_number; }
+
+// Serves until SIGINT or SIGTERM. The handlers only set a flag (any thread may
+// take the signal, including ones the libraries start); a watcher polls it and
+// stops the server, which lets in-flight requests finish.
+void ServeUntilSignal(httplib::Server& server) {
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::atomic<bool> done = false;
+  std::thread watcher([&] {
+    while (!done && g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     server.stop();
   });
   server.listen_after_bind();
-  if (!stopped_by_signal) pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  done = true;
+  watcher.join();
 }
 
 }  // namespace
 
 int RunRestServer(const RestOptions& options) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   Result<std::vector<Route>> routes = BuildRoutes(AllCommands());
   if (!routes.ok()) {
     std::fprintf(stderr, "mart-rest: %s\n", routes.status().ToString().c_str());
@@ -172,7 +176,7 @@ int RunRestServer(const RestOptions& options) {
   }
   std::fprintf(stderr, "mart-rest: listening on http://%s:%d, forwarding to %s\n",
                options.host.c_str(), port, options.endpoint.c_str());
-  ServeUntilSignal(server, signals);
+  ServeUntilSignal(server);
   std::fprintf(stderr, "mart-rest: stopped\n");
   return 0;
 }

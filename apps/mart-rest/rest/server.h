@@ -11,8 +11,7 @@ namespace mart::rest {
 // Runs until SIGINT or SIGTERM. Prints "mart-rest: listening on http://HOST:PORT
 // …" on stderr once bound. Returns the process exit code: 0 after a signal,
 // 1 when the address cannot be bound or the registry's routes are malformed.
-// Must be called before any other thread is started (it blocks the signals
-// for every thread and waits for them on its own).
+// Installs handlers for SIGINT and SIGTERM for the process: call it once.
 int RunRestServer(const RestOptions& options);
 
 }  // namespace mart::rest

@@ -100,6 +100,7 @@ http GET /api/v1/queues -H "$(auth)"
 expect_eq "200|array" "$STATUS|$(jqb type)" "queues"
 http GET /metrics
 check "metrics count requests by route" grep -q 'mart_rest_requests_total{method="GET",route="/api/v1/orders/{id}",status="200"}' <<<"$BODY"
+check "queue metrics need an admin token" grep -q '^# queue metrics need' <<<"$BODY"
 check "metrics have a latency histogram" grep -q 'mart_rest_request_duration_seconds_bucket{le="+Inf"}' <<<"$BODY"
 check "access log lines" grep -Eq '^mart-rest: DELETE /api/v1/orders/[0-9a-f]{24} 204 [0-9.]+ms$' "$E2E_ROOT/rest.log"
 

@@ -79,6 +79,9 @@ O3=$(jqb ._id)
 expect_eq 201 "$STATUS" "order accepted while inventory is paused"
 sleep 0.5
 expect_eq pending "$(order_status "$O3")" "order stays pending while paused"
+http GET /metrics -H "$(auth)"
+check "metrics show the paused worker" grep -q '^mart_queue_paused{worker="inventory"} 1$' <<<"$BODY"
+check "metrics show its lag" grep -Eq '^mart_queue_lag\{worker="inventory"\} [1-9][0-9]*$' <<<"$BODY"
 as_operator worker resume inventory >/dev/null
 expect_eq processing "$(wait_status "$O3" processing)" "order completes after resume"
 expect_eq 48/1 "$(stock_of "$P1" 48/1)" "product 1 reserved for the resilience order"

@@ -55,4 +55,37 @@ std::string Metrics::Render() const {
   return out.str();
 }
 
+std::string Metrics::RenderQueues(const nlohmann::json& rows) {
+  struct Series {
+    const char* name;
+    const char* field;
+    const char* type;
+    const char* help;
+  };
+  static constexpr Series kSeries[] = {
+      {"mart_queue_lag", "lag", "gauge", "Events waiting for the worker."},
+      {"mart_queue_dead", "dead", "gauge", "The worker's dead letters now on the list."},
+      {"mart_queue_processed_total", "processed", "counter", "Events the worker applied."},
+      {"mart_queue_failed_total", "failed", "counter", "Failed attempts, ever."},
+  };
+  std::ostringstream out;
+  for (const Series& series : kSeries) {
+    out << "# HELP " << series.name << " " << series.help << "\n# TYPE " << series.name << " "
+        << series.type << "\n";
+    for (const nlohmann::json& row : rows) {
+      if (!row.is_object() || !row.contains("worker") || !row["worker"].is_string()) continue;
+      const nlohmann::json value = row.value(series.field, nlohmann::json(0));
+      out << series.name << "{worker=\"" << Escape(row["worker"].get<std::string>()) << "\"} "
+          << (value.is_number() ? value.dump() : "0") << "\n";
+    }
+  }
+  out << "# HELP mart_queue_paused 1 when the worker is paused.\n# TYPE mart_queue_paused gauge\n";
+  for (const nlohmann::json& row : rows) {
+    if (!row.is_object() || !row.contains("worker") || !row["worker"].is_string()) continue;
+    out << "mart_queue_paused{worker=\"" << Escape(row["worker"].get<std::string>()) << "\"} "
+        << (row.value("state", std::string()) == "paused" ? 1 : 0) << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace mart::rest

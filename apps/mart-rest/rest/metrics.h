@@ -3,6 +3,8 @@
 // mart_rest_requests_total{method,route,status} and the latency histogram
 // mart_rest_request_duration_seconds. Routes are patterns
 // ("/api/v1/orders/{id}"), never raw paths, so the label set stays bounded.
+// Queue metrics come from queue.list, which needs an admin: they are added
+// when the scrape carries an admin's bearer token.
 // Thread safe.
 
 #include <array>
@@ -12,6 +14,8 @@
 #include <string>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 namespace mart::rest {
 
 class Metrics {
@@ -20,6 +24,10 @@ class Metrics {
   // but leaves the histogram alone.
   void Record(const std::string& method, const std::string& route, int status, double seconds);
   std::string Render() const;
+
+  // Gauges from queue.list rows (lag, dead letters, paused) and counters
+  // (processed, failed), labelled by worker. Rows without a worker are skipped.
+  static std::string RenderQueues(const nlohmann::json& rows);
 
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  5.0};

@@ -16,6 +16,7 @@
 #include "rest/client_pool.h"
 #include "rest/errors.h"
 #include "rest/metrics.h"
+#include "rest/translate.h"
 
 namespace mart::rest {
 namespace {
@@ -50,20 +51,34 @@ void ToHttplib(const HttpReply& reply, httplib::Response& res) {
   if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
 }
 
-HttpReply MetricsReply(const httplib::Request& req, const Metrics& metrics) {
+// Queue metrics with the scraper's own token (queue.list is admin only);
+// without one, or when it is refused, a comment says why.
+std::string QueueMetrics(const CallFn& call, const httplib::Request& req) {
+  const std::string token = BearerToken(req.get_header_value("Authorization"));
+  if (token.empty() || token.rfind("cookie:", 0) == 0) {
+    return "# queue metrics need an admin's bearer token\n";
+  }
+  CallOptions options;
+  options.auth = token;
+  Result<nlohmann::json> rows = call("queue.list", nlohmann::json::object(), options);
+  if (!rows.ok()) return "# queue metrics unavailable: " + rows.status().ToString() + "\n";
+  return Metrics::RenderQueues(*rows);
+}
+
+HttpReply MetricsReply(const httplib::Request& req, const Metrics& metrics, const CallFn& call) {
   HttpReply reply = req.method == "GET" ? HttpReply{} : DetailReply(405, "Method Not Allowed");
   if (req.method == "GET") {
-    reply.body = metrics.Render();
+    reply.body = metrics.Render() + QueueMetrics(call, req);
     reply.content_type = "text/plain; version=0.0.4";
   }
   reply.route = "/metrics";
   return reply;
 }
 
-void Serve(const Bridge& bridge, const Metrics& metrics, const httplib::Request& req,
-           httplib::Response& res) {
+void Serve(const Bridge& bridge, const Metrics& metrics, const CallFn& call,
+           const httplib::Request& req, httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
-  HttpReply reply = req.path == "/metrics" ? MetricsReply(req, metrics)
+  HttpReply reply = req.path == "/metrics" ? MetricsReply(req, metrics, call)
                                            : bridge.Handle(FromHttplib(req));
   ToHttplib(reply, res);
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
@@ -99,9 +114,10 @@ std::string ReasonFor(int status) {
   }
 }
 
-void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics) {
-  auto handler = [&bridge, &metrics](const httplib::Request& req, httplib::Response& res) {
-    Serve(bridge, metrics, req, res);
+void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics,
+               const CallFn& call) {
+  auto handler = [&bridge, &metrics, &call](const httplib::Request& req, httplib::Response& res) {
+    Serve(bridge, metrics, call, req, res);
   };
   server.Get(".*", handler);
   server.Post(".*", handler);
@@ -161,14 +177,14 @@ int RunRestServer(const RestOptions& options) {
   ClientPool pool({.endpoint = options.endpoint,
                    .timeout = std::chrono::milliseconds(options.timeout_ms),
                    .retries = 1});
-  Bridge bridge(std::move(routes).value(), [&pool](std::string_view method,
-                                                   const nlohmann::json& params,
-                                                   const CallOptions& call_options) {
+  const CallFn call = [&pool](std::string_view method, const nlohmann::json& params,
+                             const CallOptions& call_options) {
     return pool.Call(method, params, call_options);
-  });
+  };
+  Bridge bridge(std::move(routes).value(), call);
   Metrics metrics;
   httplib::Server server;
-  Configure(server, bridge, metrics);
+  Configure(server, bridge, metrics, call);
   const int port = Bind(server, options);
   if (port < 0) {
     std::fprintf(stderr, "mart-rest: cannot listen on %s:%d\n", options.host.c_str(), options.port);

@@ -21,5 +21,17 @@ TEST(MetricsTest, CountsByRouteAndStatusAndFillsTheHistogram) {
   EXPECT_NE(text.find("mart_rest_request_duration_seconds_count 2\n"), std::string::npos);
 }
 
+TEST(MetricsTest, QueueRowsBecomeSeriesByWorker) {
+  const nlohmann::json rows = nlohmann::json::parse(
+      R"([{"worker":"inventory","state":"paused","lag":3,"processed":8,"failed":1,"dead":0},
+          {"worker":"orders","state":"idle","lag":0,"processed":9,"failed":0,"dead":2}])");
+  const std::string text = Metrics::RenderQueues(rows);
+  EXPECT_NE(text.find("mart_queue_lag{worker=\"inventory\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("mart_queue_dead{worker=\"orders\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("mart_queue_paused{worker=\"inventory\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("mart_queue_paused{worker=\"orders\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE mart_queue_processed_total counter\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mart::rest

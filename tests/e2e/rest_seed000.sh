@@ -71,6 +71,8 @@ http PATCH /api/v1/products/ -H "$(auth)" -H 'Content-Type: application/json' -d
 expect_eq '405' "$STATUS" "PATCH where no route has it"
 http POST /api/v1/products/ -H "$(auth)" -H 'Content-Type: application/json' -d '{"name": '
 expect_eq "422|json_invalid" "$STATUS|$(jqb '.detail[0].type')" "malformed JSON"
+http POST /api/v1/products/ -H "$(auth)" -d 'name=x&price=1'
+expect_eq "422|model_attributes_type" "$STATUS|$(jqb '.detail[0].type')" "a form body on a JSON route"
 http POST /api/v1/auth/register -H 'Content-Type: application/json' \
   -d '{"email": "x@example.com", "password": "short", "first_name": "X", "last_name": "Y"}'
 expect_eq '422|body,password|value_error' "$STATUS|$(jqb '.detail[0].loc | join(",")')|$(jqb '.detail[0].type')" \

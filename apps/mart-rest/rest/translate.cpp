@@ -59,7 +59,8 @@ Result<json> FromText(const ArgSpec& arg, std::string_view source, const std::st
 // Pydantic's lax mode: an integer arg given as a string of digits ("1") is read as a number.
 json CoerceBodyValue(const ArgSpec& arg, json value) {
   int64_t number = 0;
-  if (arg.type == ArgType::kInt && value.is_string() && ParseInt(value.get<std::string>(), &number)) {
+  if (arg.type == ArgType::kInt && value.is_string() &&
+      ParseInt(value.get<std::string>(), &number)) {
     return json(number);
   }
   return value;

@@ -96,6 +96,24 @@ TEST_F(BridgeTest, DaemonErrorsMapThroughTheTable) {
   EXPECT_EQ(down.status, 503);
 }
 
+TEST_F(BridgeTest, ValidationErrorsPointAtThePathParam) {
+  next_error_ = InvalidArgument("order id 'xyz' is not 24 hex characters", {{"field", "id"}});
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/orders/xyz",
+                                    .authorization = "Bearer t"});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"path", "id"}));
+}
+
+TEST_F(BridgeTest, NestedFieldErrorsPointAtTheirBodyField) {
+  next_error_ = InvalidArgument("items[0].quantity must be an integer",
+                                {{"field", "items[0].quantity"}});
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/orders/",
+                                    .content_type = "application/json",
+                                    .authorization = "Bearer t", .body = R"({"items":[]})"});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"body", "items[0].quantity"}));
+}
+
 TEST_F(BridgeTest, MalformedJsonIs422BeforeAnyCall) {
   HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/auth/register",
                                     .content_type = "application/json", .body = "{oops"});

@@ -19,7 +19,7 @@ if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
   # Only what the sanitized run executes, at -O0 (Debug) to keep compiling short.
   cmake -S "$root" -B "$root/build-asan" -DMART_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$root/build-asan" -j "$jobs" --target \
-    common_unit_tests martd_unit_tests martctl_unit_tests integration_tests
+    common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests integration_tests
   echo "== test (unit and integration, sanitized)" >&2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L 'unit|integration'

@@ -187,8 +187,10 @@ int RunRestServer(const RestOptions& options) {
   Configure(server, bridge, metrics, call);
   const int port = Bind(server, options);
   if (port < 0) {
-    std::fprintf(stderr, "mart-rest: cannot listen on %s:%d\n", options.host.c_str(), options.port);
-    return 1;
+    // 6, like martd's: the address is unavailable (in use, or not ours).
+    std::fprintf(stderr, "mart-rest: cannot listen on %s:%d (in use or not a local address)\n",
+                 options.host.c_str(), options.port);
+    return 6;
   }
   std::fprintf(stderr, "mart-rest: listening on http://%s:%d, forwarding to %s\n",
                options.host.c_str(), port, options.endpoint.c_str());

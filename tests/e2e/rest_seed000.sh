@@ -114,6 +114,10 @@ start_daemon >/dev/null
 http GET /api/v1/products/
 expect_eq 200 "$STATUS" "served again once martd is back"
 
+# A second bridge on the port in use refuses to start (no silent sharing).
+expect_exit 6 "$MART_REST" --listen "${BASE#http://}" --endpoint "$ENDPOINT"
+expect_stderr "cannot listen on ${BASE#http://}"
+
 stop_rest
 check "mart-rest stops on SIGTERM" grep -q 'mart-rest: stopped' "$E2E_ROOT/rest.log"
 expect_eq 0 "$REST_RC" "mart-rest exits 0 after SIGTERM"

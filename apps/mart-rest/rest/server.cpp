@@ -1,6 +1,7 @@
 #include "rest/server.h"
 
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -125,6 +126,12 @@ void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics,
   server.Delete(".*", handler);
   server.Patch(".*", handler);
   server.set_payload_max_length(kMaxBodyBytes);
+  // The library's default also sets SO_REUSEPORT, which lets a second bridge
+  // share a port that is in use instead of failing to start.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // Called for every reply of 400 or more: fill in only what the library left empty.
   server.set_error_handler(httplib::Server::Handler(
       [](const httplib::Request&, httplib::Response& res) {

@@ -85,12 +85,28 @@ http POST /api/v1/products/ -H "$(auth)" -H 'Content-Type: application/json' --d
 expect_eq 413 "$STATUS" "a body over 1 MiB is 413"
 http GET "/api/v1/orders/000000000000000000000000" -H "$(auth)"
 expect_eq 404 "$STATUS" "a missing order is 404"
+# The seeds' POST /inventory/: mart creates inventory with the product.
+http POST /api/v1/inventory/ -H "$(auth)" -H 'Content-Type: application/json' \
+  -d "{\"product_id\": \"$P1\", \"available_quantity\": 100, \"reorder_threshold\": 5}"
+expect_eq "409|Inventory for product $P1 already exists: mart creates it with the product. Change it with PUT /api/v1/inventory/$P1" \
+  "$STATUS|$(jqb .detail)" "creating inventory that exists is 409"
+http POST /api/v1/inventory/ -H "$(auth)" -H 'Content-Type: application/json' \
+  -d '{"product_id": "000000000000000000000000", "available_quantity": 1}'
+expect_eq 404 "$STATUS" "creating inventory for a missing product is 404"
+http POST /api/v1/inventory/ -H "$(auth)" -H 'Content-Type: application/json' -d '{}'
+expect_eq "422|product_id" "$STATUS|$(jqb '.detail[0].loc[1]')" "creating inventory without product_id is 422"
+# A request HTTP cannot parse is 400 in the same shape.
+http GET / --request-target '/not a request line'
+expect_eq '400|{"detail":"Bad Request"}' "$STATUS|$BODY" "a malformed request line is 400"
 
 # A plain user cannot set an order's status: the bridge adds no rights.
 http POST /api/v1/auth/register -H 'Content-Type: application/json' \
   -d '{"email": "plain@example.com", "password": "Password123", "first_name": "P", "last_name": "U"}'
 http POST /api/v1/auth/login -d 'username=plain@example.com&password=Password123'
 PLAIN=$(jqb .access_token)
+http POST /api/v1/products/ -H "Authorization: Bearer $PLAIN" -H 'Content-Type: application/json' \
+  -d '{"name": "X", "description": "d", "category": "c", "price": 1, "quantity": 1}'
+expect_eq 403 "$STATUS" "a user creating a product is 403"
 http PUT "/api/v1/orders/$O1/status" -H "Authorization: Bearer $PLAIN" \
   -H 'Content-Type: application/json' -d '{"status": "shipped"}'
 check "a user's status change is 403 or 404" grep -Eq '^(403|404)$' <<<"$STATUS"

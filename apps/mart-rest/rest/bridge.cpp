@@ -22,6 +22,19 @@ std::string FieldSource(const Status& status, const TranslatedParams& params) {
   return it == params.sources.end() ? "body" : it->second;
 }
 
+// `text` with each "{name}" replaced by the param's value.
+std::string Substitute(std::string text, const nlohmann::json& params) {
+  for (const auto& [name, value] : params.items()) {
+    const std::string token = "{" + name + "}";
+    const std::string shown = value.is_string() ? value.get<std::string>() : value.dump();
+    for (size_t at = text.find(token); at != std::string::npos;
+         at = text.find(token, at + shown.size())) {
+      text.replace(at, token.size(), shown);
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Bridge::Bridge(std::vector<Route> routes, CallFn call)
@@ -43,7 +56,7 @@ HttpReply Bridge::Handle(const HttpRequest& request) const {
 
 HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) const {
   const CommandSpec& spec = *match.route->spec;
-  const RouteRule& rule = RuleFor(spec.method);
+  const RouteRule& rule = *match.route->rule;
   CallOptions options;
   options.auth = BearerToken(request.authorization);
   options.idempotency_key = request.idempotency_key;
@@ -53,6 +66,9 @@ HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) c
   if (!params.ok()) return ErrorReply(params.status());
   Result<nlohmann::json> result = call_(spec.method, params->params, options);
   if (!result.ok()) return ErrorReply(result.status(), FieldSource(result.status(), *params));
+  if (!rule.exists_conflict.empty()) {
+    return DetailReply(409, Substitute(std::string(rule.exists_conflict), params->params));
+  }
   HttpReply reply;
   reply.status = rule.success_status;
   if (reply.status != 204) {

@@ -39,24 +39,37 @@ int MatchSegments(const Route& route, const std::vector<std::string>& segments,
   return literals;
 }
 
+Result<Route> MakeRoute(const CommandSpec& spec, const RouteRule& rule, std::string_view rest) {
+  size_t space = rest.find(' ');
+  if (space == std::string_view::npos || space == 0 || rest.size() <= space + 1 ||
+      rest[space + 1] != '/') {
+    return Internal("spec " + std::string(spec.method) + " has a malformed rest route '" +
+                    std::string(rest) + "'");
+  }
+  Route route;
+  route.http_method = std::string(rest.substr(0, space));
+  route.pattern = std::string(rest.substr(space + 1));
+  route.segments = SplitPath(route.pattern);
+  route.spec = &spec;
+  route.rule = &rule;
+  return route;
+}
+
 }  // namespace
 
 Result<std::vector<Route>> BuildRoutes(const std::vector<CommandSpec>& specs) {
   std::vector<Route> routes;
   for (const CommandSpec& spec : specs) {
     if (spec.rest.empty()) continue;
-    size_t space = spec.rest.find(' ');
-    if (space == std::string_view::npos || space == 0 || spec.rest.size() <= space + 1 ||
-        spec.rest[space + 1] != '/') {
-      return Internal("spec " + std::string(spec.method) + " has a malformed rest route '" +
-                      std::string(spec.rest) + "'");
-    }
-    Route route;
-    route.http_method = std::string(spec.rest.substr(0, space));
-    route.pattern = std::string(spec.rest.substr(space + 1));
-    route.segments = SplitPath(route.pattern);
-    route.spec = &spec;
+    MART_ASSIGN_OR_RETURN(Route route, MakeRoute(spec, RuleFor(spec.method), spec.rest));
     routes.push_back(std::move(route));
+  }
+  for (const RouteRule& rule : ExtraRules()) {
+    for (const CommandSpec& spec : specs) {
+      if (spec.method != rule.method) continue;
+      MART_ASSIGN_OR_RETURN(Route route, MakeRoute(spec, rule, rule.rest));
+      routes.push_back(std::move(route));
+    }
   }
   return routes;
 }

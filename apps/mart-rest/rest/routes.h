@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mart/commands/spec.h"
+#include "rest/rules.h"
 
 namespace mart::rest {
 
@@ -18,10 +19,12 @@ struct Route {
   std::string pattern;                // "/api/v1/orders/{id}", as in the spec
   std::vector<std::string> segments;  // {"api", "v1", "orders", "{id}"}
   const CommandSpec* spec = nullptr;  // points into the registry (static lifetime)
+  const RouteRule* rule = nullptr;    // how it looks over HTTP (static lifetime)
 };
 
-// One route per spec with a `rest` field, in registry order. Returns
-// INTERNAL when a `rest` field is not "METHOD /path" (a registry bug).
+// One route per spec with a `rest` field, in registry order, then one per
+// extra rule whose method is in `specs`. Returns INTERNAL when a `rest` field
+// is not "METHOD /path" (a registry bug).
 Result<std::vector<Route>> BuildRoutes(const std::vector<CommandSpec>& specs);
 
 enum class MatchKind { kFound, kNotFound, kMethodNotAllowed };

@@ -38,6 +38,18 @@ const std::vector<RouteRule>& AllRules() {
 
 }  // namespace
 
+const std::vector<RouteRule>& ExtraRules() {
+  // mart creates a product's inventory with the product, so the seeds' create
+  // finds it already there (or finds no product: 404).
+  static const std::vector<RouteRule> kExtra = {
+      {.method = "inventory.get",
+       .rest = "POST /api/v1/inventory/",
+       .exists_conflict = "Inventory for product {product_id} already exists: mart creates it "
+                          "with the product. Change it with PUT /api/v1/inventory/{product_id}"},
+  };
+  return kExtra;
+}
+
 const RouteRule& RuleFor(std::string_view method) {
   static const RouteRule kDefault;
   for (const RouteRule& rule : AllRules()) {

@@ -3,7 +3,9 @@
 // come from the spec's `rest` field): the success status, the seeds' names for
 // params that mart names differently, and how the result is reshaped. Keyed by
 // registry method; a method without an entry gets the defaults (200, no
-// aliases, result as is). Immutable static data: thread safe.
+// aliases, result as is). A few seed routes have no method of their own: an
+// extra rule (one with `rest` set) serves such a route with an existing
+// method. Immutable static data: thread safe.
 
 #include <string_view>
 #include <utility>
@@ -28,10 +30,19 @@ struct RouteRule {
   // Params sent unless the request gives them, as a JSON object's text
   // (the seeds list products oldest first; mart's default is newest first).
   std::string_view defaults = {};
+  // Set on an extra rule only: the route it serves ("POST /api/v1/inventory/"),
+  // in place of the spec's own `rest` field.
+  std::string_view rest = {};
+  // When set, a successful call means the thing to create already exists: the
+  // reply is 409 with this detail, "{name}" replaced by the param's value.
+  std::string_view exists_conflict = {};
 };
 
-// The rule for a registry method; a default rule (its `method` empty) when none.
+// The rule for a registry method's own route; a default rule (its `method`
+// empty) when none.
 const RouteRule& RuleFor(std::string_view method);
+// The extra rules: seed routes served by another route's method.
+const std::vector<RouteRule>& ExtraRules();
 // The param name an HTTP field maps to under `rule` (the field itself when no alias).
 std::string_view ParamName(const RouteRule& rule, std::string_view http_name);
 

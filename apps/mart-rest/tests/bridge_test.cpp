@@ -122,5 +122,30 @@ TEST_F(BridgeTest, MalformedJsonIs422BeforeAnyCall) {
   EXPECT_TRUE(calls_.empty());
 }
 
+TEST_F(BridgeTest, CreatingInventoryThatExistsIs409NamingTheProduct) {
+  next_result_ = {{"product_id", "p1"}, {"available_quantity", 5}};
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/inventory/",
+                                    .content_type = "application/json",
+                                    .authorization = "Bearer tok",
+                                    .body = R"({"product_id": "p1", "available_quantity": 100})"});
+  EXPECT_EQ(reply.status, 409);
+  EXPECT_EQ(json::parse(reply.body)["detail"],
+            "Inventory for product p1 already exists: mart creates it with the product. "
+            "Change it with PUT /api/v1/inventory/p1");
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].method, "inventory.get");
+  EXPECT_EQ(calls_[0].params["product_id"], "p1");
+}
+
+TEST_F(BridgeTest, CreatingInventoryForAMissingProductIs404) {
+  next_error_ = NotFound("product p9 not found");
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/inventory",
+                                    .content_type = "application/json",
+                                    .authorization = "Bearer tok",
+                                    .body = R"({"product_id": "p9"})"});
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(json::parse(reply.body)["detail"], "product p9 not found");
+}
+
 }  // namespace
 }  // namespace mart::rest

@@ -41,6 +41,8 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
                  "endpoint")->envname("MART_DATA_DIR");
   app.add_option("--timeout-ms", options.timeout_ms, "wait this long for martd per try "
                  "(default 5000)")->check(CLI::Range(100, 600000));
+  app.add_option("--threads", options.threads, "HTTP worker threads: how many keep-alive "
+                 "connections are served at once (default 64)")->check(CLI::Range(1, 1024));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

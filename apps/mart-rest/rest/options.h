@@ -1,7 +1,7 @@
 #pragma once
 // mart-rest's command line: --listen HOST:PORT (env MART_REST_LISTEN, default
 // 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
-// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms.
+// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads.
 
 #include <optional>
 #include <string>
@@ -16,6 +16,9 @@ struct RestOptions {
   std::string endpoint;
   std::string data_dir;
   int timeout_ms = 5000;  // per try; one retry, then 503
+  // HTTP worker threads. A keep-alive connection holds its thread between
+  // requests, so this is also how many clients are served at once.
+  int threads = 64;
 };
 
 // "127.0.0.1:8080" -> host and port. INVALID_ARGUMENT for a missing or bad port.

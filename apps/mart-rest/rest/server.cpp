@@ -116,7 +116,7 @@ std::string ReasonFor(int status) {
 }
 
 void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics,
-               const CallFn& call) {
+               const CallFn& call, int threads) {
   auto handler = [&bridge, &metrics, &call](const httplib::Request& req, httplib::Response& res) {
     Serve(bridge, metrics, call, req, res);
   };
@@ -126,6 +126,11 @@ void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics,
   server.Delete(".*", handler);
   server.Patch(".*", handler);
   server.set_payload_max_length(kMaxBodyBytes);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(1000);
+  // Without it a reply written in two parts (headers, then body) waits for the
+  // client's delayed ACK: about 40 ms per request on Linux.
+  server.set_tcp_nodelay(true);
   // The library's default also sets SO_REUSEPORT, which lets a second bridge
   // share a port that is in use instead of failing to start.
   server.set_socket_options([](socket_t sock) {
@@ -191,7 +196,7 @@ int RunRestServer(const RestOptions& options) {
   Bridge bridge(std::move(routes).value(), call);
   Metrics metrics;
   httplib::Server server;
-  Configure(server, bridge, metrics, call);
+  Configure(server, bridge, metrics, call, options.threads);
   const int port = Bind(server, options);
   if (port < 0) {
     // 6, like martd's: the address is unavailable (in use, or not ours).

@@ -26,6 +26,23 @@ TEST(OptionsTest, FlagsWinAndDefaultsAreLoopback) {
   EXPECT_EQ(options->host, "127.0.0.1");
   EXPECT_EQ(options->port, 8080);
   EXPECT_EQ(options->endpoint, "ipc:///tmp/x.sock");
+  EXPECT_EQ(options->threads, 64);
+}
+
+TEST(OptionsTest, ThreadsAreBounded) {
+  std::string message;
+  int exit_code = -1;
+  std::vector<std::string> args = {"mart-rest", "--threads", "8"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  auto options = ParseRestOptions(3, argv.data(), &message, &exit_code);
+  ASSERT_TRUE(options.has_value()) << message;
+  EXPECT_EQ(options->threads, 8);
+  args[2] = "0";
+  argv.clear();
+  for (std::string& arg : args) argv.push_back(arg.data());
+  EXPECT_FALSE(ParseRestOptions(3, argv.data(), &message, &exit_code).has_value());
+  EXPECT_EQ(exit_code, 2);
 }
 
 TEST(OptionsTest, BadListenIsAUsageError) {

@@ -4,6 +4,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -42,6 +43,9 @@ Status ProbeIpc(const std::string& endpoint) {
   }
   return Unavailable("daemon unavailable at " + endpoint + ": " + std::strerror(saved));
 }
+
+// How often a call waiting for its reply checks that the daemon is still there.
+constexpr std::chrono::milliseconds kProbeEvery{250};
 
 }  // namespace
 
@@ -102,7 +106,12 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) break;
         zmq::pollitem_t item{impl_->socket.handle(), 0, ZMQ_POLLIN, 0};
-        if (zmq::poll(&item, 1, left) == 0) break;
+        if (zmq::poll(&item, 1, std::min(left, kProbeEvery)) == 0) {
+          // A daemon that stopped after we connected would cost the whole
+          // timeout, per retry: look whether its socket is still served.
+          MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint));
+          continue;
+        }
         zmq::message_t message;
         if (!impl_->socket.recv(message, zmq::recv_flags::dontwait)) continue;
         Reply reply;

@@ -169,5 +169,34 @@ TEST_F(WireTest, NoDaemonMeansUnavailableAtOnce) {
   EXPECT_NE(reply.status().message().find("not running"), std::string::npos);
 }
 
+TEST_F(WireTest, ADaemonThatGoesAwayMidCallIsUnavailableNotATimeout) {
+  // A silent peer on an ipc socket takes the request and never answers; then
+  // it goes away. The call must notice rather than wait out its timeout and
+  // its retries (the bridge's pooled clients did: 10 s per request).
+  const std::string endpoint = "ipc://" + root_ + "/silent.sock";
+  zmq::context_t context(1);
+  auto peer = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
+  peer->set(zmq::sockopt::linger, 0);
+  peer->bind(endpoint);
+  ClientOptions options;
+  options.endpoint = endpoint;
+  options.timeout = std::chrono::milliseconds(600000);
+  options.retries = 3;
+  Client client(options);
+  std::thread closer([&] {
+    zmq::message_t identity;
+    zmq::message_t request;
+    ASSERT_TRUE(peer->recv(identity).has_value());
+    ASSERT_TRUE(peer->recv(request).has_value());
+    peer->close();
+  });
+  auto reply = client.Call("daemon.status", json::object());
+  closer.join();
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.status().code(), Code::kUnavailable);
+  EXPECT_NE(reply.status().message().find("not running"), std::string::npos)
+      << reply.status().message();
+}
+
 }  // namespace
 }  // namespace mart::testing

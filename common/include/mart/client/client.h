@@ -7,7 +7,9 @@
 // `retries` times, then returns UNAVAILABLE. A mutating call without a key
 // gets a fresh one, reused across those retries, so a retry after a lost
 // reply never applies a change twice. Calls whose replies are never replayed
-// (login, refresh: they carry tokens) are not resent.
+// (login, refresh: they carry tokens) are not resent. On an ipc endpoint a
+// missing daemon is UNAVAILABLE at once, also when it stops while a call
+// waits (its socket is checked every 250 ms), rather than after the timeouts.
 
 #include <chrono>
 #include <memory>

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "martctl/command_tree.h"
+#include "martctl/local/completion.h"
 #include "martctl/remote_command.h"
 #include "martctl/settings.h"
 
@@ -43,6 +44,10 @@ int RunCommandLine(const std::vector<std::string>& args, Io& io) {
   // The error boundary of martctl: whatever escapes a library is a bug, and
   // still ends as one well-formed message and exit code.
   try {
+    // Not a command of the tree: its words are a partial command line.
+    if (!args.empty() && args[0] == kCompleteCommand) {
+      return RunComplete(std::vector<std::string>(args.begin() + 1, args.end()), io);
+    }
     CommandTree tree;
     return RunParsed(tree, args, io);
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "martctl/local/completion.h"
 #include "martctl/local/events_tail.h"
 #include "martctl/local/local_commands.h"
 #include "martctl/local/order_wait.h"
@@ -327,6 +328,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : ProductTransferCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : OrderWaitCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : CompletionCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

@@ -43,6 +43,16 @@ Result<bool> ResolveColor(const GlobalFlags& flags, const Io& io) {
 
 }  // namespace
 
+const std::vector<std::string>& OutputChoices() {
+  static const std::vector<std::string> kChoices = {"table", "json"};
+  return kChoices;
+}
+
+const std::vector<std::string>& ColorChoices() {
+  static const std::vector<std::string> kChoices = {"auto", "always", "never"};
+  return kChoices;
+}
+
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("--endpoint", flags->endpoint,
                   "martd request endpoint (env MART_ENDPOINT; default: the data dir's socket)");
@@ -53,10 +63,10 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
                   "saved login to use (env MART_PROFILE; default 'default')")
       ->type_name("NAME");
   app->add_option("-o,--output", flags->output, "output format")
-      ->check(CLI::IsMember({"table", "json"}));
+      ->check(CLI::IsMember(OutputChoices()));
   app->add_flag("-q,--quiet", flags->quiet, "print only ids, one per line");
   app->add_option("--color", flags->color, "color in tables (honors NO_COLOR)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(CLI::IsMember(ColorChoices()));
   app->add_option("--timeout", flags->timeout,
                   "seconds to wait for the daemon (env MART_TIMEOUT; default 5)")
       ->type_name("SECONDS");

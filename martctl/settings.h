@@ -4,6 +4,7 @@
 // runs with. Precedence: flag, then environment variable, then default.
 
 #include <string>
+#include <vector>
 
 #include "mart/status.h"
 #include "martctl/io.h"
@@ -44,6 +45,10 @@ struct Settings {
   double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
   bool password_stdin = false;
 };
+
+// The values of -o/--output and of --color.
+const std::vector<std::string>& OutputChoices();
+const std::vector<std::string>& ColorChoices();
 
 // Adds the global options to the root app; `flags` must outlive parsing.
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags);

@@ -9,6 +9,7 @@ packages=(
   libcpp-httplib-dev
   libgtest-dev libgmock-dev
   jq curl groff-base procps python3
+  zsh fish
 )
 
 missing=()

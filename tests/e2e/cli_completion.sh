@@ -13,6 +13,12 @@ for shell in bash zsh fish; do
     diff <("$MARTCTL" completion "$shell") "$file"
 done
 check "the bash script is valid bash" bash -n "$COMPLETIONS/martctl.bash"
+check "the zsh script is valid zsh" zsh -n "$COMPLETIONS/_martctl"
+check "the fish script is valid fish" fish -n "$COMPLETIONS/martctl.fish"
+# fish runs the script as installed, with martctl found on PATH.
+BIN_DIR=$(dirname "$MARTCTL")
+expect_eq "cancelled	" "$(PATH="$BIN_DIR:$PATH" fish -c "source $COMPLETIONS/martctl.fish
+  complete -C 'martctl order list --status ca'")	" "fish completes through __complete"
 
 # Run the bash completion function as bash would on TAB: complete WORDS…
 # (the last word is the one under the cursor) and print COMPREPLY.

@@ -33,6 +33,25 @@ std::string Footer(const CommandEntry& entry) {
   return footer + "Global flags (-o json, -q, --token, --profile, ...): 'martctl --help'.\n";
 }
 
+// The root help lists each group under the task it serves, in this order.
+using TaskTable = std::vector<std::pair<std::string_view, std::vector<std::string_view>>>;
+const TaskTable& Tasks() {
+  static const TaskTable kTasks = {
+      {"Accounts", {"auth", "profile", "address", "user"}},
+      {"Catalog and stock", {"product", "inventory"}},
+      {"Orders, payments and notifications", {"order", "payment", "notification"}},
+      {"Running mart", {"daemon", "queue", "worker", "dlq", "events", "admin"}},
+  };
+  return kTasks;
+}
+
+std::string TaskOf(const std::string& group) {
+  for (const auto& [task, groups] : Tasks()) {
+    if (std::find(groups.begin(), groups.end(), group) != groups.end()) return std::string(task);
+  }
+  return "Other commands";
+}
+
 std::string OptionName(const ArgSpec& arg) {
   return arg.positional && arg.type != ArgType::kBool ? CliFlag(arg.name)
                                                       : "--" + CliFlag(arg.name);
@@ -198,6 +217,12 @@ CommandTree::CommandTree()
   root_->require_subcommand(1);
   root_->footer(kRootFooter);
   AddGlobalFlags(root_.get(), &flags_);
+  for (const auto& [task, groups] : Tasks()) {
+    for (std::string_view group : groups) {
+      auto has = [&](const CommandEntry& entry) { return entry.group == group; };
+      if (std::any_of(entries_.begin(), entries_.end(), has)) AddGroup(std::string(group));
+    }
+  }
   for (const CommandEntry& entry : entries_) AddLeaf(entry);
 }
 
@@ -208,6 +233,7 @@ CLI::App* CommandTree::AddGroup(const std::string& group) {
     if (name == group) return app;
   }
   CLI::App* app = root_->add_subcommand(group, "");
+  app->group(TaskOf(group));
   app->footer("");
   groups_.emplace_back(group, app);
   return app;

@@ -46,6 +46,16 @@ std::vector<CommandEntry> LocalCommands() {
        .summary = "list martctl's exit codes and what they mean",
        .example = "martctl help exit-codes",
        .run = RunHelpExitCodes},
+      {.group = "help",
+       .verb = "environment",
+       .summary = "list the environment variables martctl reads",
+       .example = "martctl help environment",
+       .run = RunHelpEnvironment},
+      {.group = "help",
+       .verb = "formats",
+       .summary = "describe the output formats: tables, tab-separated, JSON, ids only",
+       .example = "martctl help formats",
+       .run = RunHelpFormats},
       {.group = "daemon",
        .verb = "wait",
        .summary = "wait until martd answers and is ready",
@@ -97,6 +107,50 @@ int RunHelpExitCodes(const Invocation&, const Settings& settings, Io& io) {
   RenderOptions options = PlainRenderOptions(settings, io);
   options.columns = {"exit_code", "code", "meaning"};
   Render(ExitCodeTable(), options, io.out);
+  return 0;
+}
+
+json EnvironmentTable() {
+  return json::array({
+      {{"variable", "MART_ENDPOINT"}, {"meaning", "martd request endpoint (like --endpoint)"}},
+      {{"variable", "MART_DATA_DIR"},
+       {"meaning", "martd data dir, for its default socket and operator cookie (like --data-dir)"}},
+      {{"variable", "MART_TOKEN"}, {"meaning", "access token to send (like --token)"}},
+      {{"variable", "MART_PROFILE"}, {"meaning", "saved login to use (like --profile)"}},
+      {{"variable", "MART_TIMEOUT"}, {"meaning", "seconds to wait for the daemon (like --timeout)"}},
+      {{"variable", "MART_CREDENTIALS_FILE"},
+       {"meaning", "the saved logins file (default $XDG_CONFIG_HOME/mart/credentials.json)"}},
+      {{"variable", "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR"},
+       {"meaning", "base directories for the files above and the default socket"}},
+      {{"variable", "NO_COLOR"}, {"meaning", "set (to anything): no color in tables"}},
+  });
+}
+
+json FormatTable() {
+  return json::array({
+      {{"format", "-o table"},
+       {"meaning", "the default: aligned columns on a terminal; in a pipe, tab-separated rows "
+                   "without a header or color, for cut and awk"}},
+      {{"format", "-o json"}, {"meaning", "the daemon's exact result object, for jq"}},
+      {{"format", "-q, --quiet"}, {"meaning", "only the ids of the result, one per line"}},
+      {{"format", "--color auto|always|never"},
+       {"meaning", "color in tables; auto: on a terminal unless NO_COLOR is set"}},
+      {{"format", "stderr"},
+       {"meaning", "messages and errors, as 'martctl: <message> [CODE]'; see help exit-codes"}},
+  });
+}
+
+int RunHelpEnvironment(const Invocation&, const Settings& settings, Io& io) {
+  RenderOptions options = PlainRenderOptions(settings, io);
+  options.columns = {"variable", "meaning"};
+  Render(EnvironmentTable(), options, io.out);
+  return 0;
+}
+
+int RunHelpFormats(const Invocation&, const Settings& settings, Io& io) {
+  RenderOptions options = PlainRenderOptions(settings, io);
+  options.columns = {"format", "meaning"};
+  Render(FormatTable(), options, io.out);
   return 0;
 }
 

@@ -27,6 +27,38 @@ TEST(HelpExitCodesTest, JsonIsTheTable) {
   EXPECT_EQ(json::parse(test.out.str()), ExitCodeTable());
 }
 
+TEST(HelpTopicsTest, EnvironmentAndFormatsAreTables) {
+  testing::TestIo env;
+  ASSERT_EQ(env.Run({"help", "environment", "-o", "json"}), 0);
+  const json variables = json::parse(env.out.str());
+  EXPECT_EQ(variables, EnvironmentTable());
+  std::string names;
+  for (const json& row : variables) names += row["variable"].get<std::string>() + " ";
+  for (const char* name : {"MART_ENDPOINT", "MART_DATA_DIR", "MART_TOKEN", "MART_PROFILE",
+                           "MART_TIMEOUT", "MART_CREDENTIALS_FILE", "NO_COLOR"}) {
+    EXPECT_NE(names.find(name), std::string::npos) << name;
+  }
+  testing::TestIo formats;
+  ASSERT_EQ(formats.Run({"help", "formats"}), 0);
+  EXPECT_NE(formats.out.str().find("-o json\tthe daemon's exact result"), std::string::npos)
+      << formats.out.str();
+}
+
+TEST(HelpTopicsTest, RootHelpGroupsCommandsByTask) {
+  testing::TestIo test;
+  ASSERT_EQ(test.Run({"--help"}), 0);
+  const std::string help = test.out.str();
+  const size_t accounts = help.find("\nAccounts:\n");
+  const size_t catalog = help.find("\nCatalog and stock:\n");
+  const size_t orders = help.find("\nOrders, payments and notifications:\n");
+  ASSERT_NE(accounts, std::string::npos) << help;
+  ASSERT_NE(catalog, std::string::npos) << help;
+  ASSERT_NE(orders, std::string::npos) << help;
+  EXPECT_LT(accounts, catalog);
+  EXPECT_LT(help.find("\n  auth "), catalog);
+  EXPECT_GT(help.find("\n  order "), orders);
+}
+
 TEST(HelpExitCodesTest, TableOnATerminal) {
   testing::TestIo test;
   test.stdout_tty = true;

@@ -34,8 +34,9 @@ trap 'stop_smtp; cleanup' EXIT
 
 SMTP_FLAGS=(--smtp-url "smtp://127.0.0.1:$SMTP_PORT" --smtp-from shop@example.org)
 
-# Messages in the maildir whose headers match a pattern.
-mails() { cat "$MAILDIR"/new/* "$MAILDIR"/cur/* 2>/dev/null | grep -c "$1" || true; }
+# Every message the server received, concatenated; and how many lines match.
+all_mail() { find "$MAILDIR" -type f \( -path '*/new/*' -o -path '*/cur/*' \) -exec cat {} + || true; }
+mails() { all_mail | grep -c "$1" || true; }
 # wait_for DESCRIPTION CMD...: polls (up to 60 s) until CMD succeeds.
 wait_for() {
   local what=$1
@@ -133,7 +134,7 @@ start_daemon "${SMTP_FLAGS[@]}"
 register late@example.com >/dev/null
 wait_for "the welcome made after the second restart" all_sent
 sent=$(as_operator notification list --status sent --limit 1000 -o json | jq length)
-ids=$(cat "$MAILDIR"/new/* "$MAILDIR"/cur/* 2>/dev/null | grep '^Message-ID:' | sort)
+ids=$(all_mail | grep '^Message-ID:' | sort)
 expect_eq "$sent" "$(wc -l <<<"$ids" | tr -d ' ')" "one message per sent notification"
 expect_eq "" "$(uniq -d <<<"$ids")" "no Message-ID twice"
 expect_eq 1 "$(mails '^X-RcptTo: user3@example.com')" "user3's welcome once"

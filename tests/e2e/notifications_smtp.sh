@@ -6,6 +6,7 @@
 # restart of martd, even right after notifications were created, mails none
 # of them twice.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/rest_lib.sh"
 
 PYTHON=/usr/bin/python3  # the system python, which has aiosmtpd
 MAILDIR="$E2E_ROOT/maildir"
@@ -30,7 +31,7 @@ stop_smtp() {
   wait "$SMTP_PID" 2>/dev/null || true
   SMTP_PID=""
 }
-trap 'stop_smtp; cleanup' EXIT
+trap 'stop_rest; stop_smtp; cleanup' EXIT
 
 SMTP_FLAGS=(--smtp-url "smtp://127.0.0.1:$SMTP_PORT" --smtp-from shop@example.org)
 
@@ -138,6 +139,28 @@ ids=$(all_mail | grep '^Message-ID:' | sort)
 expect_eq "$sent" "$(wc -l <<<"$ids" | tr -d ' ')" "one message per sent notification"
 expect_eq "" "$(uniq -d <<<"$ids")" "no Message-ID twice"
 expect_eq 1 "$(mails '^X-RcptTo: user3@example.com')" "user3's welcome once"
+
+# 5. The REST bridge serves the same methods: a user's own, 404 for others'.
+start_rest
+http POST /api/v1/auth/login -H 'Content-Type: application/x-www-form-urlencoded' \
+  -d 'username=alice@example.com&password=Password123'
+TOKEN=$(jqb .access_token)
+alice_id=$(alice auth whoami -o json | jq .id)
+http GET '/api/v1/notifications/?unread=true&skip=0&limit=50' -H "$(auth)"
+expect_eq "200|array" "$STATUS|$(jqb type)" "GET /notifications/ is 200 with an array"
+expect_eq "$alice_id" "$(jqb '[.[].user_id] | unique | map(tostring) | join(",")')" \
+  "only alice's notifications over REST"
+unread=$(jqb '.[0].id')
+http PUT "/api/v1/notifications/$unread/read" -H "$(auth)" -H 'Content-Type: application/json' \
+  -d '{}'
+expect_eq "200|true" "$STATUS|$(jqb .read)" "PUT /notifications/{id}/read marks it read"
+http GET "/api/v1/notifications/$admin_note" -H "$(auth)"
+expect_eq 404 "$STATUS" "another user's notification is 404"
+http GET '/api/v1/notifications/?type=bogus' -H "$(auth)"
+expect_eq 422 "$STATUS" "an unknown type is 422"
+http GET /api/v1/notifications/
+expect_eq 401 "$STATUS" "no token is 401"
+stop_rest
 
 stop_daemon
 finish

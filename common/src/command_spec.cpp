@@ -13,7 +13,7 @@ std::vector<CommandSpec> BuildAll() {
   std::vector<CommandSpec> all;
   for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands,
                        &ProductCommands, &InventoryCommands, &OrderCommands,
-                       &QueueCommands, &AdminCommands}) {
+                       &NotificationCommands, &QueueCommands, &AdminCommands}) {
     std::vector<CommandSpec> specs = domain();
     all.insert(all.end(), std::make_move_iterator(specs.begin()),
                std::make_move_iterator(specs.end()));

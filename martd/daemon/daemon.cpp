@@ -28,6 +28,17 @@ Status Daemon::OpenStoreAndServices() {
   return Status::Ok();
 }
 
+void Daemon::BuildMailer() {
+  if (options_.smtp.url.empty()) return;
+  transport_ = std::make_unique<notify::SmtpTransport>(options_.smtp);
+  auto call = [store_thread = store_thread_.get()](rpc::StoreFn fn) {
+    return store_thread->Call(std::move(fn));
+  };
+  mailer_ = std::make_unique<notify::Mailer>(services_->notifications, *transport_, call, clock_,
+                                             options_.smtp.from);
+  services_->notifications.EnableDelivery([mailer = mailer_.get()] { mailer->Poke(); });
+}
+
 Status Daemon::Start() {
   MART_ASSIGN_OR_RETURN(data_dir_, DataDir::Open(options_.data_dir));
   MART_RETURN_IF_ERROR(data_dir_->PrepareSocketDir(options_.listen));
@@ -45,12 +56,16 @@ Status Daemon::Start() {
   pool_ = std::make_unique<rpc::WorkerPool>(data_dir_->DatabasePath(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_);
+  BuildMailer();
   store_thread_->Start();
+  if (mailer_) mailer_->Start();
   MART_RETURN_IF_ERROR(pool_->Start());
   MART_RETURN_IF_ERROR(server_->Start(options_.listen));
   ready_ = true;
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
-          " data dir " + options_.data_dir + " listening on " + options_.listen);
+          " data dir " + options_.data_dir + " listening on " + options_.listen +
+          (mailer_ ? "; mailing notifications through " + options_.smtp.url
+                   : "; notifications are stored, not mailed (no --smtp-url)"));
   return Status::Ok();
 }
 
@@ -62,6 +77,7 @@ void Daemon::Stop() {
     }
   }
   if (pool_) pool_->Stop();
+  if (mailer_) mailer_->Stop();  // records its last send while the store thread runs
   if (store_thread_) store_thread_->Stop();
   server_.reset();
   if (publisher_) publisher_->Close();
@@ -73,6 +89,8 @@ void Daemon::Stop() {
   }
   publisher_.reset();
   pool_.reset();
+  mailer_.reset();
+  transport_.reset();
   store_thread_.reset();
   context_.reset();
   dispatcher_.reset();

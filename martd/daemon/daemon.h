@@ -3,9 +3,10 @@
 // Start() goes through the stages in order: lock the data dir, open the store,
 // build services, bind handlers (refusing to start if the registry and the
 // handlers disagree), bind the event publisher, start the store thread (which
-// runs the queue workers) and the prepare workers, bind the socket, become
-// ready. Stop() undoes them in reverse; it is idempotent and safe after
-// a partial start. Neither is thread safe: call them from one thread.
+// runs the queue workers), the mailer (with --smtp-url) and the prepare
+// workers, bind the socket, become ready. Stop() undoes them in reverse (the
+// mailer records its last send before the store thread stops); it is
+// idempotent and safe after a partial start. Neither is thread safe: call them from one thread.
 
 #include <atomic>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "daemon/data_dir.h"
 #include "daemon/options.h"
 #include "events/publisher.h"
+#include "notify/mailer.h"
 #include "rpc/dispatcher.h"
 #include "rpc/server.h"
 #include "rpc/store_thread.h"
@@ -40,6 +42,8 @@ class Daemon {
 
  private:
   Status OpenStoreAndServices();
+  // With --smtp-url: builds the mailer and lets new notifications wake it.
+  void BuildMailer();
 
   DaemonOptions options_;
   SystemClock system_clock_;
@@ -52,6 +56,8 @@ class Daemon {
   std::unique_ptr<zmq::context_t> context_;
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<rpc::StoreThread> store_thread_;
+  std::unique_ptr<notify::MailTransport> transport_;
+  std::unique_ptr<notify::Mailer> mailer_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::Server> server_;
 };

@@ -1,6 +1,11 @@
 #include "daemon/options.h"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "mart/paths.h"
 
@@ -18,6 +23,7 @@ struct RawFlags {
   std::string log_level = "info";
   std::string cost = "interactive";
   bool no_first_admin = false;
+  std::string smtp_password_file;
 };
 
 void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
@@ -41,6 +47,57 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
       ->check(CLI::Range(60, 31536000));
   app.add_option("--worker-threads", options.worker_threads,
                  "threads for password hashing (default 2)")->check(CLI::Range(1, 64));
+  app.add_option("--smtp-url", options.smtp.url, "mail notifications through this SMTP server, "
+                 "smtp://HOST:PORT or smtps://HOST:PORT (default: store them only)")
+      ->envname("MART_SMTP_URL");
+  app.add_option("--smtp-from", options.smtp.from, "sender address (default mart@localhost)");
+  app.add_option("--smtp-user", options.smtp.user, "SMTP AUTH user name");
+  app.add_option("--smtp-password-file", raw.smtp_password_file,
+                 "file holding the SMTP password (mode 0600); else $MART_SMTP_PASSWORD");
+}
+
+// The SMTP password: from a file only its owner can read, or the environment;
+// never from argv (other users see it in ps).
+std::optional<std::string> LoadSmtpPassword(DaemonOptions& options, const RawFlags& raw) {
+  if (raw.smtp_password_file.empty()) {
+    if (const char* env = std::getenv("MART_SMTP_PASSWORD")) options.smtp.password = env;
+    return std::nullopt;
+  }
+  const std::string& path = raw.smtp_password_file;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return "martd: --smtp-password-file " + path + ": not a readable file";
+  }
+  if ((info.st_mode & 077) != 0) {
+    return "martd: --smtp-password-file " + path +
+           ": group or others may read it; chmod 600 it first";
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return "martd: --smtp-password-file " + path + ": cannot read it";
+  options.smtp.password = text.str();
+  while (!options.smtp.password.empty() &&
+         (options.smtp.password.back() == '\n' || options.smtp.password.back() == '\r')) {
+    options.smtp.password.pop_back();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckSmtp(DaemonOptions& options, const RawFlags& raw) {
+  const std::string& url = options.smtp.url;
+  if (!url.empty() && url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0) {
+    return "martd: --smtp-url " + url + ": must start with smtp:// or smtps://";
+  }
+  if (url.find('@') != std::string::npos) {
+    return "martd: --smtp-url must not hold credentials; use --smtp-user and "
+           "--smtp-password-file";
+  }
+  if (options.smtp.from.empty() || options.smtp.from.find('@') == std::string::npos ||
+      options.smtp.from.find_first_of("<>\r\n ") != std::string::npos) {
+    return "martd: --smtp-from '" + options.smtp.from + "': not an e-mail address";
+  }
+  return LoadSmtpPassword(options, raw);
 }
 
 // Defaults that depend on other options, and checks across options; the
@@ -56,7 +113,7 @@ std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   ParseLogLevel(raw.log_level, &options.log_level);
   options.auth.password_cost = kCosts.at(raw.cost);
   options.auth.first_user_admin = !raw.no_first_admin;
-  return std::nullopt;
+  return CheckSmtp(options, raw);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "mart/log.h"
 #include "mart/status.h"
+#include "notify/smtp_transport.h"
 #include "services/auth_service.h"
 
 namespace mart::daemon {
@@ -18,6 +19,10 @@ struct DaemonOptions {
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
   int worker_threads = 2;
+  // --smtp-url, --smtp-from, --smtp-user; the password from
+  // --smtp-password-file (mode 0600 or stricter) or $MART_SMTP_PASSWORD.
+  // No url: notifications are stored, not mailed.
+  notify::SmtpOptions smtp;
 };
 
 // Parses argv. On --help/--version, or a usage error, returns the text to

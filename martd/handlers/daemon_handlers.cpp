@@ -31,6 +31,7 @@ rpc::HandlerTable AllHandlers() {
   AddProductHandlers(table);
   AddInventoryHandlers(table);
   AddOrderHandlers(table);
+  AddNotificationHandlers(table);
   AddQueueHandlers(table);
   return table;
 }

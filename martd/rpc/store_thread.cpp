@@ -25,6 +25,18 @@ void StoreThread::Submit(Job job) {
   wake_.notify_one();
 }
 
+Status StoreThread::Call(StoreFn fn) {
+  std::future<Status> done;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return Unavailable("the store thread has stopped");
+    tasks_.push_back(Task{std::move(fn), {}});
+    done = tasks_.back().done.get_future();
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
 void StoreThread::Stop() {
   {
     std::lock_guard lock(mutex_);
@@ -53,19 +65,25 @@ void StoreThread::Run() {
   ReplyChannel channel(context_);
   while (true) {
     std::vector<Job> batch;
+    std::vector<Task> tasks;
     {
       std::unique_lock lock(mutex_);
       if (!pump_pending_) {
-        wake_.wait_for(lock, IdleWait(), [this] { return stopping_ || !queue_.empty(); });
+        wake_.wait_for(lock, IdleWait(),
+                       [this] { return stopping_ || !queue_.empty() || !tasks_.empty(); });
       }
-      if (queue_.empty() && stopping_) return;  // nothing left to run
+      if (queue_.empty() && tasks_.empty() && stopping_) {
+        stopped_ = true;  // nothing left to run
+        return;
+      }
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      for (; !tasks_.empty(); tasks_.pop_front()) tasks.push_back(std::move(tasks_.front()));
     }
     const bool pump = PumpDue(batch);
-    if (!batch.empty() || pump) RunBatch(batch, channel, pump);
+    if (!batch.empty() || !tasks.empty() || pump) RunBatch(batch, tasks, channel, pump);
     MaybePrune();
   }
 }
@@ -80,9 +98,27 @@ void StoreThread::MaybePrune() {
   if (!done.ok()) LogWarn("pruning idempotency keys failed: " + done.ToString());
 }
 
-void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel, bool pump) {
+Status StoreThread::RunTask(Task& task) {
+  store::Savepoint savepoint(store_.db());
+  MART_RETURN_IF_ERROR(savepoint.status());
+  const size_t events_before = outbox_.PendingCount();
+  Tx tx{store_, outbox_, dispatcher_.services().clock.NowMicros()};
+  Status status;
+  try {
+    status = task.fn(tx);
+  } catch (const std::exception& e) {
+    status = Internal(std::string("internal store work threw: ") + e.what());
+  }
+  if (status.ok()) status = savepoint.Release();
+  if (!status.ok()) outbox_.DiscardAfter(events_before);  // the savepoint rolls back
+  return status;
+}
+
+void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
+                           ReplyChannel& channel, bool pump) {
   std::vector<Reply> replies;
   replies.reserve(batch.size());
+  std::vector<Status> task_status(tasks.size());
   Status committed;
   Result<PumpOutcome> pumped = PumpOutcome{};
   {
@@ -90,9 +126,13 @@ void StoreThread::RunBatch(std::vector<Job>& batch, ReplyChannel& channel, bool 
     committed = transaction.status();
     if (committed.ok()) {
       for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
+      for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
       committed = transaction.Commit();
     }
+  }
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    tasks[i].done.set_value(task_status[i].ok() ? committed : task_status[i]);
   }
   std::vector<store::EventRow> events = outbox_.TakePending();
   const int64_t now = dispatcher_.services().clock.NowMicros();

@@ -6,14 +6,17 @@
 // transaction, commits once (one fsync with synchronous=FULL), and only then
 // publishes the events and sends the replies. It pumps after batches with a
 // mutating request, while work is left, when a retry falls due, and once at
-// start (a backlog left by a crash). Submit() is thread safe; Start/Stop are
-// called by the daemon's main thread.
+// start (a backlog left by a crash). Besides requests it runs internal work
+// for other threads (Call: the mailer's claims and results), so it stays the
+// only writer. Submit() and Call() are thread safe; Start/Stop are called by
+// the daemon's main thread.
 
 #include <chrono>
 #include <condition_variable>
 #include <optional>
 #include <deque>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,6 +30,8 @@ namespace mart::rpc {
 
 // Called on the store thread with the events of each durable commit.
 using CommitListener = std::function<void(const std::vector<store::EventRow>&)>;
+// Internal work run on the store thread inside a batch transaction.
+using StoreFn = std::function<Status(Tx&)>;
 
 class StoreThread {
  public:
@@ -36,6 +41,12 @@ class StoreThread {
   void SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
   void Start();
   void Submit(Job job);
+  // Runs `fn` in the next batch transaction, in a savepoint of its own after
+  // the batch's requests, and blocks until that transaction has committed.
+  // Returns fn's error (its effects rolled back), else the commit's status;
+  // UNAVAILABLE once the thread has stopped. Never call it from the store
+  // thread itself (it would wait for itself).
+  Status Call(StoreFn fn);
   // Runs what is queued, then stops. Idempotent.
   void Stop();
 
@@ -47,7 +58,14 @@ class StoreThread {
 
  private:
   void Run();
-  void RunBatch(std::vector<Job>& batch, ReplyChannel& channel, bool pump);
+  struct Task {
+    StoreFn fn;
+    std::promise<Status> done;
+  };
+  void RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks, ReplyChannel& channel,
+                bool pump);
+  // Runs one task in a savepoint; its status.
+  Status RunTask(Task& task);
   // Whether this round should pump, given the batch taken.
   bool PumpDue(const std::vector<Job>& batch) const;
   // How long to sleep when idle: until the next retry, at most a minute.
@@ -62,7 +80,9 @@ class StoreThread {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
+  std::deque<Task> tasks_;
   bool stopping_ = false;
+  bool stopped_ = false;  // the thread has left its loop: Call() no longer waits
   int64_t last_prune_ = 0;
   // Store thread only: the workers have work left, or a retry waits.
   bool pump_pending_ = true;

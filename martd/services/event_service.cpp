@@ -13,8 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 7> kOwnDomains = {
-    "user", "product", "stock", "inventory", "order", "payment", "notification"};
+constexpr std::array<std::string_view, 8> kOwnDomains = {
+    "user", "product", "stock", "inventory", "order", "payment", "notification", "queue"};
 
 bool IsTopicWord(std::string_view word) {
   return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {

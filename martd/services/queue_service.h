@@ -3,7 +3,9 @@
 // event log, retries with backoff and dead letters. Pump() is what moves
 // events through the workers; the store thread calls it inside its batch
 // transaction, so an event's effects, the events they cause and the worker's
-// new cursor commit together. Everything here runs on the store thread.
+// new cursor commit together. Dead-lettering an event emits
+// `queue.dead_lettered` {consumer, seq, topic, attempts, error} in that same
+// transaction. Everything here runs on the store thread.
 
 #include <optional>
 #include <string>

@@ -11,6 +11,8 @@
 #include "services/check_service.h"
 #include "services/event_service.h"
 #include "services/inventory_service.h"
+#include "services/notification_service.h"
+#include "services/notification_worker.h"
 #include "services/order_service.h"
 #include "services/order_workers.h"
 #include "services/queue_service.h"
@@ -35,6 +37,7 @@ struct Services {
         info(std::move(i)) {
     queues.Register(&inventory_worker);
     queues.Register(&orders_worker);
+    queues.Register(&notification_worker);
   }
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
@@ -45,10 +48,12 @@ struct Services {
   CatalogService catalog{inventory};
   OrderService orders;
   EventService events;
+  NotificationService notifications;
   QueueService queues{clock};
   CheckService checks{queues};
   InventoryWorker inventory_worker{inventory};
   OrdersWorker orders_worker{orders};
+  NotificationWorker notification_worker{notifications};
   SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
 };

@@ -214,6 +214,37 @@ CREATE TABLE dead_letters (
 CREATE INDEX dead_letters_consumer ON dead_letters (consumer, id);
 )sql";
 
+// Notifications made by the notifications worker from events, one per
+// (event, recipient, type), and their mail delivery. status: 'pending' (to be
+// mailed), 'sent', 'failed' (the last attempt failed; retried while
+// next_attempt_at is set, given up when it is NULL), 'stored' (created while
+// no SMTP server was configured: never mailed). A claimed row has its
+// attempts counted and next_attempt_at moved to the end of the claim's lease.
+constexpr std::string_view kNotifications = R"sql(
+CREATE TABLE notifications (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type            TEXT NOT NULL CHECK (type IN ('welcome', 'order_placed', 'order_status',
+                    'payment_succeeded', 'payment_failed', 'payment_pending', 'low_stock',
+                    'reorder', 'dead_letter')),
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  event_seq       INTEGER NOT NULL,
+  read_at         INTEGER,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'stored')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error      TEXT,
+  sent_at         INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (event_seq, user_id, type)
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_due ON notifications (next_attempt_at)
+  WHERE next_attempt_at IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -223,6 +254,7 @@ const std::vector<Migration>& AllMigrations() {
       {3, "catalog: products, inventory, holds, movement ledger", kCatalogV3},
       {4, "orders: orders, lines, history, shipped stock, queue consumers, dead letters",
        kOrdersV4},
+      {5, "notifications: notifications and their mail delivery", kNotifications},
   };
   return kMigrations;
 }

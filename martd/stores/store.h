@@ -9,6 +9,7 @@
 #include "stores/check_store.h"
 #include "stores/event_store.h"
 #include "stores/inventory_store.h"
+#include "stores/notification_store.h"
 #include "stores/order_store.h"
 #include "stores/product_store.h"
 #include "stores/queue_store.h"
@@ -33,6 +34,7 @@ class Store {
   OrderStore& orders() { return orders_; }
   QueueStore& queues() { return queues_; }
   CheckStore& checks() { return checks_; }
+  NotificationStore& notifications() { return notifications_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db)
@@ -45,7 +47,8 @@ class Store {
         inventory_(*db_),
         orders_(*db_),
         queues_(*db_),
-        checks_(*db_) {}
+        checks_(*db_),
+        notifications_(*db_) {}
 
   std::unique_ptr<Database> db_;
   UserStore users_;
@@ -57,6 +60,7 @@ class Store {
   OrderStore orders_;
   QueueStore queues_;
   CheckStore checks_;
+  NotificationStore notifications_;
 };
 
 }  // namespace mart::store

@@ -32,6 +32,7 @@ const std::vector<RouteRule>& AllRules() {
       {.method = "order.list", .aliases = Paging(), .shape = ResultShape::kOrders},
       {.method = "order.status", .shape = ResultShape::kOrders},
       {.method = "order.cancel", .success_status = 204, .shape = ResultShape::kOrders},
+      {.method = "notification.list", .aliases = Paging()},
   };
   return kRules;
 }

@@ -42,6 +42,20 @@ TEST(RoutesTest, PathParamsAreCaptured) {
   EXPECT_EQ(match.path_params.at("id"), "66f1c0ffee0000000000beef");
 }
 
+TEST(RoutesTest, NotificationRoutes) {
+  EXPECT_EQ(MatchRoute(Routes(), "GET", "/api/v1/notifications/").route->spec->method,
+            "notification.list");
+  RouteMatch get = MatchRoute(Routes(), "GET", "/api/v1/notifications/12");
+  ASSERT_EQ(get.kind, MatchKind::kFound);
+  EXPECT_EQ(get.route->spec->method, "notification.get");
+  EXPECT_EQ(get.path_params.at("id"), "12");
+  RouteMatch read = MatchRoute(Routes(), "PUT", "/api/v1/notifications/12/read");
+  ASSERT_EQ(read.kind, MatchKind::kFound);
+  EXPECT_EQ(read.route->spec->method, "notification.mark_read");
+  EXPECT_EQ(MatchRoute(Routes(), "DELETE", "/api/v1/notifications/12").kind,
+            MatchKind::kMethodNotAllowed);
+}
+
 TEST(RoutesTest, LiteralSegmentsWinOverParams) {
   RouteMatch match = MatchRoute(Routes(), "GET", "/api/v1/products/category/list");
   ASSERT_EQ(match.kind, MatchKind::kFound);

@@ -15,6 +15,7 @@ std::vector<CommandSpec> AdminUserCommands();
 std::vector<CommandSpec> ProductCommands();
 std::vector<CommandSpec> InventoryCommands();
 std::vector<CommandSpec> OrderCommands();
+std::vector<CommandSpec> NotificationCommands();
 // queue, worker, dlq and events: the durable event queues.
 std::vector<CommandSpec> QueueCommands();
 std::vector<CommandSpec> AdminCommands();

@@ -104,7 +104,7 @@ std::vector<CommandSpec> InventoryCommands() {
        .access = Access::kAdmin,
        .mutating = true,
        .args = {{.name = "notify", .type = ArgType::kBool,
-                 .help = "also record a reorder alert for the admins (an event)"}},
+                 .help = "also notify every active admin (a reorder notification)"}},
        .example = "martctl inventory reorder-check -o json",
        .id_field = "product_id",
        .columns = {"product_id", "name", "available_quantity", "reorder_threshold",

@@ -133,7 +133,8 @@ TEST_F(EventServiceTest, PublishAppendsAnOutsideEvent) {
 TEST_F(EventServiceTest, PublishRefusesMartsOwnDomains) {
   for (const char* topic : {"order.placed", "order.status_changed", "inventory.reserved",
                             "stock.updated", "product.created", "user.registered",
-                            "payment.succeeded", "notification.sent", "order.anything"}) {
+                            "payment.succeeded", "notification.sent", "order.anything",
+                            "queue.dead_lettered"}) {
     auto refused = Publish(topic);
     ASSERT_FALSE(refused.ok()) << topic;
     EXPECT_EQ(refused.status().code(), Code::kInvalidArgument) << topic;

@@ -1,0 +1,165 @@
+#include "stores/notification_store.h"
+
+namespace mart::store {
+namespace {
+
+#define MART_NOTIFICATION_SELECT                                                         \
+  "SELECT id, user_id, type, subject, body, event_seq, read_at, status, attempts, "      \
+  "next_attempt_at, last_error, sent_at, created_at, updated_at FROM notifications"
+
+std::optional<int64_t> OptInt(const Query& q, int column) {
+  if (q.IsNull(column)) return std::nullopt;
+  return q.Int(column);
+}
+
+Notification ReadNotification(const Query& q) {
+  Notification n;
+  n.id = q.Int(0);
+  n.user_id = q.Int(1);
+  n.type = q.Text(2);
+  n.subject = q.Text(3);
+  n.body = q.Text(4);
+  n.event_seq = q.Int(5);
+  n.read_at = OptInt(q, 6);
+  n.status = q.Text(7);
+  n.attempts = q.Int(8);
+  n.next_attempt_at = OptInt(q, 9);
+  n.last_error = q.OptText(10);
+  n.sent_at = OptInt(q, 11);
+  n.created_at = q.Int(12);
+  n.updated_at = q.Int(13);
+  return n;
+}
+
+Status ExpectRow(Database& db, int64_t id) {
+  if (db.Changes() == 0) return NotFound("notification " + std::to_string(id) + " not found");
+  return Status::Ok();
+}
+
+std::string ListSql(const NotificationFilter& f) {
+  std::string sql = MART_NOTIFICATION_SELECT " WHERE 1";
+  if (f.user_id) sql += " AND user_id = :user_id";
+  if (f.type) sql += " AND type = :type";
+  if (f.status) sql += " AND status = :status";
+  if (f.unread_only) sql += " AND read_at IS NULL";
+  return sql + " ORDER BY id DESC LIMIT :limit OFFSET :offset";
+}
+
+}  // namespace
+
+Result<bool> NotificationStore::Insert(const Notification& n) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "INSERT INTO notifications (user_id, type, subject, body, event_seq, status, attempts, "
+      "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+      "ON CONFLICT (event_seq, user_id, type) DO NOTHING"));
+  q.Bind(1, n.user_id).Bind(2, n.type).Bind(3, n.subject).Bind(4, n.body).Bind(5, n.event_seq);
+  q.Bind(6, n.status);
+  if (n.next_attempt_at) {
+    q.Bind(7, *n.next_attempt_at);
+  } else {
+    q.BindNull(7);
+  }
+  q.Bind(8, n.created_at).Bind(9, n.updated_at);
+  MART_RETURN_IF_ERROR(q.Run());
+  return db_.Changes() == 1;
+}
+
+Result<Notification> NotificationStore::Get(int64_t id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_NOTIFICATION_SELECT " WHERE id = ?"));
+  q.Bind(1, id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("notification " + std::to_string(id) + " not found");
+  return ReadNotification(q);
+}
+
+Result<std::vector<Notification>> NotificationStore::List(const NotificationFilter& f) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ListSql(f)));
+  if (f.user_id) q.BindNamed(":user_id", *f.user_id);
+  if (f.type) q.BindNamed(":type", *f.type);
+  if (f.status) q.BindNamed(":status", *f.status);
+  q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
+  std::vector<Notification> rows;
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    rows.push_back(ReadNotification(q));
+  }
+  return rows;
+}
+
+Status NotificationStore::MarkRead(int64_t id, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE notifications SET read_at = coalesce(read_at, ?1), updated_at = ?1 WHERE id = ?2"));
+  q.Bind(1, now).Bind(2, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, id);
+}
+
+Result<std::vector<Outgoing>> NotificationStore::Claim(int64_t now, int64_t lease_until,
+                                                       int64_t limit) {
+  std::vector<Outgoing> claimed;
+  {
+    MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+        "SELECT n.id, u.email, n.subject, n.body, n.attempts, n.created_at "
+        "FROM notifications n JOIN users u ON u.id = n.user_id "
+        "WHERE n.next_attempt_at IS NOT NULL AND n.next_attempt_at <= ? "
+        "AND n.status IN ('pending', 'failed') ORDER BY n.next_attempt_at, n.id LIMIT ?"));
+    q.Bind(1, now).Bind(2, limit);
+    while (true) {
+      MART_ASSIGN_OR_RETURN(bool row, q.Next());
+      if (!row) break;
+      claimed.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4) + 1, q.Int(5)});
+    }
+  }
+  for (const Outgoing& out : claimed) {
+    MART_ASSIGN_OR_RETURN(Query update, db_.Prepare(
+        "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? "
+        "WHERE id = ?"));
+    update.Bind(1, lease_until).Bind(2, now).Bind(3, out.id);
+    MART_RETURN_IF_ERROR(update.Run());
+  }
+  return claimed;
+}
+
+Result<std::optional<int64_t>> NotificationStore::NextDue() {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT min(next_attempt_at) FROM notifications WHERE next_attempt_at IS NOT NULL "
+      "AND status IN ('pending', 'failed')"));
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row || q.IsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0));
+}
+
+Status NotificationStore::MarkSent(int64_t id, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE notifications SET status = 'sent', next_attempt_at = NULL, last_error = NULL, "
+      "sent_at = ?1, updated_at = ?1 WHERE id = ?2"));
+  q.Bind(1, now).Bind(2, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, id);
+}
+
+Status NotificationStore::MarkFailed(int64_t id, std::string_view error,
+                                     std::optional<int64_t> retry_at, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE notifications SET status = 'failed', next_attempt_at = ?, last_error = ?, "
+      "updated_at = ? WHERE id = ?"));
+  if (retry_at) {
+    q.Bind(1, *retry_at);
+  } else {
+    q.BindNull(1);
+  }
+  q.Bind(2, error).Bind(3, now).Bind(4, id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return ExpectRow(db_, id);
+}
+
+Status NotificationStore::Release(int64_t id, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE notifications SET attempts = max(attempts - 1, 0), next_attempt_at = ?1, "
+      "updated_at = ?1 WHERE id = ?2 AND status IN ('pending', 'failed')"));
+  q.Bind(1, now).Bind(2, id);
+  return q.Run();
+}
+
+}  // namespace mart::store

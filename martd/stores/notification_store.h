@@ -1,0 +1,81 @@
+#pragma once
+// Notifications and their mail delivery state (table `notifications`, see
+// schema.cpp for the meaning of each status). Callers run inside the store
+// thread's transaction; methods return NOT_FOUND for missing rows and never log.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mart/status.h"
+#include "stores/database.h"
+
+namespace mart::store {
+
+struct Notification {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string type;
+  std::string subject;
+  std::string body;
+  int64_t event_seq = 0;
+  std::optional<int64_t> read_at;
+  std::string status;  // pending | sent | failed | stored
+  int64_t attempts = 0;
+  std::optional<int64_t> next_attempt_at;
+  std::optional<std::string> last_error;
+  std::optional<int64_t> sent_at;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct NotificationFilter {
+  std::optional<int64_t> user_id;
+  std::optional<std::string> type;
+  std::optional<std::string> status;
+  bool unread_only = false;
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+// A notification claimed for mailing, with its recipient's address.
+struct Outgoing {
+  int64_t id = 0;
+  std::string to;
+  std::string subject;
+  std::string body;
+  int64_t attempts = 0;  // including the claimed one
+  int64_t created_at = 0;
+};
+
+class NotificationStore {
+ public:
+  explicit NotificationStore(Database& db) : db_(db) {}
+
+  // Inserts unless a row with the same (event_seq, user_id, type) exists;
+  // returns whether it inserted. `n.id` is ignored.
+  Result<bool> Insert(const Notification& n);
+  Result<Notification> Get(int64_t id);
+  // Newest first.
+  Result<std::vector<Notification>> List(const NotificationFilter& filter);
+  // Sets read_at when not set yet.
+  Status MarkRead(int64_t id, int64_t now);
+
+  // Claims up to `limit` rows due at `now` (pending or failed with
+  // next_attempt_at <= now), oldest due first: counts an attempt and moves
+  // next_attempt_at to `lease_until`.
+  Result<std::vector<Outgoing>> Claim(int64_t now, int64_t lease_until, int64_t limit);
+  // The earliest next_attempt_at of a row still to be mailed.
+  Result<std::optional<int64_t>> NextDue();
+  Status MarkSent(int64_t id, int64_t now);
+  // Status failed with the error; retried at `retry_at`, or never when nullopt.
+  Status MarkFailed(int64_t id, std::string_view error, std::optional<int64_t> retry_at,
+                    int64_t now);
+  // Gives a claimed, unsent row back: its attempt is uncounted, due at `now`.
+  Status Release(int64_t id, int64_t now);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace mart::store

@@ -1,0 +1,133 @@
+#include "services/notification_service.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "util/test_store.h"
+
+namespace mart {
+namespace {
+
+using test::Must;
+
+class NotificationServiceTest : public ::testing::Test {
+ protected:
+  NotificationServiceTest()
+      : admin_(h_.SignUp("admin@example.com", "Ada")),
+        ann_(h_.SignUp("ann@example.com", "Ann")),
+        bob_(h_.SignUp("bob@example.com", "Bob")) {}
+
+  NotificationService& service() { return h_.services().notifications; }
+
+  bool Create(const test::TestLogin& to, std::string type, int64_t seq,
+              std::string subject = "hello") {
+    Tx tx = h_.NewTx();
+    return Must(service().Create(tx, {to.user.id, std::move(type), subject, "body", seq}),
+                "create");
+  }
+
+  Result<std::vector<store::Notification>> List(const Principal& who, NotificationQuery query) {
+    Tx tx = h_.NewTx();
+    return service().List(tx, who, query);
+  }
+
+  std::vector<int64_t> Ids(const std::vector<store::Notification>& rows) {
+    std::vector<int64_t> ids;
+    for (const auto& row : rows) ids.push_back(row.id);
+    return ids;
+  }
+
+  test::ServiceHarness h_;
+  test::TestLogin admin_, ann_, bob_;
+};
+
+TEST_F(NotificationServiceTest, OneRowPerEventRecipientAndType) {
+  EXPECT_TRUE(Create(ann_, "order_placed", 10));
+  EXPECT_FALSE(Create(ann_, "order_placed", 10));  // the same event again
+  EXPECT_TRUE(Create(bob_, "order_placed", 10));
+  EXPECT_TRUE(Create(ann_, "order_status", 10));
+  EXPECT_EQ(Must(List(h_.Operator(), {}), "list").size(), 3u);
+}
+
+TEST_F(NotificationServiceTest, UsersSeeTheirOwnAdminsEveryone) {
+  Create(ann_, "welcome", 1);
+  Create(bob_, "welcome", 2);
+  Create(admin_, "low_stock", 3);
+  auto mine = Must(List(ann_.principal, {}), "ann's");
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].user_id, ann_.user.id);
+  EXPECT_EQ(Must(List(admin_.principal, {}), "all").size(), 3u);
+  NotificationQuery bobs;
+  bobs.user_id = bob_.user.id;
+  EXPECT_EQ(List(ann_.principal, bobs).status().code(), Code::kPermissionDenied);
+  auto only_bob = Must(List(admin_.principal, bobs), "bob's");
+  ASSERT_EQ(only_bob.size(), 1u);
+  EXPECT_EQ(only_bob[0].user_id, bob_.user.id);
+  Tx tx = h_.NewTx();
+  auto other = service().Get(tx, ann_.principal, only_bob[0].id);
+  EXPECT_EQ(other.status().code(), Code::kNotFound);
+  EXPECT_EQ(other.status().message(),
+            "notification " + std::to_string(only_bob[0].id) + " not found");
+  EXPECT_EQ(service().MarkRead(tx, ann_.principal, only_bob[0].id).status().code(),
+            Code::kNotFound);
+  EXPECT_TRUE(service().Get(tx, admin_.principal, only_bob[0].id).ok());
+}
+
+TEST_F(NotificationServiceTest, FiltersAndNewestFirst) {
+  Create(ann_, "welcome", 1);
+  Create(ann_, "order_placed", 2);
+  Create(ann_, "order_status", 3);
+  auto all = Must(List(ann_.principal, {}), "all");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_GT(all[0].id, all[1].id);
+  NotificationQuery by_type;
+  by_type.type = "order_placed";
+  EXPECT_EQ(Ids(Must(List(ann_.principal, by_type), "type")), std::vector<int64_t>{all[1].id});
+  NotificationQuery by_status;
+  by_status.status = "sent";
+  EXPECT_TRUE(Must(List(ann_.principal, by_status), "sent").empty());
+  by_status.status = "stored";
+  EXPECT_EQ(Must(List(ann_.principal, by_status), "stored").size(), 3u);
+  NotificationQuery page;
+  page.limit = 1;
+  page.offset = 1;
+  EXPECT_EQ(Ids(Must(List(ann_.principal, page), "page")), std::vector<int64_t>{all[1].id});
+  NotificationQuery bad;
+  bad.status = "lost";
+  EXPECT_EQ(List(ann_.principal, bad).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(NotificationServiceTest, MarkReadKeepsTheFirstTimeAndFiltersUnread) {
+  Create(ann_, "welcome", 1);
+  Create(ann_, "order_placed", 2);
+  int64_t id = Must(List(ann_.principal, {}), "list")[1].id;
+  Tx tx = h_.NewTx();
+  store::Notification read = Must(service().MarkRead(tx, ann_.principal, id), "mark");
+  ASSERT_TRUE(read.read_at.has_value());
+  EXPECT_EQ(*read.read_at, h_.clock().NowMicros());
+  EXPECT_EQ(ToJson(read)["read"], true);
+  h_.clock().AdvanceSeconds(30);
+  Tx later = h_.NewTx();
+  EXPECT_EQ(*Must(service().MarkRead(later, ann_.principal, id), "again").read_at, *read.read_at);
+  NotificationQuery unread;
+  unread.unread_only = true;
+  auto rows = Must(List(ann_.principal, unread), "unread");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].id, id);
+  Tx missing = h_.NewTx();
+  EXPECT_EQ(service().MarkRead(missing, ann_.principal, 999).status().code(), Code::kNotFound);
+}
+
+TEST_F(NotificationServiceTest, BackoffDoublesFromOneSecondToFiveMinutes) {
+  EXPECT_EQ(NotificationService::BackoffMicros(1), 1'000'000);
+  EXPECT_EQ(NotificationService::BackoffMicros(2), 2'000'000);
+  EXPECT_EQ(NotificationService::BackoffMicros(3), 4'000'000);
+  EXPECT_EQ(NotificationService::BackoffMicros(9), 256'000'000);
+  EXPECT_EQ(NotificationService::BackoffMicros(10), 300'000'000);
+  EXPECT_EQ(NotificationService::BackoffMicros(40), 300'000'000);
+}
+
+}  // namespace
+}  // namespace mart

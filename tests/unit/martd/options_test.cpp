@@ -1,0 +1,84 @@
+#include "daemon/options.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "util/temp_dir.h"
+
+namespace mart::daemon {
+namespace {
+
+class OptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ::unsetenv("MART_SMTP_PASSWORD"); ::unsetenv("MART_SMTP_URL"); }
+  void TearDown() override { ::unsetenv("MART_SMTP_PASSWORD"); }
+
+  std::optional<DaemonOptions> Parse(std::vector<std::string> args) {
+    args.insert(args.begin(), {"martd", "--data-dir", temp_.path() + "/data"});
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    message_.clear();
+    exit_code_ = -1;
+    return ParseDaemonOptions(static_cast<int>(argv.size()), argv.data(), &message_, &exit_code_);
+  }
+
+  std::string PasswordFile(const std::string& text, mode_t mode) {
+    std::string path = temp_.path() + "/smtp-password";
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), mode);
+    return path;
+  }
+
+  test::TempDir temp_;
+  std::string message_;
+  int exit_code_ = -1;
+};
+
+TEST_F(OptionsTest, WithoutSmtpUrlNothingIsMailed) {
+  auto options = Parse({});
+  ASSERT_TRUE(options.has_value()) << message_;
+  EXPECT_TRUE(options->smtp.url.empty());
+  EXPECT_EQ(options->smtp.from, "mart@localhost");
+}
+
+TEST_F(OptionsTest, SmtpUrlMustBeSmtpOrSmtpsWithoutCredentials) {
+  EXPECT_TRUE(Parse({"--smtp-url", "smtps://mail.example.org:465"}).has_value()) << message_;
+  EXPECT_FALSE(Parse({"--smtp-url", "http://127.0.0.1:2525"}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_NE(message_.find("smtp:// or smtps://"), std::string::npos) << message_;
+  EXPECT_FALSE(Parse({"--smtp-url", "smtp://shop:S3cret@127.0.0.1:2525"}).has_value());
+  EXPECT_NE(message_.find("--smtp-password-file"), std::string::npos) << message_;
+  EXPECT_FALSE(Parse({"--smtp-url", "smtp://h:25", "--smtp-from", "not an address"}).has_value());
+}
+
+TEST_F(OptionsTest, PasswordFileMustBeOwnerOnly) {
+  std::string path = PasswordFile("S3cret-pw\n", 0644);
+  EXPECT_FALSE(Parse({"--smtp-url", "smtp://h:25", "--smtp-password-file", path}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_NE(message_.find("chmod 600"), std::string::npos) << message_;
+  EXPECT_EQ(message_.find("S3cret-pw"), std::string::npos);
+  ::chmod(path.c_str(), 0600);
+  auto options = Parse({"--smtp-url", "smtp://h:25", "--smtp-user", "shop",
+                        "--smtp-password-file", path});
+  ASSERT_TRUE(options.has_value()) << message_;
+  EXPECT_EQ(options->smtp.password, "S3cret-pw");  // without the newline
+  EXPECT_EQ(options->smtp.user, "shop");
+  EXPECT_FALSE(Parse({"--smtp-password-file", temp_.path() + "/missing"}).has_value());
+}
+
+TEST_F(OptionsTest, PasswordFromTheEnvironmentWithoutAFile) {
+  ::setenv("MART_SMTP_PASSWORD", "from-env", 1);
+  auto options = Parse({"--smtp-url", "smtp://h:25"});
+  ASSERT_TRUE(options.has_value()) << message_;
+  EXPECT_EQ(options->smtp.password, "from-env");
+  EXPECT_FALSE(Parse({"--smtp-password", "x"}).has_value());  // never on argv
+  EXPECT_EQ(exit_code_, 2);
+}
+
+}  // namespace
+}  // namespace mart::daemon

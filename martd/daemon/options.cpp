@@ -20,6 +20,17 @@ struct RawFlags {
   bool no_first_admin = false;
 };
 
+void AddPaymentFlags(CLI::App& app, PaymentOptions& payments) {
+  app.add_flag("--auto-capture", payments.auto_capture,
+               "pay each order through the simulated gateway once its stock is reserved "
+               "(pending -> processing -> paid)");
+  app.add_option("--payment-failure-rate", payments.failure_rate,
+                 "chance from 0 to 1 that a simulated charge fails at random, for demos "
+                 "(default 0; the fixed test cards are unaffected)")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--payment-seed", payments.seed,
+                 "seed of the simulated gateway's random failures (default 0)");
+}
+
 void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.set_version_flag("--version", std::string("martd ") + MART_VERSION);
   app.add_option("--data-dir", options.data_dir, "data directory (default $MART_DATA_DIR, "
@@ -41,6 +52,7 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
       ->check(CLI::Range(60, 31536000));
   app.add_option("--worker-threads", options.worker_threads,
                  "threads for password hashing (default 2)")->check(CLI::Range(1, 64));
+  AddPaymentFlags(app, options.payments);
 }
 
 // Defaults that depend on other options, and checks across options; the

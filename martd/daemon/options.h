@@ -8,6 +8,7 @@
 #include "mart/log.h"
 #include "mart/status.h"
 #include "services/auth_service.h"
+#include "services/payment_service.h"
 
 namespace mart::daemon {
 
@@ -17,6 +18,7 @@ struct DaemonOptions {
   bool detach = false;   // --detach: return once ready
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
+  PaymentOptions payments;  // --auto-capture, --payment-failure-rate, --payment-seed
   int worker_threads = 2;
 };
 

@@ -31,6 +31,7 @@ rpc::HandlerTable AllHandlers() {
   AddProductHandlers(table);
   AddInventoryHandlers(table);
   AddOrderHandlers(table);
+  AddPaymentHandlers(table);
   AddQueueHandlers(table);
   return table;
 }

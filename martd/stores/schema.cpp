@@ -214,6 +214,25 @@ CREATE TABLE dead_letters (
 CREATE INDEX dead_letters_consumer ON dead_letters (consumer, id);
 )sql";
 
+// One row per attempt to pay an order. Only the card's last four digits are
+// kept (never the number, expiry or CVC). The amount is the order's total.
+constexpr std::string_view kPaymentsV5 = R"sql(
+CREATE TABLE payments (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id     TEXT NOT NULL REFERENCES orders (id),
+  user_id      INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+  method       TEXT NOT NULL CHECK (method IN ('card', 'cod')),
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+  reason       TEXT,
+  card_last4   TEXT CHECK (card_last4 IS NULL OR length(card_last4) <= 4),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX payments_order ON payments (order_id, id);
+CREATE INDEX payments_user ON payments (user_id, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -223,6 +242,7 @@ const std::vector<Migration>& AllMigrations() {
       {3, "catalog: products, inventory, holds, movement ledger", kCatalogV3},
       {4, "orders: orders, lines, history, shipped stock, queue consumers, dead letters",
        kOrdersV4},
+      {5, "payments", kPaymentsV5},
   };
   return kMigrations;
 }

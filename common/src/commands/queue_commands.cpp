@@ -3,7 +3,7 @@
 namespace mart {
 namespace {
 
-std::vector<std::string_view> WorkerNames() { return {"inventory", "orders"}; }
+std::vector<std::string_view> WorkerNames() { return {"inventory", "orders", "payments"}; }
 
 ArgSpec WorkerName(bool required) {
   return {.name = "worker", .type = ArgType::kEnum, .help = "a worker (queue consumer)",

@@ -168,7 +168,8 @@ TEST_F(PaymentServiceTest, GetAndListShowOnlyTheCallersOwn) {
 }
 
 json PaymentsCheck(test::PaymentHarness& h) {
-  for (const json& check : h.CheckReport()["checks"]) {
+  const json report = h.CheckReport();
+  for (const json& check : report["checks"]) {
     if (check["name"] == "payments") return check;
   }
   return nullptr;

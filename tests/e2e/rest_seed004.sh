@@ -19,7 +19,7 @@ order_status() {  # ORDER: its status now
 }
 wait_status() {  # ORDER WANT: polls until the order has status WANT, prints the last seen
   local got=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 400); do
     got=$(order_status "$1")
     [ "$got" = "$2" ] && break
     sleep 0.05
@@ -112,7 +112,7 @@ wait "${LOAD_PIDS[@]}"  # not a bare wait: mart-rest runs in the background too
 expect_eq "20" "$(cat "$E2E_ROOT"/load.* | grep -c '^201$')" "20 concurrent orders all 201"
 expect_eq 0/10 "$(stock_of "$PL" 0/10)" "10 reserved, none oversold"
 settled() {  # prints paid/cancelled counts of the load orders once none is pending
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 400); do
     http GET "/api/v1/orders/?limit=1000" -H "$(auth)"
     local counts
     counts=$(jq -r --arg p "$PL" '[.[] | select(.items[0].product_id == $p) | .status] |

@@ -1,6 +1,9 @@
 #include "martctl/method_behaviour.h"
 
 #include <algorithm>
+#include <sstream>
+#include <string>
+#include <utility>
 
 #include "martctl/local/login.h"
 #include "martctl/local/order_place.h"
@@ -40,6 +43,46 @@ Result<Output> FinishAdminCheck(CallContext& context, nlohmann::json result) {
   return Output{.value = std::move(rows), .exit_code = ok ? 0 : 7};
 }
 
+// `--card-stdin`: the card as one line "NUMBER MM/YY CVC" on stdin, so it
+// never shows in the process list or the shell history. Flags still win.
+Status PrepareOrderPay(CallContext& context, nlohmann::json* params) {
+  if (!context.invocation.flags.value("card_stdin", false)) return Status::Ok();
+  std::string line;
+  if (!std::getline(context.io.in, line)) {
+    return InvalidArgument("--card-stdin: no card line on stdin (NUMBER MM/YY CVC)",
+                           {{"field", "card_number"}});
+  }
+  std::istringstream fields(line);
+  std::string number, expiry, cvc, extra;
+  fields >> number >> expiry >> cvc;
+  if (cvc.empty() || (fields >> extra)) {
+    return InvalidArgument("--card-stdin: the line must be NUMBER MM/YY CVC (no spaces in the "
+                           "number)", {{"field", "card_number"}});
+  }
+  const std::pair<const char*, const std::string*> kFields[] = {
+      {"card_number", &number}, {"expiry", &expiry}, {"cvc", &cvc}};
+  for (const auto& [name, value] : kFields) {
+    if (!params->contains(name)) (*params)[name] = *value;
+  }
+  if (!params->contains("method")) (*params)["method"] = "card";
+  return Status::Ok();
+}
+
+// A declined card is a successful call whose payment says `failed` (the
+// daemon keeps the record); for scripts it is still a failure: exit 5.
+Result<Output> FinishOrderPay(CallContext& context, nlohmann::json result) {
+  if (!result.is_object() || result.value("status", "") != "failed") {
+    return Output{.value = std::move(result)};
+  }
+  const std::string reason = result.value("reason", nlohmann::json()).is_string()
+                                 ? result["reason"].get<std::string>()
+                                 : std::string("no reason given");
+  const int exit_code = Fail(
+      context.io, FailedPrecondition("payment " + std::to_string(result.value("id", int64_t{0})) +
+                                     " failed: " + reason));
+  return Output{.value = std::move(result), .exit_code = exit_code};
+}
+
 }  // namespace
 
 const std::vector<MethodBehaviour>& AllBehaviours() {
@@ -47,6 +90,11 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
       .arg = {.name = "print_token",
               .type = ArgType::kBool,
               .help = "print the access token alone on stdout (for curl and scripts)"}};
+  static const LocalFlag kCardStdin{
+      .arg = {.name = "card_stdin",
+              .type = ArgType::kBool,
+              .help = "read the card as one stdin line 'NUMBER MM/YY CVC' instead of flags, "
+                      "keeping it out of the process list"}};
   static const std::vector<MethodBehaviour> kBehaviours = {
       {.method = "auth.login",
        .send_auth = false,
@@ -66,6 +114,10 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
        .local_flags = OrderPlaceFlags(),
        .prepare = PrepareOrderPlace,
        .finish = FinishOrderPlace},
+      {.method = "order.pay",
+       .local_flags = {kCardStdin},
+       .prepare = PrepareOrderPay,
+       .finish = FinishOrderPay},
       {.method = "admin.check", .finish = FinishAdminCheck},
   };
   return kBehaviours;

@@ -12,7 +12,7 @@ namespace {
 std::vector<CommandSpec> BuildAll() {
   std::vector<CommandSpec> all;
   for (auto* domain : {&DaemonCommands, &AuthCommands, &AccountCommands, &AdminUserCommands,
-                       &ProductCommands, &InventoryCommands, &OrderCommands,
+                       &ProductCommands, &InventoryCommands, &OrderCommands, &PaymentCommands,
                        &NotificationCommands, &QueueCommands, &AdminCommands}) {
     std::vector<CommandSpec> specs = domain();
     all.insert(all.end(), std::make_move_iterator(specs.begin()),

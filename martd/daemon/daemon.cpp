@@ -24,7 +24,8 @@ Status Daemon::OpenStoreAndServices() {
   info.endpoint = options_.listen;
   info.events_endpoint = EventsEndpointFor(options_.listen);
   info.ready = &ready_;
-  services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info);
+  services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info,
+                                         options_.payments);
   return Status::Ok();
 }
 

@@ -26,6 +26,17 @@ struct RawFlags {
   std::string smtp_password_file;
 };
 
+void AddPaymentFlags(CLI::App& app, PaymentOptions& payments) {
+  app.add_flag("--auto-capture", payments.auto_capture,
+               "pay each order through the simulated gateway once its stock is reserved "
+               "(pending -> processing -> paid)");
+  app.add_option("--payment-failure-rate", payments.failure_rate,
+                 "chance from 0 to 1 that a simulated charge fails at random, for demos "
+                 "(default 0; the fixed test cards are unaffected)")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--payment-seed", payments.seed,
+                 "seed of the simulated gateway's random failures (default 0)");
+}
+
 void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.set_version_flag("--version", std::string("martd ") + MART_VERSION);
   app.add_option("--data-dir", options.data_dir, "data directory (default $MART_DATA_DIR, "
@@ -54,6 +65,7 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.add_option("--smtp-user", options.smtp.user, "SMTP AUTH user name");
   app.add_option("--smtp-password-file", raw.smtp_password_file,
                  "file holding the SMTP password (mode 0600); else $MART_SMTP_PASSWORD");
+  AddPaymentFlags(app, options.payments);
 }
 
 // The SMTP password: from a file only its owner can read, or the environment;

@@ -9,6 +9,7 @@
 #include "mart/status.h"
 #include "notify/smtp_transport.h"
 #include "services/auth_service.h"
+#include "services/payment_service.h"
 
 namespace mart::daemon {
 
@@ -18,6 +19,7 @@ struct DaemonOptions {
   bool detach = false;   // --detach: return once ready
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
+  PaymentOptions payments;  // --auto-capture, --payment-failure-rate, --payment-seed
   int worker_threads = 2;
   // --smtp-url, --smtp-from, --smtp-user; the password from
   // --smtp-password-file (mode 0600 or stricter) or $MART_SMTP_PASSWORD.

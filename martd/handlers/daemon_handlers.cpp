@@ -32,6 +32,7 @@ rpc::HandlerTable AllHandlers() {
   AddInventoryHandlers(table);
   AddOrderHandlers(table);
   AddNotificationHandlers(table);
+  AddPaymentHandlers(table);
   AddQueueHandlers(table);
   return table;
 }

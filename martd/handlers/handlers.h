@@ -13,6 +13,8 @@ void AddProductHandlers(rpc::HandlerTable& table);
 void AddInventoryHandlers(rpc::HandlerTable& table);
 void AddOrderHandlers(rpc::HandlerTable& table);
 void AddNotificationHandlers(rpc::HandlerTable& table);
+// order.pay and payment.*.
+void AddPaymentHandlers(rpc::HandlerTable& table);
 // queue, worker, dlq, events and admin.check.
 void AddQueueHandlers(rpc::HandlerTable& table);
 

@@ -40,6 +40,8 @@ Result<json> CheckService::Run(Tx& tx) const {
   checks.push_back(std::move(events));
   MART_ASSIGN_OR_RETURN(json orders, Orders(tx));
   checks.push_back(std::move(orders));
+  MART_ASSIGN_OR_RETURN(json payments, Payments(tx));
+  checks.push_back(std::move(payments));
   bool ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c["ok"] == true; });
   return json{{"ok", ok}, {"checks", std::move(checks)}};
 }
@@ -90,6 +92,12 @@ Result<json> CheckService::Orders(Tx& tx) const {
   }
   MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().OrderStockMismatches(kMaxProblems));
   return Check("orders", orders, json(mismatches));
+}
+
+Result<json> CheckService::Payments(Tx& tx) const {
+  MART_ASSIGN_OR_RETURN(int64_t payments, tx.store.checks().PaymentCount());
+  MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().PaymentMismatches(kMaxProblems));
+  return Check("payments", payments, json(mismatches));
 }
 
 }  // namespace mart

@@ -8,6 +8,8 @@
 //   events    the log's sequence has no gap; no worker is ahead of it
 //   orders    once the inventory and orders workers are idle: each order's
 //             holds and stock state agree with its status
+//   payments  a succeeded payment is for its order's total; no order has
+//             more than one succeeded or pending payment
 // Runs on the store thread; reads only.
 
 #include <nlohmann/json.hpp>
@@ -33,6 +35,7 @@ class CheckService {
   Result<nlohmann::json> Stock(Tx& tx) const;
   Result<nlohmann::json> Events(Tx& tx) const;
   Result<nlohmann::json> Orders(Tx& tx) const;
+  Result<nlohmann::json> Payments(Tx& tx) const;
 
   const QueueService& queues_;
 };

@@ -362,6 +362,12 @@ Status OrderService::OnStockFailed(Tx& tx, const std::string& order_id, const st
   return Transition(tx, std::move(order), OrderStatus::kCancelled, worker, reason).status();
 }
 
+Result<Order> OrderService::MarkPaid(Tx& tx, const std::string& order_id,
+                                     const Principal& actor, std::string reason) const {
+  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(order_id));
+  return Transition(tx, std::move(order), OrderStatus::kPaid, actor, std::move(reason));
+}
+
 Status OrderService::OnStockMoved(Tx& tx, const std::string& order_id, StockState stock) const {
   return tx.store.orders().SetStock(order_id, stock, tx.now);
 }

@@ -55,6 +55,10 @@ class OrderService {
   Status OnStockFailed(Tx& tx, const std::string& order_id, const std::string& reason,
                        const Principal& worker) const;
   Status OnStockMoved(Tx& tx, const std::string& order_id, StockState stock) const;
+  // For payments: a succeeded payment moves the order to `paid` through the
+  // table (FAILED_PRECONDITION when the table does not allow it), by `actor`.
+  Result<Order> MarkPaid(Tx& tx, const std::string& order_id, const Principal& actor,
+                         std::string reason) const;
 
  private:
   // The one way a status changes. Setting the current status is a no-op;

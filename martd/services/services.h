@@ -15,6 +15,8 @@
 #include "services/notification_worker.h"
 #include "services/order_service.h"
 #include "services/order_workers.h"
+#include "services/payment_service.h"
+#include "services/payment_workers.h"
 #include "services/queue_service.h"
 #include "services/clock.h"
 
@@ -30,13 +32,17 @@ struct DaemonInfo {
 };
 
 struct Services {
-  Services(const Clock& c, SigningKey key, std::string cookie, AuthOptions options, DaemonInfo i)
+  Services(const Clock& c, SigningKey key, std::string cookie, AuthOptions options, DaemonInfo i,
+           PaymentOptions payment_options = {})
       : clock(c),
         auth(c, key, std::move(cookie), options),
         idempotency_key(DeriveKey(key, "mart idempotency fingerprint")),
-        info(std::move(i)) {
+        info(std::move(i)),
+        gateway({.failure_rate = payment_options.failure_rate, .seed = payment_options.seed}),
+        payments(orders, gateway, payment_options.auto_capture) {
     queues.Register(&inventory_worker);
     queues.Register(&orders_worker);
+    queues.Register(&payments_worker);
     queues.Register(&notification_worker);
   }
   Services(const Services&) = delete;
@@ -56,6 +62,9 @@ struct Services {
   NotificationWorker notification_worker{notifications};
   SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
+  SimulatedGateway gateway;
+  PaymentService payments;
+  PaymentsWorker payments_worker{payments};
 };
 
 }  // namespace mart

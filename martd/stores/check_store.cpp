@@ -111,4 +111,23 @@ Result<std::vector<std::string>> CheckStore::OrderStockMismatches(int64_t limit)
   return Texts(q);
 }
 
+Result<int64_t> CheckStore::PaymentCount() {
+  return Count(db_, "SELECT count(*) FROM payments");
+}
+
+Result<std::vector<std::string>> CheckStore::PaymentMismatches(int64_t limit) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT 'payment ' || p.id || ' succeeded for ' || p.amount_cents || ' cents but order ' ||"
+      "  o.id || ' totals ' || o.total_cents"
+      " FROM payments p JOIN orders o ON o.id = p.order_id"
+      " WHERE p.status = 'succeeded' AND p.amount_cents != o.total_cents"
+      " UNION ALL "
+      "SELECT 'order ' || order_id || ' has ' || count(*) || ' succeeded or pending payments'"
+      " FROM payments WHERE status IN ('succeeded', 'pending')"
+      " GROUP BY order_id HAVING count(*) > 1"
+      " LIMIT ?"));
+  q.Bind(1, limit);
+  return Texts(q);
+}
+
 }  // namespace mart::store

@@ -37,6 +37,10 @@ class CheckStore {
   // descriptions such as "order X is cancelled but holds 2 of product Y".
   Result<std::vector<std::string>> OrderStockMismatches(int64_t limit);
   Result<int64_t> OrderCount();
+  // Payments that break a rule: a succeeded one whose amount is not its
+  // order's total; an order with more than one succeeded or pending payment.
+  Result<std::vector<std::string>> PaymentMismatches(int64_t limit);
+  Result<int64_t> PaymentCount();
 
  private:
   Database& db_;

@@ -214,13 +214,32 @@ CREATE TABLE dead_letters (
 CREATE INDEX dead_letters_consumer ON dead_letters (consumer, id);
 )sql";
 
+// One row per attempt to pay an order. Only the card's last four digits are
+// kept (never the number, expiry or CVC). The amount is the order's total.
+constexpr std::string_view kPaymentsV5 = R"sql(
+CREATE TABLE payments (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id     TEXT NOT NULL REFERENCES orders (id),
+  user_id      INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+  method       TEXT NOT NULL CHECK (method IN ('card', 'cod')),
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+  reason       TEXT,
+  card_last4   TEXT CHECK (card_last4 IS NULL OR length(card_last4) <= 4),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX payments_order ON payments (order_id, id);
+CREATE INDEX payments_user ON payments (user_id, id);
+)sql";
+
 // Notifications made by the notifications worker from events, one per
 // (event, recipient, type), and their mail delivery. status: 'pending' (to be
 // mailed), 'sent', 'failed' (the last attempt failed; retried while
 // next_attempt_at is set, given up when it is NULL), 'stored' (created while
 // no SMTP server was configured: never mailed). A claimed row has its
 // attempts counted and next_attempt_at moved to the end of the claim's lease.
-constexpr std::string_view kNotifications = R"sql(
+constexpr std::string_view kNotificationsV6 = R"sql(
 CREATE TABLE notifications (
   id              INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -254,7 +273,8 @@ const std::vector<Migration>& AllMigrations() {
       {3, "catalog: products, inventory, holds, movement ledger", kCatalogV3},
       {4, "orders: orders, lines, history, shipped stock, queue consumers, dead letters",
        kOrdersV4},
-      {5, "notifications: notifications and their mail delivery", kNotifications},
+      {5, "payments", kPaymentsV5},
+      {6, "notifications: notifications and their mail delivery", kNotificationsV6},
   };
   return kMigrations;
 }

@@ -11,6 +11,7 @@
 #include "stores/inventory_store.h"
 #include "stores/notification_store.h"
 #include "stores/order_store.h"
+#include "stores/payment_store.h"
 #include "stores/product_store.h"
 #include "stores/queue_store.h"
 #include "stores/session_store.h"
@@ -32,6 +33,7 @@ class Store {
   ProductStore& products() { return products_; }
   InventoryStore& inventory() { return inventory_; }
   OrderStore& orders() { return orders_; }
+  PaymentStore& payments() { return payments_; }
   QueueStore& queues() { return queues_; }
   CheckStore& checks() { return checks_; }
   NotificationStore& notifications() { return notifications_; }
@@ -46,6 +48,7 @@ class Store {
         products_(*db_),
         inventory_(*db_),
         orders_(*db_),
+        payments_(*db_),
         queues_(*db_),
         checks_(*db_),
         notifications_(*db_) {}
@@ -58,6 +61,7 @@ class Store {
   ProductStore products_;
   InventoryStore inventory_;
   OrderStore orders_;
+  PaymentStore payments_;
   QueueStore queues_;
   CheckStore checks_;
   NotificationStore notifications_;

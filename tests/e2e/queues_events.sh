@@ -18,12 +18,14 @@ for command in "queue list" "worker list" "dlq list" "events read" "events tail"
 done
 
 expect_exit 0 admin worker list -o json
-expect_eq "inventory orders notifications" "$(jq -r '[.[].worker] | join(" ")' <<<"$OUT")" \
-  "three workers"
+expect_eq "inventory orders payments notifications" "$(jq -r '[.[].worker] | join(" ")' <<<"$OUT")" \
+  "four workers"
+expect_eq '["order.status_changed"]' \
+  "$(jq -c '.[] | select(.worker == "payments") | .topics' <<<"$OUT")" "payments' topics"
 expect_eq '["order.placed","order.status_changed"]' \
   "$(jq -c '.[] | select(.worker == "inventory") | .topics' <<<"$OUT")" "inventory's topics"
 expect_exit 0 admin queue list -o json
-expect_eq "idle idle idle" "$(jq -r '[.[].state] | join(" ")' <<<"$OUT")" "idle queues"
+expect_eq "idle idle idle idle" "$(jq -r '[.[].state] | join(" ")' <<<"$OUT")" "idle queues"
 
 # Dead letters: none, and the commands say so clearly.
 expect_exit 0 admin dlq list -o json
@@ -89,5 +91,5 @@ expect_eq "erp.synced" "$(jq -r .topic <<<"$OUT")" "tail shows the published eve
 
 # The workers ignored the outside event and stay idle.
 expect_exit 0 admin queue list -o json
-expect_eq "0 0 0" "$(jq -r '[.[].lag | tostring] | join(" ")' <<<"$OUT")" "no lag"
+expect_eq "0 0 0 0" "$(jq -r '[.[].lag | tostring] | join(" ")' <<<"$OUT")" "no lag"
 finish

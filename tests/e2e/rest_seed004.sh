@@ -2,14 +2,14 @@
 # Seed 004's walkthrough (../shared/seeds/004…, the asynchronous order flow)
 # through the REST bridge, then its resilience step and its load script.
 # Where mart differs on purpose (DESIGN.md), the script asserts mart's
-# behaviour: without automatic payment (a later issue, --auto-capture) orders
-# go pending -> processing, not on to paid; and shipping consumes the
-# reservation, so a shipped unit is no longer counted as reserved.
+# behaviour: shipping consumes the reservation, so a shipped unit is no
+# longer counted as reserved. martd runs with --auto-capture, the seed's
+# "simulated payment": each order goes pending -> processing -> paid.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
 trap 'stop_rest; cleanup' EXIT
 
-start_daemon
+start_daemon --auto-capture
 start_rest
 walk_accounts_and_products
 
@@ -19,7 +19,7 @@ order_status() {  # ORDER: its status now
 }
 wait_status() {  # ORDER WANT: polls until the order has status WANT, prints the last seen
   local got=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 400); do
     got=$(order_status "$1")
     [ "$got" = "$2" ] && break
     sleep 0.05
@@ -36,7 +36,14 @@ place "[{\"product_id\": \"$P1\", \"quantity\": 1, \"price\": 899.99}]"
 expect_eq "201|pending|899.99|1" "$STATUS|$(jqb '[.status, .total_price, .user_id] | join("|")')" \
   "order 1 accepted as pending"
 O1=$(jqb ._id)
-expect_eq processing "$(wait_status "$O1" processing)" "order 1 processed (no auto payment yet)"
+expect_eq paid "$(wait_status "$O1" paid)" "order 1 processed and paid (auto-capture)"
+http GET "/api/v1/payments/?order_id=$O1" -H "$(auth)"
+expect_eq "200|1|succeeded|899.99|card" \
+  "$STATUS|$(jqb 'length')|$(jqb '.[0] | [.status, .amount, .method] | join("|")')" \
+  "order 1 has one succeeded payment of its total"
+as_operator order history "$O1" -o json >"$E2E_ROOT/history"
+expect_eq "pending processing paid" "$(jq -r '[.[].to] | join(" ")' "$E2E_ROOT/history")" \
+  "order 1 went pending -> processing -> paid"
 # 5.4 reserved.
 expect_eq 49/1 "$(stock_of "$P1" 49/1)" "product 1 reserved"
 
@@ -45,13 +52,13 @@ place "[{\"product_id\": \"$P2\", \"quantity\": 1, \"price\": 249.99},
         {\"product_id\": \"$P3\", \"quantity\": 2, \"price\": 179.99}]"
 expect_eq "201|609.97" "$STATUS|$(jqb .total_price)" "order 2 accepted"
 O2=$(jqb ._id)
-expect_eq processing "$(wait_status "$O2" processing)" "order 2 processed"
+expect_eq paid "$(wait_status "$O2" paid)" "order 2 processed and paid"
 
 # 6.1 and 6.2.
 http GET "/api/v1/orders/$O1" -H "$(auth)"
-expect_eq "200|processing|899.99" "$STATUS|$(jqb '[.status, .total_price] | join("|")')" "order 1 details"
+expect_eq "200|paid|899.99" "$STATUS|$(jqb '[.status, .total_price] | join("|")')" "order 1 details"
 http GET /api/v1/orders/ -H "$(auth)"
-expect_eq "$O2 $O1|processing processing" \
+expect_eq "$O2 $O1|paid paid" \
   "$(jqb '[.[]._id] | join(" ")')|$(jqb '[.[].status] | join(" ")')" "order list newest first"
 
 # 6.3 shipped (martd made the seed's customer, the first account, an admin).
@@ -83,7 +90,7 @@ http GET /metrics -H "$(auth)"
 check "metrics show the paused worker" grep -q '^mart_queue_paused{worker="inventory"} 1$' <<<"$BODY"
 check "metrics show its lag" grep -Eq '^mart_queue_lag\{worker="inventory"\} [1-9][0-9]*$' <<<"$BODY"
 as_operator worker resume inventory >/dev/null
-expect_eq processing "$(wait_status "$O3" processing)" "order completes after resume"
+expect_eq paid "$(wait_status "$O3" paid)" "order completes and is paid after resume"
 expect_eq 48/1 "$(stock_of "$P1" 48/1)" "product 1 reserved for the resilience order"
 
 # Load script: 20 concurrent orders for a product with 10 in stock. Every
@@ -104,18 +111,18 @@ done
 wait "${LOAD_PIDS[@]}"  # not a bare wait: mart-rest runs in the background too
 expect_eq "20" "$(cat "$E2E_ROOT"/load.* | grep -c '^201$')" "20 concurrent orders all 201"
 expect_eq 0/10 "$(stock_of "$PL" 0/10)" "10 reserved, none oversold"
-settled() {  # prints processing/cancelled counts of the load orders once none is pending
-  for _ in $(seq 1 100); do
+settled() {  # prints paid/cancelled counts of the load orders once none is pending
+  for _ in $(seq 1 400); do
     http GET "/api/v1/orders/?limit=1000" -H "$(auth)"
     local counts
     counts=$(jq -r --arg p "$PL" '[.[] | select(.items[0].product_id == $p) | .status] |
-      "\(map(select(. == "processing")) | length)/\(map(select(. == "cancelled")) | length)"' <<<"$BODY")
+      "\(map(select(. == "paid")) | length)/\(map(select(. == "cancelled")) | length)"' <<<"$BODY")
     [ "$counts" = 10/10 ] && break
     sleep 0.05
   done
   echo "$counts"
 }
-expect_eq 10/10 "$(settled)" "10 orders processing, 10 cancelled for lack of stock"
+expect_eq 10/10 "$(settled)" "10 orders paid, 10 cancelled for lack of stock"
 admin_check_passes() { as_operator admin check >/dev/null; }
 check "admin check finds the stock invariant intact" admin_check_passes
 

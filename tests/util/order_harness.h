@@ -19,8 +19,9 @@ namespace mart::test {
 
 class OrderHarness : public ServiceHarness {
  public:
-  OrderHarness()
-      : admin(SignUp("admin@example.com", "Ada")),  // the first account becomes admin
+  explicit OrderHarness(PaymentOptions payments = {})
+      : ServiceHarness(TestAuthOptions(), payments),
+        admin(SignUp("admin@example.com", "Ada")),  // the first account becomes admin
         ann(SignUp("ann@example.com", "Ann")),
         bob(SignUp("bob@example.com", "Bob")),
         headphones(CreateProduct("Wireless Headphones", 24999, 100)),

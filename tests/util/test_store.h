@@ -91,8 +91,9 @@ struct TestLogin {
 
 class ServiceHarness : public StoreHarness {
  public:
-  explicit ServiceHarness(AuthOptions options = TestAuthOptions())
-      : services_(clock_, TestSigningKey(), std::string(kTestCookie), options, Info(&ready_)) {}
+  explicit ServiceHarness(AuthOptions options = TestAuthOptions(), PaymentOptions payments = {})
+      : services_(clock_, TestSigningKey(), std::string(kTestCookie), options, Info(&ready_),
+                  payments) {}
 
   Services& services() { return services_; }
   AuthService& auth() { return services_.auth; }

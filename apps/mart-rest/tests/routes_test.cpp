@@ -19,7 +19,8 @@ TEST(RoutesTest, EverySeedRouteComesFromTheRegistry) {
       {"POST", "/api/v1/orders/"},           {"GET", "/api/v1/orders/abc"},
       {"GET", "/api/v1/orders/"},            {"PUT", "/api/v1/orders/abc/status"},
       {"DELETE", "/api/v1/orders/abc"},      {"GET", "/health"},
-      {"GET", "/api/v1/queues"}};
+      {"GET", "/api/v1/queues"},             {"POST", "/api/v1/payments/"},
+      {"GET", "/api/v1/payments/"},          {"GET", "/api/v1/payments/7"}};
   for (const auto& [method, path] : kSeedRoutes) {
     EXPECT_EQ(MatchRoute(Routes(), method, path).kind, MatchKind::kFound) << method << " " << path;
   }

@@ -43,6 +43,17 @@ TEST(TranslateTest, QueryValuesTakeTheArgsTypesAndAliases) {
   EXPECT_EQ(out->sources.at("offset"), "query");
 }
 
+TEST(TranslateTest, PaymentBodyTakesTheOrderIdAndSeed001Names) {
+  HttpRequest request{.method = "POST", .content_type = "application/json",
+                      .body = R"({"order_id":"66f1c0ffee0000000000beef","card_number":"4242",)"
+                              R"("card_expiry":"12/30","card_cvv":"123"})"};
+  Result<TranslatedParams> out = Translate("order.pay", request);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->params, json({{"id", "66f1c0ffee0000000000beef"}, {"card_number", "4242"},
+                               {"expiry", "12/30"}, {"cvc", "123"}}));
+  EXPECT_EQ(RuleFor("order.pay").success_status, 201);
+}
+
 TEST(TranslateTest, ProductsListOldestFirstUnlessAsked) {
   HttpRequest request{.method = "GET", .params = {{"sort", "price"}, {"desc", "true"}}};
   Result<TranslatedParams> out = Translate("product.list", request);

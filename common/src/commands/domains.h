@@ -16,6 +16,10 @@ std::vector<CommandSpec> ProductCommands();
 std::vector<CommandSpec> InventoryCommands();
 std::vector<CommandSpec> OrderCommands();
 std::vector<CommandSpec> NotificationCommands();
+// payment.*; order.pay itself is an order command.
+std::vector<CommandSpec> PaymentCommands();
+// The default table columns of a payment (order.pay, payment.get, payment.list).
+std::vector<std::string_view> PaymentColumns();
 // queue, worker, dlq and events: the durable event queues.
 std::vector<CommandSpec> QueueCommands();
 std::vector<CommandSpec> AdminCommands();

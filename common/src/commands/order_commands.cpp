@@ -25,6 +25,10 @@ std::vector<std::string_view> StatusNames() {
 
 }  // namespace
 
+std::vector<std::string_view> PaymentColumns() {
+  return {"id", "order_id", "amount", "method", "status", "reason"};
+}
+
 std::vector<CommandSpec> OrderCommands() {
   const std::vector<std::string_view> kColumns = {"_id", "user_id", "status", "total_price",
                                                   "created_at"};
@@ -86,6 +90,24 @@ std::vector<CommandSpec> OrderCommands() {
        .example = "martctl order cancel 66f1c0ffee0000000000beef --reason 'changed my mind'",
        .rest = "DELETE /api/v1/orders/{id}",
        .id_field = "_id"},
+      {.method = "order.pay",
+       .summary = "pay an order its total by card or cash on delivery; a declined card leaves "
+                  "a failed payment and the order payable (exit 5)",
+       .mutating = true,
+       .args = {OrderId(),
+                {.name = "method", .type = ArgType::kEnum,
+                 .help = "card (charged now) or cod: cash on delivery (default card)",
+                 .choices = {"card", "cod"}},
+                {.name = "card_number", .help = "card: 12-19 digits, spaces or dashes allowed; "
+                 "only the last four are kept", .max_length = 40},
+                {.name = "expiry", .help = "card: expiry as MM/YY", .max_length = 10},
+                {.name = "cvc", .help = "card: the 3 or 4 digit security code",
+                 .max_length = 10}},
+       .example = "martctl order pay 66f1c0ffee0000000000beef --method card "
+                  "--card-number 4242424242424242 --expiry 12/30 --cvc 123",
+       .rest = "POST /api/v1/payments/",
+       .id_field = "id",
+       .columns = PaymentColumns()},
       {.method = "order.history",
        .summary = "an order's status changes, oldest first, with who and why",
        .args = {OrderId()},

@@ -3,7 +3,9 @@
 namespace mart {
 namespace {
 
-std::vector<std::string_view> WorkerNames() { return {"inventory", "orders", "notifications"}; }
+std::vector<std::string_view> WorkerNames() {
+  return {"inventory", "orders", "payments", "notifications"};
+}
 
 ArgSpec WorkerName(bool required) {
   return {.name = "worker", .type = ArgType::kEnum, .help = "a worker (queue consumer)",

@@ -47,6 +47,45 @@ TEST(MethodBehaviourTest, AdminCheckShowsPeopleARowPerCheckAndPerProblem) {
             "orders\tskipped\t0\tskipped: workers busy\n");
 }
 
+TEST(MethodBehaviourTest, ADeclinedPaymentIsPrintedAndExitsFive) {
+  testing::TestIo test;
+  const json failed = {{"id", 7}, {"status", "failed"}, {"reason", "card declined"}};
+  test.answer = [&](const RecordedCall& call) -> Result<json> {
+    EXPECT_EQ(call.method, "order.pay");
+    EXPECT_EQ(call.params["card_number"], "4000000000000002");
+    return failed;
+  };
+  const std::string order = "66f1c0ffee0000000000beef";
+  EXPECT_EQ(test.Run({"order", "pay", order, "--card-number", "4000000000000002", "--expiry",
+                      "12/30", "--cvc", "123", "-o", "json"}),
+            5);
+  EXPECT_EQ(json::parse(test.out.str()), failed);
+  EXPECT_EQ(test.err.str(), "martctl: payment 7 failed: card declined [FAILED_PRECONDITION]\n");
+  test.answer = [](const RecordedCall&) -> Result<json> {
+    return json{{"id", 8}, {"status", "succeeded"}, {"reason", nullptr}};
+  };
+  EXPECT_EQ(test.Run({"order", "pay", order, "--method", "cod"}), 0);
+}
+
+TEST(MethodBehaviourTest, CardStdinReadsTheCardOffArgv) {
+  testing::TestIo test;
+  test.in.str("4242 4242 4242 4242 12/30 123\n");  // spaces inside the number: refused
+  EXPECT_EQ(test.Run({"order", "pay", "66f1c0ffee0000000000beef", "--card-stdin"}), 2);
+  EXPECT_TRUE(test.calls.empty());
+  testing::TestIo good;
+  good.in.str("4242424242424242 12/30 123\n");
+  good.answer = [](const RecordedCall& call) -> Result<json> {
+    EXPECT_EQ(call.params["card_number"], "4242424242424242");
+    EXPECT_EQ(call.params["expiry"], "12/30");
+    EXPECT_EQ(call.params["cvc"], "123");
+    EXPECT_EQ(call.params["method"], "card");
+    EXPECT_FALSE(call.params.contains("card_stdin"));
+    return json{{"id", 1}, {"status", "succeeded"}};
+  };
+  EXPECT_EQ(good.Run({"order", "pay", "66f1c0ffee0000000000beef", "--card-stdin"}), 0);
+  EXPECT_EQ(good.calls.size(), 1u);
+}
+
 TEST(MethodBehaviourTest, EveryBehaviourNamesARegistryMethod) {
   for (const MethodBehaviour& behaviour : AllBehaviours()) {
     EXPECT_NE(FindCommand(behaviour.method), nullptr) << behaviour.method;

@@ -45,7 +45,7 @@ TEST_F(CheckServiceTest, ACleanStoreIsOk) {
     EXPECT_EQ(check["ok"], true) << check.dump();
     EXPECT_TRUE(check["problems"].empty());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"integrity", "stock", "events", "orders"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"integrity", "stock", "events", "orders", "payments"}));
   EXPECT_EQ(CheckNamed("stock")["checked"], 3);  // the three products
 }
 

@@ -80,5 +80,30 @@ TEST_F(OptionsTest, PasswordFromTheEnvironmentWithoutAFile) {
   EXPECT_EQ(exit_code_, 2);
 }
 
+TEST_F(OptionsTest, PaymentsDefaultToNoAutoCaptureAndNoRandomFailures) {
+  auto options = Parse({});
+  ASSERT_TRUE(options.has_value()) << message_;
+  EXPECT_FALSE(options->payments.auto_capture);
+  EXPECT_EQ(options->payments.failure_rate, 0.0);
+  EXPECT_EQ(options->payments.seed, 0u);
+}
+
+TEST_F(OptionsTest, PaymentFlagsReachThePaymentOptions) {
+  auto options =
+      Parse({"--auto-capture", "--payment-failure-rate", "0.25", "--payment-seed", "9"});
+  ASSERT_TRUE(options.has_value()) << message_;
+  EXPECT_TRUE(options->payments.auto_capture);
+  EXPECT_EQ(options->payments.failure_rate, 0.25);
+  EXPECT_EQ(options->payments.seed, 9u);
+}
+
+TEST_F(OptionsTest, AFailureRateOutsideZeroToOneIsAUsageError) {
+  for (const char* rate : {"1.5", "often"}) {
+    EXPECT_FALSE(Parse({"--payment-failure-rate", rate}).has_value()) << rate;
+    EXPECT_EQ(exit_code_, 2) << rate;
+    EXPECT_NE(message_.find("--payment-failure-rate"), std::string::npos) << message_;
+  }
+}
+
 }  // namespace
 }  // namespace mart::daemon

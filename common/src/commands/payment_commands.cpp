@@ -1,0 +1,31 @@
+#include "commands/domains.h"
+
+namespace mart {
+
+std::vector<CommandSpec> PaymentCommands() {
+  return {
+      {.method = "payment.get",
+       .summary = "show one payment (of your own orders; admins any)",
+       .args = {{.name = "id", .type = ArgType::kInt, .help = "payment id", .required = true,
+                 .positional = true, .min = 1}},
+       .example = "martctl payment get 7",
+       .rest = "GET /api/v1/payments/{id}",
+       .columns = PaymentColumns()},
+      {.method = "payment.list",
+       .summary = "list payments newest first (yours; admins everyone's, with filters)",
+       .args = {{.name = "order_id", .help = "only this order's (24 hex characters)",
+                 .max_length = 24},
+                {.name = "status", .type = ArgType::kEnum, .help = "only payments in this status",
+                 .choices = {"pending", "succeeded", "failed"}},
+                {.name = "user_id", .type = ArgType::kInt, .help = "admin: only this user's",
+                 .min = 1},
+                {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
+                 .min = 1, .max = 1000},
+                {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0}},
+       .example = "martctl payment list --status failed --limit 20",
+       .rest = "GET /api/v1/payments/",
+       .columns = PaymentColumns()},
+  };
+}
+
+}  // namespace mart

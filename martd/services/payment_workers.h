@@ -1,0 +1,27 @@
+#pragma once
+// The payments worker takes order.status_changed:
+//   to processing  with --auto-capture: charges the order's total through the
+//                  gateway and pays the order (seed 004's pending ->
+//                  processing -> paid), unless it already has a payment;
+//   to delivered   a pending cash-on-delivery payment succeeds;
+//   to cancelled   or refunded before delivery: it fails ("order cancelled").
+// Each step checks the order's and payments' state now, so an event applied
+// twice or out of log order (a dead letter retried late) never charges twice.
+
+#include "events/consumer.h"
+#include "services/payment_service.h"
+
+namespace mart {
+
+class PaymentsWorker : public Consumer {
+ public:
+  explicit PaymentsWorker(const PaymentService& payments) : payments_(payments) {}
+  std::string_view name() const override { return "payments"; }
+  const std::vector<std::string>& topics() const override;
+  Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const override;
+
+ private:
+  const PaymentService& payments_;
+};
+
+}  // namespace mart

@@ -83,6 +83,15 @@ std::string Principal::Describe() const {
   return "anonymous";
 }
 
+Result<std::optional<int64_t>> Principal::ListScope(std::optional<int64_t> requested,
+                                                    std::string_view what) const {
+  if (IsAdmin()) return requested;
+  if (requested && *requested != user_id) {
+    return PermissionDenied("only admins may list other users' " + std::string(what));
+  }
+  return std::optional<int64_t>(user_id);
+}
+
 AuthService::AuthService(const Clock& clock, SigningKey key, std::string cookie,
                          AuthOptions options)
     : clock_(clock),

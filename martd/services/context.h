@@ -3,10 +3,13 @@
 // transaction it runs in (store, event sink, one timestamp for the request).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "events/event_sink.h"
 #include "mart/domain/account.h"
+#include "mart/status.h"
 #include "stores/store.h"
 
 namespace mart {
@@ -35,6 +38,11 @@ struct Principal {
   // For replies, logs and histories: "user 3", "the local operator",
   // "the orders worker", "anonymous".
   std::string Describe() const;
+  // Whose objects a list call covers: an admin's `requested` user (none:
+  // everyone's), a user's own. PERMISSION_DENIED "only admins may list other
+  // users' <what>" when a user asks for someone else's.
+  Result<std::optional<int64_t>> ListScope(std::optional<int64_t> requested,
+                                           std::string_view what) const;
 };
 
 // One request's view of the write transaction. `now` is fixed for the request.

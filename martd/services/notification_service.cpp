@@ -81,14 +81,7 @@ Result<std::vector<store::Notification>> NotificationService::List(
   filter.unread_only = query.unread_only;
   filter.limit = query.limit;
   filter.offset = query.offset;
-  if (principal.IsAdmin()) {
-    filter.user_id = query.user_id;
-  } else {
-    if (query.user_id && *query.user_id != principal.user_id) {
-      return PermissionDenied("only admins may list other users' notifications");
-    }
-    filter.user_id = principal.user_id;
-  }
+  MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "notifications"));
   if (query.type && !Known(NotificationTypes(), *query.type)) {
     return InvalidArgument("unknown notification type '" + *query.type + "'", {{"field", "type"}});
   }

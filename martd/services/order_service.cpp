@@ -257,14 +257,7 @@ Result<std::vector<Order>> OrderService::List(Tx& tx, const Principal& principal
   store::OrderFilter filter;
   filter.limit = query.limit;
   filter.offset = query.offset;
-  if (principal.IsAdmin()) {
-    filter.user_id = query.user_id;
-  } else {
-    if (query.user_id && *query.user_id != principal.user_id) {
-      return PermissionDenied("only admins may list other users' orders");
-    }
-    filter.user_id = principal.user_id;
-  }
+  MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "orders"));
   if (query.status) {
     filter.status = ParseOrderStatus(*query.status);
     if (!filter.status) {

@@ -118,12 +118,7 @@ Result<std::vector<Payment>> PaymentService::List(Tx& tx, const Principal& princ
                                                   const PaymentQuery& query) const {
   store::PaymentFilter filter{.user_id = query.user_id, .order_id = query.order_id,
                               .limit = query.limit, .offset = query.offset};
-  if (!principal.IsAdmin()) {
-    if (query.user_id && *query.user_id != principal.user_id) {
-      return PermissionDenied("only admins may list other users' payments");
-    }
-    filter.user_id = principal.user_id;
-  }
+  MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "payments"));
   if (query.order_id) MART_RETURN_IF_ERROR(CheckObjectId(*query.order_id, "order", "order_id"));
   if (query.status) {
     filter.status = ParsePaymentStatus(*query.status);

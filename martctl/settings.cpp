@@ -111,8 +111,7 @@ const std::vector<std::string>& ColorChoices() {
 
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("--endpoint", flags->endpoint,
-                  "martd request endpoint (env MART_ENDPOINT; default: the "
-                  "data dir's socket)");
+                  "martd request endpoint (env MART_ENDPOINT; default: the data dir's socket)");
   app->add_option("--data-dir", flags->data_dir,
                   "martd data dir, for its socket and operator cookie (env MART_DATA_DIR)");
   app->add_option("--token", flags->token, "access token to send (env MART_TOKEN)");
@@ -123,8 +122,7 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
       ->check(CLI::IsMember(OutputChoices()));
   app->add_flag("-q,--quiet", flags->quiet, "print only ids, one per line");
   app->add_option("--config", flags->config,
-                  "config file (env MART_CONFIG; default "
-                  "$XDG_CONFIG_HOME/mart/martctl.toml)")
+                  "config file (env MART_CONFIG; default $XDG_CONFIG_HOME/mart/martctl.toml)")
       ->type_name("FILE");
   app->add_option("--color", flags->color, "color in tables (honors NO_COLOR)")
       ->check(CLI::IsMember(ColorChoices()));
@@ -134,6 +132,8 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_flag("--password-stdin", flags->password_stdin,
                 "read passwords from stdin, one per line, instead of prompting");
 }
+
+namespace {
 
 // Output, color and timeout: their values are checked whatever their source.
 Status ResolvePresentation(const GlobalFlags& flags, const Layers& layers, const Io& io,
@@ -151,6 +151,8 @@ Status ResolvePresentation(const GlobalFlags& flags, const Layers& layers, const
   settings->origins.insert(settings->origins.end(), {output, color, timeout});
   return Status::Ok();
 }
+
+}  // namespace
 
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   Settings settings;

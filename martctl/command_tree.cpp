@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "martctl/local/completion.h"
+#include "martctl/local/config_show.h"
 #include "martctl/local/events_tail.h"
 #include "martctl/local/local_commands.h"
 #include "martctl/local/order_wait.h"
@@ -40,7 +41,7 @@ const TaskTable& Tasks() {
       {"Accounts", {"auth", "profile", "address", "user"}},
       {"Catalog and stock", {"product", "inventory"}},
       {"Orders, payments and notifications", {"order", "payment", "notification"}},
-      {"Running mart", {"daemon", "queue", "worker", "dlq", "events", "admin"}},
+      {"Running mart", {"daemon", "queue", "worker", "dlq", "events", "admin", "config"}},
   };
   return kTasks;
 }
@@ -355,6 +356,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : OrderWaitCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : CompletionCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : ConfigCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

@@ -1,5 +1,6 @@
 #include "martctl/settings.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -7,18 +8,13 @@
 #include <CLI/CLI.hpp>
 
 #include "mart/paths.h"
+#include "martctl/settings_file.h"
 
 namespace mart::cli {
 namespace {
 
 // The longest call anyone should wait for: a day.
 constexpr double kMaxTimeoutSeconds = 86400;
-
-std::string FirstGiven(const std::string& flag, const std::string& env, std::string fallback) {
-  if (!flag.empty()) return flag;
-  if (!env.empty()) return env;
-  return fallback;
-}
 
 Result<double> ParseSeconds(const std::string& text, std::string_view source) {
   errno = 0;
@@ -32,13 +28,73 @@ Result<double> ParseSeconds(const std::string& text, std::string_view source) {
   return seconds;
 }
 
-Result<bool> ResolveColor(const GlobalFlags& flags, const Io& io) {
-  if (flags.color == "always") return true;
-  if (flags.color == "never") return false;
-  if (flags.color != "auto") {
-    return InvalidArgument("--color must be auto, always or never, not '" + flags.color + "'");
+Status CheckChoice(const SettingOrigin& origin, const std::vector<std::string>& choices) {
+  if (std::find(choices.begin(), choices.end(), origin.value) != choices.end()) {
+    return Status::Ok();
   }
-  return io.stdout_tty && io.getenv("NO_COLOR").empty();
+  std::string list;
+  for (const std::string& choice : choices) list += (list.empty() ? "" : ", ") + choice;
+  return InvalidArgument(origin.setting + " (" + origin.source + ") must be one of " + list +
+                         ", not '" + origin.value + "'");
+}
+
+// $XDG_CONFIG_HOME/mart/martctl.toml, else ~/.config/mart/martctl.toml, read
+// through io.getenv like everything else here (mart::DefaultConfigDir reads
+// the process environment).
+std::string DefaultSettingsPath(const Io& io) {
+  std::string base = io.getenv("XDG_CONFIG_HOME");
+  if (base.empty()) {
+    std::string home = io.getenv("HOME");
+    base = (home.empty() ? std::string("/tmp") : home) + "/.config";
+  }
+  return base + "/mart/martctl.toml";
+}
+
+// Picks each setting from the first source that has it: flag, environment,
+// the selected profile's table, the file's top level, the default.
+class Layers {
+ public:
+  Layers(const Io& io, const SettingsFile& file) : io_(io), file_(file) {}
+
+  void SelectProfile(const std::string& profile) { profile_ = profile; }
+
+  SettingOrigin Pick(const std::string& key, const std::string& flag, std::string_view env,
+                     std::string fallback) const {
+    if (!flag.empty()) return {key, flag, "flag --" + key};
+    if (!env.empty()) {
+      if (std::string value = io_.getenv(env); !value.empty()) {
+        return {key, value, "env " + std::string(env)};
+      }
+    }
+    if (auto table = file_.profiles.find(profile_); table != file_.profiles.end()) {
+      if (auto it = table->second.find(key); it != table->second.end()) {
+        return {key, it->second, "file " + file_.path + " [profile." + profile_ + "]"};
+      }
+    }
+    if (auto it = file_.top.find(key); it != file_.top.end()) {
+      return {key, it->second, "file " + file_.path};
+    }
+    return {key, std::move(fallback), "default"};
+  }
+
+ private:
+  const Io& io_;
+  const SettingsFile& file_;
+  std::string profile_;
+};
+
+SettingOrigin ConfigPath(const GlobalFlags& flags, const Io& io) {
+  if (!flags.config.empty()) return {"config", flags.config, "flag --config"};
+  if (std::string env = io.getenv("MART_CONFIG"); !env.empty()) {
+    return {"config", env, "env MART_CONFIG"};
+  }
+  return {"config", DefaultSettingsPath(io), "default"};
+}
+
+SettingOrigin TokenOrigin(const Settings& settings) {
+  if (!settings.token_flag.empty()) return {"token", "(set)", "flag --token"};
+  if (!settings.token_env.empty()) return {"token", "(set)", "env MART_TOKEN"};
+  return {"token", "(not set)", "default"};
 }
 
 }  // namespace
@@ -65,6 +121,9 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("-o,--output", flags->output, "output format")
       ->check(CLI::IsMember(OutputChoices()));
   app->add_flag("-q,--quiet", flags->quiet, "print only ids, one per line");
+  app->add_option("--config", flags->config,
+                  "config file (env MART_CONFIG; default $XDG_CONFIG_HOME/mart/martctl.toml)")
+      ->type_name("FILE");
   app->add_option("--color", flags->color, "color in tables (honors NO_COLOR)")
       ->check(CLI::IsMember(ColorChoices()));
   app->add_option("--timeout", flags->timeout,
@@ -74,27 +133,56 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
                 "read passwords from stdin, one per line, instead of prompting");
 }
 
+namespace {
+
+// Output, color and timeout: their values are checked whatever their source.
+Status ResolvePresentation(const GlobalFlags& flags, const Layers& layers, const Io& io,
+                           Settings* settings) {
+  SettingOrigin output = layers.Pick("output", flags.output, "", "table");
+  MART_RETURN_IF_ERROR(CheckChoice(output, OutputChoices()));
+  settings->output = output.value == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  SettingOrigin color = layers.Pick("color", flags.color, "", "auto");
+  MART_RETURN_IF_ERROR(CheckChoice(color, ColorChoices()));
+  settings->color = color.value == "always" ||
+                    (color.value == "auto" && io.stdout_tty && io.getenv("NO_COLOR").empty());
+  SettingOrigin timeout = layers.Pick("timeout", flags.timeout, "MART_TIMEOUT", "5");
+  MART_ASSIGN_OR_RETURN(settings->timeout_s,
+                        ParseSeconds(timeout.value, "timeout (" + timeout.source + ")"));
+  settings->origins.insert(settings->origins.end(), {output, color, timeout});
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   Settings settings;
-  settings.data_dir = FirstGiven(flags.data_dir, io.getenv("MART_DATA_DIR"), DefaultDataDir());
-  settings.endpoint =
-      FirstGiven(flags.endpoint, io.getenv("MART_ENDPOINT"), DefaultEndpoint(settings.data_dir));
+  SettingOrigin config = ConfigPath(flags, io);
+  MART_ASSIGN_OR_RETURN(SettingsFile file,
+                        ReadSettingsFile(config.value, config.source != "default"));
+  settings.config_path = config.value;
+  if (file.path.empty()) config.value += " (none)";
+  Layers layers(io, file);
+  SettingOrigin profile = layers.Pick("profile", flags.profile, "MART_PROFILE", "default");
+  settings.profile = profile.value;
+  settings.profile_explicit = profile.source != "default";
+  layers.SelectProfile(settings.profile);
+  SettingOrigin data_dir = layers.Pick("data-dir", flags.data_dir, "MART_DATA_DIR", "");
+  if (data_dir.value.empty()) data_dir.value = DefaultDataDir();
+  settings.data_dir = data_dir.value;
+  SettingOrigin endpoint =
+      layers.Pick("endpoint", flags.endpoint, "MART_ENDPOINT", DefaultEndpoint(data_dir.value));
+  settings.endpoint = endpoint.value;
   settings.cookie_path = CookiePath(settings.data_dir);
   settings.token_flag = flags.token;
   settings.token_env = io.getenv("MART_TOKEN");
-  settings.profile = FirstGiven(flags.profile, io.getenv("MART_PROFILE"), "default");
-  settings.profile_explicit = !flags.profile.empty() || !io.getenv("MART_PROFILE").empty();
+  std::string credentials = io.getenv("MART_CREDENTIALS_FILE");
   settings.credentials_path =
-      FirstGiven("", io.getenv("MART_CREDENTIALS_FILE"), DefaultConfigDir() + "/credentials.json");
-  settings.output = flags.output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+      credentials.empty() ? DefaultConfigDir() + "/credentials.json" : credentials;
   settings.quiet = flags.quiet;
   settings.password_stdin = flags.password_stdin;
-  MART_ASSIGN_OR_RETURN(settings.color, ResolveColor(flags, io));
-  if (!flags.timeout.empty()) {
-    MART_ASSIGN_OR_RETURN(settings.timeout_s, ParseSeconds(flags.timeout, "--timeout"));
-  } else if (std::string env = io.getenv("MART_TIMEOUT"); !env.empty()) {
-    MART_ASSIGN_OR_RETURN(settings.timeout_s, ParseSeconds(env, "MART_TIMEOUT"));
-  }
+  settings.origins = {config, profile, endpoint, data_dir};
+  MART_RETURN_IF_ERROR(ResolvePresentation(flags, layers, io, &settings));
+  settings.origins.push_back(TokenOrigin(settings));
   return settings;
 }
 

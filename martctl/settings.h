@@ -1,7 +1,9 @@
 #pragma once
 // The global options of martctl (valid before or after the command words),
-// and their resolution against the environment into the Settings one command
-// runs with. Precedence: flag, then environment variable, then default.
+// and their resolution against the environment and the config file into the
+// Settings one command runs with. Precedence: flag, then environment
+// variable, then the config file ([profile.NAME] of the selected profile,
+// then its top level; see settings_file.h), then default.
 
 #include <string>
 #include <vector>
@@ -23,11 +25,21 @@ struct GlobalFlags {
   std::string data_dir = {};
   std::string token = {};
   std::string profile = {};
-  std::string output = "table";
-  std::string color = "auto";
+  std::string config = {};  // --config FILE
+  std::string output = {};  // "": not given (the file or "table")
+  std::string color = {};   // "": not given (the file or "auto")
   std::string timeout = {};
   bool quiet = false;
   bool password_stdin = false;
+};
+
+// Where one effective setting came from, for 'martctl config show': source
+// is "flag --NAME", "env VAR", "file PATH", "file PATH [profile.NAME]" or
+// "default". A token's value is never kept here, only "(set)".
+struct SettingOrigin {
+  std::string setting;
+  std::string value;
+  std::string source;
 };
 
 struct Settings {
@@ -44,6 +56,8 @@ struct Settings {
   bool color = false;    // color in tables: a TTY, and --color / NO_COLOR allow it
   double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
   bool password_stdin = false;
+  std::string config_path = {};  // --config, $MART_CONFIG, $XDG_CONFIG_HOME/mart/martctl.toml
+  std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, data-dir, ... token
 };
 
 // The values of -o/--output and of --color.
@@ -53,8 +67,10 @@ const std::vector<std::string>& ColorChoices();
 // Adds the global options to the root app; `flags` must outlive parsing.
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags);
 
-// Applies environment and defaults. INVALID_ARGUMENT for a bad $MART_TIMEOUT,
-// --timeout or --color value.
+// Applies environment, config file and defaults. INVALID_ARGUMENT for a bad
+// timeout, output or color value (from any source), and for a config file
+// that is missing (when named by --config or $MART_CONFIG) or invalid.
+// Reads the environment through io.getenv only.
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io);
 
 }  // namespace mart::cli

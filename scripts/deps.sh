@@ -9,6 +9,7 @@ packages=(
   libcpp-httplib-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   jq curl groff-base procps python3 python3-aiosmtpd
+  dpkg-dev file
   zsh fish
 )
 

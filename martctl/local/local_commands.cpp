@@ -118,6 +118,8 @@ json EnvironmentTable() {
       {{"variable", "MART_TOKEN"}, {"meaning", "access token to send (like --token)"}},
       {{"variable", "MART_PROFILE"}, {"meaning", "saved login to use (like --profile)"}},
       {{"variable", "MART_TIMEOUT"}, {"meaning", "seconds to wait for the daemon (like --timeout)"}},
+      {{"variable", "MART_CONFIG"},
+       {"meaning", "the config file (like --config; default $XDG_CONFIG_HOME/mart/martctl.toml)"}},
       {{"variable", "MART_CREDENTIALS_FILE"},
        {"meaning", "the saved logins file (default $XDG_CONFIG_HOME/mart/credentials.json)"}},
       {{"variable", "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR"},

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mart/config_file.h"
 #include "mart/paths.h"
 
 namespace mart::daemon {
@@ -43,7 +44,10 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
                  "else $XDG_DATA_HOME/mart, else ~/.local/share/mart)")->envname("MART_DATA_DIR");
   app.add_option("--listen", options.listen, "request endpoint, ipc://PATH (default: see "
                  "martd(8)); tcp:// needs CURVE and is not available yet")->envname("MART_LISTEN");
-  app.add_flag("--detach", options.detach, "run in the background; return once ready");
+  // Command line only: a file must not turn the service unit's foreground
+  // martd (Type=simple) into one that forks away.
+  app.add_flag("--detach", options.detach, "run in the background; return once ready")
+      ->configurable(false);
   app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
   app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "
@@ -137,6 +141,7 @@ std::optional<DaemonOptions> ParseDaemonOptions(int argc, char** argv, std::stri
   CLI::App app{"martd: the mart daemon. Owns the store and the event queues and serves martctl "
                "and mart-rest over ZeroMQ.", "martd"};
   AddFlags(app, options, raw);
+  AddConfigFile(app, DefaultConfigFile("martd.toml"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

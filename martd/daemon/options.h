@@ -1,6 +1,10 @@
 #pragma once
-// martd's settings: flag > environment > default (a config file joins in a
-// later issue). Parsing never exits the process; the caller does.
+// martd's settings: flag > environment > config file > default. The file is
+// --config FILE, else $XDG_CONFIG_HOME/mart/martd.toml when it exists; its
+// keys are the long option names (see mart/config_file.h and martd.conf(5)).
+// --detach is command-line only; the SMTP password is never a key (a file of
+// its own, mode 0600, or $MART_SMTP_PASSWORD). Parsing never exits the
+// process; the caller does.
 
 #include <string>
 #include <vector>

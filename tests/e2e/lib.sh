@@ -10,7 +10,9 @@ E2E_ROOT=$(mktemp -d /tmp/mart-e2e.XXXXXX)
 export MART_DATA_DIR="$E2E_ROOT/data"
 export MART_CREDENTIALS_FILE="$E2E_ROOT/credentials.json"
 export NO_COLOR=1
-unset MART_TOKEN MART_ENDPOINT MART_PROFILE
+# Config files come from the test's own dir, never from the real home.
+export XDG_CONFIG_HOME="$E2E_ROOT/config"
+unset MART_TOKEN MART_ENDPOINT MART_PROFILE MART_CONFIG MART_LISTEN MART_LOG_LEVEL
 ENDPOINT="ipc://$MART_DATA_DIR/run/martd.sock"
 FAILURES=0
 CHECKS=0

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mart/config_file.h"
 #include "mart/paths.h"
 
 namespace mart::rest {
@@ -43,6 +44,7 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
                  "(default 5000)")->check(CLI::Range(100, 600000));
   app.add_option("--threads", options.threads, "HTTP worker threads: how many keep-alive "
                  "connections are served at once (default 64)")->check(CLI::Range(1, 1024));
+  AddConfigFile(app, DefaultConfigFile("mart-rest.toml"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,7 +1,10 @@
 #pragma once
 // mart-rest's command line: --listen HOST:PORT (env MART_REST_LISTEN, default
 // 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
-// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads.
+// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads,
+// --config FILE (default $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long
+// names as keys; see mart/config_file.h). Precedence: flag > environment >
+// file > default.
 
 #include <optional>
 #include <string>

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,6 +77,16 @@ class TestIo {
   TestIo() {
     env["MART_CREDENTIALS_FILE"] = dir.path() + "/config/mart/credentials.json";
     env["MART_DATA_DIR"] = dir.path() + "/data";
+    // The default martctl.toml lives here, never in the real home.
+    env["XDG_CONFIG_HOME"] = dir.path() + "/config";
+  }
+
+  // Writes dir/config/mart/martctl.toml (the default config file); its path.
+  std::string WriteConfig(const std::string& text) {
+    std::filesystem::create_directories(dir.path() + "/config/mart");
+    std::string path = dir.path() + "/config/mart/martctl.toml";
+    std::ofstream(path) << text;
+    return path;
   }
 
   // The daemon's answer to a call; by default an empty object.

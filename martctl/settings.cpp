@@ -76,6 +76,7 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
 
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   Settings settings;
+  settings.given = flags;
   settings.data_dir = FirstGiven(flags.data_dir, io.getenv("MART_DATA_DIR"), DefaultDataDir());
   settings.endpoint =
       FirstGiven(flags.endpoint, io.getenv("MART_ENDPOINT"), DefaultEndpoint(settings.data_dir));

@@ -44,6 +44,7 @@ struct Settings {
   bool color = false;    // color in tables: a TTY, and --color / NO_COLOR allow it
   double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
   bool password_stdin = false;
+  GlobalFlags given = {};  // the flags as given, before resolution (the REPL repeats them)
 };
 
 // The values of -o/--output and of --color.

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   jq curl groff-base procps python3 python3-aiosmtpd
   zsh fish
+  libedit-dev tmux
 )
 
 missing=()

@@ -1,0 +1,130 @@
+#include "martctl/repl/line_editor.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include <editline/readline.h>
+
+#include "martctl/local/credentials.h"
+#include "martctl/local/interrupt.h"
+#include "martctl/repl/history_filter.h"
+#include "martctl/repl/shell.h"
+#include "martctl/repl/words.h"
+
+namespace mart::cli {
+namespace {
+
+// libedit's completion callbacks take no context: the one running editor.
+Shell* g_shell = nullptr;
+std::vector<std::string> g_matches;
+
+char* NextMatch(const char*, int state) {
+  static size_t next = 0;
+  if (state == 0) next = 0;
+  if (next >= g_matches.size()) return nullptr;
+  return strdup(g_matches[next++].c_str());
+}
+
+// The words before the cursor's word, then the word being completed.
+char** CompleteAtCursor(const char* text, int start, int) {
+  rl_attempted_completion_over = 1;
+  g_matches.clear();
+  Result<std::vector<std::string>> words =
+      SplitWords(std::string_view(rl_line_buffer, static_cast<size_t>(start)));
+  if (!words.ok() || g_shell == nullptr) return nullptr;
+  words->push_back(text);
+  for (const Candidate& candidate : g_shell->CompleteWords(*words)) {
+    g_matches.push_back(candidate.word);
+  }
+  if (g_matches.empty()) return nullptr;
+  return rl_completion_matches(text, NextMatch);
+}
+
+// Makes the file private before libedit writes it (libedit uses 0666 & umask).
+void WriteHistory(const std::string& path) {
+  if (path.empty()) return;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  write_history(path.c_str());
+}
+
+std::string PrepareHistory(Io& io) {
+  std::string path = HistoryPath(io);
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!dir.empty() && !MakePrivateDirectories(dir).ok()) {
+    io.err << "martctl: history not kept: cannot create " << dir << "\n";
+    return "";
+  }
+  read_history(path.c_str());
+  return path;
+}
+
+// One prompt: the line typed, or nullopt at Ctrl-D. Ctrl-C gives "".
+std::optional<std::string> ReadLine(const std::string& prompt) {
+  InterruptGuard guard;
+  char* raw = readline(prompt.c_str());
+  if (guard.interrupted()) {
+    std::free(raw);
+    fputc('\n', stdout);
+    return std::string();
+  }
+  if (raw == nullptr) return std::nullopt;
+  std::string line(raw);
+  std::free(raw);
+  return line;
+}
+
+}  // namespace
+
+std::string HistoryPath(const Io& io) {
+  for (const char* name : {"MART_HISTFILE", "MARTCTL_HISTFILE"}) {
+    std::string path = io.getenv(name);
+    if (!path.empty()) return path;
+  }
+  std::string state = io.getenv("XDG_STATE_HOME");
+  if (state.empty()) state = io.getenv("HOME") + "/.local/state";
+  return state + "/mart/history";
+}
+
+int RunLineEditor(Shell& shell) {
+  Io& io = shell.io();
+  g_shell = &shell;
+  rl_readline_name = "martctl";
+  rl_attempted_completion_function = CompleteAtCursor;
+  static char kBreaks[] = " \t\n";
+  rl_basic_word_break_characters = kBreaks;
+  rl_completer_word_break_characters = kBreaks;
+  std::string history = PrepareHistory(io);
+  int exit_code = 0;
+  ConnectionState state = shell.Probe();
+  for (;;) {
+    std::optional<std::string> line = ReadLine(PromptText(state));
+    if (!line) break;
+    if (line->find_first_not_of(" \t") == std::string::npos) continue;
+    if (!CarriesSecret(*line)) {
+      add_history(line->c_str());
+      WriteHistory(history);
+    }
+    Shell::Outcome outcome = shell.Execute(*line);
+    if (outcome.quit) break;
+    exit_code = outcome.exit_code;
+    state = shell.Probe();
+  }
+  fputc('\n', stdout);
+  g_shell = nullptr;
+  return exit_code;
+}
+
+}  // namespace mart::cli

@@ -77,7 +77,8 @@ std::vector<std::string> Shell::HelpArgs(const std::vector<std::string>& words) 
   CommandTree tree;
   if (tree.FindEntry(words[0], words[1]) != nullptr) return words;
   std::vector<std::string> args(words.begin() + 1, words.end());
-  args.push_back("--help");
+  // CLI11 answers --help before it sees an unknown word: let it say "unknown command".
+  if (tree.FindApp(words[1], "") != nullptr) args.push_back("--help");
   return args;
 }
 

@@ -84,7 +84,10 @@ start_daemon
 keys 'version -o json' Enter
 wait_for '"martd": "'
 wait_for_last "mart(default:ann@example.com)>"
-keys 'half a line' C-c
+keys 'half a line'
+wait_for "> half a line"
+keys C-c
+wait_for_last "mart(default:ann@example.com)>"
 keys 'exit' Enter
 wait_for "REPL-ENDED"
 check "the history keeps ordinary lines" grep -qF "product\\040get\\040$PID" "$HIST"

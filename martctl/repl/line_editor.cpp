@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -71,19 +72,24 @@ std::string PrepareHistory(Io& io) {
   return path;
 }
 
-// One prompt: the line typed, or nullopt at Ctrl-D. Ctrl-C gives "".
-std::optional<std::string> ReadLine(const std::string& prompt) {
+struct Typed {
+  std::optional<std::string> line;  // nullopt: Ctrl-D, or SIGTERM
+  int exit_code = 0;                // 143 after SIGTERM
+};
+
+// One prompt. Ctrl-C gives an empty line; SIGTERM ends the session.
+Typed ReadLine(const std::string& prompt) {
   InterruptGuard guard;
   char* raw = readline(prompt.c_str());
-  if (guard.interrupted()) {
-    std::free(raw);
-    fputc('\n', stdout);
-    return std::string();
-  }
-  if (raw == nullptr) return std::nullopt;
-  std::string line(raw);
+  std::optional<std::string> line;
+  if (raw != nullptr) line = std::string(raw);
   std::free(raw);
-  return line;
+  if (guard.caught() == SIGTERM) return {.line = std::nullopt, .exit_code = guard.exit_code()};
+  if (guard.interrupted()) {
+    fputc('\n', stdout);
+    return {.line = std::string(), .exit_code = 0};
+  }
+  return {.line = std::move(line), .exit_code = 0};
 }
 
 }  // namespace
@@ -102,6 +108,9 @@ int RunLineEditor(Shell& shell) {
   Io& io = shell.io();
   g_shell = &shell;
   rl_readline_name = "martctl";
+  // libedit's own handlers re-send a signal to the whole process group (kill(0, …));
+  // ours (InterruptGuard) only record it, and read() returns EINTR.
+  rl_catch_signals = 0;
   rl_attempted_completion_function = CompleteAtCursor;
   static char kBreaks[] = " \t\n";
   rl_basic_word_break_characters = kBreaks;
@@ -110,8 +119,12 @@ int RunLineEditor(Shell& shell) {
   int exit_code = 0;
   ConnectionState state = shell.Probe();
   for (;;) {
-    std::optional<std::string> line = ReadLine(PromptText(state));
-    if (!line) break;
+    Typed typed = ReadLine(PromptText(state));
+    const std::optional<std::string>& line = typed.line;
+    if (!line) {
+      if (typed.exit_code != 0) exit_code = typed.exit_code;
+      break;
+    }
     if (line->find_first_not_of(" \t") == std::string::npos) continue;
     if (!CarriesSecret(*line)) {
       add_history(line->c_str());

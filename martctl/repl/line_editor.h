@@ -9,7 +9,9 @@
 // holds are neither kept in memory nor written.
 //
 // Ctrl-C drops the line being edited; Ctrl-D on an empty line, `exit` and
-// `quit` end the session. Returns the exit code of the last command.
+// `quit` end the session; SIGTERM at the prompt too (exit code 143). Returns
+// the exit code of the last command. While a command runs, signals act as for
+// a one-shot command (Ctrl-C ends martctl with 130).
 // One editor per process (libedit's readline interface is global state).
 
 #include <string>

@@ -42,7 +42,7 @@ expect_exit 0 "$MARTCTL" shell --keep-going <<<'version'
 HIST="$E2E_ROOT/state/history"
 tmux -L "$TMUX_SOCKET" new-session -d -x 200 -y 50 \
   "env MART_HISTFILE='$HIST' MART_DATA_DIR='$MART_DATA_DIR' \
-   MART_CREDENTIALS_FILE='$MART_CREDENTIALS_FILE' NO_COLOR=1 '$MARTCTL'; echo REPL-ENDED; sleep 60"
+   MART_CREDENTIALS_FILE='$MART_CREDENTIALS_FILE' NO_COLOR=1 '$MARTCTL'; echo REPL-ENDED \$?; sleep 60"
 pane() { tmux -L "$TMUX_SOCKET" capture-pane -p -S -200 2>/dev/null || true; }
 # wait_for TEXT: polls the pane for up to 20 s.
 wait_for() {
@@ -89,10 +89,20 @@ wait_for "> half a line"
 keys C-c
 wait_for_last "mart(default:ann@example.com)>"
 keys 'exit' Enter
-wait_for "REPL-ENDED"
+wait_for "REPL-ENDED 0"
 check "the history keeps ordinary lines" grep -qF "product\\040get\\040$PID" "$HIST"
 check "the history leaves out --token lines" bash -c "! grep -q token '$HIST'"
 check "the history leaves out a cancelled line" bash -c "! grep -q half '$HIST'"
 expect_eq "600" "$(stat -c %a "$HIST")" "the history file is private"
 expect_eq "700" "$(stat -c %a "$(dirname "$HIST")")" "its directory too"
+
+# SIGTERM at the prompt ends the shell with 143 (Ctrl-C only drops the line).
+tmux -L "$TMUX_SOCKET" kill-session
+tmux -L "$TMUX_SOCKET" new-session -d -x 200 -y 50 \
+  "env MART_HISTFILE='$HIST' NO_COLOR=1 '$MARTCTL' shell; echo REPL-ENDED \$?; sleep 60"
+wait_for "mart(default:ann@example.com)>"
+SHELL_PID=$(tmux -L "$TMUX_SOCKET" list-panes -F '#{pane_pid}')
+REPL_PID=$(pgrep -P "$SHELL_PID" -x martctl)
+kill -TERM "$REPL_PID"
+wait_for "REPL-ENDED 143"
 finish

@@ -43,6 +43,12 @@ char** CompleteAtCursor(const char* text, int start, int) {
   Result<std::vector<std::string>> words =
       SplitWords(std::string_view(rl_line_buffer, static_cast<size_t>(start)));
   if (!words.ok() || g_shell == nullptr) return nullptr;
+  // A complete command and a blank after it: show what it takes.
+  std::string hint = text[0] == '\0' ? g_shell->Hint(*words) : "";
+  if (!hint.empty()) {
+    fprintf(rl_outstream, "\n%s\n", hint.c_str());
+    rl_forced_update_display();
+  }
   words->push_back(text);
   for (const Candidate& candidate : g_shell->CompleteWords(*words)) {
     g_matches.push_back(candidate.word);

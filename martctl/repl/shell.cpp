@@ -1,5 +1,6 @@
 #include "martctl/repl/shell.h"
 
+#include <cctype>
 #include <chrono>
 #include <ostream>
 #include <utility>
@@ -99,6 +100,27 @@ Shell::Outcome Shell::Execute(std::string_view line) {
 
 std::vector<Candidate> Shell::CompleteWords(const std::vector<std::string>& words) {
   return CompleteCommandLine(LineArgs(words), io_);
+}
+
+std::string Shell::Hint(const std::vector<std::string>& words) const {
+  std::vector<std::string> command;
+  for (const std::string& word : words) {
+    if (word.rfind('-', 0) == 0) return "";  // flags already: no more hints
+    command.push_back(word);
+  }
+  if (command.empty() || command.size() > 2) return "";
+  CommandTree tree;
+  const CommandEntry* entry =
+      tree.FindEntry(command[0], command.size() == 2 ? command[1] : std::string());
+  if (entry == nullptr) return "";
+  std::string hint = entry->group + (entry->verb.empty() ? "" : " " + entry->verb);
+  for (const ArgSpec& arg : entry->args) {
+    if (!arg.positional) continue;
+    std::string name(arg.name);
+    for (char& c : name) c = c == '_' ? '-' : static_cast<char>(std::toupper(c));
+    hint += " " + name;
+  }
+  return hint + " [OPTIONS]  (" + std::string(entry->summary) + ")";
 }
 
 ConnectionState Shell::Probe() {

@@ -54,6 +54,11 @@ class Shell {
   // `martctl __complete` gives them, ids included.
   std::vector<Candidate> CompleteWords(const std::vector<std::string>& words);
 
+  // The argument hint for a line whose words (all complete) name a command:
+  // "product get ID [OPTIONS]  (show one product)"; "" otherwise. Global
+  // flags before the command words are skipped.
+  std::string Hint(const std::vector<std::string>& words) const;
+
   // Asks martd for daemon.status (200 ms, no retry) and reads the profile's
   // saved login. Cheap enough to run before each prompt.
   ConnectionState Probe();

@@ -70,8 +70,10 @@ keys() { tmux -L "$TMUX_SOCKET" send-keys "$@"; }
 wait_for "mart(default:ann@example.com)>"
 keys 'prod' Tab
 wait_for "> product"
-keys 'get ' "$PID" ' -o json' Enter
-wait_for "> product get $PID -o json"
+keys 'get ' Tab
+wait_for "product get ID [OPTIONS]  (show one product)"
+wait_for "> product get $PID"  # the one product's id, from martd
+keys ' -o json' Enter
 wait_for '"name": "Repl Tea"'
 keys 'order list --token x' Enter
 wait_for "[UNAUTHENTICATED]"

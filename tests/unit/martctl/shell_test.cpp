@@ -174,3 +174,23 @@ TEST(ShellTest, HistoryPathFollowsTheEnvironment) {
 
 }  // namespace
 }  // namespace mart::cli
+
+namespace mart::cli {
+namespace {
+
+TEST(ShellTest, HintsShowWhatACompleteCommandTakes) {
+  testing::TestIo test;
+  Io io = test.MakeIo();
+  Shell shell(GlobalFlags{}, io);
+  EXPECT_EQ(shell.Hint({"product", "get"}), "product get ID [OPTIONS]  (show one product)");
+  EXPECT_EQ(shell.Hint({"inventory", "adjust"}).rfind("inventory adjust PRODUCT-ID [OPTIONS]", 0),
+            0u);
+  EXPECT_EQ(shell.Hint({"version"}).rfind("version [OPTIONS]  (", 0), 0u);
+  EXPECT_EQ(shell.Hint({"product"}), "") << "a group is not a command";
+  EXPECT_EQ(shell.Hint({"product", "nope"}), "");
+  EXPECT_EQ(shell.Hint({"product", "get", "--help"}), "");
+  EXPECT_EQ(shell.Hint({}), "");
+}
+
+}  // namespace
+}  // namespace mart::cli

@@ -8,8 +8,8 @@
 namespace mart::cli {
 namespace {
 
-constexpr std::array<std::string_view, 4> kSecretFlags = {"--token", "--password",
-                                                          "--card-number", "--cvc"};
+constexpr std::array<std::string_view, 4> kSecretFlags = {"--token", "--password", "--card-number",
+                                                          "--cvc"};
 // Shorter runs are ids, names and numbers; tokens and keys are longer.
 constexpr size_t kLongRun = 32;
 constexpr size_t kJwtPart = 8;

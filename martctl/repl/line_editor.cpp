@@ -1,5 +1,6 @@
 #include "martctl/repl/line_editor.h"
 
+#include <editline/readline.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -13,8 +14,6 @@
 #include <ostream>
 #include <string_view>
 #include <vector>
-
-#include <editline/readline.h>
 
 #include "martctl/local/credentials.h"
 #include "martctl/local/interrupt.h"

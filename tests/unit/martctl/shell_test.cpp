@@ -79,7 +79,8 @@ TEST(ShellTest, ShellGlobalFlagsApplyToEveryLineUnlessOverridden) {
   test.answer = [](const testing::RecordedCall&) -> Result<json> {
     return json{{"id", "p1"}, {"name", "tea"}};
   };
-  std::string script = "product get 66f1c0ffee0000000000abcd\nproduct get 66f1c0ffee0000000000abcd -o table\n";
+  std::string script =
+      "product get 66f1c0ffee0000000000abcd\nproduct get 66f1c0ffee0000000000abcd -o table\n";
   EXPECT_EQ(RunShellScript(test, script, {"-o", "json", "--token", "tok1"}), 0);
   ASSERT_EQ(test.calls.size(), 2u);
   EXPECT_EQ(test.calls[0].options.auth, "tok1");

@@ -173,14 +173,8 @@ TEST(ShellTest, HistoryPathFollowsTheEnvironment) {
   EXPECT_EQ(HistoryPath(test.MakeIo()), "/h/file");
 }
 
-}  // namespace
-}  // namespace mart::cli
-
-namespace mart::cli {
-namespace {
-
 TEST(ShellTest, HintsShowWhatACompleteCommandTakes) {
-  testing::TestIo test;
+  TestIo test;
   Io io = test.MakeIo();
   Shell shell(GlobalFlags{}, io);
   EXPECT_EQ(shell.Hint({"product", "get"}), "product get ID [OPTIONS]  (show one product)");

@@ -58,6 +58,8 @@ int RunCommandLine(const std::vector<std::string>& args, Io& io) {
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   Io io = StandardIo();
+  // `martctl` alone at a terminal is the interactive shell.
+  if (args.empty() && io.stdin_tty && io.stdout_tty) args.push_back("shell");
   int exit_code = RunCommandLine(args, io);
   io.out.flush();
   return exit_code;

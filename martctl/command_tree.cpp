@@ -13,6 +13,7 @@
 #include "martctl/local/order_wait.h"
 #include "martctl/local/product_transfer.h"
 #include "martctl/method_behaviour.h"
+#include "martctl/repl/shell.h"
 #include "martctl/usage.h"
 
 namespace mart::cli {
@@ -357,6 +358,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : CompletionCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ConfigCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : ShellCommands()) entries.push_back(std::move(entry));
   return entries;
 }
 

@@ -156,6 +156,7 @@ Status ResolvePresentation(const GlobalFlags& flags, const Layers& layers, const
 
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   Settings settings;
+  settings.given = flags;
   SettingOrigin config = ConfigPath(flags, io);
   MART_ASSIGN_OR_RETURN(SettingsFile file,
                         ReadSettingsFile(config.value, config.source != "default"));

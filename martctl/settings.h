@@ -58,6 +58,7 @@ struct Settings {
   bool password_stdin = false;
   std::string config_path = {};  // --config, $MART_CONFIG, $XDG_CONFIG_HOME/mart/martctl.toml
   std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, data-dir, ... token
+  GlobalFlags given = {};  // the flags as given, before resolution (the REPL repeats them)
 };
 
 // The values of -o/--output and of --color.

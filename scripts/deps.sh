@@ -11,6 +11,7 @@ packages=(
   jq curl groff-base procps python3 python3-aiosmtpd
   dpkg-dev file
   zsh fish
+  libedit-dev tmux
 )
 
 missing=()

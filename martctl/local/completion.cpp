@@ -145,7 +145,7 @@ int RunCompletion(const Invocation& invocation, const Settings&, Io& io) {
   return 0;
 }
 
-int RunComplete(const std::vector<std::string>& words, Io& io) {
+std::vector<Candidate> CompleteCommandLine(const std::vector<std::string>& words, Io& io) {
   CommandTree tree;
   std::optional<Settings> settings;
   std::optional<Session> session;
@@ -162,7 +162,11 @@ int RunComplete(const std::vector<std::string>& words, Io& io) {
     }
     return LookUpIds(*session, list);
   };
-  for (const Candidate& candidate : Complete(tree, words, ids)) {
+  return Complete(tree, words, ids);
+}
+
+int RunComplete(const std::vector<std::string>& words, Io& io) {
+  for (const Candidate& candidate : CompleteCommandLine(words, io)) {
     io.out << candidate.word;
     if (!candidate.help.empty()) io.out << '\t' << OneLine(candidate.help);
     io.out << '\n';

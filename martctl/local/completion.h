@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "martctl/command.h"
+#include "martctl/complete.h"
 
 namespace mart::cli {
 
@@ -25,6 +26,10 @@ std::vector<CommandEntry> CompletionCommands();
 std::string CompletionScript(std::string_view shell);
 
 int RunCompletion(const Invocation& invocation, const Settings& settings, Io& io);
+// The candidates for the last of `words` (the words after the program name),
+// ids looked up with the credentials the words' global flags select. Used by
+// __complete and the REPL's TAB. Errors: none (no daemon: no ids).
+std::vector<Candidate> CompleteCommandLine(const std::vector<std::string>& words, Io& io);
 // `words` are the words after "__complete". Always exits 0.
 int RunComplete(const std::vector<std::string>& words, Io& io);
 

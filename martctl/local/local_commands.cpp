@@ -122,7 +122,9 @@ json EnvironmentTable() {
        {"meaning", "the config file (like --config; default $XDG_CONFIG_HOME/mart/martctl.toml)"}},
       {{"variable", "MART_CREDENTIALS_FILE"},
        {"meaning", "the saved logins file (default $XDG_CONFIG_HOME/mart/credentials.json)"}},
-      {{"variable", "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR"},
+      {{"variable", "MART_HISTFILE"},
+       {"meaning", "the REPL's history file (default $XDG_STATE_HOME/mart/history)"}},
+      {{"variable", "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR, XDG_STATE_HOME"},
        {"meaning", "base directories for the files above and the default socket"}},
       {{"variable", "NO_COLOR"}, {"meaning", "set (to anything): no color in tables"}},
   });

@@ -44,6 +44,9 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.add_option("--listen", options.listen, "request endpoint, ipc://PATH (default: see "
                  "martd(8)); tcp:// needs CURVE and is not available yet")->envname("MART_LISTEN");
   app.add_flag("--detach", options.detach, "run in the background; return once ready");
+  app.add_option("--restore", options.restore, "replace the data dir's database with a backup "
+                 "FILE (verified first; the old one is kept aside), then exit; refused while a "
+                 "martd runs on the data dir")->excludes("--detach");
   app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
   app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "

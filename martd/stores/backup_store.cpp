@@ -118,3 +118,20 @@ Result<std::string> FileSha256(const std::string& path) {
 }
 
 }  // namespace mart::store
+
+namespace mart::store {
+
+Result<int> CheckRestorable(const std::string& path) {
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<Store> backup, OpenBackup(path));
+  auto problems = backup->checks().Integrity(5);
+  if (!problems.ok()) return FailedPrecondition(path + " is damaged: " + problems.status().message());
+  if (!problems->empty()) return FailedPrecondition(path + " is damaged: " + problems->front());
+  MART_ASSIGN_OR_RETURN(int version, SchemaVersion(backup->db()));
+  if (version > LatestSchemaVersion() || version < 1) {
+    return FailedPrecondition(path + " has schema version " + std::to_string(version) +
+                              "; this martd knows 1 to " + std::to_string(LatestSchemaVersion()));
+  }
+  return version;
+}
+
+}  // namespace mart::store

@@ -51,4 +51,24 @@ code=$?
 set -e
 check "a truncated copy does not verify (exit $code)" test "$code" -ne 0
 
+# Restore: a backup taken now, one more order after it; the restore brings
+# the stock back to the backup's.
+available() { admin inventory get "$pid" -o json | jq -r .available_quantity; }
+expect_exit 0 admin admin backup "$E2E_ROOT/backups/final.db" -q
+at_backup=$(available)
+alice order place --item "$pid:1:10.00" -q >/dev/null
+check "the stock moved after the backup" test "$(available)" -ne "$at_backup"
+expect_exit 5 "$MARTD" --restore "$E2E_ROOT/backups/final.db"
+expect_stderr "FAILED_PRECONDITION"
+stop_daemon
+expect_exit 5 "$MARTD" --restore "$E2E_ROOT/backups/truncated.db"
+check "a refused restore left mart.db in place" test -f "$MART_DATA_DIR/mart.db"
+expect_exit 0 "$MARTD" --restore "$E2E_ROOT/backups/final.db"
+check "the old database was kept aside" compgen -G "$MART_DATA_DIR/mart.db.before-restore-*"
+expect_eq "600" "$(stat -c %a "$MART_DATA_DIR/mart.db")" "restored mart.db is mode 0600"
+start_daemon
+expect_eq "$at_backup" "$(available)" "the restored stock is the backup's"
+expect_exit 0 as_operator admin check -o json
+expect_eq "true" "$(jq -r .ok <<<"$OUT")" "admin check is clean after the restore"
+
 finish

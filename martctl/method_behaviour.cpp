@@ -1,6 +1,7 @@
 #include "martctl/method_behaviour.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -41,6 +42,17 @@ Result<Output> FinishAdminCheck(CallContext& context, nlohmann::json result) {
     if (row["result"] != "problem") rows.push_back(std::move(row));
   }
   return Output{.value = std::move(rows), .exit_code = ok ? 0 : 7};
+}
+
+// martd writes and reads the file, and its cwd is not the caller's: a
+// relative FILE is made absolute here, from martctl's cwd.
+Status PrepareBackupFile(CallContext&, nlohmann::json* params) {
+  if (!params->contains("file") || !(*params)["file"].is_string()) return Status::Ok();
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute((*params)["file"].get<std::string>(), ec);
+  if (ec) return InvalidArgument("cannot make FILE absolute: " + ec.message(), {{"field", "file"}});
+  (*params)["file"] = absolute.lexically_normal().string();
+  return Status::Ok();
 }
 
 // `--card-stdin`: the card as one line "NUMBER MM/YY CVC" on stdin, so it
@@ -119,6 +131,8 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
        .prepare = PrepareOrderPay,
        .finish = FinishOrderPay},
       {.method = "admin.check", .finish = FinishAdminCheck},
+      {.method = "admin.backup", .prepare = PrepareBackupFile},
+      {.method = "admin.verify", .prepare = PrepareBackupFile, .finish = FinishAdminCheck},
   };
   return kBehaviours;
 }

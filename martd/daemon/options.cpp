@@ -48,6 +48,12 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   // martd (Type=simple) into one that forks away.
   app.add_flag("--detach", options.detach, "run in the background; return once ready")
       ->configurable(false);
+  // Command line only too: a restore in a config file would run at every start.
+  app.add_option("--restore", options.restore, "replace the data dir's database with a backup "
+                 "FILE (verified first; the old one is kept aside), then exit; refused while a "
+                 "martd runs on the data dir")
+      ->excludes("--detach")
+      ->configurable(false);
   app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
   app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "

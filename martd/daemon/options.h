@@ -21,6 +21,7 @@ struct DaemonOptions {
   std::string data_dir;  // --data-dir, $MART_DATA_DIR, XDG default
   std::string listen;    // --listen; default DefaultEndpoint(data_dir)
   bool detach = false;   // --detach: return once ready
+  std::string restore;   // --restore FILE: install a backup and exit (daemon/restore.h)
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
   PaymentOptions payments;  // --auto-capture, --payment-failure-rate, --payment-seed

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "daemon/daemon.h"
+#include "daemon/restore.h"
 #include "mart/log.h"
 
 namespace mart::daemon {
@@ -69,6 +70,7 @@ int RunDaemon(const DaemonOptions& options) {
   SetLogProgram("martd");
   SetLogLevel(options.log_level);
   ::umask(077);
+  if (!options.restore.empty()) return RunRestore(options);
   int notify_fd = -1;
   if (options.detach) {
     int parent_exit = Detach(options, &notify_fd);

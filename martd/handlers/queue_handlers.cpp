@@ -52,6 +52,20 @@ Result<json> Publish(RequestContext& ctx, const json& params) {
 
 Result<json> Check(RequestContext& ctx, const json&) { return ctx.services.checks.Run(ctx.tx); }
 
+// Backup and verify do their work in the prepare step (a worker thread and a
+// read-only store); the store thread only hands the answer back.
+Result<json> PrepareBackup(rpc::PrepareContext& ctx, const json& params) {
+  return ctx.services.backups.Backup(ctx.reader, String(params, "file"),
+                                     OptBool(params, "force").value_or(false),
+                                     ctx.services.clock.NowMicros());
+}
+
+Result<json> PrepareVerify(rpc::PrepareContext& ctx, const json& params) {
+  return ctx.services.backups.Verify(String(params, "file"));
+}
+
+Result<json> Prepared(RequestContext&, const json& prepared) { return prepared; }
+
 }  // namespace
 
 void AddQueueHandlers(rpc::HandlerTable& table) {
@@ -66,6 +80,8 @@ void AddQueueHandlers(rpc::HandlerTable& table) {
   table["events.read"] = {ReadEvents};
   table["events.publish"] = {Publish};
   table["admin.check"] = {Check};
+  table["admin.backup"] = {Prepared, PrepareBackup};
+  table["admin.verify"] = {Prepared, PrepareVerify};
 }
 
 }  // namespace mart::handlers

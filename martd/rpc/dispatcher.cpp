@@ -92,6 +92,10 @@ Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
   // password guess was right); the store thread confirms again under its lock.
   Principal principal = job.principal;
   MART_RETURN_IF_ERROR(services_.auth.Confirm(reader, &principal));
+  // Admit checked access with the token's role, which may be stale: an admin
+  // demoted since the token was issued must not run an admin prepare step
+  // (admin.backup writes a copy of the whole database).
+  MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));
   PrepareContext ctx{principal, reader, services_};
   try {
     MART_ASSIGN_OR_RETURN(job.request.params, job.handler->prepare(ctx, job.request.params));

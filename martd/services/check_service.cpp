@@ -27,6 +27,11 @@ std::string Describe(const store::StockAudit& a) {
   return text;
 }
 
+std::string EventGap(int64_t count, int64_t last_seq) {
+  return "the event log has " + std::to_string(count) + " events but its last seq is " +
+         std::to_string(last_seq);
+}
+
 }  // namespace
 
 Result<json> CheckService::Run(Tx& tx) const {
@@ -34,24 +39,41 @@ Result<json> CheckService::Run(Tx& tx) const {
   MART_ASSIGN_OR_RETURN(std::vector<std::string> integrity,
                         tx.store.checks().Integrity(kMaxProblems));
   checks.push_back(Check("integrity", 1, integrity));
-  MART_ASSIGN_OR_RETURN(json stock, Stock(tx));
+  MART_ASSIGN_OR_RETURN(json stock, Stock(tx.store));
   checks.push_back(std::move(stock));
   MART_ASSIGN_OR_RETURN(json events, Events(tx));
   checks.push_back(std::move(events));
   MART_ASSIGN_OR_RETURN(json orders, Orders(tx));
   checks.push_back(std::move(orders));
-  MART_ASSIGN_OR_RETURN(json payments, Payments(tx));
+  MART_ASSIGN_OR_RETURN(json payments, Payments(tx.store));
   checks.push_back(std::move(payments));
   bool ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c["ok"] == true; });
   return json{{"ok", ok}, {"checks", std::move(checks)}};
 }
 
-Result<json> CheckService::Stock(Tx& tx) const {
-  MART_ASSIGN_OR_RETURN(int64_t products, tx.store.checks().ProductCount());
-  MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().StockMismatches(kMaxProblems));
+Result<json> CheckService::Stock(store::Store& store) const {
+  MART_ASSIGN_OR_RETURN(int64_t products, store.checks().ProductCount());
+  MART_ASSIGN_OR_RETURN(auto mismatches, store.checks().StockMismatches(kMaxProblems));
   json problems = json::array();
   for (const auto& audit : mismatches) problems.push_back(Describe(audit));
   return Check("stock", products, std::move(problems));
+}
+
+Result<json> CheckService::Audit(store::Store& store) const {
+  json checks = json::array();
+  MART_ASSIGN_OR_RETURN(std::vector<std::string> integrity, store.checks().Integrity(kMaxProblems));
+  checks.push_back(Check("integrity", 1, integrity));
+  if (!integrity.empty()) return json{{"ok", false}, {"checks", std::move(checks)}};
+  MART_ASSIGN_OR_RETURN(json stock, Stock(store));
+  checks.push_back(std::move(stock));
+  MART_ASSIGN_OR_RETURN(auto counts, store.checks().EventCounts());
+  json gaps = json::array();
+  if (counts.first != counts.second) gaps.push_back(EventGap(counts.first, counts.second));
+  checks.push_back(Check("events", counts.first, std::move(gaps)));
+  MART_ASSIGN_OR_RETURN(json payments, Payments(store));
+  checks.push_back(std::move(payments));
+  bool ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c["ok"] == true; });
+  return json{{"ok", ok}, {"checks", std::move(checks)}};
 }
 
 Result<json> CheckService::Events(Tx& tx) const {
@@ -59,8 +81,7 @@ Result<json> CheckService::Events(Tx& tx) const {
   const auto [count, last_seq] = counts;
   json problems = json::array();
   if (count != last_seq) {
-    problems.push_back("the event log has " + std::to_string(count) + " events but its last seq is " +
-                       std::to_string(last_seq));
+    problems.push_back(EventGap(count, last_seq));
   }
   MART_ASSIGN_OR_RETURN(json queues, queues_.Queues(tx));
   for (const json& queue : queues) {
@@ -94,9 +115,9 @@ Result<json> CheckService::Orders(Tx& tx) const {
   return Check("orders", orders, json(mismatches));
 }
 
-Result<json> CheckService::Payments(Tx& tx) const {
-  MART_ASSIGN_OR_RETURN(int64_t payments, tx.store.checks().PaymentCount());
-  MART_ASSIGN_OR_RETURN(auto mismatches, tx.store.checks().PaymentMismatches(kMaxProblems));
+Result<json> CheckService::Payments(store::Store& store) const {
+  MART_ASSIGN_OR_RETURN(int64_t payments, store.checks().PaymentCount());
+  MART_ASSIGN_OR_RETURN(auto mismatches, store.checks().PaymentMismatches(kMaxProblems));
   return Check("payments", payments, json(mismatches));
 }
 

@@ -8,6 +8,7 @@
 #include "services/account_service.h"
 #include "services/auth_service.h"
 #include "services/catalog_service.h"
+#include "services/backup_service.h"
 #include "services/check_service.h"
 #include "services/event_service.h"
 #include "services/inventory_service.h"
@@ -57,6 +58,7 @@ struct Services {
   NotificationService notifications;
   QueueService queues{clock};
   CheckService checks{queues};
+  BackupService backups{checks};
   InventoryWorker inventory_worker{inventory};
   OrdersWorker orders_worker{orders};
   NotificationWorker notification_worker{notifications};

@@ -115,6 +115,25 @@ std::vector<CommandSpec> AdminCommands() {
        .id_field = "ok",
        // How martctl shows the checks to people; -o json is the result as it is.
        .columns = {"check", "result", "checked", "detail"}},
+      {.method = "admin.backup",
+       .summary = "write a consistent copy of the database to FILE while martd serves; mode "
+                  "0600, guard it like the data dir (admin)",
+       .access = Access::kAdmin,
+       .args = {{.name = "file", .help = "where martd writes the copy: an absolute path (martctl "
+                                         "makes a relative one absolute) in an existing directory",
+                 .required = true, .positional = true, .max_length = 4096},
+                {.name = "force", .type = ArgType::kBool, .help = "replace an existing file"}},
+       .example = "martctl admin backup /var/backups/mart/mart-2026-01-01.db",
+       .id_field = "path"},
+      {.method = "admin.verify",
+       .summary = "check a backup file: SQLite integrity, schema version, mart's invariants; "
+                  "exit 7 on a problem (admin)",
+       .access = Access::kAdmin,
+       .args = {{.name = "file", .help = "the backup file, an absolute path readable by martd",
+                 .required = true, .positional = true, .max_length = 4096}},
+       .example = "martctl admin verify /var/backups/mart/mart-2026-01-01.db -o json",
+       .id_field = "ok",
+       .columns = {"check", "result", "checked", "detail"}},
   };
 }
 

@@ -228,5 +228,33 @@ TEST_F(DispatcherAdmitTest, FingerprintIsSetOnlyForReplayableKeyedCalls) {
   EXPECT_TRUE(fingerprint("address.list", json::object(), "k").empty());
 }
 
+// Regression: Prepare confirmed the session but kept the access check Admit
+// made with the token's role, so a demoted admin's still-valid token ran an
+// admin-only prepare step.
+TEST(DispatcherPrepareTest, ADemotedAdminsTokenDoesNotRunAnAdminPrepareStep) {
+  bool prepared = false;
+  HandlerTable table = handlers::AllHandlers();
+  table["admin.check"].prepare = [&](PrepareContext&, const json& params) -> Result<json> {
+    prepared = true;
+    return params;
+  };
+  test::DispatchHarness harness(std::move(table));
+  test::TestLogin first = harness.SignUp("admin@example.com");
+  test::TestLogin ann = harness.SignUp("ann@example.com");
+  const std::string cookie = test::ServiceHarness::CookieAuth();
+  ASSERT_TRUE(harness.Call("admin.check", {}, first.access_token()).status.ok());
+  ASSERT_TRUE(prepared);
+  prepared = false;
+  ASSERT_TRUE(harness.Call("user.set_role", {{"id", ann.user.id}, {"role", "admin"}}, cookie)
+                  .status.ok());
+  ASSERT_TRUE(harness.Call("user.set_role", {{"id", first.user.id}, {"role", "user"}}, cookie)
+                  .status.ok());
+
+  Reply reply = harness.Call("admin.check", {}, first.access_token());
+  EXPECT_EQ(reply.status.code(), Code::kPermissionDenied);
+  EXPECT_EQ(reply.status.message(), "admin.check is for admins only");
+  EXPECT_FALSE(prepared);
+}
+
 }  // namespace
 }  // namespace mart::rpc

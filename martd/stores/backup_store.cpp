@@ -1,0 +1,137 @@
+#include "stores/backup_store.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "stores/schema.h"
+
+namespace mart::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status Errno(const std::string& what) {
+  return Unavailable(what + ": " + std::strerror(errno));
+}
+
+Status CheckTarget(const std::string& path, bool overwrite) {
+  fs::path target(path);
+  if (!target.is_absolute()) return InvalidArgument("backup path must be absolute: " + path);
+  std::error_code ec;
+  if (!fs::is_directory(target.parent_path(), ec)) {
+    return InvalidArgument("no such directory: " + target.parent_path().string());
+  }
+  if (fs::is_directory(target, ec)) return InvalidArgument("backup path is a directory: " + path);
+  if (fs::exists(target, ec) && !overwrite) {
+    return AlreadyExists(path + " exists (pass --force to replace it)", {{"path", path}});
+  }
+  return Status::Ok();
+}
+
+Status SyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return Errno("open " + path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Errno("fsync " + path);
+}
+
+// Copies every page in one step: one read transaction, one snapshot. The copy
+// leaves WAL mode so that it is one file that opens read-only anywhere.
+Status CopyInto(Database& source, const std::string& temp) {
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<Database> dest, Database::Open(temp, OpenMode::kReadWrite));
+  sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", source.handle(), "main");
+  if (backup == nullptr) return SqliteError(dest->handle(), SQLITE_ERROR, "backup init");
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return SqliteError(dest->handle(), rc, "backup to " + temp);
+  return dest->Execute("PRAGMA journal_mode = DELETE");
+}
+
+}  // namespace
+
+Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool overwrite) {
+  MART_RETURN_IF_ERROR(CheckTarget(path, overwrite));
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("create " + temp);
+  ::close(fd);
+  Status copied = CopyInto(source, temp);
+  if (copied.ok()) copied = SyncPath(temp, O_RDONLY);
+  if (copied.ok() && ::rename(temp.c_str(), path.c_str()) != 0) copied = Errno("rename " + temp);
+  if (!copied.ok()) {
+    ::unlink(temp.c_str());
+    ::unlink((temp + "-journal").c_str());
+    return copied;
+  }
+  MART_RETURN_IF_ERROR(SyncPath(fs::path(path).parent_path().string(), O_RDONLY | O_DIRECTORY));
+  BackupFile file;
+  file.path = path;
+  MART_ASSIGN_OR_RETURN(file.schema_version, SchemaVersion(source));
+  std::error_code ec;
+  file.bytes = static_cast<int64_t>(fs::file_size(path, ec));
+  MART_ASSIGN_OR_RETURN(file.sha256, FileSha256(path));
+  return file;
+}
+
+Result<std::unique_ptr<Store>> OpenBackup(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return FailedPrecondition("no such file: " + path);
+  auto store = Store::Open(path, OpenMode::kReadOnly);
+  if (!store.ok()) return FailedPrecondition(path + " cannot be opened: " + store.status().message());
+  // Opening is lazy: read the header now so that "not a database" shows here.
+  auto version = SchemaVersion((*store)->db());
+  if (!version.ok()) {
+    return FailedPrecondition(path + " is not a mart database: " + version.status().message());
+  }
+  return store;
+}
+
+Result<std::string> FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Unavailable("cannot read " + path);
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::array<char, 64 * 1024> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  }
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256_final(&state, digest.data());
+  std::string hex;
+  for (unsigned char byte : digest) {
+    char pair[3];
+    std::snprintf(pair, sizeof pair, "%02x", byte);
+    hex += pair;
+  }
+  return hex;
+}
+
+}  // namespace mart::store
+
+namespace mart::store {
+
+Result<int> CheckRestorable(const std::string& path) {
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<Store> backup, OpenBackup(path));
+  auto problems = backup->checks().Integrity(5);
+  if (!problems.ok()) return FailedPrecondition(path + " is damaged: " + problems.status().message());
+  if (!problems->empty()) return FailedPrecondition(path + " is damaged: " + problems->front());
+  MART_ASSIGN_OR_RETURN(int version, SchemaVersion(backup->db()));
+  if (version > LatestSchemaVersion() || version < 1) {
+    return FailedPrecondition(path + " has schema version " + std::to_string(version) +
+                              "; this martd knows 1 to " + std::to_string(LatestSchemaVersion()));
+  }
+  return version;
+}
+
+}  // namespace mart::store

@@ -117,10 +117,6 @@ Result<std::string> FileSha256(const std::string& path) {
   return hex;
 }
 
-}  // namespace mart::store
-
-namespace mart::store {
-
 Result<int> CheckRestorable(const std::string& path) {
   MART_ASSIGN_OR_RETURN(std::unique_ptr<Store> backup, OpenBackup(path));
   auto problems = backup->checks().Integrity(5);

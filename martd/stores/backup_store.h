@@ -36,10 +36,6 @@ Result<std::unique_ptr<Store>> OpenBackup(const std::string& path);
 // SHA-256 of a file's bytes, lower-case hex.
 Result<std::string> FileSha256(const std::string& path);
 
-}  // namespace mart::store
-
-namespace mart::store {
-
 // Checks that `path` can replace a data dir's database: it opens, passes
 // PRAGMA integrity_check, and its schema is not newer than this build.
 // FAILED_PRECONDITION naming the problem. Returns its schema version.

@@ -68,14 +68,22 @@ watch=$("$martctl" product create --name "Smart Fitness Watch" --category Wearab
 
 step "orders: placed pending, reserved by the inventory worker, then processing"
 order=$("$martctl" order place --item "$phone:1:899.99" -q)
-"$martctl" order place --item "$headphones:1" --item "$watch:2" -o json
+second=$("$martctl" order place --item "$headphones:1" --item "$watch:2" -q)
 "$martctl" order list
 "$martctl" inventory get "$phone"
+
+step "pay the second order by card (a test number that succeeds; only its last four digits are kept)"
+"$martctl" order pay "$second" --card-number 4242424242424242 \
+  --expiry "12/$(( $(date +%y) + 3 ))" --cvc 123
+"$martctl" payment list
 
 step "ship the phone order: the reserved unit leaves as shipped; its history"
 "$martctl" order status "$order" --status shipped -q
 "$martctl" order history "$order"
 "$martctl" queue list
+
+step "notifications made from those events (stored: this martd has no --smtp-url)"
+"$martctl" notification list --limit 5
 
 step "the daemon's own check: stock invariant, holds, orders (exit 7 on a problem)"
 "$martctl" admin check

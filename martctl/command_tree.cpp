@@ -8,6 +8,7 @@
 
 #include "martctl/local/completion.h"
 #include "martctl/local/config_show.h"
+#include "martctl/local/doctor.h"
 #include "martctl/local/events_tail.h"
 #include "martctl/local/local_commands.h"
 #include "martctl/local/order_wait.h"
@@ -42,7 +43,7 @@ const TaskTable& Tasks() {
       {"Accounts", {"auth", "profile", "address", "user"}},
       {"Catalog and stock", {"product", "inventory"}},
       {"Orders, payments and notifications", {"order", "payment", "notification"}},
-      {"Running mart", {"daemon", "queue", "worker", "dlq", "events", "admin", "config"}},
+      {"Running mart", {"daemon", "queue", "worker", "dlq", "events", "admin", "config", "doctor"}},
   };
   return kTasks;
 }
@@ -358,6 +359,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : CompletionCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ConfigCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : DoctorCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ShellCommands()) entries.push_back(std::move(entry));
   return entries;
 }

@@ -61,8 +61,10 @@ Status CopyInto(Database& source, const std::string& temp) {
 
 Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool overwrite) {
   MART_RETURN_IF_ERROR(CheckTarget(path, overwrite));
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // A unique name (mkstemp: 0600, O_EXCL): a temp file left by a crash, even
+  // one of a daemon that had our pid, never blocks the next backup.
+  std::string temp = path + ".tmp-XXXXXX";
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return Errno("create " + temp);
   ::close(fd);
   Status copied = CopyInto(source, temp);

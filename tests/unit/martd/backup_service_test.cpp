@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -83,6 +84,20 @@ TEST_F(BackupServiceTest, AnExistingFileIsReplacedOnlyWithForce) {
   EXPECT_EQ(kept, "keep me");
   EXPECT_TRUE(Backup(path, true).ok());
   EXPECT_EQ(Verify(path)["ok"], true);
+}
+
+// A crash mid-backup leaves its temp file; a restarted daemon often has the
+// same pid (containers, systemd), and its next backup must not trip on it.
+TEST_F(BackupServiceTest, ATempFileLeftByACrashDoesNotBlockTheNextBackup) {
+  const std::string path = dir_.Sub("mart.bak");
+  std::ofstream(path + ".tmp-" + std::to_string(::getpid())) << "half a copy";
+  Must(Backup(path), "backup");
+  EXPECT_EQ(Verify(path)["ok"], true);
+  size_t temps = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    if (entry.path().filename().string().rfind("mart.bak.tmp-", 0) == 0) ++temps;
+  }
+  EXPECT_EQ(temps, 1U) << "only the crashed one's temp file is left";
 }
 
 TEST_F(BackupServiceTest, RelativePathsMissingDirectoriesAndDirectoriesAreRefused) {

@@ -9,6 +9,7 @@
 
 #include "mart/config_file.h"
 #include "mart/paths.h"
+#include "testing/fault.h"
 
 namespace mart::daemon {
 namespace {
@@ -25,6 +26,7 @@ struct RawFlags {
   std::string cost = "interactive";
   bool no_first_admin = false;
   std::string smtp_password_file;
+  std::vector<std::string> faults;
 };
 
 void AddPaymentFlags(CLI::App& app, PaymentOptions& payments) {
@@ -76,6 +78,10 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.add_option("--smtp-password-file", raw.smtp_password_file,
                  "file holding the SMTP password (mode 0600); else $MART_SMTP_PASSWORD");
   AddPaymentFlags(app, options.payments);
+  // Test only (testing/fault.h): hidden from --help, never from a file.
+  app.add_option("--fault", raw.faults, "arm a fault point NAME[@N] (tests only)")
+      ->group("")
+      ->configurable(false);
 }
 
 // The SMTP password: from a file only its owner can read, or the environment;
@@ -131,6 +137,9 @@ std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
     return "martd: --listen " + options.listen +
            ": only ipc:// endpoints are supported (tcp:// requires CURVE encryption, "
            "which is not available yet)";
+  }
+  for (const std::string& fault : raw.faults) {
+    if (Status armed = fault::Arm(fault); !armed.ok()) return "martd: --fault " + armed.message();
   }
   ParseLogLevel(raw.log_level, &options.log_level);
   options.auth.password_cost = kCosts.at(raw.cost);

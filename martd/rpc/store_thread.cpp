@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "mart/log.h"
+#include "testing/fault.h"
 
 namespace mart::rpc {
 
@@ -57,6 +58,10 @@ std::chrono::microseconds StoreThread::IdleWait() const {
 bool StoreThread::PumpDue(const std::vector<Job>& batch) const {
   if (pump_pending_) return true;
   if (next_retry_ && *next_retry_ <= dispatcher_.services().clock.NowMicros()) return true;
+  return HasMutating(batch);
+}
+
+bool StoreThread::HasMutating(const std::vector<Job>& batch) {
   return std::any_of(batch.begin(), batch.end(),
                      [](const Job& job) { return job.spec != nullptr && job.spec->mutating; });
 }
@@ -128,9 +133,14 @@ void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
       for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
       for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
-      committed = transaction.Commit();
+      if (HasMutating(batch)) fault::CrashPoint("batch.before_commit");
+      // The transaction rolls back when it goes out of scope uncommitted.
+      committed = HasMutating(batch) && fault::ErrorPoint("commit.disk_full")
+                      ? Unavailable("database or disk is full: injected fault commit.disk_full")
+                      : transaction.Commit();
     }
   }
+  if (committed.ok() && HasMutating(batch)) fault::CrashPoint("batch.after_commit");
   for (size_t i = 0; i < tasks.size(); ++i) {
     tasks[i].done.set_value(task_status[i].ok() ? committed : task_status[i]);
   }

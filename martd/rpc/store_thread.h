@@ -68,6 +68,7 @@ class StoreThread {
   Status RunTask(Task& task);
   // Whether this round should pump, given the batch taken.
   bool PumpDue(const std::vector<Job>& batch) const;
+  static bool HasMutating(const std::vector<Job>& batch);
   // How long to sleep when idle: until the next retry, at most a minute.
   std::chrono::microseconds IdleWait() const;
   void MaybePrune();

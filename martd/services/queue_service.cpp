@@ -5,6 +5,7 @@
 #include "mart/log.h"
 #include "mart/text.h"
 #include "services/event_service.h"
+#include "testing/fault.h"
 
 namespace mart {
 namespace {
@@ -99,6 +100,7 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
     }
     Status applied = ApplyOne(consumer, store, outbox, event);
     if (applied.ok()) {
+      fault::CrashPoint("worker.after_effect");
       state.cursor = event.seq;
       ++state.processed;
       ++outcome->applied;

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "stores/schema.h"
+#include "testing/fault.h"
 
 namespace mart::store {
 namespace {
@@ -69,6 +70,7 @@ Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool o
   ::close(fd);
   Status copied = CopyInto(source, temp);
   if (copied.ok()) copied = SyncPath(temp, O_RDONLY);
+  if (copied.ok()) fault::CrashPoint("backup.before_rename");
   if (copied.ok() && ::rename(temp.c_str(), path.c_str()) != 0) copied = Errno("rename " + temp);
   if (!copied.ok()) {
     ::unlink(temp.c_str());

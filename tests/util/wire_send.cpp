@@ -1,7 +1,9 @@
 // wire_send: a raw client for end-to-end tests of the wire protocol. Sends
 // each line of stdin as one frame (or, with --bytes N, one frame of N 'x'
 // bytes) to the endpoint over DEALER and prints each reply on its own line.
-// Exit 0 when every frame got a reply, 6 on a timeout.
+// Exit 0 when every frame got a reply, 6 on a timeout (5 s, or
+// $WIRE_SEND_TIMEOUT_MS).
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -15,7 +17,8 @@ int main(int argc, char** argv) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 0);
-  socket.set(zmq::sockopt::rcvtimeo, 5000);
+  const char* timeout = std::getenv("WIRE_SEND_TIMEOUT_MS");
+  socket.set(zmq::sockopt::rcvtimeo, timeout != nullptr ? std::atoi(timeout) : 5000);
   socket.connect(argv[1]);
   auto round_trip = [&](const std::string& frame) {
     socket.send(zmq::buffer(frame), zmq::send_flags::none);

@@ -139,7 +139,18 @@ Status DataDir::PrepareSocketDir(const std::string& endpoint) const {
   }
   size_t slash = socket_path.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return Status::Ok();
-  return MakeDirs(socket_path.substr(0, slash), 0700);
+  const std::string dir = socket_path.substr(0, slash);
+  MART_RETURN_IF_ERROR(MakeDirs(dir, 0700));
+  // Another user who may write the directory could replace the socket with
+  // their own and collect requests (tokens included). A sticky directory
+  // (/tmp) lets no one remove another's file, so it is allowed.
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0) return Unavailable("cannot stat " + dir + ": " + Errno());
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (info.st_mode & S_ISVTX) == 0) {
+    return FailedPrecondition("socket directory " + dir +
+                              " is writable by other users; chmod 700 it");
+  }
+  return Status::Ok();
 }
 
 }  // namespace mart::daemon

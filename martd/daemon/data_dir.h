@@ -30,7 +30,8 @@ class DataDir {
   // A fresh random cookie, written 0600; returns its text.
   Result<std::string> WriteCookie() const;
   void RemoveCookie() const;
-  // For ipc://PATH endpoints: makes PATH's directory (0700) when missing.
+  // For ipc://PATH endpoints: makes PATH's directory (0700) when missing;
+  // FAILED_PRECONDITION when it is writable by others and not sticky.
   Status PrepareSocketDir(const std::string& endpoint) const;
 
  private:

@@ -136,6 +136,18 @@ TEST_F(DataDirTest, PrepareSocketDirMakesAPrivateDirectoryForIpcOnly) {
   EXPECT_EQ(too_long.code(), Code::kInvalidArgument);
 }
 
+TEST_F(DataDirTest, ASocketDirectoryWritableByOthersIsRefusedUnlessSticky) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  const std::string shared = tmp_.Sub("shared");
+  ASSERT_TRUE(MakeDirs(shared, 0700).ok());
+  ASSERT_EQ(::chmod(shared.c_str(), 0777), 0);
+  Status refused = dir->PrepareSocketDir("ipc://" + shared + "/martd.sock");
+  EXPECT_EQ(refused.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(refused.message(), "socket directory " + shared + " is writable by other users; chmod 700 it");
+  ASSERT_EQ(::chmod(shared.c_str(), 01777), 0);  // like /tmp
+  EXPECT_TRUE(dir->PrepareSocketDir("ipc://" + shared + "/martd.sock").ok());
+}
+
 TEST_F(DataDirTest, WriteFileAtomicReplacesContentWithTheMode) {
   const std::string path = tmp_.Sub("file");
   ASSERT_TRUE(WriteFileAtomic(path, "first", 0644).ok());

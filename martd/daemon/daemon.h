@@ -38,6 +38,9 @@ class Daemon {
   void Stop();
 
   const DaemonOptions& options() const { return options_; }
+  // The store thread, for internal work (StoreThread::Call); valid between
+  // Start and Stop. Tests use it to hold the store still.
+  rpc::StoreThread& store_thread() { return *store_thread_; }
   bool ready() const { return ready_.load(); }
 
  private:

@@ -90,6 +90,23 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
     SendError(job.routing, reply);
     return;
   }
+  const std::string connection = job.routing.front();
+  int& mine = per_connection_[connection];
+  Status limit = Status::Ok();
+  if (mine >= kMaxInFlightPerConnection) {
+    limit = RateLimited("too many requests in flight on this connection (at most " +
+                        std::to_string(kMaxInFlightPerConnection) + "); wait for replies");
+  } else if (in_flight_.load() >= kMaxInFlight) {
+    limit = Unavailable("daemon is busy; retry shortly");
+  }
+  if (!limit.ok()) {
+    if (mine == 0) per_connection_.erase(connection);
+    Reply reply{job.request.id, limit, nullptr};
+    dispatcher_.LogOutcome(job, reply);
+    SendError(job.routing, reply);
+    return;
+  }
+  ++mine;
   ++in_flight_;
   if (job.handler->prepare == nullptr) {
     store_thread_.Submit(std::move(job));
@@ -98,13 +115,20 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   std::vector<std::string> routing_copy = job.routing;
   std::string id = job.request.id;
   if (!pool_.Submit(std::move(job))) {
-    --in_flight_;
+    Release(connection);
     SendError(routing_copy, Reply{id, Unavailable("daemon is busy; retry shortly"), nullptr});
   }
 }
 
-void Server::ForwardReply(std::vector<zmq::message_t>& parts) {
+void Server::Release(const std::string& connection) {
   --in_flight_;
+  auto it = per_connection_.find(connection);
+  if (it != per_connection_.end() && --it->second <= 0) per_connection_.erase(it);
+}
+
+void Server::ForwardReply(std::vector<zmq::message_t>& parts) {
+  if (parts.empty()) return;
+  Release(parts.front().to_string());
   for (size_t i = 0; i < parts.size(); ++i) {
     auto flags = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
     // A vanished client is not an error: ROUTER drops what it cannot route.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <zmq.hpp>
@@ -33,11 +34,21 @@ class Server {
 
   int64_t in_flight() const { return in_flight_.load(); }
 
+  // Admitted requests awaiting their reply: one connection may hold at most
+  // kMaxInFlightPerConnection (beyond: RATE_LIMITED at once), the daemon at
+  // most kMaxInFlight (beyond: UNAVAILABLE "busy"). So a client that floods
+  // queues no more than its share ahead of anyone else's requests, and memory
+  // stays bounded.
+  static constexpr int kMaxInFlightPerConnection = 256;
+  static constexpr int64_t kMaxInFlight = 8192;
+
  private:
   void Run();
   void HandleRequest(std::vector<zmq::message_t>& parts);
   void ForwardReply(std::vector<zmq::message_t>& parts);
   void SendError(const std::vector<std::string>& routing, const Reply& reply);
+  // One request of this connection answered (or never admitted after all).
+  void Release(const std::string& connection);
 
   zmq::context_t& context_;
   Dispatcher& dispatcher_;
@@ -48,6 +59,8 @@ class Server {
   std::string endpoint_;
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> in_flight_{0};
+  // Requests in flight per connection (ROUTER routing id); socket thread only.
+  std::unordered_map<std::string, int> per_connection_;
   std::thread thread_;
 };
 

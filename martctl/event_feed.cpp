@@ -5,6 +5,8 @@
 
 #include <zmq.hpp>
 
+#include "mart/wire/curve_socket.h"
+
 namespace mart::cli {
 namespace {
 
@@ -12,7 +14,11 @@ class ZmqEventFeed : public EventFeed {
  public:
   ZmqEventFeed() : socket_(context_, zmq::socket_type::sub) {}
 
-  Status Connect(const std::string& endpoint) {
+  Status Connect(const std::string& endpoint, const std::string& server_key) {
+    if (IsTcpEndpoint(endpoint)) {
+      if (server_key.empty()) return MissingServerKey(endpoint);
+      MART_RETURN_IF_ERROR(UseCurveClient(socket_, server_key));
+    }
     try {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.set(zmq::sockopt::subscribe, "");
@@ -76,9 +82,10 @@ std::optional<FeedEvent> DecodeFeedFrames(const std::string& topic, const std::s
   return event;
 }
 
-Result<std::unique_ptr<EventFeed>> SubscribeToEvents(const std::string& endpoint) {
+Result<std::unique_ptr<EventFeed>> SubscribeToEvents(const std::string& endpoint,
+                                                     const std::string& server_key) {
   auto feed = std::make_unique<ZmqEventFeed>();
-  MART_RETURN_IF_ERROR(feed->Connect(endpoint));
+  MART_RETURN_IF_ERROR(feed->Connect(endpoint, server_key));
   return std::unique_ptr<EventFeed>(std::move(feed));
 }
 

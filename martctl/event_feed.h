@@ -34,7 +34,9 @@ class EventFeed {
 // to `endpoint` (it reconnects by itself when martd restarts). Connecting
 // happens at once, so events published after this returns are not missed.
 // INVALID_ARGUMENT for a malformed endpoint.
-Result<std::unique_ptr<EventFeed>> SubscribeToEvents(const std::string& endpoint);
+// A tcp:// endpoint needs martd's CURVE `server_key` (INVALID_ARGUMENT without).
+Result<std::unique_ptr<EventFeed>> SubscribeToEvents(const std::string& endpoint,
+                                                     const std::string& server_key = "");
 
 // Decodes the three frames of one event; nullopt when they are malformed.
 std::optional<FeedEvent> DecodeFeedFrames(const std::string& topic, const std::string& body,

@@ -87,9 +87,10 @@ void Pause(const Io& io, std::chrono::milliseconds duration) {
   std::this_thread::sleep_for(duration);
 }
 
-Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint) {
+Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint,
+                                             const std::string& server_key) {
   if (io.subscribe) return io.subscribe(endpoint);
-  return SubscribeToEvents(endpoint);
+  return SubscribeToEvents(endpoint, server_key);
 }
 
 int Fail(Io& io, const Status& status) {

@@ -59,7 +59,9 @@ Transport Connect(const Io& io, const ClientOptions& options);
 // io.monotonic / io.sleep / io.subscribe, or the real ones when empty.
 std::chrono::milliseconds MonotonicNow(const Io& io);
 void Pause(const Io& io, std::chrono::milliseconds duration);
-Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint);
+// `server_key`: martd's CURVE key, for a tcp:// endpoint.
+Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint,
+                                             const std::string& server_key = "");
 
 // Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
 int Fail(Io& io, const Status& status);

@@ -4,10 +4,12 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 
 #include <CLI/CLI.hpp>
 
 #include "mart/paths.h"
+#include "mart/wire/curve.h"
 #include "martctl/settings_file.h"
 
 namespace mart::cli {
@@ -112,6 +114,9 @@ const std::vector<std::string>& ColorChoices() {
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("--endpoint", flags->endpoint,
                   "martd request endpoint (env MART_ENDPOINT; default: the data dir's socket)");
+  app->add_option("--server-key", flags->server_key,
+                  "martd's CURVE public key, for a tcp:// endpoint (env MART_SERVER_KEY)")
+      ->type_name("KEY");
   app->add_option("--data-dir", flags->data_dir,
                   "martd data dir, for its socket and operator cookie (env MART_DATA_DIR)");
   app->add_option("--token", flags->token, "access token to send (env MART_TOKEN)");
@@ -173,6 +178,18 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   SettingOrigin endpoint =
       layers.Pick("endpoint", flags.endpoint, "MART_ENDPOINT", DefaultEndpoint(data_dir.value));
   settings.endpoint = endpoint.value;
+  SettingOrigin server_key = layers.Pick("server-key", flags.server_key, "MART_SERVER_KEY", "");
+  if (server_key.value.empty() && IsTcpEndpoint(settings.endpoint)) {
+    // On martd's own machine its data dir says which key it uses.
+    std::ifstream pub(settings.data_dir + "/curve.pub");
+    if (std::getline(pub, server_key.value)) {
+      server_key.source = "file " + settings.data_dir + "/curve.pub";
+    }
+  }
+  if (!server_key.value.empty()) {
+    MART_RETURN_IF_ERROR(CheckCurveKey(server_key.value, "server-key (" + server_key.source + ")"));
+  }
+  settings.server_key = server_key.value;
   settings.cookie_path = CookiePath(settings.data_dir);
   settings.token_flag = flags.token;
   settings.token_env = io.getenv("MART_TOKEN");
@@ -181,7 +198,7 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
       credentials.empty() ? DefaultConfigDir() + "/credentials.json" : credentials;
   settings.quiet = flags.quiet;
   settings.password_stdin = flags.password_stdin;
-  settings.origins = {config, profile, endpoint, data_dir};
+  settings.origins = {config, profile, endpoint, server_key, data_dir};
   MART_RETURN_IF_ERROR(ResolvePresentation(flags, layers, io, &settings));
   settings.origins.push_back(TokenOrigin(settings));
   return settings;

@@ -22,6 +22,7 @@ enum class OutputFormat { kTable, kJson };
 // The raw global flags, as CLI11 fills them; "" means not given.
 struct GlobalFlags {
   std::string endpoint = {};
+  std::string server_key = {};
   std::string data_dir = {};
   std::string token = {};
   std::string profile = {};
@@ -44,6 +45,9 @@ struct SettingOrigin {
 
 struct Settings {
   std::string endpoint = {};          // --endpoint, $MART_ENDPOINT, DefaultEndpoint(data_dir)
+  // tcp:// only: martd's CURVE public key: --server-key, $MART_SERVER_KEY,
+  // the file, else <data_dir>/curve.pub when readable.
+  std::string server_key = {};
   std::string data_dir = {};          // --data-dir, $MART_DATA_DIR, DefaultDataDir()
   std::string cookie_path = {};       // CookiePath(data_dir)
   std::string token_flag = {};        // --token
@@ -57,7 +61,7 @@ struct Settings {
   double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
   bool password_stdin = false;
   std::string config_path = {};  // --config, $MART_CONFIG, $XDG_CONFIG_HOME/mart/martctl.toml
-  std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, data-dir, ... token
+  std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, server-key, ... token
   GlobalFlags given = {};  // the flags as given, before resolution (the REPL repeats them)
 };
 

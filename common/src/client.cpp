@@ -14,6 +14,7 @@
 
 #include "mart/commands/spec.h"
 #include "mart/text.h"
+#include "mart/wire/curve_socket.h"
 #include "mart/wire/envelope.h"
 
 namespace mart {
@@ -68,6 +69,10 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
                                     const CallOptions& call) {
   if (!impl_->connected) {
     MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint));
+    if (IsTcpEndpoint(options_.endpoint)) {
+      if (options_.server_key.empty()) return MissingServerKey(options_.endpoint);
+      MART_RETURN_IF_ERROR(UseCurveClient(impl_->socket, options_.server_key));
+    }
     try {
       impl_->socket.connect(options_.endpoint);
     } catch (const zmq::error_t& e) {
@@ -134,8 +139,13 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
   char waited[32];
   std::snprintf(waited, sizeof waited, "%.1f",
                 static_cast<double>(options_.timeout.count()) * (retries + 1) / 1000.0);
+  // A CURVE handshake with the wrong server key fails silently: say so.
+  const std::string curve_hint =
+      IsTcpEndpoint(options_.endpoint)
+          ? " (martd is not listening there, or its key differs from the pinned server key)"
+          : "";
   return Unavailable("daemon unavailable: no reply from " + options_.endpoint + " within " +
-                     waited + " s");
+                     waited + " s" + curve_hint);
 }
 
 std::string NewRandomKey() {

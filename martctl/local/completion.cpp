@@ -72,6 +72,7 @@ GlobalFlags ConnectionFlags(const std::vector<std::string>& words) {
   GlobalFlags flags;
   const std::vector<std::pair<std::string, std::string*>> wanted = {
       {"--endpoint", &flags.endpoint},
+      {"--server-key", &flags.server_key},
       {"--data-dir", &flags.data_dir},
       {"--token", &flags.token},
       {"--profile", &flags.profile}};
@@ -157,7 +158,8 @@ std::vector<Candidate> CompleteCommandLine(const std::vector<std::string>& words
       session.emplace(*settings,
                       Connect(io, ClientOptions{.endpoint = settings->endpoint,
                                                 .timeout = kLookupTimeout,
-                                                .retries = 0}),
+                                                .retries = 0,
+                                                .server_key = settings->server_key}),
                       io.clock);
     }
     return LookUpIds(*session, list);

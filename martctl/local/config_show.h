@@ -2,7 +2,7 @@
 // martctl config show: the effective global settings and where each came
 // from, as rows {"setting", "value", "source"} in this order: config (the
 // file's path; "(none)" appended when it does not exist), profile, endpoint,
-// data-dir, output, color, timeout, token. source is "flag --NAME",
+// server-key, data-dir, output, color, timeout, token. source is "flag --NAME",
 // "env VAR", "file PATH", "file PATH [profile.NAME]" or "default". A token is
 // never printed: its value is "(set)" or "(not set)". Needs no daemon.
 
@@ -19,5 +19,16 @@ std::vector<CommandEntry> ConfigCommands();
 nlohmann::json ConfigRows(const Settings& settings);
 
 int RunConfigShow(const Invocation& invocation, const Settings& settings, Io& io);
+
+// martctl config add-remote NAME ENDPOINT --key KEY [--no-check]: appends a
+// [profile.NAME] table with the tcp:// endpoint and martd's CURVE public key
+// (server-key) to the config file (made 0600 when new), after checking that
+// martd answers there with that key (unless --no-check). Refuses a NAME the
+// file already has, an endpoint that is not tcp://, a malformed key.
+int RunConfigAddRemote(const Invocation& invocation, const Settings& settings, Io& io);
+
+// The text appended for a remote profile.
+std::string RemoteProfileToml(const std::string& name, const std::string& endpoint,
+                              const std::string& key);
 
 }  // namespace mart::cli

@@ -56,7 +56,9 @@ std::string SizeText(int64_t bytes) {
 
 std::string DurationText(int64_t seconds) {
   if (seconds < 60) return std::to_string(seconds) + "s";
-  if (seconds < 3600) return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+  if (seconds < 3600) {
+    return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+  }
   if (seconds < 86400) {
     return std::to_string(seconds / 3600) + "h" + std::to_string(seconds % 3600 / 60) + "m";
   }
@@ -192,7 +194,8 @@ std::vector<DoctorRow> StoreRows(const std::string& dir, bool dir_exists) {
   const std::string db = dir + "/mart.db";
   std::optional<struct stat> store = StatPath(db);
   if (!store) {
-    rows.push_back(Warn("store", db + " does not exist yet", "martd creates it at its first start"));
+    rows.push_back(
+        Warn("store", db + " does not exist yet", "martd creates it at its first start"));
   } else {
     rows.push_back(Ok("store", db + ", " + SizeText(store->st_size)));
   }
@@ -219,7 +222,8 @@ DoctorRow SocketRow(const std::string& endpoint) {
     return Ok("socket", endpoint + ": not a local socket, nothing to check");
   }
   const std::string path = endpoint.substr(kIpcScheme.size());
-  const std::string dir = path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'));
+  const size_t slash = path.rfind('/');
+  const std::string dir = path.substr(0, slash == std::string::npos ? 0 : slash);
   std::optional<struct stat> info = dir.empty() ? std::nullopt : StatPath(dir);
   if (info && (info->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (info->st_mode & S_ISVTX) == 0) {
     return Problem("socket",
@@ -240,17 +244,22 @@ DoctorRow DaemonRow(const Settings& settings, Io& io) {
                      "start it: martd --detach (or systemctl --user start martd)");
     }
     if (!S_ISSOCK(info->st_mode)) {
-      return Problem("daemon", path + " is not a socket", "stop whatever made it, then start martd");
+      return Problem("daemon", path + " is not a socket",
+                     "stop whatever made it, then start martd");
     }
   }
   const auto wait = std::min(
       kMaxStatusWait,
       std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_s * 1000)));
   Transport transport =
-      Connect(io, ClientOptions{.endpoint = endpoint, .timeout = wait, .retries = 0});
+      Connect(io, ClientOptions{.endpoint = endpoint,
+                                .timeout = wait,
+                                .retries = 0,
+                                .server_key = settings.server_key});
   Result<json> status = transport("daemon.status", json::object(), CallOptions{});
   if (!status.ok()) {
-    return Problem("daemon", "martd does not answer on " + endpoint + ": " + status.status().message(),
+    return Problem("daemon",
+                   "martd does not answer on " + endpoint + ": " + status.status().message(),
                    "start it (martd --detach), or check --endpoint / MART_ENDPOINT");
   }
   const std::string version = status->value("version", std::string("?"));

@@ -12,6 +12,8 @@
 #include "martctl/local/interrupt.h"
 #include "martctl/local/session.h"
 #include "martctl/remote_command.h"
+#include "mart/wire/curve.h"
+#include "mart/paths.h"
 
 namespace mart::cli {
 namespace {
@@ -97,9 +99,12 @@ class EventTail {
   Result<std::unique_ptr<EventFeed>> OpenFeed() {
     MART_ASSIGN_OR_RETURN(json status,
                           session_.Call(*FindCommand("daemon.status"), json::object()));
-    const std::string endpoint = TextOf(status, "events_endpoint");
+    std::string endpoint = TextOf(status, "events_endpoint");
     if (endpoint.empty()) return Internal("daemon.status did not say where events are published");
-    return Subscribe(io_, endpoint);
+    // Over tcp:// martd may have bound a wildcard address: reach its events
+    // the way we reached it, on the next port.
+    if (IsTcpEndpoint(settings_.endpoint)) endpoint = EventsEndpointFor(settings_.endpoint);
+    return Subscribe(io_, endpoint, settings_.server_key);
   }
 
   Status PrintBacklog() {

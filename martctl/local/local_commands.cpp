@@ -67,7 +67,10 @@ std::vector<CommandEntry> LocalCommands() {
 
 int RunVersion(const Invocation&, const Settings& settings, Io& io) {
   Transport transport = Connect(
-      io, ClientOptions{.endpoint = settings.endpoint, .timeout = kVersionTimeout, .retries = 0});
+      io, ClientOptions{.endpoint = settings.endpoint,
+                        .timeout = kVersionTimeout,
+                        .retries = 0,
+                        .server_key = settings.server_key});
   Result<json> status = transport("daemon.status", json::object(), CallOptions{});
   json martd = nullptr;
   if (status.ok() && status->is_object() && status->contains("version") &&
@@ -115,6 +118,8 @@ json EnvironmentTable() {
       {{"variable", "MART_ENDPOINT"}, {"meaning", "martd request endpoint (like --endpoint)"}},
       {{"variable", "MART_DATA_DIR"},
        {"meaning", "martd data dir, for its default socket and operator cookie (like --data-dir)"}},
+      {{"variable", "MART_SERVER_KEY"},
+       {"meaning", "martd's CURVE public key, for a tcp:// endpoint (like --server-key)"}},
       {{"variable", "MART_TOKEN"}, {"meaning", "access token to send (like --token)"}},
       {{"variable", "MART_PROFILE"}, {"meaning", "saved login to use (like --profile)"}},
       {{"variable", "MART_TIMEOUT"}, {"meaning", "seconds to wait for the daemon (like --timeout)"}},
@@ -163,7 +168,10 @@ int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io
   const milliseconds deadline = MonotonicNow(io) + std::chrono::seconds(seconds);
   Transport transport = Connect(
       io,
-      ClientOptions{.endpoint = settings.endpoint, .timeout = milliseconds(1000), .retries = 0});
+      ClientOptions{.endpoint = settings.endpoint,
+                    .timeout = milliseconds(1000),
+                    .retries = 0,
+                    .server_key = settings.server_key});
   while (true) {
     Result<json> status = transport("daemon.status", json::object(), CallOptions{});
     if (IsReady(status)) return 0;

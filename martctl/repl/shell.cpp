@@ -33,6 +33,7 @@ std::vector<FlagWords> GivenFlags(const GlobalFlags& flags) {
     if (!value.empty()) given.push_back({name, alias, {name, value}});
   };
   add("--endpoint", "", flags.endpoint);
+  add("--server-key", "", flags.server_key);
   add("--data-dir", "", flags.data_dir);
   add("--token", "", flags.token);
   add("--profile", "", flags.profile);
@@ -133,7 +134,10 @@ ConnectionState Shell::Probe() {
     state.user = saved->email;
   }
   Transport transport = Connect(
-      io_, ClientOptions{.endpoint = settings->endpoint, .timeout = kProbeTimeout, .retries = 0});
+      io_, ClientOptions{.endpoint = settings->endpoint,
+                                  .timeout = kProbeTimeout,
+                                  .retries = 0,
+                                  .server_key = settings->server_key});
   state.up = transport("daemon.status", json::object(), CallOptions{}).ok();
   return state;
 }

@@ -5,6 +5,7 @@
 #include "handlers/handlers.h"
 #include "mart/log.h"
 #include "mart/paths.h"
+#include "mart/wire/curve.h"
 
 namespace mart::daemon {
 
@@ -23,6 +24,10 @@ Status Daemon::OpenStoreAndServices() {
   info.started_at = clock_.NowMicros();
   info.endpoint = options_.listen;
   info.events_endpoint = EventsEndpointFor(options_.listen);
+  if (IsTcpEndpoint(options_.listen)) {
+    MART_ASSIGN_OR_RETURN(curve_, data_dir_->LoadOrCreateCurveKeys());
+    info.server_key = curve_.public_key;
+  }
   info.ready = &ready_;
   services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info,
                                          options_.payments);
@@ -48,7 +53,7 @@ Status Daemon::Start() {
   MART_RETURN_IF_ERROR(dispatcher_->CheckComplete());
   context_ = std::make_unique<zmq::context_t>(1);
   publisher_ = std::make_unique<Publisher>(*context_);
-  MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint));
+  MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint, curve_.secret_key));
   store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
   store_thread_->SetCommitListener(
       [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
@@ -61,7 +66,7 @@ Status Daemon::Start() {
   store_thread_->Start();
   if (mailer_) mailer_->Start();
   MART_RETURN_IF_ERROR(pool_->Start());
-  MART_RETURN_IF_ERROR(server_->Start(options_.listen));
+  MART_RETURN_IF_ERROR(server_->Start(options_.listen, curve_.secret_key));
   ready_ = true;
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
           " data dir " + options_.data_dir + " listening on " + options_.listen +

@@ -53,6 +53,7 @@ class Daemon {
   const Clock& clock_;
   std::atomic<bool> ready_{false};
   std::unique_ptr<DataDir> data_dir_;
+  CurveKeys curve_;  // tcp:// only: the CURVE key pair from the data dir
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;

@@ -118,6 +118,31 @@ Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {
   return key;
 }
 
+Result<CurveKeys> DataDir::LoadOrCreateCurveKeys() const {
+  const std::string key_path = path_ + "/curve.key";
+  const std::string public_path = path_ + "/curve.pub";
+  CurveKeys keys;
+  if (::access(key_path.c_str(), F_OK) == 0 || errno != ENOENT) {
+    MART_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(key_path));
+    std::istringstream lines(text);
+    std::getline(lines, keys.secret_key);
+    std::getline(lines, keys.public_key);
+    if (!CheckCurveKey(keys.secret_key, "secret").ok() ||
+        !CheckCurveKey(keys.public_key, "public").ok()) {
+      return FailedPrecondition(key_path + " is damaged; restore it from a backup, or remove it "
+                                "to make a new key (every client must then pin the new one)");
+    }
+    ::chmod(key_path.c_str(), 0600);
+  } else {
+    MART_ASSIGN_OR_RETURN(keys, NewCurveKeys());
+    MART_RETURN_IF_ERROR(
+        WriteFileAtomic(key_path, keys.secret_key + "\n" + keys.public_key + "\n", 0600));
+  }
+  // Rewritten at every start, so it always matches the key in use.
+  MART_RETURN_IF_ERROR(WriteFileAtomic(public_path, keys.public_key + "\n", 0644));
+  return keys;
+}
+
 Result<std::string> DataDir::WriteCookie() const {
   std::string cookie = NewRandomKey() + NewRandomKey();
   MART_RETURN_IF_ERROR(WriteFileAtomic(CookiePath(path_), cookie + "\n", 0600));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mart/status.h"
+#include "mart/wire/curve.h"
 #include "services/jwt.h"
 
 namespace mart::daemon {
@@ -27,6 +28,10 @@ class DataDir {
 
   // 32 random bytes, created on first start.
   Result<SigningKey> LoadOrCreateSigningKey() const;
+  // martd's CURVE key pair for tcp:// (wire/curve.h), made on first use:
+  // curve.key (0600: the secret and public keys, a line each) and curve.pub
+  // (the public key, for clients to pin).
+  Result<CurveKeys> LoadOrCreateCurveKeys() const;
   // A fresh random cookie, written 0600; returns its text.
   Result<std::string> WriteCookie() const;
   void RemoveCookie() const;

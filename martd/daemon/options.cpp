@@ -9,6 +9,7 @@
 
 #include "mart/config_file.h"
 #include "mart/paths.h"
+#include "mart/wire/curve.h"
 #include "testing/fault.h"
 
 namespace mart::daemon {
@@ -44,8 +45,8 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.set_version_flag("--version", std::string("martd ") + MART_VERSION);
   app.add_option("--data-dir", options.data_dir, "data directory (default $MART_DATA_DIR, "
                  "else $XDG_DATA_HOME/mart, else ~/.local/share/mart)")->envname("MART_DATA_DIR");
-  app.add_option("--listen", options.listen, "request endpoint, ipc://PATH (default: see "
-                 "martd(8)); tcp:// needs CURVE and is not available yet")->envname("MART_LISTEN");
+  app.add_option("--listen", options.listen, "request endpoint: ipc://PATH (default: see "
+                 "martd(8)), or tcp://HOST:PORT, always encrypted with CURVE")->envname("MART_LISTEN");
   // Command line only: a file must not turn the service unit's foreground
   // martd (Type=simple) into one that forks away.
   app.add_flag("--detach", options.detach, "run in the background; return once ready")
@@ -133,10 +134,20 @@ std::optional<std::string> CheckSmtp(DaemonOptions& options, const RawFlags& raw
 std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
   if (options.listen.empty()) options.listen = DefaultEndpoint(options.data_dir);
-  if (options.listen.rfind("ipc://", 0) != 0) {
-    return "martd: --listen " + options.listen +
-           ": only ipc:// endpoints are supported (tcp:// requires CURVE encryption, "
-           "which is not available yet)";
+  if (IsTcpEndpoint(options.listen)) {
+    if (!CurveAvailable()) {
+      return "martd: --listen " + options.listen +
+             ": tcp:// needs CURVE encryption, and this libzmq was built without it";
+    }
+    const size_t colon = options.listen.rfind(':');
+    const std::string port = options.listen.substr(colon + 1);
+    if (colon < 6 || port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stol(port) < 1 || std::stol(port) > 65534) {
+      return "martd: --listen " + options.listen +
+             ": give tcp://HOST:PORT with a port from 1 to 65534 (events use PORT+1)";
+    }
+  } else if (options.listen.rfind("ipc://", 0) != 0) {
+    return "martd: --listen " + options.listen + ": use ipc://PATH, or tcp://HOST:PORT (CURVE)";
   }
   for (const std::string& fault : raw.faults) {
     if (Status armed = fault::Arm(fault); !armed.ok()) return "martd: --fault " + armed.message();

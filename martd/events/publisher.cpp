@@ -2,11 +2,13 @@
 
 #include "mart/log.h"
 #include "services/event_service.h"
+#include "mart/wire/curve_socket.h"
 
 namespace mart {
 
-Status Publisher::Bind(const std::string& endpoint) {
+Status Publisher::Bind(const std::string& endpoint, const std::string& curve_secret_key) {
   try {
+    if (!curve_secret_key.empty()) UseCurveServer(socket_, curve_secret_key);
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::sndhwm, kHighWaterMark);
     socket_.bind(endpoint);

@@ -20,7 +20,8 @@ class Publisher {
  public:
   explicit Publisher(zmq::context_t& context) : socket_(context, zmq::socket_type::pub) {}
 
-  Status Bind(const std::string& endpoint);
+  // With a CURVE secret key (tcp://), subscribers must complete a handshake.
+  Status Bind(const std::string& endpoint, const std::string& curve_secret_key = "");
   void Publish(const std::vector<store::EventRow>& events);
   void Close();
 

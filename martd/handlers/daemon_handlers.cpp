@@ -7,7 +7,7 @@ namespace {
 Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
   const DaemonInfo& info = ctx.services.info;
   MART_ASSIGN_OR_RETURN(int schema, store::SchemaVersion(ctx.tx.store.db()));
-  return nlohmann::json{
+  nlohmann::json status{
       {"ready", info.ready != nullptr && info.ready->load()},
       {"version", info.version},
       {"pid", info.pid},
@@ -16,6 +16,9 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
       {"schema_version", schema},
       {"events_endpoint", info.events_endpoint},
   };
+  // The CURVE public key clients pin; public by design.
+  if (!info.server_key.empty()) status["server_key"] = info.server_key;
+  return status;
 }
 
 }  // namespace

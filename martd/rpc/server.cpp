@@ -5,6 +5,7 @@
 #include <zmq_addon.hpp>
 
 #include "mart/log.h"
+#include "mart/wire/curve_socket.h"
 
 namespace mart::rpc {
 
@@ -26,8 +27,9 @@ Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& sto
 
 Server::~Server() { Stop(); }
 
-Status Server::Start(const std::string& endpoint) {
+Status Server::Start(const std::string& endpoint, const std::string& curve_secret_key) {
   try {
+    if (!curve_secret_key.empty()) UseCurveServer(router_, curve_secret_key);
     router_.bind(endpoint);
   } catch (const zmq::error_t& e) {
     return Unavailable("cannot listen on " + endpoint + ": " + e.what());

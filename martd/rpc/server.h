@@ -25,7 +25,8 @@ class Server {
   ~Server();
 
   // Binds the request socket (the last start stage) and starts the thread.
-  Status Start(const std::string& endpoint);
+  // With a CURVE secret key (tcp://), clients must complete a handshake.
+  Status Start(const std::string& endpoint, const std::string& curve_secret_key = "");
   // Waits until every admitted request has been answered, up to `timeout_ms`.
   // New requests are refused meanwhile by the dispatcher's ready guard.
   bool Drain(int timeout_ms);

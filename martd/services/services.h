@@ -29,6 +29,7 @@ struct DaemonInfo {
   int64_t started_at = 0;  // Unix microseconds
   std::string endpoint;
   std::string events_endpoint;
+  std::string server_key;  // CURVE public key (Z85) when listening on tcp://
   const std::atomic<bool>* ready = nullptr;
 };
 

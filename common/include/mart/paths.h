@@ -12,7 +12,8 @@ std::string DefaultDataDir();
 // ipc://$XDG_RUNTIME_DIR/mart/martd.sock for the default data dir when
 // XDG_RUNTIME_DIR is set, else ipc://<data_dir>/run/martd.sock.
 std::string DefaultEndpoint(const std::string& data_dir);
-// The events (PUB) endpoint beside a request endpoint: martd.sock -> martd-events.sock.
+// The events (PUB) endpoint beside a request endpoint: martd.sock ->
+// martd-events.sock; tcp://HOST:PORT -> tcp://HOST:PORT+1.
 std::string EventsEndpointFor(const std::string& request_endpoint);
 // The local operator cookie file of a data dir.
 std::string CookiePath(const std::string& data_dir);

@@ -164,3 +164,34 @@ TEST(ConfigShowTest, TableWithoutTheTokenToo) {
 
 }  // namespace
 }  // namespace mart::cli
+
+namespace mart::cli {
+namespace {
+
+// config add-remote appends a table that the reader takes back unchanged.
+TEST(RemoteProfileTest, TheAppendedTableReadsBack) {
+  testing::TestIo test;
+  const std::string key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+  std::string path = test.WriteConfig("timeout = 3\n");
+  std::ofstream(path, std::ios::app) << RemoteProfileToml("shop", "tcp://10.0.0.5:7300", key);
+  auto file = ReadSettingsFile(path, true);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->top.at("timeout"), "3");
+  EXPECT_EQ(file->profiles.at("shop").at("endpoint"), "tcp://10.0.0.5:7300");
+  EXPECT_EQ(file->profiles.at("shop").at("server-key"), key);
+}
+
+TEST(RemoteProfileTest, AddRemoteRefusesBadInputBeforeTouchingTheFile) {
+  testing::TestIo test;
+  EXPECT_EQ(test.Run({"config", "add-remote", "shop", "ipc:///x.sock", "--key",
+                      "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"}),
+            2);
+  EXPECT_EQ(test.Run({"config", "add-remote", "bad name", "tcp://h:1", "--key",
+                      "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"}),
+            2);
+  EXPECT_EQ(test.Run({"config", "add-remote", "shop", "tcp://h:1", "--key", "short"}), 2);
+  EXPECT_FALSE(std::filesystem::exists(test.dir.path() + "/config/mart/martctl.toml"));
+}
+
+}  // namespace
+}  // namespace mart::cli

@@ -148,6 +148,21 @@ TEST_F(DataDirTest, ASocketDirectoryWritableByOthersIsRefusedUnlessSticky) {
   EXPECT_TRUE(dir->PrepareSocketDir("ipc://" + shared + "/martd.sock").ok());
 }
 
+TEST_F(DataDirTest, CurveKeysAreMadeOncePrivateAndPublishedBeside) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  CurveKeys first = Must(dir->LoadOrCreateCurveKeys(), "make");
+  EXPECT_EQ(Mode(DataPath() + "/curve.key"), 0600u);
+  std::ifstream pub(DataPath() + "/curve.pub");
+  std::string published;
+  std::getline(pub, published);
+  EXPECT_EQ(published, first.public_key);
+  CurveKeys again = Must(dir->LoadOrCreateCurveKeys(), "load");
+  EXPECT_EQ(again.public_key, first.public_key);
+  EXPECT_EQ(again.secret_key, first.secret_key);
+  ASSERT_TRUE(WriteFileAtomic(DataPath() + "/curve.key", "garbage\n", 0600).ok());
+  EXPECT_EQ(dir->LoadOrCreateCurveKeys().status().code(), Code::kFailedPrecondition);
+}
+
 TEST_F(DataDirTest, WriteFileAtomicReplacesContentWithTheMode) {
   const std::string path = tmp_.Sub("file");
   ASSERT_TRUE(WriteFileAtomic(path, "first", 0644).ok());

@@ -26,6 +26,8 @@ struct ClientOptions {
   std::string endpoint;  // ipc://… or tcp://…
   std::chrono::milliseconds timeout{5000};
   int retries = 2;
+  // martd's CURVE public key (Z85); required for tcp:// (wire/curve.h).
+  std::string server_key = {};
 };
 
 struct CallOptions {

@@ -275,6 +275,7 @@ class AuthzDaemonTest : public DaemonTest {
 
   std::string admin_token_, owner_token_, owner_refresh_, other_token_;
   int64_t owner_id_ = 0, address_id_ = 0, payment_id_ = 0, notification_id_ = 0;
+  int files_ = 0;  // backup files made so far
   std::string product_id_, order_id_, paid_order_id_;
 };
 
@@ -340,9 +341,11 @@ inline nlohmann::json AuthzDaemonTest::ParamsFor(std::string_view method) {
       {"dlq.retry", [] { return json{{"id", 1}}; }},
       {"dlq.purge", [] { return json{{"all", true}}; }},
       {"events.publish", [] { return json{{"topic", "erp.synced"}}; }},
-      {"admin.backup", [this] { return json{{"file", root_ + "/copy.db"}}; }},
+      {"admin.backup", [this] {
+         return json{{"file", root_ + "/copy-" + std::to_string(++files_) + ".db"}};
+       }},
       {"admin.verify", [this] {
-         std::string file = root_ + "/verified.db";
+         std::string file = root_ + "/verified-" + std::to_string(++files_) + ".db";
          Must("admin.backup", {{"file", file}}, Cookie());
          return json{{"file", file}};
        }},

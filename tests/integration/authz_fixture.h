@@ -134,7 +134,7 @@ inline const std::map<std::string, MethodRule, std::less<>>& MethodRules() {
       {"inventory.adjust", {Rule::kAdmin}},
       {"inventory.reserve", {Rule::kAdmin}},
       {"inventory.release", {Rule::kAdmin}},
-      {"inventory.history", {Rule::kUser}},
+      {"inventory.history", {Rule::kAdmin}},
       {"inventory.reorder_check", {Rule::kAdmin}},
       {"order.place", {Rule::kScoped}},
       {"order.get", {Rule::kOwned}},

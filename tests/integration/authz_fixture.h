@@ -59,7 +59,7 @@ inline std::string_view RuleName(Rule rule) {
     case Rule::kAccount: return "own account";
     case Rule::kOwnAddress: return "own address";
     case Rule::kOwned: return "owner or admin";
-    case Rule::kOwnedAdminWrite: return "admin (owner's object)";
+    case Rule::kOwnedAdminWrite: return "admin on the owner's object";
     case Rule::kScoped: return "own scope or admin";
     case Rule::kAdmin: return "admin";
   }

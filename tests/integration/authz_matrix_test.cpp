@@ -6,9 +6,12 @@
 // purge, logout, ...) cannot disturb the others.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "authz_fixture.h"
 
@@ -87,6 +90,44 @@ TEST(AuthzRulesTest, RulesAgreeWithTheRegistrysAccessLevel) {
     const bool rule_is_admin = rule->rule == Rule::kAdmin;
     EXPECT_EQ(spec.access == Access::kAdmin, rule_is_admin) << spec.method;
     EXPECT_EQ(spec.access == Access::kAnyone, rule->rule == Rule::kAnyone) << spec.method;
+  }
+}
+
+// PROTOCOL.md §5 lists, per rule, its methods ("| rule | `a.b`, `c.*` |"):
+// each registry method must be listed once, under the rule the test enforces.
+TEST(AuthzRulesTest, ProtocolTableMatchesTheRules) {
+  std::ifstream in(MART_PROTOCOL_MD);
+  ASSERT_TRUE(in) << MART_PROTOCOL_MD;
+  std::map<std::string, std::vector<std::string>> documented;  // method -> rules naming it
+  std::string line;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (line == "| rule | methods |") in_table = true;
+    if (!in_table) continue;
+    if (line.empty()) break;
+    const size_t cell = line.find(" | ");
+    if (line.rfind("| ", 0) != 0 || cell == std::string::npos) continue;
+    const std::string rule = line.substr(2, cell - 2);
+    for (size_t at = line.find('`', cell); at != std::string::npos;
+         at = line.find('`', line.find('`', at + 1) + 1)) {
+      const size_t end = line.find('`', at + 1);
+      if (end == std::string::npos) break;
+      const std::string name = line.substr(at + 1, end - at - 1);
+      for (const CommandSpec& spec : AllCommands()) {
+        const std::string method(spec.method);
+        const bool group = name.size() > 2 && name.substr(name.size() - 2) == ".*" &&
+                           method.rfind(name.substr(0, name.size() - 1), 0) == 0;
+        if (method == name || group) documented[method].push_back(rule);
+      }
+    }
+  }
+  ASSERT_FALSE(documented.empty()) << "no '| rule | methods |' table in PROTOCOL.md";
+  for (const CommandSpec& spec : AllCommands()) {
+    const MethodRule* rule = FindRule(spec.method);
+    if (rule == nullptr) continue;  // reported by RulesAgreeWithTheRegistrysAccessLevel
+    const std::vector<std::string> want = {std::string(RuleName(rule->rule))};
+    EXPECT_EQ(documented[std::string(spec.method)], want)
+        << spec.method << ": PROTOCOL.md §5 must list it under \"" << want[0] << "\" only";
   }
 }
 

@@ -54,8 +54,11 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
   }
   // A token's role claim may be stale (roles change), so the role check and,
   // after it, the params check wait for the store thread, which reads the
-  // current role. Methods with a prepare step are open to every user: their
-  // params must be checked before the worker uses them.
+  // current role. Methods with a prepare step need their guards before the
+  // worker runs it: here when the role cannot matter (methods open to every
+  // user), else in Prepare, once the caller is confirmed; answering an admin
+  // method from the token's role would tell a revoked or deactivated token
+  // PERMISSION_DENIED instead of UNAUTHENTICATED.
   // Only valid params are fingerprinted: they are flat, while Fingerprint's
   // dump() of arbitrary nesting recurses per level and can overflow the stack.
   // Invalid params never succeed, so they never need a replay.
@@ -63,7 +66,9 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
       ValidateParams(*job->spec, job->request.params).ok()) {
     job->fingerprint = Fingerprint(*job->spec, job->request.params, services_.idempotency_key);
   }
-  if (job->handler->prepare != nullptr) return CheckParams(*job);
+  if (job->handler->prepare != nullptr && job->spec->access != Access::kAdmin) {
+    return CheckParams(*job);
+  }
   return Status::Ok();
 }
 
@@ -92,10 +97,14 @@ Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
   // password guess was right); the store thread confirms again under its lock.
   Principal principal = job.principal;
   MART_RETURN_IF_ERROR(services_.auth.Confirm(reader, &principal));
-  // Admit checked access with the token's role, which may be stale: an admin
-  // demoted since the token was issued must not run an admin prepare step
-  // (admin.backup writes a copy of the whole database).
+  // Access with the current role, never the token's, which may be stale: an
+  // admin demoted since the token was issued must not run an admin prepare
+  // step (admin.backup writes a copy of the whole database).
   MART_RETURN_IF_ERROR(CheckAccess(*job.spec, principal));
+  if (!job.params_checked) {
+    MART_RETURN_IF_ERROR(ValidateParams(*job.spec, job.request.params));
+    job.params_checked = true;
+  }
   PrepareContext ctx{principal, reader, services_};
   try {
     MART_ASSIGN_OR_RETURN(job.request.params, job.handler->prepare(ctx, job.request.params));

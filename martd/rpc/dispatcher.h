@@ -3,8 +3,9 @@
 // Admit (socket thread: decode, method exists, ready, authenticate), optionally
 // Prepare (worker thread), then Execute (store thread, inside the batch
 // transaction: confirm the caller against the database, access with the
-// current role, params, idempotency, run). Methods with a prepare step are
-// open to all users and have access and params checked in Admit. Whatever happens, the caller gets one
+// current role, params, idempotency, run). Methods with a prepare step have
+// access and params checked in Admit when they are open to every user, and in
+// Prepare, after the caller is confirmed, when they are for admins. Whatever happens, the caller gets one
 // well-formed reply, and a failed request is logged once, here.
 
 #include <atomic>

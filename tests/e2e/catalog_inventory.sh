@@ -29,7 +29,10 @@ expect_eq "$want" "$got" "inventory record shape (seed field names)"
 expect_exit 0 alice inventory list -o json
 expect_eq "[50,100,75]" "$(jq -c '[.[].available_quantity]' <<<"$OUT")" "list, oldest product first"
 expect_eq "[5,10,7]" "$(jq -c '[.[].reorder_threshold]' <<<"$OUT")" "default thresholds 5, 10, 7"
-expect_exit 0 alice inventory history "$phone" -o json
+# The ledger names customers' orders ("order:<id>"): admins only.
+expect_exit 4 alice inventory history "$phone"
+expect_stderr "[PERMISSION_DENIED]"
+expect_exit 0 admin inventory history "$phone" -o json
 
 # Writes need an admin.
 expect_exit 4 alice inventory adjust "$phone" --delta -1 --reason stolen

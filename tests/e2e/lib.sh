@@ -16,6 +16,8 @@ unset MART_TOKEN MART_ENDPOINT MART_PROFILE MART_CONFIG MART_LISTEN MART_LOG_LEV
 ENDPOINT="ipc://$MART_DATA_DIR/run/martd.sock"
 FAILURES=0
 CHECKS=0
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$E2E_ROOT/.secrets"
 
 cleanup() {
   stop_daemon || true
@@ -28,7 +30,26 @@ daemon_pid() { head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true; }
 start_daemon() {
   "$MARTD" --detach --password-cost minimum "$@"
   "$MARTCTL" daemon wait --timeout 10
+  remember_cookie
 }
+
+# The secret-leak check (secret_scan.py, run by finish) looks for the secrets
+# a script used in every file it left: logs, captured replies, history.
+# register_secret KIND VALUE: one more secret to look for (KIND: smtp-password, …;
+# "password" is looked for in logs and stderr only).
+register_secret() {
+  local n
+  n=$(find "$E2E_ROOT/.secrets" -name "$1.*" | wc -l)
+  printf '%s\n' "$2" >"$E2E_ROOT/.secrets/$1.$n"
+}
+# secret_input PATH: a file the script wrote with a secret on purpose (stdin for a command).
+secret_input() { printf '%s\n' "$1" >>"$E2E_ROOT/.secrets/inputs"; }
+# The cookie is removed when the daemon stops: keep a copy to look for.
+remember_cookie() {
+  [ -s "$MART_DATA_DIR/cookie" ] && register_secret operator-cookie "$(cat "$MART_DATA_DIR/cookie")"
+  return 0
+}
+register_secret password Password123
 
 # Sends SIGTERM and waits for the daemon to exit; returns its exit status.
 stop_daemon() {
@@ -66,6 +87,8 @@ expect_exit() {
   local got=$?
   set -e
   ERR=$(cat "$E2E_ROOT/stderr")
+  printf '%s\n' "$OUT" >>"$E2E_ROOT/replies.out"
+  cat "$E2E_ROOT/stderr" >>"$E2E_ROOT/replies.err"
   if [ "$got" -ne "$want" ]; then
     fail "'$*' exited $got, want $want; stderr: $ERR"
     return 0
@@ -114,7 +137,23 @@ admin() { "$MARTCTL" --profile admin "$@"; }
 alice() { "$MARTCTL" --profile alice "$@"; }
 nobody() { "$MARTCTL" --profile nobody "$@"; }
 
+# Stops the bridge and the daemon (their logs are complete then) and fails
+# the script when a log, reply or file it left holds a secret.
+check_no_secret_leaks() {
+  if declare -F stop_rest >/dev/null; then stop_rest; fi
+  remember_cookie
+  stop_daemon || true
+  CHECKS=$((CHECKS + 1))
+  local report
+  if report=$(python3 "$E2E_DIR/secret_scan.py" "$E2E_ROOT"); then
+    echo "ok: no secret in logs, replies or files left behind"
+  else
+    fail "secrets leaked (kinds only, never the values):"$'\n'"$report"
+  fi
+}
+
 finish() {
+  check_no_secret_leaks
   echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]
 }

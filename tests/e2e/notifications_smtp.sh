@@ -70,6 +70,8 @@ stop_daemon
 
 # Bad SMTP settings are refused before anything starts.
 printf 'S3cret\n' >"$E2E_ROOT/smtp-password"
+secret_input "$E2E_ROOT/smtp-password"
+register_secret smtp-password S3cret
 chmod 644 "$E2E_ROOT/smtp-password"
 expect_exit 2 "$MARTD" "${SMTP_FLAGS[@]}" --smtp-password-file "$E2E_ROOT/smtp-password"
 expect_stderr "chmod 600"

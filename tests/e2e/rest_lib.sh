@@ -35,6 +35,7 @@ http() {
     -X "$method" "$BASE$path" "$@")
   BODY=$(cat "$E2E_ROOT/body")
   HEADERS=$(cat "$E2E_ROOT/headers")
+  printf '%s\n' "$BODY" >>"$E2E_ROOT/replies.http"
 }
 jqb() { jq -r "$1" <<<"$BODY"; }
 auth() { printf 'Authorization: Bearer %s' "$TOKEN"; }

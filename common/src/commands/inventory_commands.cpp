@@ -92,8 +92,11 @@ std::vector<CommandSpec> InventoryCommands() {
        .example = "martctl inventory release 66f1c0ffee0000000000abcd --quantity 2 --reference TICKET-7",
        .rest = "POST /api/v1/inventory/release",
        .id_field = "product_id"},
+      // Admins only (DESIGN §4): the ledger names other customers' orders
+      // (references "order:<id>") and who changed the stock.
       {.method = "inventory.history",
-       .summary = "a product's stock movements, newest first",
+       .summary = "a product's stock movements, newest first (admin)",
+       .access = Access::kAdmin,
        .args = {ProductId(), Limit(), Offset()},
        .example = "martctl inventory history 66f1c0ffee0000000000abcd --limit 20",
        .rest = "GET /api/v1/inventory/history/{product_id}",

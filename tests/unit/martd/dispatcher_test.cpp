@@ -185,6 +185,25 @@ TEST_F(DispatcherAdmitTest, GuardOrderOverTheWholePath) {
   EXPECT_EQ(anonymous_invalid.status.message(), "unknown parameter 'bogus' for auth.refresh");
 }
 
+// Regression: admin methods with a prepare step (admin.backup, admin.verify)
+// checked access in Admit with the token's role claim, so a logged-out or
+// deactivated user's token got PERMISSION_DENIED instead of UNAUTHENTICATED.
+// Their guards now wait for the confirmed caller, in the same order.
+TEST_F(DispatcherAdmitTest, AdminPrepareStepsConfirmTheCallerBeforeAccessAndParams) {
+  harness_.SignUp("admin@example.com");
+  test::TestLogin ann = harness_.SignUp("ann@example.com");
+  Reply denied = harness_.Call("admin.backup", {{"bogus", 1}}, ann.access_token());
+  EXPECT_EQ(denied.status.code(), Code::kPermissionDenied);
+  EXPECT_EQ(denied.status.message(), "admin.backup is for admins only");
+  ASSERT_TRUE(harness_.Call("auth.logout", json::object(), ann.access_token()).status.ok());
+  for (const char* method : {"admin.backup", "admin.verify"}) {
+    Reply ended = harness_.Call(method, {{"file", "/nonexistent/copy.db"}}, ann.access_token());
+    EXPECT_EQ(ended.status.code(), Code::kUnauthenticated) << method;
+    EXPECT_EQ(ended.status.message(), "session has ended (logged out or revoked); log in again")
+        << method;
+  }
+}
+
 TEST_F(DispatcherAdmitTest, InvalidParamsOfAnAdminComeLast) {
   test::TestLogin admin = harness_.SignUp("admin@example.com");
   Reply reply = harness_.Call("user.list", {{"limit", 0}}, admin.access_token());

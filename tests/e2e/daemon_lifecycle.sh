@@ -10,8 +10,8 @@ expect_exit 6 "$MARTCTL" auth whoami
 
 expect_exit 2 "$MARTD" --no-such-flag
 expect_stderr "run 'martd --help'"
-expect_exit 2 "$MARTD" --listen tcp://127.0.0.1:5555
-expect_stderr "only ipc:// endpoints"
+expect_exit 2 "$MARTD" --listen inproc://mart
+expect_stderr "use ipc://PATH, or tcp://HOST:PORT (CURVE)"
 expect_exit 0 "$MARTD" --version
 
 start_daemon

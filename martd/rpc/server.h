@@ -39,7 +39,6 @@ class Server {
   void ForwardReply(std::vector<zmq::message_t>& parts);
   void SendError(const std::vector<std::string>& routing, const Reply& reply);
 
-  zmq::context_t& context_;
   Dispatcher& dispatcher_;
   StoreThread& store_thread_;
   WorkerPool& pool_;

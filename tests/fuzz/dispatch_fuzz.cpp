@@ -6,10 +6,12 @@
 // send it has no raw newline). A line is a whole request frame when it starts
 // with '{'; otherwise it is the shorthand "METHOD AUTH PARAMS" (AUTH "-" for
 // none), which the target wraps into a frame, so that mutations reach the
-// guards and handlers without first having to keep an envelope intact. Each input runs in one transaction
-// that is rolled back afterwards, as a batch that never commits: inputs are
-// independent of each other (a crash reproduces from its input alone) and the
-// store stays the fixture's size. Frames of one input see each other's effects.
+// guards and handlers without first having to keep an envelope intact.
+// Each input runs in one transaction that is rolled back afterwards, as a
+// batch that never commits: inputs are independent of each other (a crash
+// reproduces from its input alone; only the in-memory login limiter carries
+// over) and the store stays the fixture's size. Frames of one input see each
+// other's effects.
 //
 // To reach handlers past the guards, the fixture (committed once, at start)
 // is one product, one user with a saved address and an order of it; these
@@ -99,7 +101,8 @@ Fixture& TheFixture() {
 }
 
 void ReplaceAll(std::string* text, std::string_view from, const std::string& to) {
-  for (size_t at = text->find(from); at != std::string::npos; at = text->find(from, at + to.size())) {
+  for (size_t at = text->find(from); at != std::string::npos;
+       at = text->find(from, at + to.size())) {
     text->replace(at, from.size(), to);
   }
 }
@@ -116,7 +119,9 @@ std::string FrameOf(std::string_view line) {
   space = rest.find(' ');
   std::string_view auth = rest.substr(0, space);
   if (auth != "-") frame += R"(,"auth":)" + text(auth);
-  if (space != std::string_view::npos) frame += R"(,"params":)" + std::string(rest.substr(space + 1));
+  if (space != std::string_view::npos) {
+    frame += R"(,"params":)" + std::string(rest.substr(space + 1));
+  }
   return frame + "}";
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 # Builds the libFuzzer targets of tests/fuzz with clang in build-fuzz (or
-# $MART_FUZZ_BUILD_DIR) and runs each for SECONDS_PER_TARGET (default 12:
-# about a minute for all five) on a copy of its seed corpus and regressions,
-# so the committed corpus never changes under you. Targets: envelope,
+# $MART_FUZZ_BUILD_DIR), replays each target's past reproducers
+# (tests/fuzz/regressions/NAME), then runs it for SECONDS_PER_TARGET (default
+# 12: about a minute for all five) on a copy of its seed corpus, so the
+# committed corpus never changes under you. Targets: envelope,
 # dispatch, rest, product_file, jwt (default: all).
 # Exits 1 when a target crashed, leaked, timed out or broke a property; the
 # message names the reproducer. Longer runs: scripts/fuzz.sh 600 envelope.
@@ -38,15 +39,24 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()
 for target in "${targets[@]}"; do
   work=$build/fuzz-runs/$target
+  binary=$build/tests/fuzz/${target}_fuzz
   rm -rf "$work"
   mkdir -p "$work/corpus" "$work/artifacts"
-  for dir in "$fuzz_dir/corpus/$target" "$fuzz_dir/regressions/$target"; do
-    if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ]; then cp "$dir"/* "$work/corpus/"; fi
-  done
+  cp "$fuzz_dir/corpus/$target"/* "$work/corpus/"
   dict=()
   [ -f "$fuzz_dir/corpus/$target.dict" ] && dict=(-dict="$fuzz_dir/corpus/$target.dict")
+  # Past crashes first, each once and whole: some are far larger than what
+  # the fuzzer generates, and in its corpus they would set its input size.
+  regressions=("$fuzz_dir/regressions/$target"/*)
+  if [ -e "${regressions[0]}" ] && ! "$binary" -rss_limit_mb=2048 "${regressions[@]}" \
+      >"$work/regressions.log" 2>&1; then
+    failed+=("$target")
+    tail -n 40 "$work/regressions.log" >&2
+    echo "fuzz: $target FAILED on a past reproducer; log: $work/regressions.log" >&2
+    continue
+  fi
   echo "== fuzz: $target for ${seconds}s" >&2
-  if "$build/tests/fuzz/${target}_fuzz" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+  if "$binary" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
       "$work/corpus" >"$work/log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^Done ' "$work/log" | tr '\n' ' ' >&2 || true
@@ -58,7 +68,7 @@ for target in "${targets[@]}"; do
     for artifact in "$work/artifacts"/*; do
       [ -e "$artifact" ] || continue
       echo "fuzz: reproducer: $artifact" >&2
-      echo "fuzz:   rerun:    $build/tests/fuzz/${target}_fuzz $artifact" >&2
+      echo "fuzz:   rerun:    $binary $artifact" >&2
       echo "fuzz:   keep it:  cp $artifact $fuzz_dir/regressions/$target/<what-it-is>" >&2
     done
   fi

@@ -12,6 +12,7 @@ packages=(
   dpkg-dev file
   zsh fish
   libedit-dev tmux
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The second command of the README, and what CI runs: installs what is missing,
 # builds, runs the whole suite with ctest, then builds again with
-# AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and
-# integration tests there.
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit,
+# integration and fuzz replay tests there, then runs every libFuzzer target
+# for a few seconds (scripts/fuzz.sh). MART_SKIP_SANITIZERS=1 and
+# MART_SKIP_FUZZ=1 skip those stages.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -19,8 +21,14 @@ if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
   # Only what the sanitized run executes, at -O0 (Debug) to keep compiling short.
   cmake -S "$root" -B "$root/build-asan" -DMART_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$root/build-asan" -j "$jobs" --target \
-    common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests integration_tests
-  echo "== test (unit and integration, sanitized)" >&2
+    common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests integration_tests \
+    fuzz_replay
+  echo "== test (unit, integration and fuzz replays, sanitized)" >&2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L 'unit|integration'
+    ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L 'unit|integration|fuzz'
+fi
+
+if [ "${MART_SKIP_FUZZ:-0}" != 1 ]; then
+  # About a minute in all; longer on demand: scripts/fuzz.sh 600 envelope.
+  "$root/scripts/fuzz.sh"
 fi

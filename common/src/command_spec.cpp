@@ -158,7 +158,11 @@ std::string_view ArgTypeName(ArgType type) {
 Status ValidateParams(const CommandSpec& spec, const nlohmann::json& params) {
   if (params.is_null()) return ValidateParams(spec, nlohmann::json::object());
   if (!params.is_object()) return InvalidArgument("params must be a JSON object");
-  for (const auto& [key, value] : params.items()) {
+  // Named variables, not a structured binding: clang 14 cannot capture a
+  // binding in a lambda (C++20 allows it; clang 16 implements it).
+  for (const auto& item : params.items()) {
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     auto it = std::find_if(spec.args.begin(), spec.args.end(),
                            [&](const ArgSpec& arg) { return arg.name == key; });
     if (it == spec.args.end()) {

@@ -23,8 +23,36 @@ Status ReadString(const json& object, const char* key, size_t max_length, std::s
   return Status::Ok();
 }
 
-// The deepest nesting of arrays and objects in JSON text (strings skipped).
-size_t NestingDepth(std::string_view text) {
+Result<json> ParseObject(std::string_view frame, std::string_view what) {
+  if (frame.size() > kMaxMessageBytes) {
+    return InvalidArgument(std::string(what) + " of " + std::to_string(frame.size()) +
+                               " bytes exceeds the " + std::to_string(kMaxMessageBytes) +
+                               "-byte limit",
+                           {{"limit", kMaxMessageBytes}});
+  }
+  if (!IsValidUtf8(frame)) return InvalidArgument(std::string(what) + " is not valid UTF-8");
+  if (JsonNestingDepth(frame) > kMaxJsonDepth) {
+    return InvalidArgument(std::string(what) + " nests JSON deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json parsed = json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return InvalidArgument(std::string(what) + " is not valid JSON");
+  if (!parsed.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
+  return parsed;
+}
+
+Status CheckVersion(const json& object) {
+  auto it = object.find("v");
+  if (it == object.end() || !it->is_number_integer() || it->get<int64_t>() != kProtocolVersion) {
+    return InvalidArgument("unsupported protocol version (want \"v\":" +
+                           std::to_string(kProtocolVersion) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+size_t JsonNestingDepth(std::string_view text) {
   size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -48,35 +76,6 @@ size_t NestingDepth(std::string_view text) {
   }
   return deepest;
 }
-
-Result<json> ParseObject(std::string_view frame, std::string_view what) {
-  if (frame.size() > kMaxMessageBytes) {
-    return InvalidArgument(std::string(what) + " of " + std::to_string(frame.size()) +
-                               " bytes exceeds the " + std::to_string(kMaxMessageBytes) +
-                               "-byte limit",
-                           {{"limit", kMaxMessageBytes}});
-  }
-  if (!IsValidUtf8(frame)) return InvalidArgument(std::string(what) + " is not valid UTF-8");
-  if (NestingDepth(frame) > kMaxJsonDepth) {
-    return InvalidArgument(std::string(what) + " nests JSON deeper than " +
-                           std::to_string(kMaxJsonDepth) + " levels");
-  }
-  json parsed = json::parse(frame, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return InvalidArgument(std::string(what) + " is not valid JSON");
-  if (!parsed.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
-  return parsed;
-}
-
-Status CheckVersion(const json& object) {
-  auto it = object.find("v");
-  if (it == object.end() || !it->is_number_integer() || it->get<int64_t>() != kProtocolVersion) {
-    return InvalidArgument("unsupported protocol version (want \"v\":" +
-                           std::to_string(kProtocolVersion) + ")");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 std::string EncodeRequest(const Request& request) {
   json frame = {{"v", kProtocolVersion}, {"id", request.id}, {"method", request.method}};
@@ -120,6 +119,13 @@ std::string EncodeReply(const Reply& reply) {
 
 Status DecodeReply(std::string_view frame, Reply* out) {
   if (frame.size() > kHardMaxMessageBytes) return InvalidArgument("reply is too large");
+  // A reply may carry a request's JSON a few levels down (event data in
+  // events.read), so its bound is looser than a request's; without one, a
+  // deep reply overflows the stack when the result is copied out.
+  if (JsonNestingDepth(frame) > 2 * kMaxJsonDepth) {
+    return InvalidArgument("reply nests JSON deeper than " + std::to_string(2 * kMaxJsonDepth) +
+                           " levels");
+  }
   json object = json::parse(frame, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded() || !object.is_object()) return InvalidArgument("reply is not a JSON object");
   MART_RETURN_IF_ERROR(CheckVersion(object));

@@ -11,8 +11,7 @@ namespace mart::rpc {
 
 Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
                WorkerPool& pool)
-    : context_(context),
-      dispatcher_(dispatcher),
+    : dispatcher_(dispatcher),
       store_thread_(store_thread),
       pool_(pool),
       router_(context, zmq::socket_type::router),

@@ -51,7 +51,6 @@ class Server {
   // One request of this connection answered (or never admitted after all).
   void Release(const std::string& connection);
 
-  zmq::context_t& context_;
   Dispatcher& dispatcher_;
   StoreThread& store_thread_;
   WorkerPool& pool_;

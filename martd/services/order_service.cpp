@@ -98,7 +98,11 @@ Result<ShippingAddress> ParseInlineAddress(const json& object) {
   const std::pair<const char*, std::optional<std::string>*> kFields[] = {
       {"line1", &f.line1}, {"line2", &f.line2}, {"city", &f.city},
       {"state", &f.state}, {"postal_code", &f.postal_code}, {"country", &f.country}};
-  for (const auto& [key, value] : object.items()) {
+  // Named variables, not a structured binding: clang 14 cannot capture a
+  // binding in a lambda (C++20 allows it; clang 16 implements it).
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();
+    const json& value = item.value();
     const std::string field = "shipping_address." + key;
     auto known = std::find_if(std::begin(kFields), std::end(kFields),
                               [&](const auto& entry) { return key == entry.first; });

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "mart/wire/envelope.h"
+
 namespace mart::rest {
 namespace {
 
@@ -84,6 +86,13 @@ Status AddFields(const CommandSpec& spec, const RouteRule& rule, const HttpReque
 
 Status AddJsonBody(const CommandSpec& spec, const RouteRule& rule, const std::string& body,
                    TranslatedParams* out) {
+  // Copying and printing a parsed value recurse once per level: a body of a
+  // million '[' would overflow the stack on its way to martd, which refuses
+  // such nesting anyway.
+  if (JsonNestingDepth(body) > kMaxJsonDepth) {
+    return InvalidArgument("JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                           {{"loc", json::array({"body", 0})}, {"type", "json_invalid"}});
+  }
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return InvalidArgument("JSON decode error", {{"loc", json::array({"body", 0})},

@@ -103,6 +103,21 @@ TEST(TranslateTest, MalformedJsonIsJsonInvalid) {
   EXPECT_EQ(out.status().details()["type"], "json_invalid");
 }
 
+// Found with the rest fuzz target (tests/fuzz/regressions/rest): a body
+// nested 100000 deep overflowed the stack when its params were copied on the
+// way to martd.
+TEST(TranslateTest, DeeplyNestedBodyIsRefusedBeforeParsing) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  HttpRequest request{.method = "POST", .content_type = "application/json",
+                      .body = R"({"items":)" + deep + "}"};
+  Result<TranslatedParams> out = Translate("order.place", request);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(out.status().details()["type"], "json_invalid");
+  request.body = R"({"items":[{"product_id":"66f1c0ffee0000000000abcd","quantity":1}]})";
+  EXPECT_TRUE(Translate("order.place", request).ok());
+}
+
 TEST(TranslateTest, NonObjectBodyAndFormOnJsonRouteAreRefused) {
   HttpRequest array{.method = "POST", .content_type = "application/json", .body = "[1]"};
   EXPECT_EQ(Translate("product.create", array).status().details()["type"],

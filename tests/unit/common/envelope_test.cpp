@@ -248,6 +248,22 @@ TEST(EnvelopeTest, MalformedRepliesAreInvalidArgument) {
             Code::kInvalidArgument);
 }
 
+// Found with the envelope fuzz target (tests/fuzz/regressions/envelope): a
+// reply nested 100000 deep overflowed the client's stack when the result was
+// copied out.
+TEST(EnvelopeTest, DeeplyNestedReplyIsInvalidArgument) {
+  auto nested = [](size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  Reply reply;
+  EXPECT_EQ(DecodeReply(R"({"v":1,"id":"x","ok":true,"result":)" + nested(100000) + "}", &reply)
+                .code(),
+            Code::kInvalidArgument);
+  // Event data a request could carry still comes back.
+  ASSERT_TRUE(
+      DecodeReply(R"({"v":1,"id":"x","ok":true,"result":)" + nested(kMaxJsonDepth) + "}", &reply)
+          .ok());
+  EXPECT_TRUE(reply.result.is_array());
+}
+
 TEST(EnvelopeTest, OkReplyWithoutResultHasNullResult) {
   Reply received;
   ASSERT_TRUE(DecodeReply(R"({"v":1,"id":"x","ok":true})", &received).ok());

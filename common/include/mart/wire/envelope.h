@@ -41,6 +41,12 @@ struct Reply {
   nlohmann::json result;
 };
 
+// The deepest nesting of arrays and objects in JSON text, strings skipped,
+// without parsing it (so without recursion). Anything that takes JSON from
+// outside and copies, compares or prints it (all recursive in nlohmann::json)
+// checks this against kMaxJsonDepth first.
+size_t JsonNestingDepth(std::string_view text);
+
 std::string EncodeRequest(const Request& request);
 // Fills `out` as far as the frame allows (out->id is kept for the error reply
 // when it could be read) and returns INVALID_ARGUMENT on any defect.

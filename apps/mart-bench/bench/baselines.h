@@ -18,10 +18,9 @@
 
 #include <atomic>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/driver.h"
 #include "mart/status.h"

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -42,7 +42,8 @@ std::string DefaultMartdPath() {
   std::error_code error;
   fs::path self = fs::read_symlink("/proc/self/exe", error);
   if (!error) {
-    for (fs::path candidate : {self.parent_path() / "../../martd/martd", self.parent_path() / "martd"}) {
+    for (fs::path candidate :
+         {self.parent_path() / "../../martd/martd", self.parent_path() / "martd"}) {
       if (fs::exists(candidate, error)) return fs::weakly_canonical(candidate, error).string();
     }
   }
@@ -94,9 +95,11 @@ Result<std::unique_ptr<LocalDaemon>> LocalDaemon::Start(const DaemonSpec& spec) 
   daemon->data_dir_ = spec.root + "/data";
   daemon->endpoint_ = "ipc://" + daemon->data_dir_ + "/run/martd.sock";
   daemon->log_path_ = spec.root + "/martd.log";
-  std::vector<std::string> args = {spec.martd, "--data-dir", daemon->data_dir_, "--listen",
-                                   daemon->endpoint_, "--password-cost", spec.password_cost,
-                                   "--no-first-admin", "--access-token-ttl", "86400"};
+  std::vector<std::string> args = {spec.martd,           "--data-dir",
+                                   daemon->data_dir_,    "--listen",
+                                   daemon->endpoint_,    "--password-cost",
+                                   spec.password_cost,   "--no-first-admin",
+                                   "--access-token-ttl", "86400"};
   args.insert(args.end(), spec.extra_args.begin(), spec.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -14,9 +14,9 @@
 namespace mart::bench {
 
 struct DaemonSpec {
-  std::string martd;           // path to the binary
-  std::string root;            // a fresh directory: data/ and martd.log go inside
-  std::string password_cost;   // martd --password-cost
+  std::string martd;          // path to the binary
+  std::string root;           // a fresh directory: data/ and martd.log go inside
+  std::string password_cost;  // martd --password-cost
   std::vector<std::string> extra_args;
 };
 

@@ -8,7 +8,6 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
 #include <zmq.hpp>
 
 namespace mart::bench {
@@ -108,7 +107,8 @@ class DriverThread {
       out->result.samples.emplace(request.out.method, std::move(reply.result));
     }
     if (!request.measured) return;
-    out->result.latency.Record(std::chrono::duration_cast<std::chrono::nanoseconds>(now - request.sent).count());
+    out->result.latency.Record(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - request.sent).count());
     out->last_reply = std::max(out->last_reply, now);
     if (status.ok()) {
       ++out->result.ok;

@@ -9,9 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bench/histogram.h"
 #include "mart/status.h"
@@ -54,8 +53,8 @@ class Workload {
   virtual Outgoing Next(int client) = 0;
   // The reply to `out`: OK, or the error to count. `measured` is false in the
   // warm-up.
-  virtual Status OnReply(int client, const Outgoing& out, const Reply& reply, Clock::time_point sent,
-                         bool measured) = 0;
+  virtual Status OnReply(int client, const Outgoing& out, const Reply& reply,
+                         Clock::time_point sent, bool measured) = 0;
 };
 
 struct ErrorCount {
@@ -68,7 +67,7 @@ struct LoadResult {
   int64_t ok = 0;
   int64_t errors = 0;
   std::map<std::string, ErrorCount> by_code;  // wire code, or TIMEOUT / MALFORMED
-  double seconds = 0;  // from the end of the warm-up to the last measured reply
+  double seconds = 0;       // from the end of the warm-up to the last measured reply
   double client_cpu_s = 0;  // CPU the whole bench process used meanwhile
   // The first successful result of each method: what the echo baseline
   // answers with, so that it does the same JSON work (only with check_replies).

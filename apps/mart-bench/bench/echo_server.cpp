@@ -1,10 +1,8 @@
-#include "bench/baselines.h"
-
 #include <future>
 #include <vector>
-
 #include <zmq.hpp>
 
+#include "bench/baselines.h"
 #include "mart/wire/envelope.h"
 
 namespace mart::bench {

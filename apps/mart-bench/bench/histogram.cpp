@@ -18,8 +18,8 @@ size_t BucketOf(int64_t v) {
   if (v < kExact) return static_cast<size_t>(std::max<int64_t>(v, 0));
   int msb = 63 - std::countl_zero(static_cast<uint64_t>(v));
   int shift = msb - kSubBits;
-  size_t index = static_cast<size_t>(shift) * (size_t{1} << kSubBits) +
-                 static_cast<size_t>(v >> shift);
+  size_t index =
+      static_cast<size_t>(shift) * (size_t{1} << kSubBits) + static_cast<size_t>(v >> shift);
   return std::min(index, kBuckets - 1);
 }
 
@@ -50,7 +50,9 @@ void Histogram::Merge(const Histogram& other) {
   sum_ += other.sum_;
 }
 
-double Histogram::mean_nanos() const { return count_ == 0 ? 0 : sum_ / static_cast<double>(count_); }
+double Histogram::mean_nanos() const {
+  return count_ == 0 ? 0 : sum_ / static_cast<double>(count_);
+}
 
 int64_t Histogram::Percentile(double q) const {
   if (count_ == 0) return 0;

@@ -46,13 +46,13 @@ void CompareWith(Row& row, const Row& base) {
 }
 
 nlohmann::json RowJson(const Row& row) {
-  nlohmann::json line = {{"workload", row.workload}, {"target", row.target},
-                         {"clients", row.clients},   {"inflight", row.inflight},
-                         {"requests", row.requests}, {"errors", row.errors},
-                         {"seconds", row.seconds},   {"rps", row.rps},
-                         {"p50_ms", row.p50_ms},     {"p99_ms", row.p99_ms},
-                         {"p999_ms", row.p999_ms},   {"max_ms", row.max_ms},
-                         {"mean_ms", row.mean_ms},   {"client_cpu_s", row.client_cpu_s},
+  nlohmann::json line = {{"workload", row.workload},      {"target", row.target},
+                         {"clients", row.clients},        {"inflight", row.inflight},
+                         {"requests", row.requests},      {"errors", row.errors},
+                         {"seconds", row.seconds},        {"rps", row.rps},
+                         {"p50_ms", row.p50_ms},          {"p99_ms", row.p99_ms},
+                         {"p999_ms", row.p999_ms},        {"max_ms", row.max_ms},
+                         {"mean_ms", row.mean_ms},        {"client_cpu_s", row.client_cpu_s},
                          {"error_codes", row.error_codes}};
   line["baseline"] = row.baseline.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.baseline);
   line["rps_ratio"] = row.rps_ratio ? nlohmann::json(*row.rps_ratio) : nlohmann::json(nullptr);
@@ -64,9 +64,9 @@ nlohmann::json RowJson(const Row& row) {
 }
 
 void PrintTable(std::ostream& out, const std::vector<Row>& rows) {
-  const std::vector<std::string> header = {"workload", "target", "clients", "in-flight", "requests",
-                                           "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
-                                           "req/s ratio", "p50 ratio", "vs"};
+  const std::vector<std::string> header = {
+      "workload", "target",   "clients", "in-flight",   "requests",  "req/s", "p50 ms",
+      "p99 ms",   "p99.9 ms", "errors",  "req/s ratio", "p50 ratio", "vs"};
   std::vector<std::vector<std::string>> cells = {header};
   for (const Row& row : rows) {
     cells.push_back({row.workload, row.target, std::to_string(row.clients),

@@ -3,11 +3,10 @@
 // people and JSON lines for machines (one object per row, stable keys).
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/driver.h"
 
@@ -24,11 +23,11 @@ struct Row {
   double rps = 0;
   double p50_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0, mean_ms = 0;
   double client_cpu_s = 0;
-  std::string baseline;  // what the ratios compare with ("" → none)
+  std::string baseline;             // what the ratios compare with ("" → none)
   std::optional<double> rps_ratio;  // rps / baseline rps
   std::optional<double> p50_ratio;  // p50 / baseline p50
   nlohmann::json error_codes = nlohmann::json::object();  // code → {count, first}
-  nlohmann::json extra = nullptr;  // workload specifics
+  nlohmann::json extra = nullptr;                         // workload specifics
 };
 
 // Fills the figures of a row from a driver result.

@@ -31,13 +31,15 @@ Status ImportProducts(Client& client, const std::string& auth, const SeedSpec& s
   for (int64_t done = 0; done < spec.products;) {
     json rows = json::array();
     for (; done < spec.products && static_cast<int64_t>(rows.size()) < kImportBatch; ++done) {
-      rows.push_back({{"name", "bench product " + std::to_string(done)},
-                      {"description", "a product seeded by mart-bench for the list and get workloads"},
-                      {"category", fixture->categories[done % fixture->categories.size()]},
-                      {"price", Money(cents(random))},
-                      {"quantity", kStock}});
+      rows.push_back(
+          {{"name", "bench product " + std::to_string(done)},
+           {"description", "a product seeded by mart-bench for the list and get workloads"},
+           {"category", fixture->categories[done % fixture->categories.size()]},
+           {"price", Money(cents(random))},
+           {"quantity", kStock}});
     }
-    auto result = client.Call("product.import", {{"products", std::move(rows)}}, {.auth = auth, .idempotency_key = ""});
+    auto result = client.Call("product.import", {{"products", std::move(rows)}},
+                              {.auth = auth, .idempotency_key = ""});
     if (!result.ok()) return result.status();
     for (const auto& id : (*result)["ids"]) fixture->product_ids.push_back(id.get<std::string>());
   }
@@ -49,15 +51,20 @@ Status ImportProducts(Client& client, const std::string& auth, const SeedSpec& s
 Status AddUser(Client& client, const Fixture& fixture, int index, BenchUser* user) {
   user->email = fixture.tag + "-user" + std::to_string(index) + "@bench.example";
   user->password = kPassword;
-  auto registered = client.Call("auth.register", {{"email", user->email}, {"password", kPassword},
-                                                  {"first_name", "Bench"}, {"last_name", "User"}});
+  auto registered = client.Call("auth.register", {{"email", user->email},
+                                                  {"password", kPassword},
+                                                  {"first_name", "Bench"},
+                                                  {"last_name", "User"}});
   if (!registered.ok()) return registered.status();
   user->id = (*registered)["id"].get<int64_t>();
   auto login = client.Call("auth.login", {{"email", user->email}, {"password", kPassword}});
   if (!login.ok()) return login.status();
   user->token = (*login)["access_token"].get<std::string>();
-  auto address = client.Call("address.add", {{"line1", "1 Bench Street"}, {"city", "Loadville"},
-                                             {"postal_code", "12345"}, {"country", "US"}},
+  auto address = client.Call("address.add",
+                             {{"line1", "1 Bench Street"},
+                              {"city", "Loadville"},
+                              {"postal_code", "12345"},
+                              {"country", "US"}},
                              {.auth = user->token, .idempotency_key = ""});
   return address.ok() ? Status::Ok() : address.status();
 }

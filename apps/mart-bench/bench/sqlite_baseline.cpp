@@ -72,7 +72,9 @@ class CommitQueue {
  private:
   Status Error() { return Internal(std::string("sqlite baseline: ") + sqlite3_errmsg(db_)); }
 
-  bool Exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+  bool Exec(const char* sql) {
+    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
 
   Status Commit(sqlite3_stmt* insert, const std::string& body, const std::vector<Pending*>& batch) {
     if (!Exec("BEGIN IMMEDIATE")) return Error();
@@ -115,7 +117,8 @@ Result<sqlite3*> OpenDatabase(const std::string& path) {
     sqlite3_close(db);
     return Unavailable("sqlite baseline cannot open " + path + ": " + message);
   }
-  for (const char* sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", kSchema, kPrefill}) {
+  for (const char* sql :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", kSchema, kPrefill}) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
       std::string message = sqlite3_errmsg(db);
       sqlite3_close(db);
@@ -128,7 +131,7 @@ Result<sqlite3*> OpenDatabase(const std::string& path) {
 }  // namespace
 
 Result<LoadResult> RunSqliteCommitBaseline(const SqliteBaselineSpec& spec) {
-  MART_ASSIGN_OR_RETURN(sqlite3* db, OpenDatabase(spec.db_path));
+  MART_ASSIGN_OR_RETURN(sqlite3 * db, OpenDatabase(spec.db_path));
   CommitQueue queue(db);
   Status writer_status;
   std::thread writer([&] { writer_status = queue.Run(spec.row_bytes); });
@@ -150,7 +153,8 @@ Result<LoadResult> RunSqliteCommitBaseline(const SqliteBaselineSpec& spec) {
         bool ok = queue.Insert(p);
         auto now = Clock::now();
         if (!measured) continue;
-        results[p].latency.Record(std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
+        results[p].latency.Record(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
         last[p] = now;
         if (ok) {
           ++results[p].ok;

@@ -2,7 +2,6 @@
 
 #include <deque>
 #include <random>
-
 #include <zmq.hpp>
 
 #include "mart/client/client.h"
@@ -17,7 +16,8 @@ class Randoms {
  public:
   void Prepare(int clients, uint64_t seed) {
     engines_.clear();
-    for (int c = 0; c < clients; ++c) engines_.emplace_back(seed * 1000003 + static_cast<uint64_t>(c));
+    for (int c = 0; c < clients; ++c)
+      engines_.emplace_back(seed * 1000003 + static_cast<uint64_t>(c));
   }
   size_t Below(int client, size_t n) {
     return std::uniform_int_distribution<size_t>(0, n - 1)(engines_[client]);
@@ -45,10 +45,11 @@ class BaseWorkload : public Workload {
     return {"product.get", {{"id", RandomProduct(client)}}, std::move(auth), ""};
   }
   Outgoing List(int client, std::string auth) {
-    json query = {{"category", fixture_.categories[random_.Below(client, fixture_.categories.size())]},
-                  {"min_price", params_.list.min_price},
-                  {"max_price", params_.list.max_price},
-                  {"limit", params_.list.limit}};
+    json query = {
+        {"category", fixture_.categories[random_.Below(client, fixture_.categories.size())]},
+        {"min_price", params_.list.min_price},
+        {"max_price", params_.list.max_price},
+        {"limit", params_.list.limit}};
     if (!params_.list.sort.empty()) query["sort"] = params_.list.sort;
     return {"product.list", std::move(query), std::move(auth), ""};
   }
@@ -64,8 +65,9 @@ class BaseWorkload : public Workload {
     return fixture_.users[static_cast<size_t>(client) % fixture_.users.size()];
   }
   static Status CheckGet(const Outgoing& out, const Reply& reply) {
-    return reply.result.value("_id", "") == out.params["id"] ? Status::Ok()
-                                                               : Unexpected("product.get without its _id");
+    return reply.result.value("_id", "") == out.params["id"]
+               ? Status::Ok()
+               : Unexpected("product.get without its _id");
   }
   static Status CheckList(const Reply& reply) {
     return reply.result.is_array() ? Status::Ok() : Unexpected("product.list without an array");
@@ -160,7 +162,8 @@ class LoginWorkload : public BaseWorkload {
     return {"auth.login", {{"email", user.email}, {"password", user.password}}, "", ""};
   }
   Status OnReply(int, const Outgoing&, const Reply& reply, Clock::time_point, bool) override {
-    return reply.result.contains("access_token") ? Status::Ok() : Unexpected("login without a token");
+    return reply.result.contains("access_token") ? Status::Ok()
+                                                 : Unexpected("login without a token");
   }
 
  private:
@@ -177,7 +180,8 @@ class EventsWorkload : public BaseWorkload {
     read_.assign(clients, 0);
   }
   Outgoing Next(int client) override {
-    return {"events.read", {{"after", after_[client]}, {"limit", 1000}}, fixture_.operator_auth, ""};
+    return {
+        "events.read", {{"after", after_[client]}, {"limit", 1000}}, fixture_.operator_auth, ""};
   }
   Status OnReply(int client, const Outgoing&, const Reply& reply, Clock::time_point,
                  bool measured) override {
@@ -186,14 +190,16 @@ class EventsWorkload : public BaseWorkload {
     int64_t next = reply.result.value("next_after", int64_t{0});
     // At the end of the log, start again from the beginning: a tail reading
     // a backlog, over and over.
-    after_[client] = events.empty() || next >= reply.result.value("last_seq", int64_t{0}) ? 0 : next;
+    after_[client] =
+        events.empty() || next >= reply.result.value("last_seq", int64_t{0}) ? 0 : next;
     if (measured) read_[client] += static_cast<int64_t>(events.size());
     return Status::Ok();
   }
   json Extra(double seconds) override {
     int64_t total = 0;
     for (int64_t n : read_) total += n;
-    return {{"events_read", total}, {"events_per_s", seconds > 0 ? static_cast<double>(total) / seconds : 0}};
+    return {{"events_read", total},
+            {"events_per_s", seconds > 0 ? static_cast<double>(total) / seconds : 0}};
   }
 
  private:
@@ -217,7 +223,8 @@ class MixedWorkload : public BaseWorkload {
     if (roll < 80) return Count(1, List(client, token));
     if (roll >= 95) {
       if (auto id = book_.TakeOpen(client)) {
-        return Count(3, {"order.cancel", {{"id", *id}, {"reason", "bench"}}, token, NewRandomKey()});
+        return Count(3,
+                     {"order.cancel", {{"id", *id}, {"reason", "bench"}}, token, NewRandomKey()});
       }
     }
     return Count(2, Place(client));
@@ -227,13 +234,17 @@ class MixedWorkload : public BaseWorkload {
     if (out.method == "product.get") return CheckGet(out, reply);
     if (out.method == "product.list") return CheckList(reply);
     if (out.method == "order.place") return book_.OnPlaced(client, reply, sent, measured);
-    return reply.result.value("status", "") == "cancelled" ? Status::Ok()
-                                                           : Unexpected("order.cancel did not cancel");
+    return reply.result.value("status", "") == "cancelled"
+               ? Status::Ok()
+               : Unexpected("order.cancel did not cancel");
   }
   std::vector<PlacedOrder> Placed() override { return book_.All(); }
   json Extra(double) override {
-    return {{"mix", {{"get", counts_[0].load()}, {"list", counts_[1].load()},
-                     {"place", counts_[2].load()}, {"cancel", counts_[3].load()}}}};
+    return {{"mix",
+             {{"get", counts_[0].load()},
+              {"list", counts_[1].load()},
+              {"place", counts_[2].load()},
+              {"cancel", counts_[3].load()}}}};
   }
 
  private:
@@ -248,7 +259,8 @@ class MixedWorkload : public BaseWorkload {
 }  // namespace
 
 const std::vector<std::string>& WorkloadNames() {
-  static const std::vector<std::string> kNames = {"get", "list", "place", "login", "events", "mixed"};
+  static const std::vector<std::string> kNames = {"get",   "list",   "place",
+                                                  "login", "events", "mixed"};
   return kNames;
 }
 
@@ -275,7 +287,8 @@ OrderWatch::~OrderWatch() { Stop(); }
 
 Status OrderWatch::Start(const Fixture& fixture) {
   thread_ = std::thread([this, endpoint = fixture.events_endpoint] { Run(endpoint); });
-  Client client({.endpoint = fixture.endpoint, .timeout = std::chrono::milliseconds(5000), .retries = 0});
+  Client client(
+      {.endpoint = fixture.endpoint, .timeout = std::chrono::milliseconds(5000), .retries = 0});
   for (int attempt = 0; attempt < 100 && !joined_.load(); ++attempt) {
     auto published = client.Call("events.publish", {{"topic", "bench.joined"}},
                                  {.auth = fixture.operator_auth, .idempotency_key = ""});

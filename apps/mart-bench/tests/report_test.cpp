@@ -1,8 +1,8 @@
 #include "bench/report.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace mart::bench {
 namespace {
@@ -39,9 +39,9 @@ TEST(ReportTest, JsonHasTheDocumentedKeys) {
   Row row = MakeRow("events", "martd", 1, 1, Result(10, 0, 1.0, 1000));
   row.extra = {{"events_per_s", 1234.0}};
   nlohmann::json line = RowJson(row);
-  for (const char* key : {"workload", "target", "clients", "inflight", "requests", "errors", "seconds",
-                          "rps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "baseline", "rps_ratio",
-                          "p50_ratio", "error_codes", "events_per_s"}) {
+  for (const char* key : {"workload", "target", "clients", "inflight", "requests", "errors",
+                          "seconds", "rps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "baseline",
+                          "rps_ratio", "p50_ratio", "error_codes", "events_per_s"}) {
     EXPECT_TRUE(line.contains(key)) << key;
   }
   EXPECT_TRUE(line["rps_ratio"].is_null());

@@ -193,29 +193,41 @@ class DriverThread {
 
 }  // namespace
 
+void MergeInto(LoadResult* into, LoadResult&& from) {
+  into->latency.Merge(from.latency);
+  into->ok += from.ok;
+  into->errors += from.errors;
+  for (auto& [code, entry] : from.by_code) {
+    ErrorCount& sum = into->by_code[code];
+    if (sum.count == 0) sum.first = entry.first;
+    sum.count += entry.count;
+  }
+  into->samples.merge(from.samples);
+}
+
+Clock::duration Seconds(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 Result<LoadResult> RunLoad(const LoadSpec& spec, Workload& workload) {
   if (spec.clients < 1 || spec.depth < 1 || spec.threads < 1) {
     return InvalidArgument("clients, depth and threads must be at least 1");
   }
   workload.Prepare(spec.clients);
-  const int threads = std::min(spec.threads, spec.clients);
+  LoadSpec effective = spec;
+  effective.threads = std::min(spec.threads, spec.clients);
   Shared shared;
-  const auto start = Clock::now();
-  shared.warm_end = start + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(spec.warmup_s));
-  shared.end = shared.warm_end + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(spec.duration_s));
+  shared.warm_end = Clock::now() + Seconds(spec.warmup_s);
+  shared.end = shared.warm_end + Seconds(spec.duration_s);
   shared.count = spec.count;
   const double cpu_before = CpuSeconds();
-  std::vector<ThreadResult> results(threads);
+  std::vector<ThreadResult> results(effective.threads);
   std::vector<std::unique_ptr<DriverThread>> drivers;
-  std::vector<std::thread> running;
-  LoadSpec effective = spec;
-  effective.threads = threads;
-  for (int t = 0; t < threads; ++t) {
+  for (int t = 0; t < effective.threads; ++t) {
     drivers.push_back(std::make_unique<DriverThread>(effective, workload, shared, t));
   }
-  for (int t = 0; t < threads; ++t) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < effective.threads; ++t) {
     running.emplace_back([&, t] { drivers[t]->Run(&results[t]); });
   }
   for (auto& thread : running) thread.join();
@@ -223,16 +235,8 @@ Result<LoadResult> RunLoad(const LoadSpec& spec, Workload& workload) {
   Clock::time_point last = shared.warm_end;
   for (ThreadResult& r : results) {
     if (!r.status.ok()) return r.status;
-    merged.latency.Merge(r.result.latency);
-    merged.ok += r.result.ok;
-    merged.errors += r.result.errors;
-    for (auto& [code, entry] : r.result.by_code) {
-      ErrorCount& into = merged.by_code[code];
-      if (into.count == 0) into.first = entry.first;
-      into.count += entry.count;
-    }
+    MergeInto(&merged, std::move(r.result));
     last = std::max(last, r.last_reply);
-    merged.samples.merge(r.result.samples);
   }
   merged.seconds = std::chrono::duration<double>(last - shared.warm_end).count();
   merged.client_cpu_s = CpuSeconds() - cpu_before;

@@ -74,6 +74,11 @@ struct LoadResult {
   std::map<std::string, nlohmann::json> samples;
 };
 
+// Adds `from`'s counts, latencies, errors and samples to `into` (not seconds).
+void MergeInto(LoadResult* into, LoadResult&& from);
+// Seconds as a clock duration.
+Clock::duration Seconds(double seconds);
+
 // Runs `workload` against spec.endpoint. Fails only when sockets cannot be set up.
 Result<LoadResult> RunLoad(const LoadSpec& spec, Workload& workload);
 

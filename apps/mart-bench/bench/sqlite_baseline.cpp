@@ -60,6 +60,7 @@ class CommitQueue {
         }
       }
       status = Commit(insert, body, batch);
+      if (!status.ok()) Exec("ROLLBACK");
       std::lock_guard lock(mutex_);
       for (Pending* pending : batch) pending->done = status.ok();
       if (!status.ok()) failed_ = true;
@@ -128,6 +129,32 @@ Result<sqlite3*> OpenDatabase(const std::string& path) {
   return db;
 }
 
+// One producer: hands a row, waits for its commit, again, until the phase ends.
+struct Producer {
+  LoadResult result;
+  Clock::time_point last;
+};
+
+void Produce(CommitQueue& queue, int index, const SqliteBaselineSpec& spec,
+             Clock::time_point warm_end, std::atomic<int64_t>& issued, Producer* out) {
+  const auto end = warm_end + Seconds(spec.duration_s);
+  out->last = warm_end;
+  while (true) {
+    const auto sent = Clock::now();
+    const bool measured = sent >= warm_end;
+    if (measured && (spec.count > 0 ? issued.fetch_add(1) >= spec.count : sent >= end)) return;
+    const bool ok = queue.Insert(index);
+    const auto now = Clock::now();
+    if (measured) {
+      out->result.latency.Record(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
+      out->last = now;
+      ++(ok ? out->result.ok : out->result.errors);
+    }
+    if (!ok) return;  // the writer failed: its status says why
+  }
+}
+
 }  // namespace
 
 Result<LoadResult> RunSqliteCommitBaseline(const SqliteBaselineSpec& spec) {
@@ -135,51 +162,26 @@ Result<LoadResult> RunSqliteCommitBaseline(const SqliteBaselineSpec& spec) {
   CommitQueue queue(db);
   Status writer_status;
   std::thread writer([&] { writer_status = queue.Run(spec.row_bytes); });
-  const auto start = Clock::now();
-  const auto warm_end = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(spec.warmup_s));
-  const auto end = warm_end + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(spec.duration_s));
+  const auto warm_end = Clock::now() + Seconds(spec.warmup_s);
   std::atomic<int64_t> issued{0};
-  std::vector<LoadResult> results(spec.clients);
-  std::vector<Clock::time_point> last(spec.clients, warm_end);
-  std::vector<std::thread> producers;
+  std::vector<Producer> producers(spec.clients);
+  std::vector<std::thread> threads;
   for (int p = 0; p < spec.clients; ++p) {
-    producers.emplace_back([&, p] {
-      while (true) {
-        auto sent = Clock::now();
-        bool measured = sent >= warm_end;
-        if (measured && (spec.count > 0 ? issued.fetch_add(1) >= spec.count : sent >= end)) break;
-        bool ok = queue.Insert(p);
-        auto now = Clock::now();
-        if (!measured) continue;
-        results[p].latency.Record(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
-        last[p] = now;
-        if (ok) {
-          ++results[p].ok;
-        } else {
-          ++results[p].errors;
-          break;
-        }
-      }
-    });
+    threads.emplace_back([&, p] { Produce(queue, p, spec, warm_end, issued, &producers[p]); });
   }
-  for (auto& producer : producers) producer.join();
+  for (auto& thread : threads) thread.join();
   queue.Stop();
   writer.join();
   sqlite3_close(db);
   for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((spec.db_path + suffix).c_str());
   if (!writer_status.ok()) return writer_status;
   LoadResult merged;
-  Clock::time_point last_reply = warm_end;
-  for (int p = 0; p < spec.clients; ++p) {
-    merged.latency.Merge(results[p].latency);
-    merged.ok += results[p].ok;
-    merged.errors += results[p].errors;
-    last_reply = std::max(last_reply, last[p]);
+  Clock::time_point last = warm_end;
+  for (Producer& producer : producers) {
+    MergeInto(&merged, std::move(producer.result));
+    last = std::max(last, producer.last);
   }
-  merged.seconds = std::chrono::duration<double>(last_reply - warm_end).count();
+  merged.seconds = std::chrono::duration<double>(last - warm_end).count();
   return merged;
 }
 

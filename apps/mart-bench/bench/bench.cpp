@@ -228,7 +228,7 @@ int RunBench(const BenchOptions& options) {
   }
   if (status.ok()) return 0;
   std::cerr << "mart-bench: " << status.ToString() << "\n";
-  return status.code() == Code::kUnavailable ? 6 : 1;
+  return status.exit_code();
 }
 
 }  // namespace mart::bench

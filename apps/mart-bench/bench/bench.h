@@ -8,8 +8,8 @@
 namespace mart::bench {
 
 // Returns the process exit code: 0 when every run completed (request errors
-// are in the results), 1 when the benchmark could not run, 6 when martd was
-// unavailable.
+// are in the results), else the exit code of the failure's error code, as
+// martctl's (6 martd unavailable, 4 auth, 1 internal, …).
 int RunBench(const BenchOptions& options);
 
 }  // namespace mart::bench

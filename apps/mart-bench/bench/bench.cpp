@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -83,31 +84,76 @@ Status RunEcho(Context& context, const std::string& name, int clients,
   return Status::Ok();
 }
 
-Status RunWorkload(Context& context, const std::string& name, int clients) {
-  std::cerr << "mart-bench: " << name << ", " << clients << " clients\n";
+// One round of a workload: against martd, then the echo baseline.
+struct Round {
+  Row martd;
+  std::optional<Row> echo;
+  std::optional<Row> processing;
+};
+
+Status RunRound(Context& context, const std::string& name, int clients, Round* round) {
   auto workload = MakeWorkload(name, context.fixture, context.options.params);
   const bool orders = name == "place";
   OrderWatch watch;
   if (orders) MART_RETURN_IF_ERROR(watch.Start(context.fixture));
   auto result = RunLoad(SpecFor(context, clients, context.fixture.endpoint), *workload);
   if (!result.ok()) return result.status();
-  Row row = MakeRow(name, "martd", clients, context.options.inflight, *result);
-  row.extra = WorkloadExtra(*workload, result->seconds);
+  round->martd = MakeRow(name, "martd", clients, context.options.inflight, *result);
+  round->martd.extra = WorkloadExtra(*workload, result->seconds);
   if (auto it = result->samples.find("order.place"); it != result->samples.end()) {
     context.order_bytes = it->second.dump().size();
   }
-  std::optional<Row> processing;
-  if (orders) processing = ProcessingRow(watch, PlacedOrders(*workload), row);
+  if (orders) round->processing = ProcessingRow(watch, PlacedOrders(*workload), round->martd);
+  if (!context.options.baselines) return Status::Ok();
+  round->echo.emplace();
+  return RunEcho(context, name, clients, result->samples, &*round->echo);
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// The round whose `pick` has the median req/s.
+Row MedianRow(const std::vector<Round>& rounds, const std::function<Row(const Round&)>& pick) {
+  std::vector<Row> rows;
+  for (const Round& round : rounds) rows.push_back(pick(round));
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.rps < b.rps; });
+  return rows[rows.size() / 2];
+}
+
+// Runs `--repeat` rounds and keeps the median of each row; the ratios are the
+// medians of the rounds' own ratios, each taken against the echo run just after it.
+Status RunWorkload(Context& context, const std::string& name, int clients) {
+  std::cerr << "mart-bench: " << name << ", " << clients << " clients\n";
+  std::vector<Round> rounds(context.options.repeat);
+  for (Round& round : rounds) MART_RETURN_IF_ERROR(RunRound(context, name, clients, &round));
+  Row row = MedianRow(rounds, [](const Round& r) { return r.martd; });
+  if (rounds.size() > 1) {
+    if (!row.extra.is_object()) row.extra = nlohmann::json::object();
+    row.extra["rounds_rps"] = nlohmann::json::array();
+    for (const Round& round : rounds) row.extra["rounds_rps"].push_back(round.martd.rps);
+  }
   if (context.options.baselines) {
-    Row echo;
-    MART_RETURN_IF_ERROR(RunEcho(context, name, clients, result->samples, &echo));
-    if (name != "place") CompareWith(row, echo);
+    std::vector<double> rps_ratios, p50_ratios;
+    for (Round& round : rounds) {
+      CompareWith(round.martd, *round.echo);
+      rps_ratios.push_back(round.martd.rps_ratio.value_or(0));
+      p50_ratios.push_back(round.martd.p50_ratio.value_or(0));
+    }
+    if (name != "place") {
+      row.baseline = "echo:" + name;
+      row.rps_ratio = Median(rps_ratios);
+      row.p50_ratio = Median(p50_ratios);
+    }
     context.rows.push_back(row);
-    context.rows.push_back(echo);
+    context.rows.push_back(MedianRow(rounds, [](const Round& r) { return *r.echo; }));
   } else {
     context.rows.push_back(row);
   }
-  if (name == "place") context.rows.push_back(*processing);
+  if (name == "place") {
+    context.rows.push_back(MedianRow(rounds, [](const Round& r) { return *r.processing; }));
+  }
   return Status::Ok();
 }
 
@@ -142,7 +188,8 @@ Status RunAll(Context& context) {
     }
     // The commit baseline is the ceiling of the place rows; without them it only costs time.
     const auto& names = context.options.workloads;
-    if (context.options.baselines && std::find(names.begin(), names.end(), "place") != names.end()) {
+    if (context.options.baselines &&
+        std::find(names.begin(), names.end(), "place") != names.end()) {
       MART_RETURN_IF_ERROR(RunSqlite(context, clients));
     }
   }

@@ -36,6 +36,10 @@ std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
   app.add_option("--timeout", options.timeout_s, "seconds before a request counts as an error")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
+  app.add_option("--repeat", options.repeat,
+                 "rounds of each workload (martd, then echo); the median is reported")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   app.add_flag("!--no-baselines", options.baselines, "skip the echo and SQLite baselines");
   app.add_flag("--json", options.json, "JSON lines on stdout instead of the table");
   app.add_option("--products", options.products, "products to seed")

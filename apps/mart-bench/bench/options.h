@@ -14,6 +14,7 @@ struct BenchOptions {
   std::vector<int> clients = {1, 64};  // one run per value
   int inflight = 1;                    // requests in flight per client
   int threads = 1;                     // driver threads
+  int repeat = 1;                      // rounds per configuration; the median is reported
   double duration_s = 10;
   int64_t count = 0;
   double warmup_s = 2;

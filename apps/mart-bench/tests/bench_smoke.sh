@@ -52,6 +52,11 @@ check "the temp dir is removed" test -z "$(ls -A "$ROOT" | grep -v '^out.jsonl$\
 # The table: a header and aligned rows.
 "$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 50 --users 1 \
   --count 50 --warmup 0 --clients 2 --workload get,place >"$ROOT/table" 2>/dev/null
+"$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 50 --users 1 \
+  --count 50 --warmup 0 --clients 2 --workload get --repeat 3 --json >"$ROOT/repeat.jsonl" 2>/dev/null
+check "--repeat reports the median of its rounds" jq -e -s \
+  'any(.workload == "get" and .target == "martd" and (.rounds_rps | length) == 3 and .rps == (.rounds_rps | sort | .[1]))' \
+  "$ROOT/repeat.jsonl"
 check "the table has a header" grep -q '^workload  *target  *clients' "$ROOT/table"
 check "the table has the place and processing rows" grep -q '^place\.processing ' "$ROOT/table"
 check "a bad workload is a usage error (exit 2)" test "$("$MART_BENCH" --workload nope >/dev/null 2>&1; echo $?)" = 2

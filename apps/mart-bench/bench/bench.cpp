@@ -55,9 +55,10 @@ Row ProcessingRow(OrderWatch& watch, const std::vector<PlacedOrder>& placed, con
     auto seen = watch.Find(order.id);
     if (!seen || !seen->processing) {
       ErrorCount& entry = result.by_code[seen ? "CANCELLED" : "NOT_SEEN"];
-      if (entry.count++ == 0)
+      if (entry.count++ == 0) {
         entry.first = "order " + order.id +
                       (seen ? " was cancelled" : " never reached processing on the event feed");
+      }
       ++result.errors;
       continue;
     }

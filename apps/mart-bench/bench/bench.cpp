@@ -1,0 +1,282 @@
+#include "bench/bench.h"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "bench/baselines.h"
+#include "bench/daemon.h"
+#include "bench/report.h"
+#include "bench/seed.h"
+
+namespace mart::bench {
+namespace {
+
+constexpr const char* kProcessing = "place.processing";
+
+// What the runs of one benchmark share.
+struct Context {
+  const BenchOptions& options;
+  Fixture fixture;
+  std::string work_dir;      // echo socket, SQLite baseline, our martd
+  size_t order_bytes = 600;  // a serialized order, once one was placed
+  std::vector<Row> rows;
+};
+
+LoadSpec SpecFor(const Context& context, int clients, std::string endpoint) {
+  const BenchOptions& o = context.options;
+  return {.endpoint = std::move(endpoint),
+          .clients = clients,
+          .depth = o.inflight,
+          .threads = o.threads,
+          .warmup_s = o.warmup_s,
+          .duration_s = o.duration_s,
+          .count = o.count,
+          .timeout_s = o.timeout_s,
+          .check_replies = true};
+}
+
+// The orders of a run as they reached processing (or not) on the event feed.
+Row ProcessingRow(OrderWatch& watch, const std::vector<PlacedOrder>& placed, const Row& place) {
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (Clock::now() < deadline &&
+         !std::all_of(placed.begin(), placed.end(),
+                      [&](const PlacedOrder& order) { return watch.Find(order.id).has_value(); })) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  LoadResult result;
+  Clock::time_point first = Clock::time_point::max();
+  Clock::time_point last = Clock::time_point::min();
+  for (const PlacedOrder& order : placed) {
+    first = std::min(first, order.sent);
+    auto seen = watch.Find(order.id);
+    if (!seen || !seen->processing) {
+      ErrorCount& entry = result.by_code[seen ? "CANCELLED" : "NOT_SEEN"];
+      if (entry.count++ == 0) {
+        entry.first = "order " + order.id +
+                      (seen ? " was cancelled" : " never reached processing on the event feed");
+      }
+      ++result.errors;
+      continue;
+    }
+    ++result.ok;
+    last = std::max(last, seen->at);
+    result.latency.Record(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(seen->at - order.sent).count());
+  }
+  if (result.ok > 0) result.seconds = std::chrono::duration<double>(last - first).count();
+  return MakeRow(kProcessing, "martd", place.clients, place.inflight, result);
+}
+
+Status RunEcho(Context& context, const std::string& name, int clients,
+               const std::map<std::string, nlohmann::json>& samples, Row* row) {
+  const std::string endpoint = "ipc://" + context.work_dir + "/echo.sock";
+  EchoServer echo(endpoint, samples);
+  MART_RETURN_IF_ERROR(echo.Start());
+  auto workload = MakeWorkload(name, context.fixture, context.options.params);
+  LoadSpec spec = SpecFor(context, clients, endpoint);
+  spec.check_replies = false;
+  auto result = RunLoad(spec, *workload);
+  if (!result.ok()) return result.status();
+  *row = MakeRow(name, "echo", clients, context.options.inflight, *result);
+  return Status::Ok();
+}
+
+// One round of a workload: against martd, then the echo baseline.
+struct Round {
+  Row martd;
+  std::optional<Row> echo;
+  std::optional<Row> processing;
+};
+
+Status RunRound(Context& context, const std::string& name, int clients, Round* round) {
+  auto workload = MakeWorkload(name, context.fixture, context.options.params);
+  const bool orders = name == "place";
+  OrderWatch watch;
+  if (orders) MART_RETURN_IF_ERROR(watch.Start(context.fixture));
+  auto result = RunLoad(SpecFor(context, clients, context.fixture.endpoint), *workload);
+  if (!result.ok()) return result.status();
+  round->martd = MakeRow(name, "martd", clients, context.options.inflight, *result);
+  round->martd.extra = WorkloadExtra(*workload, result->seconds);
+  if (auto it = result->samples.find("order.place"); it != result->samples.end()) {
+    context.order_bytes = it->second.dump().size();
+  }
+  if (orders) round->processing = ProcessingRow(watch, PlacedOrders(*workload), round->martd);
+  if (!context.options.baselines) return Status::Ok();
+  round->echo.emplace();
+  return RunEcho(context, name, clients, result->samples, &*round->echo);
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// The round whose `pick` has the median req/s.
+Row MedianRow(const std::vector<Round>& rounds, const std::function<Row(const Round&)>& pick) {
+  std::vector<Row> rows;
+  for (const Round& round : rounds) rows.push_back(pick(round));
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.rps < b.rps; });
+  return rows[rows.size() / 2];
+}
+
+// Runs `--repeat` rounds and keeps the median of each row; the ratios are the
+// medians of the rounds' own ratios, each taken against the echo run just after it.
+Status RunWorkload(Context& context, const std::string& name, int clients) {
+  std::cerr << "mart-bench: " << name << ", " << clients << " clients\n";
+  std::vector<Round> rounds(context.options.repeat);
+  for (Round& round : rounds) MART_RETURN_IF_ERROR(RunRound(context, name, clients, &round));
+  Row row = MedianRow(rounds, [](const Round& r) { return r.martd; });
+  if (rounds.size() > 1) {
+    if (!row.extra.is_object()) row.extra = nlohmann::json::object();
+    row.extra["rounds_rps"] = nlohmann::json::array();
+    for (const Round& round : rounds) row.extra["rounds_rps"].push_back(round.martd.rps);
+  }
+  if (context.options.baselines) {
+    std::vector<double> rps_ratios, p50_ratios;
+    for (Round& round : rounds) {
+      CompareWith(round.martd, *round.echo);
+      rps_ratios.push_back(round.martd.rps_ratio.value_or(0));
+      p50_ratios.push_back(round.martd.p50_ratio.value_or(0));
+    }
+    if (name != "place") {
+      row.baseline = "echo:" + name;
+      row.rps_ratio = Median(rps_ratios);
+      row.p50_ratio = Median(p50_ratios);
+    }
+    context.rows.push_back(row);
+    context.rows.push_back(MedianRow(rounds, [](const Round& r) { return *r.echo; }));
+  } else {
+    context.rows.push_back(row);
+  }
+  if (name == "place") {
+    context.rows.push_back(MedianRow(rounds, [](const Round& r) { return *r.processing; }));
+  }
+  return Status::Ok();
+}
+
+// The SQLite commit baseline at `clients` producers; the place rows of that
+// client count are compared with it.
+Status RunSqlite(Context& context, int clients) {
+  std::cerr << "mart-bench: sqlite commit baseline, " << clients << " producers\n";
+  const BenchOptions& o = context.options;
+  SqliteBaselineSpec spec{.db_path = context.work_dir + "/baseline.db",
+                          .clients = clients,
+                          .warmup_s = o.warmup_s,
+                          .duration_s = o.duration_s,
+                          .count = o.count,
+                          .row_bytes = context.order_bytes};
+  MART_ASSIGN_OR_RETURN(LoadResult result, RunSqliteCommitBaseline(spec));
+  Row base = MakeRow("commit", "sqlite", clients, 1, result);
+  base.extra = {{"row_bytes", context.order_bytes}};
+  for (Row& row : context.rows) {
+    if (row.clients == clients && row.target == "martd" &&
+        (row.workload == "place" || row.workload == kProcessing)) {
+      CompareWith(row, base);
+    }
+  }
+  context.rows.push_back(base);
+  return Status::Ok();
+}
+
+Status RunAll(Context& context) {
+  for (int clients : context.options.clients) {
+    for (const std::string& name : context.options.workloads) {
+      MART_RETURN_IF_ERROR(RunWorkload(context, name, clients));
+    }
+    // The commit baseline is the ceiling of the place rows; without them it only costs time.
+    const auto& names = context.options.workloads;
+    if (context.options.baselines &&
+        std::find(names.begin(), names.end(), "place") != names.end()) {
+      MART_RETURN_IF_ERROR(RunSqlite(context, clients));
+    }
+  }
+  return Status::Ok();
+}
+
+void Print(const Context& context) {
+  if (!context.options.json) {
+    PrintTable(std::cout, context.rows);
+    return;
+  }
+  for (const Row& row : context.rows) {
+    nlohmann::json line = RowJson(row);
+    line["products"] = context.fixture.product_ids.size();
+    std::cout << line.dump() << "\n";
+  }
+}
+
+// One file per list, one item per line: what the wrk scripts read.
+Status WriteFixture(const Fixture& fixture, const std::string& dir) {
+  std::vector<std::string> tokens;
+  for (const BenchUser& user : fixture.users) tokens.push_back(user.token);
+  const std::pair<const char*, const std::vector<std::string>*> files[] = {
+      {"products.txt", &fixture.product_ids},
+      {"categories.txt", &fixture.categories},
+      {"tokens.txt", &tokens}};
+  for (const auto& [name, lines] : files) {
+    std::ofstream out(dir + "/" + name);
+    for (const std::string& line : *lines) out << line << "\n";
+    if (!out.flush()) return Unavailable("cannot write " + dir + "/" + name);
+  }
+  return Status::Ok();
+}
+
+// Seeds, runs and prints, against the daemon at `endpoint`.
+Status Measure(Context& context, const std::string& endpoint, const std::string& data_dir) {
+  MART_ASSIGN_OR_RETURN(std::string auth, OperatorAuth(data_dir));
+  SeedSpec seed{.products = context.options.products,
+                .categories = context.options.categories,
+                .users = context.options.users,
+                .seed = context.options.params.seed};
+  MART_ASSIGN_OR_RETURN(context.fixture, SeedFixture(endpoint, auth, seed, std::cerr));
+  if (!context.options.seed_only.empty())
+    return WriteFixture(context.fixture, context.options.seed_only);
+  MART_RETURN_IF_ERROR(RunAll(context));
+  Print(context);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunBench(const BenchOptions& options) {
+  auto work_dir = MakeTempDir(options.tmp_dir);
+  if (!work_dir.ok()) {
+    std::cerr << "mart-bench: " << work_dir.status().message() << "\n";
+    return 1;
+  }
+  Context context{options, {}, *work_dir, 600, {}};
+  Status status;
+  try {
+    if (!options.endpoint.empty()) {
+      status = Measure(context, options.endpoint, options.data_dir);
+    } else {
+      DaemonSpec spec{options.martd.empty() ? DefaultMartdPath() : options.martd,
+                      *work_dir,
+                      options.password_cost,
+                      {}};
+      auto daemon = LocalDaemon::Start(spec);
+      status = daemon.ok() ? Measure(context, (*daemon)->endpoint(), (*daemon)->data_dir())
+                           : daemon.status();
+      if (daemon.ok()) {
+        Status stopped = (*daemon)->Stop();
+        if (status.ok()) status = stopped;
+      }
+    }
+  } catch (const std::exception& e) {
+    status = Internal(std::string("unexpected reply: ") + e.what());
+  }
+  if (options.keep) {
+    std::cerr << "mart-bench: kept " << *work_dir << "\n";
+  } else {
+    RemoveTree(*work_dir);
+  }
+  if (status.ok()) return 0;
+  std::cerr << "mart-bench: " << status.ToString() << "\n";
+  return status.exit_code();
+}
+
+}  // namespace mart::bench

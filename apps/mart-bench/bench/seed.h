@@ -1,0 +1,46 @@
+#pragma once
+// Seeds a benchmark's data through the protocol, as the local operator:
+// products (product.import in batches of 2000, the bulk path martctl uses)
+// spread over categories with random prices and stock that cannot run out,
+// and customers (auth.register, auth.login, address.add) whose access tokens
+// the workloads use. Names and emails carry a run tag, so seeding an existing
+// daemon never collides with what is there.
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "mart/status.h"
+
+namespace mart::bench {
+
+struct BenchUser {
+  int64_t id = 0;
+  std::string email;
+  std::string password;
+  std::string token;  // access token
+};
+
+struct Fixture {
+  std::string endpoint;
+  std::string events_endpoint;
+  std::string operator_auth;  // "cookie:<hex>"
+  std::string tag;
+  std::vector<std::string> product_ids;
+  std::vector<std::string> categories;
+  std::vector<BenchUser> users;
+};
+
+struct SeedSpec {
+  int64_t products = 100000;
+  int categories = 20;
+  int users = 16;
+  uint64_t seed = 1;
+};
+
+// Prints progress lines to `log`. Prices are uniform in 1.00–1000.00.
+Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
+                            const SeedSpec& spec, std::ostream& log);
+
+}  // namespace mart::bench

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# mart-bench end to end on tiny data: every workload at 1 and 4 clients, the
+# echo and SQLite baselines, against its own martd. Asserts that every run
+# completed without a request error and that the JSON lines carry their
+# fields. Never asserts on speed: timings are not tests (DESIGN.md §8).
+set -euo pipefail
+: "${MART_BENCH:?MART_BENCH must point at mart-bench}"
+: "${MARTD:?MARTD must point at martd}"
+ROOT=$(mktemp -d /tmp/mart-bench-smoke.XXXXXX)
+trap 'rm -rf "$ROOT"' EXIT
+FAILURES=0
+check() {  # check DESCRIPTION CONDITION...
+  local what=$1
+  shift
+  if "$@" >/dev/null; then echo "ok: $what"; else echo "FAIL: $what" >&2; FAILURES=$((FAILURES + 1)); fi
+}
+
+"$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 200 \
+  --users 4 --count 200 --warmup 0 --clients 1,4 --json >"$ROOT/out.jsonl" 2>"$ROOT/err" ||
+  { cat "$ROOT/err" >&2; echo "FAIL: mart-bench exited $?" >&2; exit 1; }
+cat "$ROOT/out.jsonl"
+
+check "every line is a JSON object" jq -e -s 'length > 0 and all(type == "object")' "$ROOT/out.jsonl"
+for key in workload target clients inflight requests errors seconds rps p50_ms p99_ms p999_ms \
+           max_ms error_codes baseline rps_ratio p50_ratio products; do
+  check "every line has $key" jq -e -s --arg k "$key" 'all(has($k))' "$ROOT/out.jsonl"
+done
+check "no request failed" jq -e -s 'all(.errors == 0)' "$ROOT/out.jsonl"
+check "every run measured something" jq -e -s 'all(.requests > 0 and .rps > 0 and .p50_ms > 0)' "$ROOT/out.jsonl"
+for clients in 1 4; do
+  for workload in get list place login events mixed; do
+    for target in martd echo; do
+      check "$workload on $target at $clients clients" jq -e -s --arg w "$workload" --arg t "$target" \
+        --argjson c "$clients" 'any(.workload == $w and .target == $t and .clients == $c)' "$ROOT/out.jsonl"
+    done
+  done
+  check "orders reached processing at $clients clients" jq -e -s --argjson c "$clients" \
+    'any(.workload == "place.processing" and .clients == $c and .requests >= 200)' "$ROOT/out.jsonl"
+  check "sqlite baseline at $clients clients" jq -e -s --argjson c "$clients" \
+    'any(.workload == "commit" and .target == "sqlite" and .clients == $c)' "$ROOT/out.jsonl"
+done
+check "reads are compared with the echo baseline" jq -e -s \
+  'all(.[] | select(.target == "martd" and .workload == "get"); .baseline == "echo:get" and .rps_ratio > 0)' "$ROOT/out.jsonl"
+check "orders are compared with the sqlite baseline" jq -e -s \
+  'all(.[] | select(.target == "martd" and (.workload | startswith("place"))); .baseline == "sqlite:commit")' "$ROOT/out.jsonl"
+check "the events workload reports events/s" jq -e -s \
+  'any(.workload == "events" and .target == "martd" and .events_per_s > 0)' "$ROOT/out.jsonl"
+check "the mixed workload cancels some orders" jq -e -s \
+  'any(.workload == "mixed" and .target == "martd" and .mix.cancel > 0)' "$ROOT/out.jsonl"
+check "the temp dir is removed" test -z "$(ls -A "$ROOT" | grep -v '^out.jsonl$\|^err$' || true)"
+
+# The table: a header and aligned rows.
+"$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 50 --users 1 \
+  --count 50 --warmup 0 --clients 2 --workload get,place >"$ROOT/table" 2>/dev/null
+"$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 50 --users 1 \
+  --count 50 --warmup 0 --clients 2 --workload get --repeat 3 --json >"$ROOT/repeat.jsonl" 2>/dev/null
+check "--repeat reports the median of its rounds" jq -e -s \
+  'any(.workload == "get" and .target == "martd" and (.rounds_rps | length) == 3 and .rps == (.rounds_rps | sort | .[1]))' \
+  "$ROOT/repeat.jsonl"
+check "the table has a header" grep -q '^workload  *target  *clients' "$ROOT/table"
+check "the table has the place and processing rows" grep -q '^place\.processing ' "$ROOT/table"
+check "a bad workload is a usage error (exit 2)" test "$("$MART_BENCH" --workload nope >/dev/null 2>&1; echo $?)" = 2
+[ "$FAILURES" -eq 0 ] || { echo "$FAILURES check(s) failed" >&2; exit 1; }
+echo "all checks passed"

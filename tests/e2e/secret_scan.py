@@ -5,8 +5,8 @@ usage: secret_scan.py ROOT
 
 Scans every file an e2e script left under ROOT (the daemon's and the bridge's
 logs, captured replies and stderr, REPL history, exports...) for secrets:
-argon2 password hashes, the test card numbers, the token signing key, the
-operator cookie, and any secret the script registered (ROOT/.secrets/<kind>.*,
+argon2 password hashes, the test card numbers, the token signing key, martd's
+CURVE secret key, the operator cookie, and any secret the script registered (ROOT/.secrets/<kind>.*,
 e.g. an SMTP password); logs and stderr also for JWTs (access and refresh
 tokens) and the passwords the script used. Files whose job is to hold a
 secret are skipped: the key and cookie files, SQLite databases (password
@@ -23,7 +23,7 @@ TEST_CARDS = ["4242424242424242", "4000000000000002", "4000000000009995"]
 JWT = re.compile(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}")
 ARGON2 = re.compile(rb"\$argon2(?:id|i|d)\$")
 # Files that exist to hold a secret.
-SECRET_STORES = {"signing.key", "cookie"}
+SECRET_STORES = {"signing.key", "cookie", "curve.key"}
 
 
 def card_pattern(number):
@@ -60,6 +60,11 @@ def collect(root):
             if name == "signing.key" and len(data) == 32:
                 for form in key_forms(data):
                     secrets.append(("token signing key", re.compile(re.escape(form)), False))
+            if name == "curve.key":
+                # Its first line is martd's CURVE secret key (Z85); the second is public.
+                secret = data.split(b"\n")[0].strip()
+                if len(secret) == 40:
+                    secrets.append(("CURVE secret key", re.compile(re.escape(secret)), False))
     secret_dir = os.path.join(root, ".secrets")
     if os.path.isdir(secret_dir):
         for name in sorted(os.listdir(secret_dir)):

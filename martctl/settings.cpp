@@ -187,9 +187,10 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
     }
   }
   if (!server_key.value.empty()) {
-    MART_RETURN_IF_ERROR(CheckCurveKey(server_key.value, "server-key (" + server_key.source + ")"));
+    MART_ASSIGN_OR_RETURN(
+        settings.server_key,
+        NormalizeCurveKey(server_key.value, "server-key (" + server_key.source + ")"));
   }
-  settings.server_key = server_key.value;
   settings.cookie_path = CookiePath(settings.data_dir);
   settings.token_flag = flags.token;
   settings.token_env = io.getenv("MART_TOKEN");

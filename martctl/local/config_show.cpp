@@ -31,7 +31,7 @@ std::vector<CommandEntry> ConfigCommands() {
                     {.name = "endpoint", .help = "tcp://HOST:PORT of martd", .required = true,
                      .positional = true},
                     {.name = "key", .help = "martd's public key: its data dir's curve.pub",
-                     .required = true, .max_length = kCurveKeyTextSize}},
+                     .required = true, .max_length = 64}},
            .local_flags = {{.arg = {.name = "no_check", .type = ArgType::kBool,
                                     .help = "save without checking that martd answers"}}},
            .run = RunConfigAddRemote}};
@@ -39,7 +39,7 @@ std::vector<CommandEntry> ConfigCommands() {
 
 std::string RemoteProfileToml(const std::string& name, const std::string& endpoint,
                               const std::string& key) {
-  // Names, tcp:// endpoints and Z85 keys hold no quote or backslash.
+  // Names, tcp:// endpoints and hex keys hold no quote, backslash or '#'.
   return "\n[profile." + name + "]\nendpoint = \"" + endpoint + "\"\nserver-key = \"" + key +
          "\"\n";
 }
@@ -55,7 +55,7 @@ Status CheckRemote(const std::string& name, const std::string& endpoint, const s
     return InvalidArgument("endpoint '" + endpoint +
                            "': a remote martd is reached at tcp://HOST:PORT");
   }
-  return CheckCurveKey(key, "--key");
+  return NormalizeCurveKey(key, "--key").status();
 }
 
 Status AppendPrivate(const std::string& path, const std::string& text) {
@@ -78,8 +78,9 @@ Status AppendPrivate(const std::string& path, const std::string& text) {
 int RunConfigAddRemote(const Invocation& invocation, const Settings& settings, Io& io) {
   const std::string name = invocation.params.value("name", "");
   const std::string endpoint = invocation.params.value("endpoint", "");
-  const std::string key = invocation.params.value("key", "");
-  if (Status valid = CheckRemote(name, endpoint, key); !valid.ok()) return Fail(io, valid);
+  const std::string given_key = invocation.params.value("key", "");
+  if (Status valid = CheckRemote(name, endpoint, given_key); !valid.ok()) return Fail(io, valid);
+  const std::string key = *NormalizeCurveKey(given_key, "--key");
   Result<SettingsFile> file = ReadSettingsFile(settings.config_path, false);
   if (!file.ok()) return Fail(io, file.status());
   if (file->profiles.count(name) != 0) {
@@ -99,7 +100,8 @@ int RunConfigAddRemote(const Invocation& invocation, const Settings& settings, I
                                   " (--no-check saves anyway)"));
     }
   }
-  if (Status saved = AppendPrivate(settings.config_path, RemoteProfileToml(name, endpoint, key));
+  if (Status saved =
+          AppendPrivate(settings.config_path, RemoteProfileToml(name, endpoint, CurveKeyHex(key)));
       !saved.ok()) {
     return Fail(io, saved);
   }

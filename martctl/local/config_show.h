@@ -22,13 +22,13 @@ int RunConfigShow(const Invocation& invocation, const Settings& settings, Io& io
 
 // martctl config add-remote NAME ENDPOINT --key KEY [--no-check]: appends a
 // [profile.NAME] table with the tcp:// endpoint and martd's CURVE public key
-// (server-key) to the config file (made 0600 when new), after checking that
+// (server-key, in hex: see wire/curve.h) to the config file (made 0600 when new), after checking that
 // martd answers there with that key (unless --no-check). Refuses a NAME the
 // file already has, an endpoint that is not tcp://, a malformed key.
 int RunConfigAddRemote(const Invocation& invocation, const Settings& settings, Io& io);
 
-// The text appended for a remote profile.
+// The text appended for a remote profile (`hex_key`: 64 hex digits).
 std::string RemoteProfileToml(const std::string& name, const std::string& endpoint,
-                              const std::string& key);
+                              const std::string& hex_key);
 
 }  // namespace mart::cli

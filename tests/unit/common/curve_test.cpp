@@ -24,7 +24,18 @@ TEST(CurveTest, MalformedKeysAreRefusedNamingTheSource) {
     Status checked = CheckCurveKey(bad, "--key");
     EXPECT_EQ(checked.code(), Code::kInvalidArgument) << bad;
     EXPECT_EQ(checked.message().rfind("--key must be 40 Z85 characters", 0), 0U) << bad;
+    EXPECT_EQ(NormalizeCurveKey(bad, "--key").status().code(), Code::kInvalidArgument) << bad;
   }
+}
+
+TEST(CurveTest, HexAndZ85FormsOfAKeyAreTheSame) {
+  auto keys = NewCurveKeys();
+  ASSERT_TRUE(keys.ok());
+  const std::string hex = CurveKeyHex(keys->public_key);
+  EXPECT_EQ(hex.size(), 64U);
+  EXPECT_EQ(*NormalizeCurveKey(hex, "key"), keys->public_key);
+  EXPECT_EQ(*NormalizeCurveKey(keys->public_key, "key"), keys->public_key);
+  EXPECT_EQ(CurveKeyHex("short"), "");
 }
 
 TEST(CurveTest, OnlyTcpEndpointsNeedAKey) {

@@ -6,7 +6,9 @@
 // fresh key pair for every connection: the daemon authenticates callers by
 // token or cookie, as on ipc://, not by CURVE key.
 //
-// Keys are Z85 text: 40 characters for 32 bytes.
+// Keys are Z85 text: 40 characters for 32 bytes. Clients also take them as
+// 64 hex digits, the form config files keep them in: Z85 uses '#', which
+// CLI11's TOML reader takes for a comment even inside quotes.
 
 #include <string>
 #include <string_view>
@@ -24,6 +26,11 @@ bool IsTcpEndpoint(std::string_view endpoint);
 // INVALID_ARGUMENT "<what> must be 40 Z85 characters …" unless `key` is a
 // well-formed Z85 key.
 Status CheckCurveKey(std::string_view key, std::string_view what);
+
+// A client's key as given (Z85 or hex) in Z85; INVALID_ARGUMENT as above.
+Result<std::string> NormalizeCurveKey(std::string_view key, std::string_view what);
+// A Z85 key as 64 lowercase hex digits ("" for a malformed key).
+std::string CurveKeyHex(std::string_view z85);
 
 struct CurveKeys {
   std::string public_key;  // Z85

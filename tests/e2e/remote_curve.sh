@@ -27,32 +27,33 @@ check "curve.pub holds a 40-character key" test "${#KEY}" -eq 40
 check "the secret key is not in curve.pub" bash -c "! grep -qf '$MART_DATA_DIR/curve.pub' <(head -1 '$MART_DATA_DIR/curve.key')"
 check "no ipc socket when listening on tcp" test ! -e "$MART_DATA_DIR/run/martd.sock"
 
-# From "another machine": no data dir of martd's to read the key from.
-export MART_DATA_DIR_SERVER=$MART_DATA_DIR
-export MART_DATA_DIR="$E2E_ROOT/elsewhere"
+# martctl as on "another machine": no data dir of martd's to read the key or
+# the cookie from. (Only per command: the script's MART_DATA_DIR stays
+# martd's, so cleanup stops the daemon whatever fails.)
+far() { MART_DATA_DIR="$E2E_ROOT/elsewhere" "$MARTCTL" "$@"; }
 
-expect_exit 2 "$MARTCTL" --endpoint "$REMOTE" daemon status
+expect_exit 2 far --endpoint "$REMOTE" daemon status
 expect_stderr "needs martd's public key"
-expect_exit 2 "$MARTCTL" config add-remote shop "$REMOTE" --key short
+expect_exit 2 far config add-remote shop "$REMOTE" --key short
 expect_stderr "40 Z85 characters"
-expect_exit 2 "$MARTCTL" config add-remote shop "ipc:///tmp/x.sock" --key "$KEY"
+expect_exit 2 far config add-remote shop "ipc:///tmp/x.sock" --key "$KEY"
 expect_stderr "tcp://HOST:PORT"
 WRONG='rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'
-expect_exit 6 "$MARTCTL" --timeout 1 config add-remote shop "$REMOTE" --key "$WRONG"
+expect_exit 6 far --timeout 1 config add-remote shop "$REMOTE" --key "$WRONG"
 expect_stderr "key differs from the pinned server key"
 check "a failed check saves nothing" test ! -e "$XDG_CONFIG_HOME/mart/martctl.toml"
 
-expect_exit 0 "$MARTCTL" config add-remote shop "$REMOTE" --key "$KEY"
+expect_exit 0 far config add-remote shop "$REMOTE" --key "$KEY"
 CONF="$XDG_CONFIG_HOME/mart/martctl.toml"
 check "the config file is 0600" test "$(stat -c %a "$CONF")" = 600
-expect_exit 0 "$MARTCTL" --profile shop daemon status -o json
+expect_exit 0 far --profile shop daemon status -o json
 expect_eq true "$(jq .ready <<<"$OUT")" "martd answers through the pinned key"
 expect_eq "$KEY" "$(jq -r .server_key <<<"$OUT")" "daemon status shows the key clients pin"
-expect_exit 5 "$MARTCTL" config add-remote shop "$REMOTE" --key "$KEY"
+expect_exit 5 far config add-remote shop "$REMOTE" --key "$KEY"
 expect_stderr "already in"
 
 # Token rules are unchanged over tcp.
-shop() { "$MARTCTL" --profile shop "$@"; }
+shop() { far --profile shop "$@"; }
 expect_exit 4 shop order list
 expect_stderr "needs a login"
 printf 'Password123\n' | shop auth register --password-stdin --email ann@example.com \
@@ -65,7 +66,7 @@ expect_exit 0 shop events tail --from-beginning -n 100 -o json
 check "events are read over the remote profile" grep -q '"product.created"' <<<"$OUT"
 
 # The wrong key fails clearly; so does a plaintext client.
-expect_exit 6 "$MARTCTL" --endpoint "$REMOTE" --server-key "$WRONG" --timeout 1 daemon status
+expect_exit 6 far --endpoint "$REMOTE" --server-key "$WRONG" --timeout 1 daemon status
 expect_stderr "its key differs from the pinned server key"
 set +e
 printf '%s\n' '{"v":1,"id":"p","method":"daemon.status","params":{}}' |
@@ -75,11 +76,8 @@ set -e
 expect_eq 6 "$plain" "a plaintext client gets no answer"
 
 # The key survives a restart: pinned profiles keep working.
-export MART_DATA_DIR=$MART_DATA_DIR_SERVER
 stop_daemon
 "$MARTD" --detach --password-cost minimum --listen "$REMOTE"
 expect_eq "$KEY" "$(cat "$MART_DATA_DIR/curve.pub")" "same key after a restart"
-export MART_DATA_DIR="$E2E_ROOT/elsewhere"
 expect_exit 0 shop daemon status
-export MART_DATA_DIR=$MART_DATA_DIR_SERVER
 finish

@@ -17,6 +17,8 @@ Daemon::~Daemon() { Stop(); }
 Status Daemon::OpenStoreAndServices() {
   MART_ASSIGN_OR_RETURN(store_, store::Store::Open(data_dir_->DatabasePath(),
                                                    store::OpenMode::kReadWrite));
+  MART_ASSIGN_OR_RETURN(checkpointer_,
+                        store::Checkpointer::Start(store_->db(), data_dir_->DatabasePath()));
   MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
   MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie());
   DaemonInfo info;
@@ -101,6 +103,7 @@ void Daemon::Stop() {
   context_.reset();
   dispatcher_.reset();
   services_.reset();
+  checkpointer_.reset();  // before the writer it hooks into
   store_.reset();
   if (data_dir_) {
     data_dir_->RemoveCookie();

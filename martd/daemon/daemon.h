@@ -23,6 +23,7 @@
 #include "rpc/store_thread.h"
 #include "services/clock.h"
 #include "services/services.h"
+#include "stores/checkpointer.h"
 #include "stores/store.h"
 
 namespace mart::daemon {
@@ -55,6 +56,7 @@ class Daemon {
   std::unique_ptr<DataDir> data_dir_;
   CurveKeys curve_;  // tcp:// only: the CURVE key pair from the data dir
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Checkpointer> checkpointer_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<zmq::context_t> context_;

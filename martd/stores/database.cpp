@@ -103,7 +103,19 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMo
     MART_RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode = WAL"));
   }
   MART_RETURN_IF_ERROR(db->Execute("PRAGMA synchronous = FULL"));
-  if (mode == OpenMode::kReadOnly) MART_RETURN_IF_ERROR(db->Execute("PRAGMA query_only = ON"));
+  // Every request and every worker step runs in a savepoint, whose journal
+  // of original pages would otherwise spill to a temp file past 64 KiB: that
+  // file's writes were a third of an order's cost (docs/BENCHMARKS.md).
+  MART_RETURN_IF_ERROR(db->Execute("PRAGMA temp_store = MEMORY"));
+  if (mode == OpenMode::kReadOnly) {
+    MART_RETURN_IF_ERROR(db->Execute("PRAGMA query_only = ON"));
+  } else {
+    // The writer's cache holds a batch's dirty pages (up to 512 orders) and
+    // the hot index pages; readers keep SQLite's 2 MiB, since any commit
+    // empties a WAL reader's cache anyway. Bounded, unlike mmap, so martd's
+    // resident size does not grow with the database.
+    MART_RETURN_IF_ERROR(db->Execute("PRAGMA cache_size = -32768"));
+  }
   return db;
 }
 

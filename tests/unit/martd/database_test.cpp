@@ -1,10 +1,14 @@
 #include "stores/database.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "stores/checkpointer.h"
 #include "util/temp_dir.h"
 #include "util/test_store.h"
 
@@ -192,6 +196,12 @@ TEST(DatabaseFileTest, ReadWriteOpenSetsThePragmas) {
   Query sync = Must(db->Prepare("PRAGMA synchronous"), "synchronous");
   ASSERT_TRUE(Must(sync.Next(), "step"));
   EXPECT_EQ(sync.Int(0), 2);  // FULL
+  Query temp = Must(db->Prepare("PRAGMA temp_store"), "temp_store");
+  ASSERT_TRUE(Must(temp.Next(), "step"));
+  EXPECT_EQ(temp.Int(0), 2);  // MEMORY: savepoint journals never touch a temp file
+  Query cache = Must(db->Prepare("PRAGMA cache_size"), "cache_size");
+  ASSERT_TRUE(Must(cache.Next(), "step"));
+  EXPECT_EQ(cache.Int(0), -32768);  // 32 MiB for the writer
 }
 
 TEST(DatabaseFileTest, ReadOnlyConnectionCannotWrite) {
@@ -211,6 +221,59 @@ TEST(DatabaseFileTest, ReadOnlyOpenOfAMissingFileIsUnavailable) {
   test::TempDir dir;
   auto db = Database::Open(dir.Sub("missing.db"), OpenMode::kReadOnly);
   EXPECT_EQ(db.status().code(), Code::kUnavailable);
+}
+
+// Each commit rewrites one 64 KiB row, so the WAL gains at least 16 frames a commit.
+void CommitFrames(Database& db, int frames) {
+  const std::string blob(65536, 'x');
+  for (int written = 0; written < frames; written += 16) {
+    Transaction transaction(db);
+    ASSERT_TRUE(transaction.status().ok());
+    Query q = Must(db.Prepare("INSERT OR REPLACE INTO t (id, name) VALUES (1, ?)"), "insert");
+    q.Bind(1, blob);
+    ASSERT_TRUE(q.Run().ok());
+    ASSERT_TRUE(transaction.Commit().ok());
+  }
+}
+
+int64_t WalBytes(const std::string& path) {
+  struct stat info {};
+  return ::stat((path + "-wal").c_str(), &info) == 0 ? info.st_size : 0;
+}
+
+TEST(CheckpointerTest, CopiesTheWalBesideTheWriterAndKeepsItShort) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("c.db");
+  auto writer = Must(Database::Open(path, OpenMode::kReadWrite), "open writer");
+  ASSERT_TRUE(writer->Execute(kCreate).ok());
+  auto checkpointer = Must(Checkpointer::Start(*writer, path), "start");
+  CommitFrames(*writer, Checkpointer::kStartFrames + 100);
+  // The thread copies on its own time: wait for it (no timing decides the result).
+  for (int i = 0; i < 1000 && checkpointer->background_passes() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(checkpointer->background_passes(), 1);
+  // Commits go on far past the hard limit; the WAL starts over instead of growing.
+  CommitFrames(*writer, 3 * Checkpointer::kRestartFrames);
+  EXPECT_GE(checkpointer->writer_passes(), 1);
+  const int64_t frame = 4096 + 24;
+  EXPECT_LE(WalBytes(path), (Checkpointer::kRestartFrames + 100) * frame);
+  // Readers see every commit, whichever connection copied it.
+  auto reader = Must(Database::Open(path, OpenMode::kReadOnly), "open reader");
+  Query q = Must(reader->Prepare(kCount), "count");
+  ASSERT_TRUE(Must(q.Next(), "step"));
+  EXPECT_EQ(q.Int(0), 1);
+}
+
+TEST(CheckpointerTest, GivesTheWriterBackSqlitesAutoCheckpoint) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("a.db");
+  auto writer = Must(Database::Open(path, OpenMode::kReadWrite), "open writer");
+  ASSERT_TRUE(writer->Execute(kCreate).ok());
+  Must(Checkpointer::Start(*writer, path), "start").reset();
+  CommitFrames(*writer, 3 * Checkpointer::kRestartFrames);
+  // SQLite's own hook checkpoints at 1000 frames, so the WAL never nears the limit.
+  EXPECT_LE(WalBytes(path), 2000 * (4096 + 24));
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ Status Daemon::Start() {
       });
   pool_ = std::make_unique<rpc::WorkerPool>(data_dir_->DatabasePath(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
-  server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_);
+  server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_,
+                                         data_dir_->DatabasePath());
   BuildMailer();
   store_thread_->Start();
   if (mailer_) mailer_->Start();

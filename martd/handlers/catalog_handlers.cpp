@@ -104,11 +104,11 @@ Result<json> Categories(RequestContext& ctx, const json&) {
 
 void AddProductHandlers(rpc::HandlerTable& table) {
   table["product.create"] = {Create};
-  table["product.get"] = {Get};
-  table["product.list"] = {List};
+  table["product.get"] = rpc::PointRead(Get);
+  table["product.list"] = rpc::OnReader(List);
   table["product.update"] = {Update};
   table["product.delete"] = {Delete};
-  table["product.categories"] = {Categories};
+  table["product.categories"] = rpc::OnReader(Categories);
   table["product.import"] = {Import};
 }
 

@@ -75,8 +75,8 @@ Result<json> ReorderCheck(RequestContext& ctx, const json& params) {
 }  // namespace
 
 void AddInventoryHandlers(rpc::HandlerTable& table) {
-  table["inventory.get"] = {Get};
-  table["inventory.list"] = {List};
+  table["inventory.get"] = rpc::PointRead(Get);
+  table["inventory.list"] = rpc::OnReader(List);
   table["inventory.set"] = {Set};
   table["inventory.adjust"] = {Adjust};
   table["inventory.reserve"] = {Reserve};

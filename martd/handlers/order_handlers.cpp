@@ -71,8 +71,8 @@ Result<json> Transitions(RequestContext&, const json&) { return TransitionsJson(
 
 void AddOrderHandlers(rpc::HandlerTable& table) {
   table["order.place"] = {Place};
-  table["order.get"] = {Get};
-  table["order.list"] = {List};
+  table["order.get"] = rpc::PointRead(Get);
+  table["order.list"] = rpc::OnReader(List);
   table["order.status"] = {SetStatus};
   table["order.cancel"] = {Cancel};
   table["order.history"] = {History};

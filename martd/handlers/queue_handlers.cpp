@@ -77,7 +77,7 @@ void AddQueueHandlers(rpc::HandlerTable& table) {
   table["dlq.show"] = {DeadLetter};
   table["dlq.retry"] = {Retry};
   table["dlq.purge"] = {Purge};
-  table["events.read"] = {ReadEvents};
+  table["events.read"] = rpc::OnReader(ReadEvents);
   table["events.publish"] = {Publish};
   table["admin.check"] = {Check};
   table["admin.backup"] = {Prepared, PrepareBackup};

@@ -25,8 +25,12 @@ Status Dispatcher::CheckComplete() const {
     }
   }
   for (const auto& [method, handler] : handlers_) {
-    if (FindCommand(method) == nullptr) {
+    const CommandSpec* spec = FindCommand(method);
+    if (spec == nullptr) {
       return Internal("handler " + method + " has no spec in the command registry");
+    }
+    if (handler.on_reader && (spec->mutating || handler.prepare != nullptr)) {
+      return Internal("handler " + method + " runs on a reader but writes or prepares");
     }
   }
   return Status::Ok();
@@ -179,6 +183,8 @@ Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx
 }
 
 void Dispatcher::LogOutcome(const Job& job, const Reply& reply) const {
+  // Most replies are OK and logged only at debug: build no text for them.
+  if (reply.status.ok() && !LogEnabled(LogLevel::kDebug)) return;
   double elapsed_ms = static_cast<double>(SteadyMicros() - job.received_us) / 1000.0;
   char timing[32];
   std::snprintf(timing, sizeof timing, " (%.2f ms)", elapsed_ms);

@@ -34,7 +34,8 @@ class Dispatcher {
   Result<std::optional<nlohmann::json>> Replay(Job& job, store::Store& store) const;
   // Runs the handler's prepare step with a read-only store.
   Status Prepare(Job& job, store::Store& reader) const;
-  // Runs in a savepoint of the open transaction; never throws.
+  // Runs in a savepoint of the open transaction (on a reader, the savepoint
+  // is the read transaction); never throws.
   Reply Execute(Job& job, store::Store& store, Outbox& outbox) const;
 
   // One log line for a finished request: failures at INFO (WARN for

@@ -10,10 +10,11 @@
 namespace mart::rpc {
 
 Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
-               WorkerPool& pool)
+               WorkerPool& pool, std::string db_path)
     : dispatcher_(dispatcher),
       store_thread_(store_thread),
       pool_(pool),
+      db_path_(std::move(db_path)),
       router_(context, zmq::socket_type::router),
       replies_(context, zmq::socket_type::pull) {
   replies_.set(zmq::sockopt::linger, 0);
@@ -27,6 +28,8 @@ Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& sto
 Server::~Server() { Stop(); }
 
 Status Server::Start(const std::string& endpoint, const std::string& curve_secret_key) {
+  MART_ASSIGN_OR_RETURN(reader_, store::Store::Open(db_path_, store::OpenMode::kReadOnly));
+  outbox_ = std::make_unique<Outbox>(reader_->events(), dispatcher_.services().clock);
   try {
     if (!curve_secret_key.empty()) UseCurveServer(router_, curve_secret_key);
     router_.bind(endpoint);
@@ -88,7 +91,13 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   if (!admitted.ok()) {
     Reply reply{job.request.id, admitted, nullptr};
     dispatcher_.LogOutcome(job, reply);
-    SendError(job.routing, reply);
+    SendReply(job.routing, reply);
+    return;
+  }
+  if (job.handler->point_read) {
+    Reply reply = dispatcher_.Execute(job, *reader_, *outbox_);
+    dispatcher_.LogOutcome(job, reply);
+    SendReply(job.routing, reply);
     return;
   }
   const std::string connection = job.routing.front();
@@ -104,12 +113,12 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
     if (mine == 0) per_connection_.erase(connection);
     Reply reply{job.request.id, limit, nullptr};
     dispatcher_.LogOutcome(job, reply);
-    SendError(job.routing, reply);
+    SendReply(job.routing, reply);
     return;
   }
   ++mine;
   ++in_flight_;
-  if (job.handler->prepare == nullptr) {
+  if (job.handler->prepare == nullptr && !job.handler->on_reader) {
     store_thread_.Submit(std::move(job));
     return;
   }
@@ -117,7 +126,7 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   std::string id = job.request.id;
   if (!pool_.Submit(std::move(job))) {
     Release(connection);
-    SendError(routing_copy, Reply{id, Unavailable("daemon is busy; retry shortly"), nullptr});
+    SendReply(routing_copy, Reply{id, Unavailable("daemon is busy; retry shortly"), nullptr});
   }
 }
 
@@ -137,7 +146,8 @@ void Server::ForwardReply(std::vector<zmq::message_t>& parts) {
   }
 }
 
-void Server::SendError(const std::vector<std::string>& routing, const Reply& reply) {
+// Replies made on this thread: errors, and point reads.
+void Server::SendReply(const std::vector<std::string>& routing, const Reply& reply) {
   std::string frame = EncodeReply(reply);
   for (const std::string& part : routing) {
     router_.send(zmq::buffer(part), zmq::send_flags::sndmore | zmq::send_flags::dontwait);

@@ -2,9 +2,11 @@
 // The socket thread: owns the ROUTER socket that clients talk to and the
 // inproc PULL socket on which the other threads hand back replies. It admits
 // requests through the dispatcher and routes them to the worker pool or the
-// store thread; it never touches the database.
+// store thread; point reads (Handler::point_read) it answers itself, from a
+// read-only connection of its own.
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -21,10 +23,11 @@ class Server {
  public:
   // Binds the reply channel at once, so worker threads may connect early.
   Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
-         WorkerPool& pool);
+         WorkerPool& pool, std::string db_path);
   ~Server();
 
-  // Binds the request socket (the last start stage) and starts the thread.
+  // Opens the reader, binds the request socket (the last start stage) and
+  // starts the thread.
   // With a CURVE secret key (tcp://), clients must complete a handshake.
   Status Start(const std::string& endpoint, const std::string& curve_secret_key = "");
   // Waits until every admitted request has been answered, up to `timeout_ms`.
@@ -47,13 +50,16 @@ class Server {
   void Run();
   void HandleRequest(std::vector<zmq::message_t>& parts);
   void ForwardReply(std::vector<zmq::message_t>& parts);
-  void SendError(const std::vector<std::string>& routing, const Reply& reply);
+  void SendReply(const std::vector<std::string>& routing, const Reply& reply);
   // One request of this connection answered (or never admitted after all).
   void Release(const std::string& connection);
 
   Dispatcher& dispatcher_;
   StoreThread& store_thread_;
   WorkerPool& pool_;
+  std::string db_path_;
+  std::unique_ptr<store::Store> reader_;
+  std::unique_ptr<Outbox> outbox_;  // reader_'s, never written to
   zmq::socket_t router_;
   zmq::socket_t replies_;
   std::string endpoint_;

@@ -218,6 +218,8 @@ void WorkerPool::Stop() {
 
 void WorkerPool::Run(store::Store* reader) {
   ReplyChannel channel(context_);
+  // A reader's handler emits no events; one that tried would fail (query_only).
+  Outbox outbox(reader->events(), dispatcher_.services().clock);
   while (true) {
     Job job;
     {
@@ -226,6 +228,12 @@ void WorkerPool::Run(store::Store* reader) {
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+    }
+    if (job.handler->on_reader) {
+      Reply reply = dispatcher_.Execute(job, *reader, outbox);
+      dispatcher_.LogOutcome(job, reply);
+      channel.Send(job, reply);
+      continue;
     }
     // A retry of a finished request replays here: its prepare step could no
     // longer succeed (the password it checks has changed, say).

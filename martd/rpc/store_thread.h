@@ -91,9 +91,10 @@ class StoreThread {
   std::thread thread_;
 };
 
-// Worker threads for the slow `prepare` steps (argon2id). Each thread has its
+// Worker threads for the slow `prepare` steps (argon2id) and for the methods
+// whose handler runs on a reader (Handler::on_reader). Each thread has its
 // own read-only store. A job that prepares successfully moves on to the store
-// thread; one that fails is answered from here.
+// thread; a reader's job, and one that fails to prepare, is answered from here.
 class WorkerPool {
  public:
   WorkerPool(std::string db_path, int threads, Dispatcher& dispatcher, StoreThread& store_thread,

@@ -154,41 +154,46 @@ Status Database::Execute(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Database::Control(const char* sql) {
+  MART_ASSIGN_OR_RETURN(Query query, Prepare(sql));
+  return query.Run();
+}
+
 int64_t Database::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
 
 Transaction::Transaction(Database& db) : db_(db) {
-  status_ = db_.Execute("BEGIN IMMEDIATE");
+  status_ = db_.Control("BEGIN IMMEDIATE");
   open_ = status_.ok();
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_.Execute("ROLLBACK");
+  if (open_) (void)db_.Control("ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (!open_) return status_.ok() ? Internal("transaction is not open") : status_;
-  Status committed = db_.Execute("COMMIT");
+  Status committed = db_.Control("COMMIT");
   if (committed.ok()) open_ = false;
   return committed;
 }
 
 Savepoint::Savepoint(Database& db) : db_(db) {
-  status_ = db_.Execute("SAVEPOINT request");
+  status_ = db_.Control("SAVEPOINT request");
   open_ = status_.ok();
 }
 
 Savepoint::~Savepoint() {
   if (open_) {
-    (void)db_.Execute("ROLLBACK TO request");
-    (void)db_.Execute("RELEASE request");
+    (void)db_.Control("ROLLBACK TO request");
+    (void)db_.Control("RELEASE request");
   }
 }
 
 Status Savepoint::Release() {
   if (!open_) return status_.ok() ? Internal("savepoint is not open") : status_;
   open_ = false;
-  return db_.Execute("RELEASE request");
+  return db_.Control("RELEASE request");
 }
 
 }  // namespace mart::store

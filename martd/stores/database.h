@@ -71,6 +71,10 @@ class Database {
   Result<Query> PrepareText(const std::string& sql);
   // Runs SQL text with no parameters and no rows (schema, transaction control).
   Status Execute(std::string_view sql);
+  // Transaction control (BEGIN, COMMIT, SAVEPOINT…) from a cached statement:
+  // every request and worker step takes a savepoint, and parsing its SQL
+  // each time cost a tenth of a product get. `sql` is a string constant.
+  Status Control(const char* sql);
   int64_t LastInsertId() const;
   int Changes() const;
   sqlite3* handle() const { return db_; }

@@ -40,8 +40,13 @@ const char* AfterCursor(ProductSort sort, bool descending) {
 std::string ListSql(const ProductFilter& f) {
   std::string sql = MART_PRODUCT_SELECT " WHERE 1";
   if (f.category) sql += " AND p.category = :category";
-  if (f.min_price_cents) sql += " AND p.price_cents >= :min_price";
-  if (f.max_price_cents) sql += " AND p.price_cents <= :max_price";
+  // Sorted by creation, a price range is a filter, not an index range
+  // (unary +): SQLite then walks products_category_created (or
+  // products_created) in order and stops at `limit`, instead of taking the
+  // range from products_category_price and sorting all of it.
+  const char* price = f.sort == ProductSort::kCreated ? " AND +p.price_cents" : " AND p.price_cents";
+  if (f.min_price_cents) sql.append(price).append(" >= :min_price");
+  if (f.max_price_cents) sql.append(price).append(" <= :max_price");
   if (f.name_contains) sql += " AND instr(lower(p.name), lower(:name)) > 0";
   if (f.after_id) sql += AfterCursor(f.sort, f.descending);
   const char* direction = f.descending ? " DESC" : " ASC";

@@ -232,7 +232,11 @@ Status Measure(Context& context, const std::string& endpoint, const std::string&
                 .categories = context.options.categories,
                 .users = context.options.users,
                 .seed = context.options.params.seed};
-  MART_ASSIGN_OR_RETURN(context.fixture, SeedFixture(endpoint, auth, seed, std::cerr));
+  if (context.options.fixture.empty()) {
+    MART_ASSIGN_OR_RETURN(context.fixture, SeedFixture(endpoint, auth, seed, std::cerr));
+  } else {
+    MART_ASSIGN_OR_RETURN(context.fixture, LoadFixture(endpoint, auth, context.options.fixture));
+  }
   if (!context.options.seed_only.empty())
     return WriteFixture(context.fixture, context.options.seed_only);
   MART_RETURN_IF_ERROR(RunAll(context));

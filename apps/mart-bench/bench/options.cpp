@@ -78,6 +78,13 @@ std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
   app.add_option("--seed-only", options.seed_only,
                  "seed, write products.txt, categories.txt and tokens.txt into this "
                  "directory for the wrk scripts (apps/mart-bench/rest/), run nothing");
+  app.add_option("--fixture", options.fixture,
+                 "with --endpoint: measure with the products, categories and customer "
+                 "tokens a --seed-only run wrote into this directory, seeding nothing "
+                 "(the login workload needs a seeding run)")
+      ->needs(endpoint)
+      ->excludes("--seed-only")
+      ->check(CLI::ExistingDirectory);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,6 +35,8 @@ struct BenchOptions {
   std::string data_dir;
   // Seed only, and write the fixture for the wrk scripts into this directory.
   std::string seed_only;
+  // Measure with the fixture a --seed-only run wrote here; seed nothing.
+  std::string fixture;
 };
 
 // Parses argv. On --help, --version or a usage error returns nullopt with the

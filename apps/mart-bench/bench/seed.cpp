@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <ostream>
 #include <random>
 
@@ -69,7 +70,43 @@ Status AddUser(Client& client, const Fixture& fixture, int index, BenchUser* use
   return address.ok() ? Status::Ok() : address.status();
 }
 
+Result<std::string> EventsEndpoint(Client& client) {
+  auto status = client.Call("daemon.status", json::object());
+  if (!status.ok()) return status.status();
+  return (*status)["events_endpoint"].get<std::string>();
+}
+
+Result<std::vector<std::string>> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot read " + path + " (write it with --seed-only)");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  if (lines.empty()) return InvalidArgument(path + " is empty");
+  return lines;
+}
+
 }  // namespace
+
+Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& operator_auth,
+                            const std::string& dir) {
+  Fixture fixture;
+  fixture.endpoint = endpoint;
+  fixture.operator_auth = operator_auth;
+  fixture.tag = "fixture";
+  Client client({.endpoint = endpoint, .timeout = std::chrono::milliseconds(60000), .retries = 1});
+  MART_ASSIGN_OR_RETURN(fixture.events_endpoint, EventsEndpoint(client));
+  MART_ASSIGN_OR_RETURN(fixture.product_ids, ReadLines(dir + "/products.txt"));
+  MART_ASSIGN_OR_RETURN(fixture.categories, ReadLines(dir + "/categories.txt"));
+  MART_ASSIGN_OR_RETURN(auto tokens, ReadLines(dir + "/tokens.txt"));
+  for (std::string& token : tokens) {
+    BenchUser user;
+    user.token = std::move(token);
+    fixture.users.push_back(std::move(user));
+  }
+  return fixture;
+}
 
 Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
                             const SeedSpec& spec, std::ostream& log) {
@@ -78,9 +115,7 @@ Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& oper
   fixture.operator_auth = operator_auth;
   fixture.tag = "b" + NewRandomKey().substr(0, 8);
   Client client({.endpoint = endpoint, .timeout = std::chrono::milliseconds(60000), .retries = 1});
-  auto status = client.Call("daemon.status", json::object());
-  if (!status.ok()) return status.status();
-  fixture.events_endpoint = (*status)["events_endpoint"].get<std::string>();
+  MART_ASSIGN_OR_RETURN(fixture.events_endpoint, EventsEndpoint(client));
   for (int c = 0; c < spec.categories; ++c) {
     char name[64];
     std::snprintf(name, sizeof name, "%s-cat-%02d", fixture.tag.c_str(), c);

@@ -40,6 +40,10 @@ struct SeedSpec {
 };
 
 // Prints progress lines to `log`. Prices are uniform in 1.00–1000.00.
+// Reads what WriteFixture wrote (--seed-only) for a martd already seeded:
+// products, categories and customer tokens (no emails or passwords).
+Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& operator_auth,
+                            const std::string& dir);
 Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
                             const SeedSpec& spec, std::ostream& log);
 

@@ -6,6 +6,7 @@
 #include "mart/log.h"
 #include "mart/paths.h"
 #include "mart/wire/curve.h"
+#include "stores/schema.h"
 
 namespace mart::daemon {
 
@@ -71,6 +72,7 @@ Status Daemon::Start() {
   MART_RETURN_IF_ERROR(pool_->Start());
   MART_RETURN_IF_ERROR(server_->Start(options_.listen, curve_.secret_key));
   ready_ = true;
+  StartIntegrityCheck();
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
           " data dir " + options_.data_dir + " listening on " + options_.listen +
           (mailer_ ? "; mailing notifications through " + options_.smtp.url
@@ -78,7 +80,54 @@ Status Daemon::Start() {
   return Status::Ok();
 }
 
+Status Daemon::integrity() const {
+  std::lock_guard lock(check_mutex_);
+  return integrity_;
+}
+
+// PRAGMA quick_check reads every page: seconds on a big store, during which
+// martd serves (SQLite reports a damaged page it meets as an error anyway).
+// A store that fails stops the daemon: not ready at once, then on_failure_.
+void Daemon::StartIntegrityCheck() {
+  check_thread_ = std::thread([this, path = data_dir_->DatabasePath()] {
+    auto db = store::Database::Open(path, store::OpenMode::kReadOnly);
+    if (!db.ok()) {
+      LogWarn("cannot open the store for its integrity check: " + db.status().ToString());
+      return;
+    }
+    {
+      std::lock_guard lock(check_mutex_);
+      if (check_stopping_) return;
+      check_db_ = (*db)->handle();
+    }
+    Status verdict = store::QuickCheck(**db);
+    {
+      std::lock_guard lock(check_mutex_);
+      check_db_ = nullptr;
+      if (check_stopping_) return;  // interrupted, not failed
+      integrity_ = verdict;
+    }
+    if (verdict.ok()) {
+      LogInfo("integrity check (quick_check) of the store: ok");
+      return;
+    }
+    LogError(verdict.ToString() + "; stopping: restore a backup (martd --restore)");
+    ready_ = false;
+    if (on_failure_) on_failure_();
+  });
+}
+
+void Daemon::StopIntegrityCheck() {
+  {
+    std::lock_guard lock(check_mutex_);
+    check_stopping_ = true;
+    if (check_db_ != nullptr) sqlite3_interrupt(check_db_);
+  }
+  if (check_thread_.joinable()) check_thread_.join();
+}
+
 void Daemon::Stop() {
+  StopIntegrityCheck();
   bool was_ready = ready_.exchange(false);
   if (server_ && was_ready) {
     if (!server_->Drain(10000)) {

@@ -9,8 +9,11 @@
 // idempotent and safe after a partial start. Neither is thread safe: call them from one thread.
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include <zmq.hpp>
 
@@ -43,11 +46,18 @@ class Daemon {
   // Start and Stop. Tests use it to hold the store still.
   rpc::StoreThread& store_thread() { return *store_thread_; }
   bool ready() const { return ready_.load(); }
+  // What the start-up quick_check found: OK until it fails (it runs after
+  // ready, on a reader of its own). On failure the daemon stops serving
+  // (not ready) and calls `on_failure` (martd: stop with the check's code).
+  Status integrity() const;
+  void OnIntegrityFailure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
 
  private:
   Status OpenStoreAndServices();
   // With --smtp-url: builds the mailer and lets new notifications wake it.
   void BuildMailer();
+  void StartIntegrityCheck();
+  void StopIntegrityCheck();
 
   DaemonOptions options_;
   SystemClock system_clock_;
@@ -66,6 +76,12 @@ class Daemon {
   std::unique_ptr<notify::Mailer> mailer_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::Server> server_;
+  std::function<void()> on_failure_;
+  mutable std::mutex check_mutex_;
+  sqlite3* check_db_ = nullptr;  // while the check runs: for Stop to interrupt it
+  bool check_stopping_ = false;
+  Status integrity_;
+  std::thread check_thread_;
 };
 
 // main()'s body: blocks SIGINT/SIGTERM, detaches if asked, starts, waits for a

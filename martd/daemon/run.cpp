@@ -84,6 +84,8 @@ int RunDaemon(const DaemonOptions& options) {
   ::signal(SIGPIPE, SIG_IGN);
 
   Daemon daemon(options);
+  // A failed start-up integrity check ends the wait below as a signal would.
+  daemon.OnIntegrityFailure([] { ::kill(::getpid(), SIGTERM); });
   Status started = daemon.Start();
   if (!started.ok()) {
     std::string message = "martd: cannot start: " + started.ToString() + "\n";
@@ -96,10 +98,13 @@ int RunDaemon(const DaemonOptions& options) {
   Notify(&notify_fd, "ok\n");
   int received = 0;
   sigwait(&signals, &received);
-  LogInfo(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
-          ": finishing in-flight requests");
+  Status integrity = daemon.integrity();
+  if (integrity.ok()) {
+    LogInfo(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
+            ": finishing in-flight requests");
+  }
   daemon.Stop();
-  return 0;
+  return integrity.ok() ? 0 : integrity.exit_code();
 }
 
 }  // namespace mart::daemon

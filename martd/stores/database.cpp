@@ -115,6 +115,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMo
     // empties a WAL reader's cache anyway. Bounded, unlike mmap, so martd's
     // resident size does not grow with the database.
     MART_RETURN_IF_ERROR(db->Execute("PRAGMA cache_size = -32768"));
+    // A burst can take the WAL past the checkpointer's limit by a batch; when
+    // it starts over, the file shrinks back to 64 MiB (martctl doctor's mark).
+    MART_RETURN_IF_ERROR(db->Execute("PRAGMA journal_size_limit = 67108864"));
   }
   return db;
 }

@@ -50,4 +50,32 @@ expect_exit 6 "$MARTCTL" daemon status
 start_daemon
 count=$("$MARTCTL" user list -o json | jq length)
 expect_eq 1 "$count" "registered user survives a restart"
+check "the start-up integrity check passes on a sound store" \
+  bash -c "for _ in \$(seq 1 100); do grep -q 'quick_check) of the store: ok' '$MART_DATA_DIR/martd.log' && exit 0; sleep 0.1; done; exit 1"
+
+# A damaged store: martd serves while its quick_check runs (seconds on a big
+# store), then stops with exit 1 and says why. The damage is an index page
+# nothing reads at start (products_name's root page gets an invalid type).
+stop_daemon
+python3 - "$MART_DATA_DIR/mart.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'products_name'").fetchone()[0]
+size = db.execute("PRAGMA page_size").fetchone()[0]
+db.close()
+with open(sys.argv[1], "r+b") as f:
+    f.seek((root - 1) * size)
+    f.write(b"\xff")
+PY
+set +e
+"$MARTD" --password-cost minimum 2>"$E2E_ROOT/damaged.log" &
+damaged=$!
+for _ in $(seq 1 300); do kill -0 "$damaged" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$damaged" 2>/dev/null && kill -KILL "$damaged"
+wait "$damaged"
+code=$?
+set -e
+expect_eq 1 "$code" "martd stops with exit 1 when the store fails its integrity check"
+check "its log says the check failed" grep -q "integrity check failed" "$E2E_ROOT/damaged.log"
+expect_exit 6 "$MARTCTL" daemon status
 finish

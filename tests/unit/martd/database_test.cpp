@@ -202,6 +202,9 @@ TEST(DatabaseFileTest, ReadWriteOpenSetsThePragmas) {
   Query cache = Must(db->Prepare("PRAGMA cache_size"), "cache_size");
   ASSERT_TRUE(Must(cache.Next(), "step"));
   EXPECT_EQ(cache.Int(0), -32768);  // 32 MiB for the writer
+  Query limit = Must(db->Prepare("PRAGMA journal_size_limit"), "journal_size_limit");
+  ASSERT_TRUE(Must(limit.Next(), "step"));
+  EXPECT_EQ(limit.Int(0), 64 << 20);
 }
 
 TEST(DatabaseFileTest, ReadOnlyConnectionCannotWrite) {

@@ -24,7 +24,7 @@ namespace mart::store {
 class Checkpointer {
  public:
   // The thread copies once this many frames have come since its last pass.
-  static constexpr int kStartFrames = 8000;  // 32 MiB of 4 KiB pages
+  static constexpr int kStartFrames = 12000;  // 48 MiB of 4 KiB pages
   // The writer copies whatever is left past this many frames, whether or not
   // the thread has caught up (a reader holding an old snapshot, say).
   static constexpr int kRestartFrames = 16000;

@@ -72,6 +72,7 @@ Status Daemon::Start() {
   MART_RETURN_IF_ERROR(pool_->Start());
   MART_RETURN_IF_ERROR(server_->Start(options_.listen, curve_.secret_key));
   ready_ = true;
+  serving_ = true;
   StartIntegrityCheck();
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
           " data dir " + options_.data_dir + " listening on " + options_.listen +
@@ -128,7 +129,10 @@ void Daemon::StopIntegrityCheck() {
 
 void Daemon::Stop() {
   StopIntegrityCheck();
-  bool was_ready = ready_.exchange(false);
+  // Serving, or was until a failed integrity check turned ready_ off: the
+  // sockets and the cookie still need their clean-up.
+  ready_ = false;
+  const bool was_ready = serving_.exchange(false);
   if (server_ && was_ready) {
     if (!server_->Drain(10000)) {
       LogWarn("stopping with " + std::to_string(server_->in_flight()) + " requests unanswered");

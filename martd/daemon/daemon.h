@@ -63,6 +63,7 @@ class Daemon {
   SystemClock system_clock_;
   const Clock& clock_;
   std::atomic<bool> ready_{false};
+  std::atomic<bool> serving_{false};  // from ready until Stop, whatever ready_ says
   std::unique_ptr<DataDir> data_dir_;
   CurveKeys curve_;  // tcp:// only: the CURVE key pair from the data dir
   std::unique_ptr<store::Store> store_;

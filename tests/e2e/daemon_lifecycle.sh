@@ -77,5 +77,6 @@ code=$?
 set -e
 expect_eq 1 "$code" "martd stops with exit 1 when the store fails its integrity check"
 check "its log says the check failed" grep -q "integrity check failed" "$E2E_ROOT/damaged.log"
+check "it removed its socket on the way out" [ ! -e "$MART_DATA_DIR/run/martd.sock" ]
 expect_exit 6 "$MARTCTL" daemon status
 finish

@@ -60,5 +60,24 @@ check "--repeat reports the median of its rounds" jq -e -s \
 check "the table has a header" grep -q '^workload  *target  *clients' "$ROOT/table"
 check "the table has the place and processing rows" grep -q '^place\.processing ' "$ROOT/table"
 check "a bad workload is a usage error (exit 2)" test "$("$MART_BENCH" --workload nope >/dev/null 2>&1; echo $?)" = 2
+
+# --seed-only, then --fixture: a second run measures the same store without seeding.
+DATA=$ROOT/fixture-data
+ENDPOINT="ipc://$DATA/run/martd.sock"
+"$MARTD" --detach --data-dir "$DATA" --listen "$ENDPOINT" --password-cost minimum --no-first-admin \
+  2>/dev/null
+trap '[ -f "$DATA/martd.lock" ] && kill "$(head -n1 "$DATA/martd.lock")" 2>/dev/null; rm -rf "$ROOT"' EXIT
+mkdir "$ROOT/fixture"
+"$MART_BENCH" --endpoint "$ENDPOINT" --data-dir "$DATA" --products 30 --users 2 \
+  --seed-only "$ROOT/fixture" 2>/dev/null
+check "--seed-only writes one product per line" test "$(wc -l <"$ROOT/fixture/products.txt")" = 30
+"$MART_BENCH" --endpoint "$ENDPOINT" --data-dir "$DATA" --fixture "$ROOT/fixture" --count 30 \
+  --warmup 0 --clients 2 --workload get,list,place --no-baselines --json >"$ROOT/fixture.jsonl" 2>/dev/null
+check "--fixture measures the seeded products without errors" jq -e -s \
+  'length == 4 and all(.errors == 0 and .requests > 0 and .products == 30)' "$ROOT/fixture.jsonl"
+check "--fixture with --seed-only is a usage error (exit 2)" test "$("$MART_BENCH" --endpoint "$ENDPOINT" --data-dir "$DATA" \
+  --fixture "$ROOT/fixture" --seed-only "$ROOT" >/dev/null 2>&1; echo $?)" = 2
+check "--fixture needs a directory (exit 2)" test "$("$MART_BENCH" --endpoint "$ENDPOINT" \
+  --data-dir "$DATA" --fixture "$ROOT/none" >/dev/null 2>&1; echo $?)" = 2
 [ "$FAILURES" -eq 0 ] || { echo "$FAILURES check(s) failed" >&2; exit 1; }
 echo "all checks passed"

@@ -27,6 +27,10 @@ struct ProductFilter {
   std::optional<std::string> after_id;
 };
 
+// The statement ProductStore::List runs for `filter` (values are named
+// placeholders); the plan tests read its EXPLAIN QUERY PLAN.
+std::string ProductListSql(const ProductFilter& filter);
+
 class ProductStore {
  public:
   explicit ProductStore(Database& db) : db_(db) {}

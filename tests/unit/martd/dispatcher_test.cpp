@@ -57,6 +57,26 @@ TEST(DispatcherCompletenessTest, HandlerWithoutSpecIsRefused) {
   EXPECT_EQ(status.message(), "handler shipment.track has no spec in the command registry");
 }
 
+// A reader's connection is read-only and runs beside the store thread: a
+// method that writes, or has a prepare step, must never be routed there.
+TEST(DispatcherCompletenessTest, AReaderHandlerForAMutatingMethodIsRefused) {
+  HandlerTable table = handlers::AllHandlers();
+  table["order.place"] = rpc::OnReader(table["order.place"].run);
+  test::DispatchHarness harness(std::move(table));
+  EXPECT_EQ(harness.dispatcher().CheckComplete().message(),
+            "handler order.place runs on a reader but writes or prepares");
+}
+
+TEST(DispatcherCompletenessTest, AReaderHandlerWithAPrepareStepIsRefused) {
+  HandlerTable table = handlers::AllHandlers();
+  table["product.list"].prepare = [](PrepareContext&, const json& params) -> Result<json> {
+    return params;
+  };
+  test::DispatchHarness harness(std::move(table));
+  EXPECT_EQ(harness.dispatcher().CheckComplete().message(),
+            "handler product.list runs on a reader but writes or prepares");
+}
+
 class DispatcherAdmitTest : public ::testing::Test {
  protected:
   Status Admit(const std::string& frame, Job* job) {

@@ -267,5 +267,34 @@ TEST_F(ProductStoreTest, SchemaRefusesWhatTheServicesNeverWrite) {
   EXPECT_FALSE(inventory().Insert(orphan).ok());  // never inventory without a product
 }
 
+// SQLite's plan for ProductStore::List, one line per step.
+std::string Plan(Database& db, const ProductFilter& filter) {
+  Query q = Must(db.PrepareText("EXPLAIN QUERY PLAN " + ProductListSql(filter)), "explain");
+  std::string plan;
+  while (Must(q.Next(), "step")) plan.append(q.Text(3)).append("\n");
+  return plan;
+}
+
+// The default order (newest first) walks an index in order and stops at the
+// limit: no sort of every product in a price range (migration 7).
+TEST_F(ProductStoreTest, NewestFirstWithAPriceRangeWalksAnIndexInOrder) {
+  ProductFilter filter = Filter();
+  filter.min_price_cents = 100;
+  filter.max_price_cents = 200;
+  std::string plan = Plan(harness_.store().db(), filter);
+  EXPECT_NE(plan.find("USING INDEX products_created"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  filter.category = "Phones";
+  plan = Plan(harness_.store().db(), filter);
+  EXPECT_NE(plan.find("USING INDEX products_category_created"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  // Sorted by price, the range is an index range.
+  filter.sort = ProductSort::kPrice;
+  plan = Plan(harness_.store().db(), filter);
+  EXPECT_NE(plan.find("products_category_price (category=? AND price_cents>? AND price_cents<?)"),
+            std::string::npos)
+      << plan;
+}
+
 }  // namespace
 }  // namespace mart::store

@@ -17,7 +17,6 @@
 // 200–599 and, unless 204, a JSON body; every call the bridge makes encodes
 // into a frame martd decodes.
 
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string>

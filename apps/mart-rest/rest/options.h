@@ -3,9 +3,9 @@
 // 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
 // martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads,
 // --max-connections, --header-timeout-ms, --body-timeout-ms, --idle-timeout-ms
-// (see http_server.h for what each bounds), --config FILE (default $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long
-// names as keys; see mart/config_file.h). Precedence: flag > environment >
-// file > default.
+// (see http_server.h for what each bounds), --config FILE (default
+// $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long names as keys; see
+// mart/config_file.h). Precedence: flag > environment > file > default.
 
 #include <optional>
 #include <string>

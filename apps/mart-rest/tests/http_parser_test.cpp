@@ -140,7 +140,8 @@ TEST(HttpParserTest, TooManyHeadersAre431AtTheFirstOneTooMany) {
   EXPECT_EQ(parser.error_detail(), "more than 3 header fields");
   // Trailers count too.
   RequestParser chunked(limits);
-  chunked.Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\nB: 2\r\nC: 3\r\n");
+  chunked.Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "0\r\nA: 1\r\nB: 2\r\nC: 3\r\n");
   EXPECT_EQ(chunked.error_status(), 431);
 }
 

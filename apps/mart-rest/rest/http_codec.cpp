@@ -1,24 +1,21 @@
 #include "rest/http_codec.h"
 
+#include <charconv>
+#include <optional>
+
+#include "mart/text.h"
 #include "rest/translate.h"
 
 namespace mart::rest {
 namespace {
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    const char c = text[i];
-    if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != prefix[i]) return false;
-  }
-  return true;
+// The byte of two hex digits at the front of `text`, if they are two hex digits.
+std::optional<char> HexByte(std::string_view text) {
+  unsigned value = 0;
+  if (text.size() < 2) return std::nullopt;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + 2, value, 16);
+  if (error != std::errc() || end != text.data() + 2) return std::nullopt;
+  return static_cast<char>(value);
 }
 
 }  // namespace
@@ -28,9 +25,9 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 &&
-        HexDigit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2])));
+    const std::optional<char> escaped = c == '%' ? HexByte(text.substr(i + 1)) : std::nullopt;
+    if (escaped) {
+      out.push_back(*escaped);
       i += 2;
     } else {
       out.push_back(plus_is_space && c == '+' ? ' ' : c);
@@ -54,7 +51,8 @@ void ParseQuery(std::string_view text, std::multimap<std::string, std::string>* 
 }
 
 std::string TargetPath(std::string_view target) {
-  if (StartsWithIgnoreCase(target, "http://") || StartsWithIgnoreCase(target, "https://")) {
+  const std::string scheme = ToLowerAscii(target.substr(0, 8));
+  if (scheme.starts_with("http://") || scheme.starts_with("https://")) {
     const size_t authority = target.find("//") + 2;
     const size_t slash = target.find_first_of("/?", authority);
     target = slash == target.npos || target[slash] == '?' ? "/" : target.substr(slash);

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace mart::rest {
 namespace {
 
 // A chunk-size line ("1a2b;name=value") or the CRLF after a chunk's data.
 constexpr size_t kMaxChunkLineBytes = 1024;
-// 16 hex digits overflow 64 bits; 15 are already far past any body limit.
-constexpr size_t kMaxChunkSizeDigits = 15;
-// Content-Length digits: more than this is over any body limit.
-constexpr size_t kMaxLengthDigits = 18;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -66,13 +63,6 @@ bool ListHas(std::string_view value, std::string_view token) {
     value.remove_prefix(comma + 1);
   }
   return false;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -194,11 +184,11 @@ void RequestParser::OnHeadEnd() {
       }
       chunked = true;
     } else if (EqualsIgnoreCase(name, "Content-Length")) {
-      const bool digits = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c));
-      });
-      if (!digits) return Fail(400, "Content-Length is not a number");
-      const uint64_t parsed = value.size() > kMaxLengthDigits ? UINT64_MAX : std::stoull(value);
+      uint64_t parsed = 0;
+      const char* last = value.data() + value.size();
+      const auto [end, error] = std::from_chars(value.data(), last, parsed);
+      if (error == std::errc::result_out_of_range) parsed = UINT64_MAX;  // over any limit
+      if (end != last || value.empty()) return Fail(400, "Content-Length is not a number");
       if (has_length && parsed != length) return Fail(400, "conflicting Content-Length headers");
       has_length = true;
       length = parsed;
@@ -265,13 +255,10 @@ size_t RequestParser::FeedChunkLine(std::string_view data) {
 
 void RequestParser::OnChunkSizeLine(std::string_view line) {
   uint64_t size = 0;
-  size_t digits = 0;
-  for (; digits < line.size() && HexValue(line[digits]) >= 0; ++digits) {
-    if (digits == kMaxChunkSizeDigits) return BodyTooLarge();
-    size = size * 16 + static_cast<uint64_t>(HexValue(line[digits]));
-  }
-  const std::string_view rest = TrimOws(line.substr(digits));
-  if (digits == 0 || (!rest.empty() && rest.front() != ';')) {
+  const auto [end, error] = std::from_chars(line.data(), line.data() + line.size(), size, 16);
+  if (error == std::errc::result_out_of_range) return BodyTooLarge();
+  const std::string_view rest = TrimOws(line.substr(static_cast<size_t>(end - line.data())));
+  if (error != std::errc() || (!rest.empty() && rest.front() != ';')) {
     return Fail(400, "malformed chunked body");
   }
   if (size > limits_.max_body_bytes - request_.body.size()) return BodyTooLarge();

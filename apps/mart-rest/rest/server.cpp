@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "mart/commands/spec.h"
+#include "mart/log.h"
 #include "rest/bridge.h"
 #include "rest/client_pool.h"
 #include "rest/errors.h"
@@ -86,14 +87,9 @@ void Serve(const Bridge& bridge, const Metrics& metrics, const CallFn& call,
   t_timing = {true, std::move(reply.route), elapsed.count()};
 }
 
-// Paths come from the network: keep the log one line of printable text.
-std::string Printable(const std::string& text) {
-  std::string out = text.substr(0, 200);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
-}
+// Paths come from the network: keep the log one line of printable text,
+// escaped as martd's log is.
+std::string Printable(const std::string& text) { return EscapeLogText(text.substr(0, 200)); }
 
 void LogRequest(Metrics& metrics, const httplib::Request& req, const httplib::Response& res) {
   RequestTiming timing = std::exchange(t_timing, RequestTiming{});

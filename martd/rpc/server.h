@@ -5,6 +5,8 @@
 // store thread; point reads (Handler::point_read) it answers itself, from a
 // read-only connection of its own.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -63,6 +65,8 @@ class Server {
   zmq::socket_t router_;
   zmq::socket_t replies_;
   std::string endpoint_;
+  bool tcp_ = false;
+  const uid_t uid_ = ::geteuid();  // whose forwarded_for is trusted (rpc/request_source.h)
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> in_flight_{0};
   // Requests in flight per connection (ROUTER routing id); socket thread only.

@@ -44,6 +44,7 @@ HttpRequest FromHttplib(const httplib::Request& req) {
   request.authorization = req.get_header_value("Authorization");
   request.idempotency_key = req.get_header_value("Idempotency-Key");
   request.body = req.body;
+  request.client_address = req.remote_addr;
   return request;
 }
 

@@ -19,10 +19,10 @@ class MailTransport {
 };
 
 struct SmtpOptions {
-  std::string url;       // smtp://host:port or smtps://host:port; empty: no delivery
+  std::string url = {};       // smtp://host:port or smtps://host:port; empty: no delivery
   std::string from = "mart@localhost";
-  std::string user;      // empty: no AUTH
-  std::string password;  // from a 0600 file or $MART_SMTP_PASSWORD, never argv
+  std::string user = {};      // empty: no AUTH
+  std::string password = {};  // from a 0600 file or $MART_SMTP_PASSWORD, never argv
   // With a user, the password goes over TLS only (smtps://, or smtp:// with
   // STARTTLS) unless this is set: then smtp:// without STARTTLS sends it in
   // clear text (--smtp-allow-plaintext-auth).

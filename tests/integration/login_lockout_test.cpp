@@ -66,8 +66,9 @@ TEST_F(LoginLockoutTest, AnAdminUnlocksTheAccount) {
   for (int i = 0; i < 5; ++i) (void)LoginFrom(kStranger, "Wrong0000");
   ASSERT_EQ(LoginFrom(kStranger, "Password123").status().code(), Code::kRateLimited);
 
-  auto denied = Call("user.unlock", {{"id", ann_id_}}, LoginFrom(kOwnersPlace, "Password123")
-                                                           .value()["access_token"]);
+  const std::string ann_token =
+      LoginFrom(kOwnersPlace, "Password123").value()["access_token"].get<std::string>();
+  auto denied = Call("user.unlock", {{"id", ann_id_}}, ann_token);
   EXPECT_EQ(denied.status().code(), Code::kPermissionDenied);
 
   auto unlocked = Call("user.unlock", {{"id", ann_id_}}, admin_token_);
@@ -80,8 +81,9 @@ TEST_F(LoginLockoutTest, AnAdminUnlocksTheAccount) {
 }
 
 TEST_F(LoginLockoutTest, AnAdminSetsAPasswordAndTheOldSessionsEnd) {
-  const std::string first = LoginFrom(kOwnersPlace, "Password123").value()["access_token"];
-  const std::string second = Login("ann@example.com")["access_token"];
+  const std::string first =
+      LoginFrom(kOwnersPlace, "Password123").value()["access_token"].get<std::string>();
+  const std::string second = Login("ann@example.com")["access_token"].get<std::string>();
   ASSERT_TRUE(Call("auth.whoami", json::object(), first).ok());
   for (int i = 0; i < 5; ++i) (void)LoginFrom(kStranger, "Wrong0000");
 

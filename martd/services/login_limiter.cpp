@@ -73,7 +73,9 @@ Status LoginLimiter::Check(const std::string& account, const std::string& source
 
 void LoginLimiter::MakeRoomForAccount(int64_t now) {
   if (accounts_.size() < kMaxAccounts) return;
-  std::erase_if(accounts_, [&](auto& entry) { return Expire(entry.second, now); });
+  for (auto it = accounts_.begin(); it != accounts_.end();) {
+    it = Expire(it->second, now) ? accounts_.erase(it) : std::next(it);
+  }
   if (accounts_.size() >= kMaxAccounts) accounts_.erase(accounts_.begin());
 }
 

@@ -37,7 +37,7 @@ struct Request {
   // The address of the client a forwarding program (mart-rest) serves, for
   // the login limits; martd trusts it only from its own Unix user
   // (PROTOCOL.md §9). Empty when absent.
-  std::string forwarded_for;
+  std::string forwarded_for = {};
   nlohmann::json params = nlohmann::json::object();
 };
 

@@ -1,6 +1,5 @@
 #include "bench/seed.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 

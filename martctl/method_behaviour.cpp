@@ -124,6 +124,7 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
        .finish = FinishRefresh},
       {.method = "auth.logout", .finish = FinishLogout, .recover = RecoverLogout},
       {.method = "profile.password", .confirm_secrets = {"new_password"}},
+      {.method = "user.set_password", .confirm_secrets = {"new_password"}},
       {.method = "inventory.reorder_check", .finish = FinishReorderCheck},
       {.method = "order.place",
        .local_flags = OrderPlaceFlags(),

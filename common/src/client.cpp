@@ -174,6 +174,7 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
   request.auth = call.auth;
   request.params = params;
   request.idempotency_key = call.idempotency_key;
+  request.forwarded_for = call.forwarded_for;
   const CommandSpec* spec = FindCommand(method);
   if (request.idempotency_key.empty() && spec != nullptr && spec->mutating) {
     request.idempotency_key = NewRandomKey();

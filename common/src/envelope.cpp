@@ -50,6 +50,20 @@ Status CheckVersion(const json& object) {
   return Status::Ok();
 }
 
+// An address as a forwarding program saw it: IPv4, or IPv6 with an optional
+// zone; nothing that could carry other text into a log line or a limiter key.
+Status ReadForwardedFor(const json& object, std::string* out) {
+  MART_RETURN_IF_ERROR(ReadString(object, "forwarded_for", kMaxForwardedForLength, out));
+  for (char c : *out) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || c == '.' || c == ':' || c == '%' || c == '_' || c == '-') continue;
+    out->clear();
+    return InvalidArgument("forwarded_for must be an IP address (letters, digits, '.', ':', '%', "
+                           "'_' and '-')");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 size_t JsonNestingDepth(std::string_view text) {
@@ -81,6 +95,7 @@ std::string EncodeRequest(const Request& request) {
   json frame = {{"v", kProtocolVersion}, {"id", request.id}, {"method", request.method}};
   if (!request.auth.empty()) frame["auth"] = request.auth;
   if (!request.idempotency_key.empty()) frame["idempotency_key"] = request.idempotency_key;
+  if (!request.forwarded_for.empty()) frame["forwarded_for"] = request.forwarded_for;
   frame["params"] = request.params.is_null() ? json::object() : request.params;
   return frame.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -94,6 +109,7 @@ Status DecodeRequest(std::string_view frame, Request* out) {
   if (out->method.empty()) return InvalidArgument("method is required");
   MART_RETURN_IF_ERROR(ReadString(object, "auth", 4096, &out->auth));
   MART_RETURN_IF_ERROR(ReadString(object, "idempotency_key", kMaxIdLength, &out->idempotency_key));
+  MART_RETURN_IF_ERROR(ReadForwardedFor(object, &out->forwarded_for));
   auto params = object.find("params");
   if (params == object.end() || params->is_null()) {
     out->params = json::object();

@@ -82,10 +82,14 @@ Status Daemon::Start() {
   ready_ = true;
   serving_ = true;
   StartIntegrityCheck();
+  std::string mail = "; notifications are stored, not mailed (no --smtp-url)";
+  if (mailer_) {
+    const std::string auth = notify::SmtpAuthSummary(options_.smtp);
+    mail = "; mailing notifications through " + options_.smtp.url +
+           (auth.empty() ? "" : " (" + auth + ")");
+  }
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
-          " data dir " + options_.data_dir + " listening on " + options_.listen +
-          (mailer_ ? "; mailing notifications through " + options_.smtp.url
-                   : "; notifications are stored, not mailed (no --smtp-url)"));
+          " data dir " + options_.data_dir + " listening on " + options_.listen + mail);
   return Status::Ok();
 }
 

@@ -82,6 +82,9 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.add_option("--smtp-user", options.smtp.user, "SMTP AUTH user name");
   app.add_option("--smtp-password-file", raw.smtp_password_file,
                  "file holding the SMTP password (mode 0600); else $MART_SMTP_PASSWORD");
+  app.add_flag("--smtp-allow-plaintext-auth", options.smtp.allow_plaintext_auth,
+               "send the SMTP password in clear text when an smtp:// server offers no "
+               "STARTTLS (default: TLS only, and such a server gets no mail)");
   AddPaymentFlags(app, options.payments);
   // Test only (testing/fault.h): hidden from --help, never from a file.
   app.add_option("--fault", raw.faults, "arm a fault point NAME[@N] (tests only)")
@@ -130,7 +133,11 @@ std::optional<std::string> CheckSmtp(DaemonOptions& options, const RawFlags& raw
       options.smtp.from.find_first_of("<>\r\n ") != std::string::npos) {
     return "martd: --smtp-from '" + options.smtp.from + "': not an e-mail address";
   }
-  return LoadSmtpPassword(options, raw);
+  if (auto error = LoadSmtpPassword(options, raw)) return error;
+  if (url.empty()) return std::nullopt;
+  const std::string problem = notify::SmtpOptionsProblem(options.smtp);
+  if (!problem.empty()) return "martd: " + problem;
+  return std::nullopt;
 }
 
 // Defaults that depend on other options, and checks across options; the

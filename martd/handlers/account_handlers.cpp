@@ -96,6 +96,24 @@ rpc::RunFn SetActive(bool active) {
   };
 }
 
+Result<json> Unlock(RequestContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(int forgotten, ctx.services.auth.Unlock(ctx.tx, Int(params, "id")));
+  return json{{"id", Int(params, "id")}, {"unlocked", true}, {"failed_logins_cleared", forgotten}};
+}
+
+// argon2id off the store thread, as for every password.
+Result<json> PrepareSetPassword(rpc::PrepareContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(std::string hash, ctx.services.auth.HashNewPassword(
+                                              String(params, "new_password"), "new_password"));
+  return json{{"id", Int(params, "id")}, {"new_hash", std::move(hash)}};
+}
+
+Result<json> SetPassword(RequestContext& ctx, const json& params) {
+  MART_RETURN_IF_ERROR(ctx.services.auth.SetPassword(ctx.tx, ctx.principal, Int(params, "id"),
+                                                     String(params, "new_hash")));
+  return json{{"id", Int(params, "id")}, {"password_changed", true}};
+}
+
 }  // namespace
 
 void AddAccountHandlers(rpc::HandlerTable& table) {
@@ -114,6 +132,8 @@ void AddAdminUserHandlers(rpc::HandlerTable& table) {
   table["user.set_role"] = {SetRole};
   table["user.deactivate"] = {SetActive(false)};
   table["user.activate"] = {SetActive(true)};
+  table["user.unlock"] = {Unlock};
+  table["user.set_password"] = {SetPassword, PrepareSetPassword};
 }
 
 }  // namespace mart::handlers

@@ -28,7 +28,7 @@ Result<json> Register(RequestContext& ctx, const json& params) {
 Result<json> PrepareLogin(PrepareContext& ctx, const json& params) {
   MART_ASSIGN_OR_RETURN(VerifiedLogin login,
                         ctx.services.auth.VerifyLogin(ctx.reader, String(params, "email"),
-                                                      String(params, "password")));
+                                                      String(params, "password"), ctx.source));
   return json{{"user_id", login.user_id}, {"password_hash", login.password_hash}};
 }
 

@@ -30,7 +30,32 @@ struct ListDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
+bool IsSmtps(const SmtpOptions& options) { return options.url.rfind("smtps://", 0) == 0; }
+
 }  // namespace
+
+std::string SmtpOptionsProblem(const SmtpOptions& options) {
+  if (!options.user.empty() && options.password.empty()) {
+    return "--smtp-user " + options.user +
+           " has no password: give --smtp-password-file or set $MART_SMTP_PASSWORD";
+  }
+  if (options.allow_plaintext_auth && options.user.empty()) {
+    return "--smtp-allow-plaintext-auth is about the password of --smtp-user, and there is none";
+  }
+  if (options.allow_plaintext_auth && IsSmtps(options)) {
+    return "--smtp-allow-plaintext-auth means nothing with smtps:// (always TLS); drop it";
+  }
+  return "";
+}
+
+std::string SmtpAuthSummary(const SmtpOptions& options) {
+  if (options.user.empty()) return "";
+  if (IsSmtps(options)) return "AUTH as " + options.user + " over TLS (smtps)";
+  if (!options.allow_plaintext_auth) return "AUTH as " + options.user + " after STARTTLS only";
+  return "AUTH as " + options.user +
+         " after STARTTLS, or in clear text when the server offers none "
+         "(--smtp-allow-plaintext-auth)";
+}
 
 SmtpTransport::SmtpTransport(SmtpOptions options) : options_(std::move(options)) {
   static std::once_flag once;
@@ -68,10 +93,18 @@ Status SmtpTransport::Send(const MailMessage& message) {
   if (!options_.user.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, options_.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
-    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    // CURLUSESSL_ALL: no STARTTLS offered, no AUTH sent (curl stops after EHLO).
+    const long tls = options_.allow_plaintext_auth ? CURLUSESSL_TRY : CURLUSESSL_ALL;
+    curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
   }
   CURLcode rc = curl_easy_perform(c);
   if (rc == CURLE_OK) return Status::Ok();
+  if (rc == CURLE_USE_SSL_FAILED && !options_.user.empty()) {
+    return Unavailable("smtp delivery to " + message.to + " failed: " + options_.url +
+                       " offers no STARTTLS, and the password of --smtp-user is sent over TLS "
+                       "only; use smtps://, enable STARTTLS on the server, or start martd "
+                       "with --smtp-allow-plaintext-auth to send it in clear text");
+  }
   long response = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response);
   std::string text = "smtp delivery to " + message.to + " failed: " + curl_easy_strerror(rc);

@@ -109,7 +109,7 @@ Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
     MART_RETURN_IF_ERROR(ValidateParams(*job.spec, job.request.params));
     job.params_checked = true;
   }
-  PrepareContext ctx{principal, reader, services_};
+  PrepareContext ctx{principal, reader, services_, job.source};
   try {
     MART_ASSIGN_OR_RETURN(job.request.params, job.handler->prepare(ctx, job.request.params));
   } catch (const std::exception& e) {
@@ -189,6 +189,7 @@ void Dispatcher::LogOutcome(const Job& job, const Reply& reply) const {
   char timing[32];
   std::snprintf(timing, sizeof timing, " (%.2f ms)", elapsed_ms);
   std::string who = job.spec != nullptr ? " from " + job.principal.Describe() : "";
+  if (!job.source.empty()) who += " at " + job.source;
   std::string method = job.request.method.empty() ? "(undecoded)" : job.request.method;
   if (reply.status.ok()) {
     LogDebug("request " + method + who + " ok" + timing);

@@ -38,6 +38,7 @@ struct PrepareContext {
   const Principal& principal;
   store::Store& reader;
   Services& services;
+  const std::string& source;  // Job::source
 };
 
 using RunFn = std::function<Result<nlohmann::json>(RequestContext&, const nlohmann::json&)>;

@@ -20,6 +20,7 @@ struct Job {
   const CommandSpec* spec = nullptr;
   const Handler* handler = nullptr;
   Principal principal;
+  std::string source;  // where it comes from (rpc/request_source.h), for the login limits
   bool params_checked = false;  // access and params guards have run
   std::string fingerprint;  // of method + non-secret params; set for replayable keys
   int64_t received_us = 0;  // steady clock, for the latency in the log

@@ -5,9 +5,24 @@
 #include <zmq_addon.hpp>
 
 #include "mart/log.h"
+#include "mart/wire/curve.h"
 #include "mart/wire/curve_socket.h"
+#include "rpc/request_source.h"
 
 namespace mart::rpc {
+namespace {
+
+// ZeroMQ's "Peer-Address" of the connection a message came on, or "".
+std::string PeerAddress(zmq::message_t& message) {
+  try {
+    const char* address = message.gets("Peer-Address");
+    return address != nullptr ? address : "";
+  } catch (const zmq::error_t&) {
+    return "";  // the transport has no such property
+  }
+}
+
+}  // namespace
 
 Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& store_thread,
                WorkerPool& pool, std::string db_path)
@@ -44,6 +59,7 @@ Status Server::Start(const std::string& endpoint, const std::string& curve_secre
     return Unavailable("cannot listen on " + endpoint + ": " + e.what());
   }
   endpoint_ = endpoint;
+  tcp_ = IsTcpEndpoint(endpoint);
   thread_ = std::thread([this] { Run(); });
   return Status::Ok();
 }
@@ -102,6 +118,7 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   Job job;
   Status admitted = dispatcher_.Admit(parts.back().to_string_view(), &job);
   job.routing = std::move(routing);
+  job.source = RequestSource(PeerAddress(parts.back()), tcp_, job.request.forwarded_for, uid_);
   if (!admitted.ok()) {
     // A renewal refused (e.g. an expired token) ends the subscription too.
     if (job.handler != nullptr && job.handler->subscribes) feed_.Drop(job.routing.front());

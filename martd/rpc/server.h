@@ -6,6 +6,8 @@
 // read-only connection of its own. It also keeps the live feed's subscribers
 // (rpc/feed.h) and pushes them the events the store thread forwards.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -75,6 +77,8 @@ class Server {
   zmq::socket_t events_;  // PULL: committed events from the store thread
   FeedSubscribers feed_;
   std::string endpoint_;
+  bool tcp_ = false;
+  const uid_t uid_ = ::geteuid();  // whose forwarded_for is trusted (rpc/request_source.h)
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> in_flight_{0};
   // Requests in flight per connection (ROUTER routing id); socket thread only.

@@ -14,6 +14,9 @@ constexpr std::string_view kRefreshType = "refresh";
 
 Status BadCredentials() { return Unauthenticated("incorrect email or password"); }
 
+// The password limiter's key for a user.
+std::string PasswordCheckAccount(int64_t user_id) { return "user " + std::to_string(user_id); }
+
 Status RequireText(std::string_view value, std::string_view field) {
   if (Trim(value).empty()) {
     return InvalidArgument(std::string(field) + " must not be empty", {{"field", field}});
@@ -98,8 +101,12 @@ AuthService::AuthService(const Clock& clock, SigningKey key, std::string cookie,
       key_(key),
       cookie_(std::move(cookie)),
       options_(options),
-      limiter_(clock, options.max_failed_logins, options.failed_login_window_seconds),
-      password_limiter_(clock, options.max_failed_logins, options.failed_login_window_seconds,
+      limiter_(clock, options.login_limits),
+      // One source (the token's holder): its count is the account's.
+      password_limiter_(clock,
+                        LoginLimits{.per_source = options.login_limits.per_source,
+                                    .per_account = options.login_limits.per_source,
+                                    .window_seconds = options.login_limits.window_seconds},
                         "password checks") {
   auto dummy = HashPassword(NewRandomKey(), options_.password_cost);
   if (dummy.ok()) dummy_hash_ = *dummy;
@@ -157,22 +164,24 @@ Result<std::string> AuthService::HashNewPassword(std::string_view password,
 }
 
 Result<VerifiedLogin> AuthService::VerifyLogin(store::Store& reader, std::string_view email,
-                                               std::string_view password) {
-  std::string account = ToLowerAscii(Trim(email));
-  MART_RETURN_IF_ERROR(limiter_.Check(account));
+                                               std::string_view password,
+                                               std::string_view source_view) {
+  const std::string account = ToLowerAscii(Trim(email));
+  const std::string source(source_view);
+  MART_RETURN_IF_ERROR(limiter_.Check(account, source));
   auto found = reader.users().FindByEmail(account);
   if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
   if (!found.ok()) {
     (void)VerifyPassword(password, dummy_hash_);
-    limiter_.RecordFailure(account);
+    limiter_.RecordFailure(account, source);
     return BadCredentials();
   }
   auto& [user, hash] = *found;
   if (!VerifyPassword(password, hash)) {
-    limiter_.RecordFailure(account);
+    limiter_.RecordFailure(account, source);
     return BadCredentials();
   }
-  limiter_.RecordSuccess(account);
+  limiter_.RecordSuccess(account, source);
   if (!user.is_active) return PermissionDenied("account " + user.email + " is deactivated");
   return VerifiedLogin{user.id, hash};
 }
@@ -180,14 +189,14 @@ Result<VerifiedLogin> AuthService::VerifyLogin(store::Store& reader, std::string
 Result<VerifiedLogin> AuthService::VerifyCurrentPassword(store::Store& reader, int64_t user_id,
                                                          std::string_view password) {
   // A stolen access token must not become a way to guess the password.
-  const std::string account = "user " + std::to_string(user_id);
-  MART_RETURN_IF_ERROR(password_limiter_.Check(account));
+  const std::string account = PasswordCheckAccount(user_id);
+  MART_RETURN_IF_ERROR(password_limiter_.Check(account, ""));
   MART_ASSIGN_OR_RETURN(std::string hash, reader.users().PasswordHash(user_id));
   if (!VerifyPassword(password, hash)) {
-    password_limiter_.RecordFailure(account);
+    password_limiter_.RecordFailure(account, "");
     return InvalidArgument("current_password is incorrect", {{"field", "current_password"}});
   }
-  password_limiter_.RecordSuccess(account);
+  password_limiter_.RecordSuccess(account, "");
   return VerifiedLogin{user_id, hash};
 }
 
@@ -291,6 +300,31 @@ Status AuthService::ChangePassword(Tx& tx, const Principal& principal,
   MART_RETURN_IF_ERROR(tx.store.sessions().RevokeUserSessions(
       principal.user_id, principal.session_id, "password changed", tx.now));
   return tx.events.Emit("user.password_changed", {{"user_id", principal.user_id}});
+}
+
+void AuthService::ForgetLimits(const User& user) {
+  limiter_.Forget(ToLowerAscii(user.email));
+  password_limiter_.Forget(PasswordCheckAccount(user.id));
+}
+
+Result<int> AuthService::Unlock(Tx& tx, int64_t user_id) {
+  MART_ASSIGN_OR_RETURN(User user, tx.store.users().Get(user_id));
+  (void)password_limiter_.Unlock(PasswordCheckAccount(user.id));
+  const int forgotten = limiter_.Unlock(ToLowerAscii(user.email));
+  MART_RETURN_IF_ERROR(tx.events.Emit("user.unlocked", {{"user_id", user.id}}));
+  return forgotten;
+}
+
+Status AuthService::SetPassword(Tx& tx, const Principal& actor, int64_t user_id,
+                                std::string_view new_hash) {
+  MART_ASSIGN_OR_RETURN(User user, tx.store.users().Get(user_id));
+  MART_RETURN_IF_ERROR(tx.store.users().SetPasswordHash(user.id, new_hash, tx.now));
+  const int64_t keep = actor.IsUser() && actor.user_id == user.id ? actor.session_id : 0;
+  MART_RETURN_IF_ERROR(
+      tx.store.sessions().RevokeUserSessions(user.id, keep, "password set by an admin", tx.now));
+  ForgetLimits(user);
+  return tx.events.Emit("user.password_changed",
+                        {{"user_id", user.id}, {"by", actor.Describe()}});
 }
 
 }  // namespace mart

@@ -23,8 +23,7 @@ struct AuthOptions {
   int64_t refresh_ttl_seconds = 7 * 24 * 3600;
   bool first_user_admin = true;  // the first account becomes admin while no admin exists
   PasswordCost password_cost = PasswordCost::kInteractive;
-  int max_failed_logins = 5;
-  int64_t failed_login_window_seconds = 15 * 60;
+  LoginLimits login_limits;  // per account and source (login_limiter.h)
 };
 
 struct NewUser {
@@ -55,10 +54,13 @@ class AuthService {
   Result<std::string> HashNewPassword(std::string_view password,
                                       std::string_view field = "password") const;
   // Off the store thread, with a read-only store: rate limit, lookup, verify.
+  // `source` is where the attempt comes from (rpc/request_source.h; "" for
+  // callers inside the daemon): failures are counted per email and source.
   // UNAUTHENTICATED "incorrect email or password" for an unknown email as for
-  // a wrong password; PERMISSION_DENIED for a deactivated account.
+  // a wrong password; PERMISSION_DENIED for a deactivated account;
+  // RATE_LIMITED (login_limiter.h).
   Result<VerifiedLogin> VerifyLogin(store::Store& reader, std::string_view email,
-                                    std::string_view password);
+                                    std::string_view password, std::string_view source = {});
   // Off the store thread: the current password of user_id is right
   // (INVALID_ARGUMENT if not; rate limited like logins).
   Result<VerifiedLogin> VerifyCurrentPassword(store::Store& reader, int64_t user_id,
@@ -76,6 +78,18 @@ class AuthService {
   Status ChangePassword(Tx& tx, const Principal& principal, const VerifiedLogin& current,
                         std::string_view new_hash) const;
 
+  // An admin's unlock of account `user_id`: forgets its failed logins from
+  // every source and its failed password checks. Returns how many failed
+  // logins were forgotten (as counted: at most login_limits.per_account).
+  // NOT_FOUND for an unknown user. Memory only: a rollback does not undo it.
+  Result<int> Unlock(Tx& tx, int64_t user_id);
+  // An admin sets the password of `user_id` (hashed in the prepare step):
+  // ends every session of that user (but the caller's own, when it is the
+  // caller's account), unlocks it, forgets the sources it logged in from and
+  // emits user.password_changed with "by". NOT_FOUND for an unknown user.
+  Status SetPassword(Tx& tx, const Principal& actor, int64_t user_id,
+                     std::string_view new_hash);
+
   const AuthOptions& options() const { return options_; }
 
  private:
@@ -85,7 +99,10 @@ class AuthService {
   SigningKey key_;
   std::string cookie_;
   AuthOptions options_;
-  LoginLimiter limiter_;           // logins, by email
+  // Forgets what the limiters hold about the user (failures, known sources).
+  void ForgetLimits(const User& user);
+
+  LoginLimiter limiter_;           // logins, by email and source
   LoginLimiter password_limiter_;  // current-password checks, by user id
   std::string dummy_hash_;  // verified against for unknown emails, to keep timing flat
 };

@@ -17,10 +17,8 @@ Status ShortOf(const InventoryRecord& r, std::string_view what, int64_t change) 
        {"requested", change}});
 }
 
-constexpr std::string_view kOrderHoldPrefix = "order:";
-
 Status RefuseOrderReference(std::string_view reference) {
-  if (Trim(reference).substr(0, kOrderHoldPrefix.size()) != kOrderHoldPrefix) return Status::Ok();
+  if (!store::IsOrderHoldReference(Trim(reference))) return Status::Ok();
   return InvalidArgument("references starting with 'order:' belong to orders; "
                          "cancel or ship the order instead",
                          {{"field", "reference"}});
@@ -29,7 +27,7 @@ Status RefuseOrderReference(std::string_view reference) {
 }  // namespace
 
 std::string OrderHoldReference(std::string_view order_id) {
-  return std::string(kOrderHoldPrefix) + std::string(order_id);
+  return std::string(store::kOrderHoldPrefix) + std::string(order_id);
 }
 
 int64_t SuggestedReorder(const InventoryRecord& r) {

@@ -1,5 +1,7 @@
 #include "stores/check_store.h"
 
+#include "stores/inventory_store.h"
+
 namespace mart::store {
 namespace {
 
@@ -90,7 +92,7 @@ Result<std::vector<std::string>> CheckStore::OrderStockMismatches(int64_t limit)
       "SELECT 'order ' || o.id || ' (' || o.status || ') should hold ' || i.quantity ||"
       "  ' of product ' || i.product_id || ' but holds ' || coalesce(h.quantity, 0)"
       " FROM orders o JOIN order_items i ON i.order_id = o.id"
-      " LEFT JOIN inventory_holds h ON h.reference = 'order:' || o.id"
+      " LEFT JOIN inventory_holds h ON h.reference = ?1 || o.id"
       "  AND h.product_id = i.product_id"
       " WHERE o.status IN ('processing', 'paid') AND o.stock = 'reserved'"
       "  AND h.quantity IS NOT i.quantity"
@@ -98,16 +100,17 @@ Result<std::vector<std::string>> CheckStore::OrderStockMismatches(int64_t limit)
       "SELECT 'hold ' || h.reference || ' of ' || h.quantity || ' of product ' || h.product_id ||"
       "  CASE WHEN o.id IS NULL THEN ' has no order'"
       "  ELSE ' belongs to an order that is ' || o.status || ' with stock ' || o.stock END"
-      " FROM inventory_holds h LEFT JOIN orders o ON o.id = substr(h.reference, 7)"
-      " WHERE h.reference LIKE 'order:%' AND (o.id IS NULL OR NOT"
+      " FROM inventory_holds h LEFT JOIN orders o ON o.id = substr(h.reference, length(?1) + 1)"
+      " WHERE substr(h.reference, 1, length(?1)) = ?1 AND (o.id IS NULL OR NOT"
       "  (o.status IN ('processing', 'paid') AND o.stock = 'reserved'))"
       " UNION ALL "
       "SELECT 'order ' || o.id || ' is ' || o.status || ' with stock ' || o.stock FROM orders o"
       " WHERE o.status = 'pending' OR o.stock = 'pending'"
       "  OR (o.status IN ('shipped', 'delivered') AND o.stock != 'shipped')"
       "  OR (o.status = 'cancelled' AND o.stock = 'reserved')"
-      " LIMIT ?"));
-  q.Bind(1, limit);
+      " LIMIT ?2"));
+  q.Bind(1, kOrderHoldPrefix);  // IsOrderHoldReference, in SQL
+  q.Bind(2, limit);
   return Texts(q);
 }
 

@@ -4,6 +4,7 @@
 // Callers run inside the store thread's transaction.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mart/domain/catalog.h"
@@ -11,6 +12,20 @@
 #include "stores/database.h"
 
 namespace mart::store {
+
+// The one rule for which holds belong to orders, used by the code that
+// reserves and releases an order's stock, the refusal of manual holds under
+// such references, product deletion and `admin check`: an order's hold has
+// the reference kOrderHoldPrefix + its id, and a reference is an order's
+// exactly when it starts with these bytes, case included. Every other
+// reference, "Order:ERP-1234" or "ORDER:…" too, is a manual hold. (A
+// case-insensitive rule would refuse or misjudge holds that operators have
+// made under such names.) SQL takes the prefix as a bound parameter and
+// compares with substr(), which is case-sensitive, unlike SQLite's LIKE.
+inline constexpr std::string_view kOrderHoldPrefix = "order:";
+inline bool IsOrderHoldReference(std::string_view reference) {
+  return reference.substr(0, kOrderHoldPrefix.size()) == kOrderHoldPrefix;
+}
 
 // A low-stock item with its product's name.
 struct LowStockRow {

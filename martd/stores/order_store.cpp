@@ -1,5 +1,7 @@
 #include "stores/order_store.h"
 
+#include "stores/inventory_store.h"
+
 namespace mart::store {
 namespace {
 
@@ -183,8 +185,9 @@ Result<bool> OrderStore::HasOpenOrderFor(std::string_view product_id) {
       "SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = ?1 "
       "AND o.status IN ('pending', 'processing', 'paid') "
       "UNION ALL SELECT 1 FROM inventory_holds WHERE product_id = ?1 "
-      "AND reference LIKE 'order:%' LIMIT 1"));
+      "AND substr(reference, 1, length(?2)) = ?2 LIMIT 1"));
   q.Bind(1, product_id);
+  q.Bind(2, kOrderHoldPrefix);  // IsOrderHoldReference, in SQL
   return q.Next();
 }
 

@@ -4,7 +4,8 @@
 # mailed to the recipient; while the server is down they show `failed` with
 # the error and are retried until they arrive, exactly once; a graceful
 # restart of martd, even right after notifications were created, mails none
-# of them twice.
+# of them twice; with --smtp-user, a server that offers no STARTTLS gets
+# neither the password nor mail unless --smtp-allow-plaintext-auth says so.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
 
@@ -31,7 +32,14 @@ stop_smtp() {
   wait "$SMTP_PID" 2>/dev/null || true
   SMTP_PID=""
 }
-trap 'stop_rest; stop_smtp; cleanup' EXIT
+AUTH_PID=""
+stop_auth_smtp() {
+  [ -n "$AUTH_PID" ] || return 0
+  kill "$AUTH_PID" 2>/dev/null || true
+  wait "$AUTH_PID" 2>/dev/null || true
+  AUTH_PID=""
+}
+trap 'stop_rest; stop_smtp; stop_auth_smtp; cleanup' EXIT
 
 SMTP_FLAGS=(--smtp-url "smtp://127.0.0.1:$SMTP_PORT" --smtp-from shop@example.org)
 
@@ -163,6 +171,53 @@ expect_eq 422 "$STATUS" "an unknown type is 422"
 http GET /api/v1/notifications/
 expect_eq 401 "$STATUS" "no token is 401"
 stop_rest
+
+# 6. SMTP AUTH over a server that offers AUTH but no STARTTLS (smtp_auth_server.py):
+# the password goes over TLS only, so it gets no AUTH and no mail, and the
+# error says why; with --smtp-allow-plaintext-auth the same mail is sent.
+stop_daemon
+stop_smtp
+chmod 600 "$E2E_ROOT/smtp-password"
+AUTH_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+AUTH_LOG="$E2E_ROOT/smtp-auth.log"
+AUTH_MAILDIR="$E2E_ROOT/auth-maildir"
+: >"$AUTH_LOG"
+"$PYTHON" "$E2E_DIR/smtp_auth_server.py" "$AUTH_PORT" "$AUTH_MAILDIR" "$AUTH_LOG" mailer \
+  "$E2E_ROOT/smtp-password" >"$E2E_ROOT/smtp-auth.out" 2>&1 &
+AUTH_PID=$!
+wait_for "the AUTH server listens" "$PYTHON" -c \
+  "import socket; socket.create_connection(('127.0.0.1', $AUTH_PORT), 1)"
+AUTH_URL="smtp://127.0.0.1:$AUTH_PORT"
+AUTH_FLAGS=(--smtp-url "$AUTH_URL" --smtp-from shop@example.org --smtp-user mailer
+  --smtp-password-file "$E2E_ROOT/smtp-password")
+
+# Settings that cannot work are refused at start.
+expect_exit 2 "$MARTD" --smtp-url "$AUTH_URL" --smtp-allow-plaintext-auth
+expect_stderr "--smtp-allow-plaintext-auth"
+expect_exit 2 env -u MART_SMTP_PASSWORD "$MARTD" --smtp-url "$AUTH_URL" --smtp-user mailer
+expect_stderr "--smtp-user mailer has no password"
+
+start_daemon "${AUTH_FLAGS[@]}"
+check "the start line says the password waits for STARTTLS" \
+  grep -q "AUTH as mailer after STARTTLS only" "$MART_DATA_DIR/martd.log"
+register tls@example.com >/dev/null
+wait_for "the welcome to tls@ failed" status_is "Welcome to mart" failed
+error=$(as_operator notification list --type welcome -o json |
+  jq -r '[.[] | select(.status == "failed")][0].last_error // empty')
+stop_daemon
+check "the recorded error names the missing STARTTLS" grep -q "offers no STARTTLS" <<<"$error"
+check "the recorded error names the way out" grep -q -- "--smtp-allow-plaintext-auth" <<<"$error"
+check "martd's log says so too" grep -q "offers no STARTTLS" "$MART_DATA_DIR/martd.log"
+check "no AUTH reached the server without TLS" test ! -s "$AUTH_LOG"
+check "and no mail" test -z "$(find "$AUTH_MAILDIR" -type f 2>/dev/null)"
+
+start_daemon "${AUTH_FLAGS[@]}" --smtp-allow-plaintext-auth
+check "the start line says the password may go in clear text" \
+  grep -q "in clear text when the server offers none" "$MART_DATA_DIR/martd.log"
+wait_for "the welcome to tls@ sent in clear text" all_sent
+check "AUTH reached the server" grep -q "^AUTH [A-Z]* mailer accepted$" "$AUTH_LOG"
+check "the welcome arrived" grep -rq "^X-RcptTo: tls@example.com" "$AUTH_MAILDIR"
+stop_auth_smtp
 
 stop_daemon
 finish

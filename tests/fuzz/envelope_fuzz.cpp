@@ -26,7 +26,8 @@ void RequestRoundTrip(std::string_view frame) {
   mart::Status status = mart::DecodeRequest(mart::EncodeRequest(request), &again);
   FUZZ_CHECK(status.ok(), "a decoded request re-encodes: " + status.ToString());
   FUZZ_CHECK(again.id == request.id && again.method == request.method &&
-                 again.auth == request.auth && again.idempotency_key == request.idempotency_key,
+                 again.auth == request.auth && again.idempotency_key == request.idempotency_key &&
+                 again.forwarded_for == request.forwarded_for,
              "the request's fields survive a round trip");
   FUZZ_CHECK(again.params == request.params, "the request's params survive a round trip");
 }

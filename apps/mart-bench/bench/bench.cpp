@@ -1,7 +1,6 @@
 #include "bench/bench.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -207,22 +206,6 @@ void Print(const Context& context) {
     line["products"] = context.fixture.product_ids.size();
     std::cout << line.dump() << "\n";
   }
-}
-
-// One file per list, one item per line: what the wrk scripts read.
-Status WriteFixture(const Fixture& fixture, const std::string& dir) {
-  std::vector<std::string> tokens;
-  for (const BenchUser& user : fixture.users) tokens.push_back(user.token);
-  const std::pair<const char*, const std::vector<std::string>*> files[] = {
-      {"products.txt", &fixture.product_ids},
-      {"categories.txt", &fixture.categories},
-      {"tokens.txt", &tokens}};
-  for (const auto& [name, lines] : files) {
-    std::ofstream out(dir + "/" + name);
-    for (const std::string& line : *lines) out << line << "\n";
-    if (!out.flush()) return Unavailable("cannot write " + dir + "/" + name);
-  }
-  return Status::Ok();
 }
 
 // Seeds, runs and prints, against the daemon at `endpoint`.

@@ -1,7 +1,12 @@
 #include "bench/seed.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <random>
@@ -87,6 +92,33 @@ Result<std::vector<std::string>> ReadLines(const std::string& path) {
   return lines;
 }
 
+Status WriteAll(int fd, const std::string& text) {
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Unavailable(std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+// mkstemp makes the file 0600 whatever the umask, before any byte is in it.
+Status WritePrivateLines(const std::string& path, const std::vector<std::string>& lines) {
+  std::string temp = path + ".XXXXXX";
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) return Unavailable("cannot write " + path + ": " + std::strerror(errno));
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  Status status = WriteAll(fd, text);
+  if (::close(fd) != 0 && status.ok()) status = Unavailable(std::strerror(errno));
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    status = Unavailable(std::strerror(errno));
+  }
+  if (status.ok()) return status;
+  ::unlink(temp.c_str());
+  return Unavailable("cannot write " + path + ": " + status.message());
+}
+
 }  // namespace
 
 Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& operator_auth,
@@ -106,6 +138,19 @@ Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& oper
     fixture.users.push_back(std::move(user));
   }
   return fixture;
+}
+
+Status WriteFixture(const Fixture& fixture, const std::string& dir) {
+  std::vector<std::string> tokens;
+  for (const BenchUser& user : fixture.users) tokens.push_back(user.token);
+  const std::pair<const char*, const std::vector<std::string>*> files[] = {
+      {"products.txt", &fixture.product_ids},
+      {"categories.txt", &fixture.categories},
+      {"tokens.txt", &tokens}};
+  for (const auto& [name, lines] : files) {
+    MART_RETURN_IF_ERROR(WritePrivateLines(dir + "/" + name, *lines));
+  }
+  return Status::Ok();
 }
 
 Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,

@@ -47,4 +47,12 @@ Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& oper
 Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
                             const SeedSpec& spec, std::ostream& log);
 
+// --seed-only: products.txt, categories.txt and tokens.txt in `dir`, one item
+// per line (what LoadFixture and the wrk scripts read). tokens.txt holds live
+// access tokens, so every file is created mode 0600 (whatever the umask) and
+// renamed into place: never readable by others, not even while it is written,
+// and an older file of another mode is replaced, not rewritten.
+// UNAVAILABLE naming the file when it cannot be written.
+Status WriteFixture(const Fixture& fixture, const std::string& dir);
+
 }  // namespace mart::bench

@@ -60,6 +60,7 @@ HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) c
   CallOptions options;
   options.auth = BearerToken(request.authorization);
   options.idempotency_key = request.idempotency_key;
+  options.forwarded_for = request.client_address;
   if (IsCookie(options.auth)) return ErrorReply(Unauthenticated("invalid token"));
   if (spec.access != Access::kAnyone && options.auth.empty()) return NotAuthenticatedReply();
   Result<TranslatedParams> params = TranslateRequest(spec, rule, request, match.path_params);

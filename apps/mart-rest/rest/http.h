@@ -20,6 +20,9 @@ struct HttpRequest {
   std::string authorization = {};  // the Authorization header, may be empty
   std::string idempotency_key = {};  // the Idempotency-Key header, may be empty
   std::string body = {};
+  // The peer address of the HTTP connection (never a header a client could
+  // set), passed to martd as forwarded_for for the login limits.
+  std::string client_address = {};
 };
 
 struct HttpReply {

@@ -3,6 +3,7 @@
 // somewhat over the usual 400 lines.
 #include "rest/http_server.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -48,6 +49,7 @@ struct Connection {
 
   uint64_t id;
   int fd;
+  std::string peer;  // the client's IP address, for the daemon's per-source login limit
   Phase phase = Phase::kRead;
   Stage stage = Stage::kHead;
   Clock::time_point deadline = Clock::time_point::max();
@@ -65,6 +67,20 @@ struct Completion {
   std::string bytes;
   bool keep_alive = false;
 };
+
+// "203.0.113.9" or "2001:db8::1", as martd's forwarded_for expects; "" when
+// the family is neither.
+std::string PeerAddress(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* raw = nullptr;
+  if (address.ss_family == AF_INET) {
+    raw = &reinterpret_cast<const sockaddr_in&>(address).sin_addr;
+  } else if (address.ss_family == AF_INET6) {
+    raw = &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+  }
+  if (raw == nullptr || ::inet_ntop(address.ss_family, raw, text, sizeof text) == nullptr) return "";
+  return text;
+}
 
 std::string Seconds(std::chrono::milliseconds timeout) {
   const auto ms = timeout.count();
@@ -101,7 +117,7 @@ class HttpServer::Impl {
   void Read(Connection& conn);
   void Advance(Connection& conn);
   void Dispatch(Connection& conn);
-  void Handle(uint64_t id, const ParsedRequest& parsed);
+  void Handle(uint64_t id, const std::string& peer, const ParsedRequest& parsed);
   void Refuse(Connection& conn, int status, const std::string& detail);
   void Flush(Connection& conn);
   void NextRequest(Connection& conn);
@@ -197,7 +213,10 @@ void HttpServer::Impl::OnEvent(uint64_t id, uint32_t events) {
 
 void HttpServer::Impl::Accept() {
   while (accepting_ && conns_.size() < options_.max_connections) {
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage address = {};
+    socklen_t length = sizeof address;
+    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length,
+                             SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE) {  // out of descriptors: try again at the next tick
@@ -212,6 +231,7 @@ void HttpServer::Impl::Accept() {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     const uint64_t id = next_id_++;
     Connection& conn = conns_.try_emplace(id, id, fd, options_.limits).first->second;
+    conn.peer = PeerAddress(address);
     conn.deadline = now_ + options_.header_timeout;
     conn.events = EPOLLIN;
     Watch(fd, id, EPOLLIN, EPOLL_CTL_ADD);
@@ -267,12 +287,15 @@ void HttpServer::Impl::Dispatch(Connection& conn) {
   conn.phase = Phase::kHandle;
   conn.deadline = Clock::time_point::max();
   UpdateInterest(conn);
-  pool_->Post([this, id = conn.id, parsed = conn.parser.TakeRequest()] { Handle(id, parsed); });
+  pool_->Post([this, id = conn.id, peer = conn.peer, parsed = conn.parser.TakeRequest()] {
+    Handle(id, peer, parsed);
+  });
 }
 
 // On a handler thread.
-void HttpServer::Impl::Handle(uint64_t id, const ParsedRequest& parsed) {
-  const HttpRequest request = ToHttpRequest(parsed);
+void HttpServer::Impl::Handle(uint64_t id, const std::string& peer, const ParsedRequest& parsed) {
+  HttpRequest request = ToHttpRequest(parsed);
+  request.client_address = peer;
   const auto start = Clock::now();
   HttpReply reply;
   try {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "mart/commands/spec.h"
+#include "mart/log.h"
 #include "rest/bridge.h"
 #include "rest/client_pool.h"
 #include "rest/errors.h"
@@ -45,13 +46,10 @@ HttpReply MetricsReply(const HttpRequest& req, const Metrics& metrics, const Cal
   return reply;
 }
 
-// Paths come from the network: keep the log one line of printable text.
+// Paths come from the network: keep the log one line of printable text,
+// escaped as martd's log is.
 std::string Printable(const std::string& text) {
-  std::string out = text.substr(0, 200);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out.empty() ? "-" : out;
+  return text.empty() ? "-" : EscapeLogText(text.substr(0, 200));
 }
 
 void LogExchange(Metrics& metrics, const Exchange& exchange) {

@@ -66,6 +66,21 @@ TEST_F(BridgeTest, ForwardsTheCallersTokenAndIdempotencyKey) {
   EXPECT_EQ(reply.route, "/api/v1/users/me");
 }
 
+// martd limits failed logins per client address: the bridge passes the HTTP
+// peer's, so that one client's failures do not lock out the others.
+TEST_F(BridgeTest, ForwardsTheClientAddressForTheLoginLimits) {
+  next_result_ = {{"access_token", "a"}, {"token_type", "bearer"}};
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/auth/login",
+                                    .params = {{"username", "ann@example.com"},
+                                               {"password", "Password123"}},
+                                    .content_type = "application/x-www-form-urlencoded",
+                                    .body = "username=ann%40example.com&password=Password123",
+                                    .client_address = "203.0.113.9"});
+  ASSERT_EQ(calls_.size(), 1u) << reply.body;
+  EXPECT_EQ(calls_[0].method, "auth.login");
+  EXPECT_EQ(calls_[0].options.forwarded_for, "203.0.113.9");
+}
+
 TEST_F(BridgeTest, CreateIs201AndCancelIs204WithoutBody) {
   next_result_ = {{"_id", "p1"}, {"price", 899.99}};
   HttpReply created = bridge_.Handle({.method = "POST", .path = "/api/v1/products/",

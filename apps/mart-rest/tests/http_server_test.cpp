@@ -131,7 +131,7 @@ class HttpServerTest : public ::testing::Test {
     }
     HttpReply reply;
     reply.body = json{{"method", request.method}, {"path", request.path},
-                      {"body", request.body}}.dump();
+                      {"body", request.body}, {"client", request.client_address}}.dump();
     reply.route = "/echo";
     return reply;
   }
@@ -181,6 +181,15 @@ TEST_F(HttpServerTest, AnswersPipelinedRequestsInOrder) {
   EXPECT_EQ(log[3].path, "/4");
   EXPECT_EQ(log[3].route, "/echo");
   EXPECT_GE(log[3].seconds, 0);
+}
+
+// The connection's own peer address, never a header, is what martd's
+// per-source login limit counts.
+TEST_F(HttpServerTest, TheClientAddressIsTheConnectionsPeerNotAHeader) {
+  Start();
+  Client client(port_);
+  client.Send("GET /who HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
+  EXPECT_EQ(Body(client.Next())["client"], "127.0.0.1");
 }
 
 TEST_F(HttpServerTest, AChunkedBodyOverTheLimitIs413AndTheConnectionCloses) {

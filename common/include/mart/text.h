@@ -10,6 +10,10 @@
 namespace mart {
 
 bool IsValidUtf8(std::string_view text);
+// The UTF-8 sequence starting at byte `at` (< text.size()): its length in
+// bytes with *code_point set, or 0 when it is not valid UTF-8 (a stray or
+// truncated byte, an overlong form, a surrogate, past U+10FFFF).
+size_t DecodeUtf8(std::string_view text, size_t at, uint32_t* code_point);
 std::string ToLowerAscii(std::string_view text);
 std::string_view Trim(std::string_view text);
 // Lower-case hex of the bytes.

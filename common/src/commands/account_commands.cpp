@@ -125,6 +125,20 @@ std::vector<CommandSpec> AdminUserCommands() {
        .mutating = true,
        .args = {user_id},
        .example = "martctl user activate 2"},
+      {.method = "user.unlock",
+       .summary = "let an account log in again after failed logins locked it (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {user_id},
+       .example = "martctl user unlock 2"},
+      {.method = "user.set_password",
+       .summary = "set an account's password; its sessions are logged out (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {user_id,
+                {.name = "new_password", .type = ArgType::kSecret, .help = "the new password",
+                 .required = true, .max_length = 1024}},
+       .example = "printf '%s\\n' \"$NEW\" | martctl user set-password 2 --password-stdin"},
   };
 }
 

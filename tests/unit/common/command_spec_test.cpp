@@ -191,7 +191,8 @@ TEST(CommandRegistryTest, SecretArgsExistOnlyWhereExpected) {
                          {"auth.login", "password"},
                          {"auth.refresh", "refresh_token"},
                          {"profile.password", "current_password"},
-                         {"profile.password", "new_password"}}));
+                         {"profile.password", "new_password"},
+                         {"user.set_password", "new_password"}}));
 }
 
 TEST(CommandRegistryTest, ExamplesUseTheCliSpellingOfTheirCommand) {

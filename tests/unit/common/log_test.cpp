@@ -60,5 +60,51 @@ TEST_F(LogTest, OneLineWithTimestampProgramAndLevel) {
   }
 }
 
+// An anonymous register with "\n" and ESC in its email once forged a line of
+// martd's log: whatever a message holds, Log writes one line of printable text.
+TEST_F(LogTest, ControlCharactersInAMessageCannotForgeALine) {
+  SetLogProgram("martd");
+  ::testing::internal::CaptureStderr();
+  LogInfo("email 'a@b.c\n2026-01-01T00:00:00.000000+00:00 martd INFO \x1b[2Kforged\r' is bad");
+  std::string out = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.find('\n'), out.size() - 1) << out;  // one line
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  EXPECT_NE(out.find(" martd INFO email 'a@b.c\\n2026-01-01T00:00:00.000000+00:00 martd INFO "
+                     "\\x1b[2Kforged\\r' is bad\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(EscapeLogTextTest, PrintableUtf8StaysAsItIs) {
+  EXPECT_EQ(EscapeLogText("ann@example.com ordered 2 × café, 東京 🚀 ~!\"'{}"),
+            "ann@example.com ordered 2 × café, 東京 🚀 ~!\"'{}");
+  EXPECT_EQ(EscapeLogText(""), "");
+}
+
+TEST(EscapeLogTextTest, C0ControlsDelAndTheBackslashAreEscaped) {
+  EXPECT_EQ(EscapeLogText("a\nb\rc\td"), "a\\nb\\rc\\td");
+  EXPECT_EQ(EscapeLogText(std::string("\x00\x01\x1b\x1f\x7f", 5)), "\\x00\\x01\\x1b\\x1f\\x7f");
+  // The escape character itself, so that an escaped line reads back one way only.
+  EXPECT_EQ(EscapeLogText("C:\\n is not a newline"), "C:\\\\n is not a newline");
+}
+
+TEST(EscapeLogTextTest, C1ControlsAndSeparatorsAreEscapedAsCodePoints) {
+  EXPECT_EQ(EscapeLogText("a\xc2\x85" "b"), "a\\u0085b");            // NEL
+  EXPECT_EQ(EscapeLogText("\xc2\x9b" "31m"), "\\u009b31m");         // CSI
+  EXPECT_EQ(EscapeLogText("x\xe2\x80\xa8y\xe2\x80\xa9z"), "x\\u2028y\\u2029z");
+  EXPECT_EQ(EscapeLogText("\xe2\x80\xae" "gnp.exe"), "\\u202egnp.exe");  // right-to-left override
+  EXPECT_EQ(EscapeLogText("\xc2\xa0"), "\xc2\xa0");                 // U+00A0 is printable
+}
+
+TEST(EscapeLogTextTest, BytesThatAreNotUtf8AreEscapedOneByOne) {
+  EXPECT_EQ(EscapeLogText("a\xff" "b"), "a\\xffb");
+  EXPECT_EQ(EscapeLogText("\xc3"), "\\xc3");                        // truncated sequence
+  EXPECT_EQ(EscapeLogText("\xc0\x8a"), "\\xc0\\x8a");               // overlong "\n"
+  EXPECT_EQ(EscapeLogText("\xed\xa0\x80"), "\\xed\\xa0\\x80");      // a surrogate
+  EXPECT_EQ(EscapeLogText("\x9b" "2J"), "\\x9b2J");                 // a lone 8-bit CSI byte
+}
+
 }  // namespace
 }  // namespace mart

@@ -112,6 +112,30 @@ TEST_F(CheckServiceTest, AHoldLeftForACancelledOrderIsReportedOnceWorkersAreIdle
   EXPECT_EQ(CheckNamed("stock")["ok"], true);  // the stock itself still adds up
 }
 
+// One rule decides which holds are orders': the reference starts with
+// "order:" exactly (store::IsOrderHoldReference). An operator's "Order:ERP-1234"
+// is a manual hold like any other, for the checks as for everything else.
+TEST_F(CheckServiceTest, AManualHoldNamedLikeAnOrderInAnotherCaseIsNotAnOrderHold) {
+  const Principal op = test::ServiceHarness::Operator();
+  Tx tx = h_.NewTx();
+  for (const char* reference : {"Order:ERP-1234", "ORDER:66f1c0ffee0000000000beef"}) {
+    Must(h_.services().inventory.Reserve(tx, h_.watch.id, 1, reference, op), reference);
+  }
+  json report = Run();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+  EXPECT_EQ(CheckNamed("orders")["ok"], true) << Problems(CheckNamed("orders"));
+}
+
+TEST_F(CheckServiceTest, AHoldUnderAnOrderReferenceWithoutItsOrderIsReported) {
+  Sql("INSERT INTO inventory_holds (product_id, reference, quantity) VALUES ('" + h_.watch.id +
+      "', 'order:66f1c0ffee0000000000beef', 1)");
+  const std::string problems = Problems(CheckNamed("orders"));
+  EXPECT_NE(problems.find("hold order:66f1c0ffee0000000000beef of 1 of product " + h_.watch.id +
+                          " has no order"),
+            std::string::npos)
+      << problems;
+}
+
 TEST_F(CheckServiceTest, AProcessingOrderMissingItsHoldIsReported) {
   Order order = h_.MustPlace(h_.headphones.id, 4);
   h_.Pump();

@@ -80,6 +80,35 @@ TEST_F(OptionsTest, PasswordFromTheEnvironmentWithoutAFile) {
   EXPECT_EQ(exit_code_, 2);
 }
 
+// The SMTP password goes over TLS only unless the operator says otherwise,
+// and settings that cannot work are refused at start, not at the first mail.
+TEST_F(OptionsTest, PlaintextSmtpAuthIsOffUnlessAskedForWithAUser) {
+  std::string path = PasswordFile("S3cret-pw\n", 0600);
+  auto tls_only = Parse({"--smtp-url", "smtp://h:25", "--smtp-user", "shop",
+                         "--smtp-password-file", path});
+  ASSERT_TRUE(tls_only.has_value()) << message_;
+  EXPECT_FALSE(tls_only->smtp.allow_plaintext_auth);
+  auto allowed = Parse({"--smtp-url", "smtp://h:25", "--smtp-user", "shop",
+                        "--smtp-password-file", path, "--smtp-allow-plaintext-auth"});
+  ASSERT_TRUE(allowed.has_value()) << message_;
+  EXPECT_TRUE(allowed->smtp.allow_plaintext_auth);
+
+  EXPECT_FALSE(Parse({"--smtp-url", "smtp://h:25", "--smtp-allow-plaintext-auth"}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_NE(message_.find("--smtp-allow-plaintext-auth"), std::string::npos) << message_;
+  EXPECT_NE(message_.find("--smtp-user"), std::string::npos) << message_;
+  EXPECT_FALSE(Parse({"--smtp-url", "smtps://h:465", "--smtp-user", "shop",
+                      "--smtp-password-file", path, "--smtp-allow-plaintext-auth"})
+                   .has_value());
+  EXPECT_NE(message_.find("smtps://"), std::string::npos) << message_;
+}
+
+TEST_F(OptionsTest, AnSmtpUserWithoutAPasswordIsRefused) {
+  EXPECT_FALSE(Parse({"--smtp-url", "smtp://h:25", "--smtp-user", "shop"}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_NE(message_.find("--smtp-user shop has no password"), std::string::npos) << message_;
+}
+
 TEST_F(OptionsTest, PaymentsDefaultToNoAutoCaptureAndNoRandomFailures) {
   auto options = Parse({});
   ASSERT_TRUE(options.has_value()) << message_;

@@ -416,6 +416,18 @@ TEST_F(OrderWorkersTest, ManualHoldsCannotUseOrderReferences) {
   EXPECT_TRUE(h_.services().inventory.Reserve(tx, h_.watch.id, 1, "orders-desk", op).ok());
 }
 
+// "Order:ERP-1234" is not an order's reference (the prefix is "order:" in
+// that case exactly): a manual hold, which is allowed and which does not keep
+// its product from being deleted as an open order's hold would.
+TEST_F(OrderWorkersTest, AManualHoldInAnotherCaseThanOrderHoldsIsManualEverywhere) {
+  Tx tx = h_.NewTx();
+  const Principal op = test::ServiceHarness::Operator();
+  EXPECT_FALSE(store::IsOrderHoldReference("Order:ERP-1234"));
+  EXPECT_TRUE(store::IsOrderHoldReference(OrderHoldReference("66f1c0ffee0000000000beef")));
+  ASSERT_TRUE(h_.services().inventory.Reserve(tx, h_.watch.id, 1, "Order:ERP-1234", op).ok());
+  EXPECT_TRUE(h_.services().catalog.Delete(tx, h_.watch.id).ok());
+}
+
 TEST_F(OrderWorkersTest, AnOrderIsNeverReservedTwice) {
   Order order = h_.MustPlace(h_.watch.id, 2);
   h_.Pump();

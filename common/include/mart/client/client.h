@@ -45,6 +45,9 @@ struct ClientOptions {
 struct CallOptions {
   std::string auth;             // token or "cookie:<hex>"
   std::string idempotency_key;  // empty: generated for mutating methods
+  // For a forwarding program (mart-rest): the address of the client it
+  // serves (Request::forwarded_for). Empty for everyone else.
+  std::string forwarded_for = {};
 };
 
 // One event of the live feed, as martd sent it.

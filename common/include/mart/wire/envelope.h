@@ -1,6 +1,7 @@
 #pragma once
 // The wire envelope (common/PROTOCOL.md): one JSON frame per request and reply.
-//   request: {"v":1,"id":"…","method":"auth.login","auth":"…","idempotency_key":"…","params":{…}}
+//   request: {"v":1,"id":"…","method":"auth.login","auth":"…","idempotency_key":"…",
+//             "forwarded_for":"…","params":{…}}
 //   reply:   {"v":1,"id":"…","ok":true,"result":…}
 //            {"v":1,"id":"…","ok":false,"error":{"code":"…","message":"…","details":{…}}}
 // Decoders never throw: malformed input becomes INVALID_ARGUMENT.
@@ -21,6 +22,7 @@ inline constexpr size_t kMaxMessageBytes = 1 << 20;
 // Frames past this are dropped by ZeroMQ itself (the peer is disconnected).
 inline constexpr size_t kHardMaxMessageBytes = 4 << 20;
 inline constexpr size_t kMaxIdLength = 128;
+inline constexpr size_t kMaxForwardedForLength = 64;
 // Arrays and objects nest at most this deep in a request: deeper JSON is
 // refused before parsing, so no later recursion over it can exhaust the stack.
 inline constexpr size_t kMaxJsonDepth = 32;
@@ -32,6 +34,10 @@ struct Request {
   std::string method;
   std::string auth;             // bearer token, "cookie:<hex>", or empty
   std::string idempotency_key;  // empty when absent
+  // The address of the client a forwarding program (mart-rest) serves, for
+  // the login limits; martd trusts it only from its own Unix user
+  // (PROTOCOL.md §9). Empty when absent.
+  std::string forwarded_for = {};
   nlohmann::json params = nlohmann::json::object();
 };
 

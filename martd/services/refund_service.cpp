@@ -61,11 +61,12 @@ Status RefundService::Pay(Tx& tx, const Refund& refund) const {
     const RefundOutcome outcome =
         gateway_.Refund(refund.amount_cents, "refund-" + std::to_string(refund.id));
     if (!outcome.approved) {
-      return Unavailable("refund " + std::to_string(refund.id) + " of payment " +
-                             std::to_string(payment.id) + " (order " + payment.order_id +
-                             ") was not approved by the gateway: " + outcome.reason,
-                         {{"refund_id", refund.id}, {"payment_id", payment.id},
-                          {"order_id", payment.order_id}});
+      return Status(Code::kUnavailable,
+                    "refund " + std::to_string(refund.id) + " of payment " +
+                        std::to_string(payment.id) + " (order " + payment.order_id +
+                        ") was not approved by the gateway: " + outcome.reason,
+                    {{"refund_id", refund.id}, {"payment_id", payment.id},
+                     {"order_id", payment.order_id}});
     }
   }
   MART_ASSIGN_OR_RETURN(bool completed, tx.store.payments().CompleteRefund(refund.id, tx.now));

@@ -44,7 +44,8 @@ class RefundTest : public ::testing::Test {
   }
 
   json PaymentsCheck() {
-    for (const json& check : h_.CheckReport()["checks"]) {
+    const json report = h_.CheckReport();
+    for (const json& check : report["checks"]) {
       if (check["name"] == "payments") return check;
     }
     return nullptr;
@@ -140,6 +141,8 @@ TEST_F(RefundTest, AnOrderPaidWhilePendingAndCancelledForLackOfStockIsRefunded) 
 TEST_F(RefundTest, AnAdminRefundBeforeOrAfterDeliveryPaysTheCardBack) {
   auto [kept, first] = PaidOrder();
   Must(h_.SetStatus(h_.admin.principal, kept.id, "refunded"), "refund before shipping");
+  h_.Pump();
+  EXPECT_EQ(Refunded().size(), 1u);
   auto [delivered, second] = PaidOrder();
   for (const char* status : {"shipped", "delivered", "refunded"}) {
     Must(h_.SetStatus(h_.admin.principal, delivered.id, status), status);
@@ -152,7 +155,7 @@ TEST_F(RefundTest, AnAdminRefundBeforeOrAfterDeliveryPaysTheCardBack) {
     EXPECT_EQ(back.refunds[0].actor, h_.admin.principal.Describe());
     EXPECT_EQ(back.refunds[0].reason, "order " + order.id + " refunded");
   }
-  EXPECT_EQ(Refunded().size(), 2u);
+  EXPECT_EQ(Refunded().size(), 1u);
   json report = h_.CheckReport();
   EXPECT_EQ(report["ok"], true) << report.dump(2);
 }

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "stores/schema.h"
 #include "util/order_harness.h"
+#include "util/temp_dir.h"
 
 namespace mart {
 namespace {
@@ -221,6 +223,47 @@ TEST_F(CheckServiceTest, RefundsThatDisagreeWithTheirPaymentsAreReported) {
                              " is succeeded but the payment is refunding",
                          "refund " + refund + " of payment " + std::to_string(owed) +
                              " is for 1.00 but the payment captured 179.99"}));
+}
+
+// `admin verify` audits backups of any schema this martd knows: one taken
+// before refunds existed (schema 7) has no refunds table, and its money kept
+// for a cancelled order is still found.
+TEST(CheckAuditTest, ABackupFromBeforeRefundsIsAuditedWithoutThem) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("v7.db");
+  {
+    auto db = Must(store::Database::Open(path, store::OpenMode::kReadWrite), "create");
+    for (const store::Migration& migration : store::AllMigrations()) {
+      if (migration.version > 7) break;
+      Must(db->Execute(migration.sql), "migrate");
+    }
+    Must(db->Execute(
+             "PRAGMA user_version = 7;"
+             "INSERT INTO users (id, email, email_norm, password_hash, first_name, last_name, "
+             " role, created_at, updated_at) VALUES (1, 'a@x.org', 'a@x.org', 'h', 'A', 'L', "
+             " 'user', 0, 0);"
+             "INSERT INTO orders (id, user_id, status, stock, total_cents, shipping_address, "
+             " created_at, updated_at) VALUES ('66f1c0ffee0000000000beef', 1, 'cancelled', "
+             " 'released', 2499, '{}', 0, 0);"
+             "INSERT INTO payments (id, order_id, user_id, amount_cents, method, status, "
+             " created_at, updated_at) VALUES (4, '66f1c0ffee0000000000beef', 1, 2499, 'card', "
+             " 'succeeded', 0, 0);"),
+         "fill");
+  }
+  auto backup = Must(store::Store::Open(path, store::OpenMode::kReadOnly), "open backup");
+  FakeClock clock;
+  QueueService queues(clock);
+  CheckService checks(queues);
+  json audit = Must(checks.Audit(*backup), "audit");
+  json payments;
+  for (const json& check : audit["checks"]) {
+    if (check["name"] == "payments") payments = check;
+  }
+  EXPECT_EQ(payments["problems"],
+            json::array({"payment 4 (card, 24.99) of order 66f1c0ffee0000000000beef succeeded "
+                         "but the order is cancelled: the money was kept (pay it back: martctl "
+                         "payment refund 4)"}))
+      << audit.dump(2);
 }
 
 // CheckStore on its own: the audit rows behind the report.

@@ -87,10 +87,9 @@ void Pause(const Io& io, std::chrono::milliseconds duration) {
   std::this_thread::sleep_for(duration);
 }
 
-Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint,
-                                             const std::string& server_key) {
-  if (io.subscribe) return io.subscribe(endpoint);
-  return SubscribeToEvents(endpoint, server_key);
+std::unique_ptr<EventFeed> Subscribe(const Io& io, const ClientOptions& options) {
+  if (io.subscribe) return io.subscribe(options);
+  return OpenEventFeed(options);
 }
 
 int Fail(Io& io, const Status& status) {

@@ -44,8 +44,9 @@ struct Io {
   // steady clock and a real sleep. Tests fake both: waiting costs no time.
   std::function<std::chrono::milliseconds()> monotonic;
   std::function<void(std::chrono::milliseconds)> sleep;
-  // Subscribes to martd's event feed; empty means a ZeroMQ SUB socket.
-  std::function<Result<std::unique_ptr<EventFeed>>(const std::string& endpoint)> subscribe;
+  // Opens a connection that can receive martd's event feed; empty means
+  // OpenEventFeed (a real mart::Client).
+  std::function<std::unique_ptr<EventFeed>(const ClientOptions& options)> subscribe;
 };
 
 // std::cin/cout/cerr, isatty(), ::getenv, a termios prompt on the terminal,
@@ -59,9 +60,7 @@ Transport Connect(const Io& io, const ClientOptions& options);
 // io.monotonic / io.sleep / io.subscribe, or the real ones when empty.
 std::chrono::milliseconds MonotonicNow(const Io& io);
 void Pause(const Io& io, std::chrono::milliseconds duration);
-// `server_key`: martd's CURVE key, for a tcp:// endpoint.
-Result<std::unique_ptr<EventFeed>> Subscribe(const Io& io, const std::string& endpoint,
-                                             const std::string& server_key = "");
+std::unique_ptr<EventFeed> Subscribe(const Io& io, const ClientOptions& options);
 
 // Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
 int Fail(Io& io, const Status& status);

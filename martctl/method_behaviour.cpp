@@ -45,11 +45,14 @@ Result<Output> FinishAdminCheck(CallContext& context, nlohmann::json result) {
 }
 
 // martd writes and reads the file, and its cwd is not the caller's: a
-// relative FILE is made absolute here, from martctl's cwd.
+// relative path (with a '/') is made absolute here, from martctl's cwd. A
+// bare name is left alone: martd puts it in its backup dir.
 Status PrepareBackupFile(CallContext&, nlohmann::json* params) {
   if (!params->contains("file") || !(*params)["file"].is_string()) return Status::Ok();
+  const std::string file = (*params)["file"].get<std::string>();
+  if (file.find('/') == std::string::npos) return Status::Ok();
   std::error_code ec;
-  auto absolute = std::filesystem::absolute((*params)["file"].get<std::string>(), ec);
+  auto absolute = std::filesystem::absolute(file, ec);
   if (ec) return InvalidArgument("cannot make FILE absolute: " + ec.message(), {{"field", "file"}});
   (*params)["file"] = absolute.lexically_normal().string();
   return Status::Ok();

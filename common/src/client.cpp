@@ -1,5 +1,6 @@
 #include "mart/client/client.h"
 
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -8,9 +9,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <optional>
+#include <vector>
 
 #include <sodium.h>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "mart/commands/spec.h"
 #include "mart/text.h"
@@ -22,10 +27,11 @@ namespace {
 
 // A ZeroMQ ipc connect never fails: it retries in the background, and the
 // request would wait out every timeout. Probing the Unix socket first turns
-// "no daemon" into an immediate, specific error.
-Status ProbeIpc(const std::string& endpoint) {
+// "no daemon" into an immediate, specific error, and tells who serves it.
+// Returns the uid of the process that bound the socket (nullopt for tcp://).
+Result<std::optional<uid_t>> ProbeIpc(const std::string& endpoint) {
   const std::string kScheme = "ipc://";
-  if (endpoint.rfind(kScheme, 0) != 0) return Status::Ok();
+  if (endpoint.rfind(kScheme, 0) != 0) return std::optional<uid_t>();
   std::string path = endpoint.substr(kScheme.size());
   sockaddr_un address{};
   if (path.size() >= sizeof(address.sun_path)) {
@@ -37,49 +43,130 @@ Status ProbeIpc(const std::string& endpoint) {
   if (fd < 0) return Unavailable("cannot create a socket: " + std::string(std::strerror(errno)));
   int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
   int saved = errno;
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  bool known = rc == 0 && ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0;
   ::close(fd);
-  if (rc == 0) return Status::Ok();
-  if (saved == ENOENT || saved == ECONNREFUSED) {
+  if (rc != 0 && (saved == ENOENT || saved == ECONNREFUSED)) {
     return Unavailable("daemon unavailable: martd is not running at " + endpoint);
   }
-  return Unavailable("daemon unavailable at " + endpoint + ": " + std::strerror(saved));
+  if (rc != 0) return Unavailable("daemon unavailable at " + endpoint + ": " + std::strerror(saved));
+  if (!known) return Unavailable("cannot tell who serves " + endpoint + ": " + std::strerror(errno));
+  return std::optional<uid_t>(peer.uid);
+}
+
+std::string UserName(uid_t uid) {
+  passwd entry{};
+  passwd* found = nullptr;
+  char buffer[1024];
+  if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) != 0 || found == nullptr) {
+    return "uid " + std::to_string(uid);
+  }
+  return std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
+}
+
+// martd runs with umask 077, so its sockets admit only its own user (and
+// root). A socket bound by anyone else is not our martd: another user may have
+// taken the path first to collect passwords and tokens. Nothing is sent there.
+Status CheckPeer(const std::string& endpoint, std::optional<uid_t> peer) {
+  if (!peer || *peer == ::geteuid() || *peer == 0) return Status::Ok();
+  return Status(Code::kPermissionDenied,
+                "refusing to talk to " + endpoint + ": that socket is served by " +
+                    UserName(*peer) + ", not by you (" + UserName(::geteuid()) +
+                    "); another user may be posing as martd. Start your own martd, or pick "
+                    "another --endpoint",
+                {{"endpoint", endpoint}, {"peer_uid", *peer}});
 }
 
 // How often a call waiting for its reply checks that the daemon is still there.
 constexpr std::chrono::milliseconds kProbeEvery{250};
 
+bool IsIpc(const std::string& endpoint) { return endpoint.rfind("ipc://", 0) == 0; }
+
 }  // namespace
 
+// On ipc:// ZeroMQ would reconnect by itself to whatever process binds the
+// path next, and send our queued requests (tokens included) there unchecked.
+// So an ipc socket never reconnects (ZMQ_RECONNECT_IVL -1); a monitor reports
+// the end of the connection, and the next call makes a new one after the
+// probe has checked who serves the path. tcp:// needs no such care: CURVE
+// pins the server's key.
 struct Client::Impl {
   zmq::context_t context{1};
-  zmq::socket_t socket{context, zmq::socket_type::dealer};
+  std::optional<zmq::socket_t> socket;
+  std::optional<zmq::socket_t> monitor;  // ipc only: connection events
   bool connected = false;
   uint64_t next_id = 1;
   std::string id_prefix = NewRandomKey().substr(0, 8);
+  std::deque<FeedFrames> events;
+
+  void Open(const std::string& endpoint) {
+    CloseMonitor();
+    socket.emplace(context, zmq::socket_type::dealer);
+    socket->set(zmq::sockopt::linger, 0);
+    socket->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
+    connected = false;
+    if (!IsIpc(endpoint)) return;
+    socket->set(zmq::sockopt::reconnect_ivl, -1);
+    const std::string address = "inproc://mart-client-monitor-" + NewRandomKey();
+    zmq_socket_monitor(socket->handle(), address.c_str(), ZMQ_EVENT_DISCONNECTED);
+    monitor.emplace(context, zmq::socket_type::pair);
+    monitor->set(zmq::sockopt::linger, 0);
+    monitor->connect(address);
+  }
+
+  void CloseMonitor() {
+    if (!monitor) return;
+    zmq_socket_monitor(socket->handle(), nullptr, 0);
+    monitor.reset();
+  }
+
+  // True when the monitor reported the connection's end since the last look.
+  bool Lost() {
+    if (!monitor) return false;
+    bool lost = false;
+    zmq::message_t frame;
+    while (monitor->recv(frame, zmq::recv_flags::dontwait)) {
+      if (!frame.more()) continue;  // the address frame of an event
+      uint16_t event = 0;
+      if (frame.size() >= sizeof event) std::memcpy(&event, frame.data(), sizeof event);
+      lost = lost || event == ZMQ_EVENT_DISCONNECTED;
+    }
+    return lost;
+  }
+
+  void Keep(std::vector<zmq::message_t>& parts) {
+    if (events.size() >= Client::kMaxQueuedEvents) return;  // the reader sees a gap
+    events.push_back({parts[0].to_string(), parts[1].to_string(), parts[2].to_string()});
+  }
 };
 
 Client::Client(ClientOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
-  impl_->socket.set(zmq::sockopt::linger, 0);
-  impl_->socket.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
+  impl_->Open(options_.endpoint);
 }
 
-Client::~Client() = default;
+Client::~Client() { impl_->CloseMonitor(); }
+
+Status Client::Connect() {
+  if (impl_->connected && !impl_->Lost()) return Status::Ok();
+  if (impl_->connected) impl_->Open(options_.endpoint);
+  MART_ASSIGN_OR_RETURN(std::optional<uid_t> peer, ProbeIpc(options_.endpoint));
+  MART_RETURN_IF_ERROR(CheckPeer(options_.endpoint, peer));
+  if (IsTcpEndpoint(options_.endpoint)) {
+    if (options_.server_key.empty()) return MissingServerKey(options_.endpoint);
+    MART_RETURN_IF_ERROR(UseCurveClient(*impl_->socket, options_.server_key));
+  }
+  try {
+    impl_->socket->connect(options_.endpoint);
+  } catch (const zmq::error_t& e) {
+    return InvalidArgument("bad endpoint '" + options_.endpoint + "': " + e.what());
+  }
+  impl_->connected = true;
+  return Status::Ok();
+}
 
 Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::json& params,
                                     const CallOptions& call) {
-  if (!impl_->connected) {
-    MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint));
-    if (IsTcpEndpoint(options_.endpoint)) {
-      if (options_.server_key.empty()) return MissingServerKey(options_.endpoint);
-      MART_RETURN_IF_ERROR(UseCurveClient(impl_->socket, options_.server_key));
-    }
-    try {
-      impl_->socket.connect(options_.endpoint);
-    } catch (const zmq::error_t& e) {
-      return InvalidArgument("bad endpoint '" + options_.endpoint + "': " + e.what());
-    }
-    impl_->connected = true;
-  }
   Request request;
   request.id = impl_->id_prefix + "-" + std::to_string(impl_->next_id++);
   request.method = std::string(method);
@@ -102,35 +189,19 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
 
   for (int attempt = 0; attempt <= retries; ++attempt) {
     try {
-      if (!impl_->socket.send(zmq::buffer(frame), zmq::send_flags::dontwait)) {
+      MART_RETURN_IF_ERROR(Connect());
+      bool sent = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+      if (!sent && IsIpc(options_.endpoint)) {
+        // The connection ended before the monitor said so: a new one.
+        impl_->Open(options_.endpoint);
+        MART_RETURN_IF_ERROR(Connect());
+        sent = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+      }
+      if (!sent) {
         return Unavailable("daemon unavailable at " + options_.endpoint + ": send queue full");
       }
-      auto deadline = std::chrono::steady_clock::now() + options_.timeout;
-      while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        zmq::pollitem_t item{impl_->socket.handle(), 0, ZMQ_POLLIN, 0};
-        if (zmq::poll(&item, 1, std::min(left, kProbeEvery)) == 0) {
-          // A daemon that stopped after we connected would cost the whole
-          // timeout, per retry: look whether its socket is still served.
-          MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint));
-          continue;
-        }
-        zmq::message_t message;
-        if (!impl_->socket.recv(message, zmq::recv_flags::dontwait)) continue;
-        Reply reply;
-        Status decoded = DecodeReply(message.to_string_view(), &reply);
-        // Replies to earlier, timed-out calls share the socket: skip them. An
-        // empty id is the daemon's answer to a frame it could not read at all,
-        // which can only be the call in flight.
-        if (decoded.ok() && reply.id != request.id && !(reply.id.empty() && !reply.status.ok())) {
-          continue;
-        }
-        if (!decoded.ok()) return Internal("malformed reply from daemon: " + decoded.message());
-        if (!reply.status.ok()) return reply.status;
-        return std::move(reply.result);
-      }
+      MART_ASSIGN_OR_RETURN(std::optional<nlohmann::json> result, AwaitReply(request.id));
+      if (result) return std::move(*result);
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return Status(Code::kUnavailable, "interrupted");
       return Unavailable("daemon unavailable at " + options_.endpoint + ": " + e.what());
@@ -146,6 +217,70 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
           : "";
   return Unavailable("daemon unavailable: no reply from " + options_.endpoint + " within " +
                      waited + " s" + curve_hint);
+}
+
+Result<std::optional<nlohmann::json>> Client::AwaitReply(const std::string& id) {
+  auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::optional<nlohmann::json>();
+    zmq::pollitem_t item{impl_->socket->handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::min(left, kProbeEvery)) == 0) {
+      // A daemon that stopped after we connected would cost the whole
+      // timeout, per retry: look whether its socket is still served.
+      if (IsIpc(options_.endpoint)) MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint).status());
+      // The connection ended (martd restarted): send again on a new one.
+      if (impl_->Lost()) {
+        impl_->Open(options_.endpoint);
+        return std::optional<nlohmann::json>();
+      }
+      continue;
+    }
+    std::vector<zmq::message_t> parts;
+    if (!zmq::recv_multipart(*impl_->socket, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
+      continue;
+    }
+    if (parts.size() == 3) {
+      impl_->Keep(parts);
+      continue;
+    }
+    if (parts.size() != 1) continue;
+    Reply reply;
+    Status decoded = DecodeReply(parts[0].to_string_view(), &reply);
+    // Replies to earlier, timed-out calls share the socket: skip them. An
+    // empty id is the daemon's answer to a frame it could not read at all,
+    // which can only be the call in flight.
+    if (decoded.ok() && reply.id != id && !(reply.id.empty() && !reply.status.ok())) continue;
+    if (!decoded.ok()) return Internal("malformed reply from daemon: " + decoded.message());
+    if (!reply.status.ok()) return reply.status;
+    return std::optional<nlohmann::json>(std::move(reply.result));
+  }
+}
+
+std::optional<FeedFrames> Client::NextEvent(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (impl_->events.empty() && impl_->connected) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    zmq::pollitem_t item{impl_->socket->handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      if (zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(0))) == 0) break;
+      std::vector<zmq::message_t> parts;
+      if (!zmq::recv_multipart(*impl_->socket, std::back_inserter(parts),
+                               zmq::recv_flags::dontwait)) {
+        continue;
+      }
+      // A late reply to a call that gave up waiting is dropped, as in Call.
+      if (parts.size() == 3) impl_->Keep(parts);
+    } catch (const zmq::error_t&) {
+      break;  // EINTR: a signal, and the caller looks at why
+    }
+  }
+  if (impl_->events.empty()) return std::nullopt;
+  FeedFrames next = std::move(impl_->events.front());
+  impl_->events.pop_front();
+  return next;
 }
 
 std::string NewRandomKey() {

@@ -35,15 +35,7 @@ std::string DefaultEndpoint(const std::string& data_dir) {
 }
 
 std::string EventsEndpointFor(const std::string& request_endpoint) {
-  // tcp://HOST:PORT publishes on PORT+1.
-  if (request_endpoint.rfind("tcp://", 0) == 0) {
-    const size_t colon = request_endpoint.rfind(':');
-    const std::string port = request_endpoint.substr(colon + 1);
-    if (colon > 6 && !port.empty() && port.size() < 6 &&
-        port.find_first_not_of("0123456789") == std::string::npos) {
-      return request_endpoint.substr(0, colon + 1) + std::to_string(std::stol(port) + 1);
-    }
-  }
+  if (request_endpoint.rfind("tcp://", 0) == 0) return "";
   const std::string kSuffix = ".sock";
   if (request_endpoint.size() > kSuffix.size() &&
       request_endpoint.compare(request_endpoint.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {

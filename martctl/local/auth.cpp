@@ -16,8 +16,10 @@ AuthChoice ResolveAuth(const AuthInputs& inputs) {
   if (inputs.profile.logged_in() && ProfileServes(inputs.profile, inputs.endpoint)) {
     return {AuthSource::kProfile, inputs.profile.access_token};
   }
-  if (inputs.profile_explicit) return {};
-  if (auto cookie = ReadCookieAuth(inputs.cookie_path)) return {AuthSource::kCookie, *cookie};
+  if (inputs.profile_explicit || !inputs.needs_login) return {};
+  if (auto cookie = ReadCookieAuth(inputs.cookie_path, inputs.endpoint)) {
+    return {AuthSource::kCookie, *cookie};
+  }
   return {};
 }
 
@@ -41,12 +43,16 @@ bool ProfileServes(const Profile& profile, const std::string& endpoint) {
   return profile.endpoint.empty() || profile.endpoint == endpoint;
 }
 
-std::optional<std::string> ReadCookieAuth(const std::string& cookie_path) {
+std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
+                                          const std::string& endpoint) {
   if (cookie_path.empty()) return std::nullopt;
   Result<std::string> text = ReadTextFile(cookie_path);
   if (!text.ok()) return std::nullopt;
-  std::string_view cookie = Trim(*text);
-  if (cookie.empty()) return std::nullopt;
+  std::string_view rest = *text;
+  const size_t end = rest.find('\n');
+  std::string_view cookie = Trim(rest.substr(0, end));
+  std::string_view owner = end == std::string_view::npos ? "" : Trim(rest.substr(end + 1));
+  if (cookie.empty() || owner != endpoint) return std::nullopt;
   return std::string(kCookieAuthPrefix) + std::string(cookie);
 }
 

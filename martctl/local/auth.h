@@ -2,8 +2,11 @@
 // Which credentials a command sends (DESIGN.md §5), first match:
 //   1. --token            2. $MART_TOKEN
 //   3. the profile's saved login, when it was made against this endpoint
-//   4. the local operator cookie: "cookie:" + the trimmed cookie file, unless
-//      a profile was named explicitly
+//   4. the local operator cookie: "cookie:" + the cookie file's first line,
+//      unless a profile was named explicitly; only for a method that needs a
+//      login, and only to the endpoint martd wrote on the file's second line
+//      (the daemon whose data dir holds it: anywhere else the cookie would be
+//      handed to a stranger who could then act as the operator)
 // and how a token reply (login, refresh) updates a saved profile.
 
 #include <cstdint>
@@ -29,6 +32,7 @@ struct AuthInputs {
   bool profile_explicit = false;
   std::string endpoint = {};  // where the call goes
   std::string cookie_path = {};
+  bool needs_login = true;  // the method is not open to anyone
 };
 
 struct AuthChoice {
@@ -44,8 +48,10 @@ std::string_view AuthSourceName(AuthSource source);
 // elsewhere would fail and make martctl drop a good session.
 bool ProfileServes(const Profile& profile, const std::string& endpoint);
 
-// "cookie:<contents>" when the file is readable and not empty after trimming.
-std::optional<std::string> ReadCookieAuth(const std::string& cookie_path);
+// "cookie:<first line>" when the file is readable, its first line is not
+// empty and its second line (martd's endpoint) is `endpoint`.
+std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
+                                          const std::string& endpoint);
 
 // The "exp" claim of a JWT, without verifying it (the daemon does that).
 std::optional<int64_t> JwtExpiry(std::string_view token);

@@ -12,8 +12,6 @@
 #include "martctl/local/interrupt.h"
 #include "martctl/local/session.h"
 #include "martctl/remote_command.h"
-#include "mart/wire/curve.h"
-#include "mart/paths.h"
 
 namespace mart::cli {
 namespace {
@@ -83,28 +81,44 @@ class EventTail {
         io_(io),
         guard_(guard),
         read_(*FindCommand("events.read")),
-        session_(settings, Connect(io, ClientOptionsFor(settings, read_)), io.clock) {}
+        subscribe_(*FindCommand("events.subscribe")),
+        session_(settings, [this](std::string_view method, const json& params,
+                                  const CallOptions& call) { return transport_(method, params, call); },
+                 io.clock) {}
 
   // Prints the backlog, then with --follow new events until interrupted.
   Status Run() {
-    std::unique_ptr<EventFeed> feed;
     if (options_.follow) {
-      MART_ASSIGN_OR_RETURN(feed, OpenFeed());
+      // Subscribed first, on the connection that then reads the log: nothing
+      // committed between the backlog and the first pushed event is missed.
+      feed_ = Subscribe(io_, ClientOptionsFor(settings_, subscribe_));
+      transport_ = [feed = feed_.get()](std::string_view method, const json& params,
+                                        const CallOptions& call) {
+        return feed->Call(method, params, call);
+      };
+      MART_RETURN_IF_ERROR(Renew());
+    } else {
+      transport_ = Connect(io_, ClientOptionsFor(settings_, read_));
     }
     MART_RETURN_IF_ERROR(PrintBacklog());
-    return feed == nullptr ? Status::Ok() : Follow(*feed);
+    return feed_ == nullptr ? Status::Ok() : Follow();
   }
 
  private:
-  Result<std::unique_ptr<EventFeed>> OpenFeed() {
-    MART_ASSIGN_OR_RETURN(json status,
-                          session_.Call(*FindCommand("daemon.status"), json::object()));
-    std::string endpoint = TextOf(status, "events_endpoint");
-    if (endpoint.empty()) return Internal("daemon.status did not say where events are published");
-    // Over tcp:// martd may have bound a wildcard address: reach its events
-    // the way we reached it, on the next port.
-    if (IsTcpEndpoint(settings_.endpoint)) endpoint = EventsEndpointFor(settings_.endpoint);
-    return Subscribe(io_, endpoint, settings_.server_key);
+  // events.subscribe, again before a third of the lease is left; martd then
+  // checks the caller once more (a demoted admin's feed stops).
+  Status Renew() {
+    json params = json::object();
+    if (!options_.glob.empty()) params["topic"] = options_.glob;
+    Result<json> terms = session_.Call(subscribe_, params);
+    if (!terms.ok()) {
+      if (terms.status().code() != Code::kUnavailable) return terms.status();
+      renew_at_ = MonotonicNow(io_) + kRetryEvery;  // the log reads cover the gap
+      return Status::Ok();
+    }
+    const int64_t lease_ms = terms->value("lease_ms", int64_t{0});
+    renew_at_ = MonotonicNow(io_) + milliseconds(std::max<int64_t>(lease_ms / 3, 1000));
+    return Status::Ok();
   }
 
   Status PrintBacklog() {
@@ -184,9 +198,10 @@ class EventTail {
     }
   }
 
-  Status Follow(EventFeed& feed) {
+  Status Follow() {
     while (!guard_.interrupted()) {
-      std::optional<FeedEvent> frame = feed.Next(kIdlePoll);
+      if (MonotonicNow(io_) >= renew_at_) MART_RETURN_IF_ERROR(Renew());
+      std::optional<FeedEvent> frame = feed_->Next(kIdlePoll);
       if (guard_.interrupted()) break;
       if (!frame) {
         MART_RETURN_IF_ERROR(ReadLog(sequencer_.OnIdle()));
@@ -223,8 +238,12 @@ class EventTail {
   Io& io_;
   const InterruptGuard& guard_;
   const CommandSpec& read_;
+  const CommandSpec& subscribe_;
+  Transport transport_;
+  std::unique_ptr<EventFeed> feed_;
   Session session_;
   EventSequencer sequencer_;
+  milliseconds renew_at_{0};
 };
 
 }  // namespace
@@ -256,11 +275,23 @@ std::vector<CommandEntry> EventTailCommands() {
              .short_name = 'f'}},
        .spec = FindCommand("events.read"),
        .run = RunEventsTail},
+      {.group = "events",
+       .verb = "subscribe",
+       .summary = "print new events as they happen, until interrupted; like 'events tail -f "
+                  "-n 0' (admin)",
+       .example = "martctl events subscribe --topic 'payment.*' -o json",
+       .local_flags = {{.arg = {.name = "topic",
+                                .help = "only topics matching this glob, e.g. 'order.*'",
+                                .max_length = 100},
+                        .value_name = "GLOB"}},
+       .spec = FindCommand("events.subscribe"),
+       .run = RunEventsSubscribe},
   };
 }
 
-int RunEventsTail(const Invocation& invocation, const Settings& settings, Io& io) {
-  Result<TailOptions> options = ReadOptions(invocation.flags);
+namespace {
+
+int RunTail(Result<TailOptions> options, const Settings& settings, Io& io) {
   if (!options.ok()) return Fail(io, options.status());
   InterruptGuard guard;
   EventTail tail(std::move(options).value(), settings, io, guard);
@@ -268,6 +299,18 @@ int RunEventsTail(const Invocation& invocation, const Settings& settings, Io& io
   io.out.flush();
   if (guard.interrupted()) return guard.exit_code();
   return done.ok() ? 0 : Fail(io, done);
+}
+
+}  // namespace
+
+int RunEventsTail(const Invocation& invocation, const Settings& settings, Io& io) {
+  return RunTail(ReadOptions(invocation.flags), settings, io);
+}
+
+int RunEventsSubscribe(const Invocation& invocation, const Settings& settings, Io& io) {
+  return RunTail(TailOptions{.glob = invocation.flags.value("topic", ""), .lines = 0,
+                             .follow = true},
+                 settings, io);
 }
 
 }  // namespace mart::cli

@@ -6,10 +6,13 @@
 // (--from-beginning: after 0), up to the end of the log as it was at the
 // first read; then exits 0. With --follow it goes on printing new events as
 // martd publishes them, until SIGINT (exit 130) or SIGTERM (exit 143): it
-// subscribes to the feed (daemon.status's events_endpoint) before reading the
-// backlog, so nothing falls between the two, and fills the feed's gaps from
-// the log (event_sequencer.h). While martd is unavailable (restarting) it
-// retries every second, saying so once.
+// subscribes to the feed (events.subscribe, renewed every third of its lease)
+// before reading the backlog on the same connection, so nothing falls between
+// the two, and fills the feed's gaps from the log (event_sequencer.h). While
+// martd is unavailable (restarting) it retries every second, saying so once;
+// when martd refuses the renewal (the caller is no longer an admin, or logged
+// out) it stops with that error.
+// martctl events subscribe [--topic GLOB] is events tail --follow --lines 0.
 // One event per line, flushed at once: "seq<TAB>created_at<TAB>topic<TAB>
 // data as compact JSON"; with -o json the event object (JSON lines); with -q
 // the seq alone.
@@ -25,5 +28,6 @@ inline constexpr int64_t kDefaultTailLines = 10;
 
 std::vector<CommandEntry> EventTailCommands();
 int RunEventsTail(const Invocation& invocation, const Settings& settings, Io& io);
+int RunEventsSubscribe(const Invocation& invocation, const Settings& settings, Io& io);
 
 }  // namespace mart::cli

@@ -26,7 +26,8 @@ Status Session::Resolve(const CommandSpec& spec) {
                     .profile = {},
                     .profile_explicit = settings_.profile_explicit,
                     .endpoint = settings_.endpoint,
-                    .cookie_path = settings_.cookie_path};
+                    .cookie_path = settings_.cookie_path,
+                    .needs_login = spec.access != Access::kAnyone};
   // An explicit token never needs the credentials file, even a broken one;
   // nor does a method anyone may call.
   if (inputs.token_flag.empty() && inputs.token_env.empty()) {

@@ -21,12 +21,13 @@ Status Daemon::OpenStoreAndServices() {
   MART_ASSIGN_OR_RETURN(checkpointer_,
                         store::Checkpointer::Start(store_->db(), data_dir_->DatabasePath()));
   MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
-  MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie());
+  MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie(options_.listen));
   DaemonInfo info;
   info.pid = ::getpid();
   info.started_at = clock_.NowMicros();
   info.endpoint = options_.listen;
-  info.events_endpoint = EventsEndpointFor(options_.listen);
+  // On tcp:// the feed is only the authenticated one (rpc/feed.h).
+  info.events_endpoint = IsTcpEndpoint(options_.listen) ? "" : EventsEndpointFor(options_.listen);
   if (IsTcpEndpoint(options_.listen)) {
     MART_ASSIGN_OR_RETURN(curve_, data_dir_->LoadOrCreateCurveKeys());
     info.server_key = curve_.public_key;
@@ -34,7 +35,11 @@ Status Daemon::OpenStoreAndServices() {
   info.ready = &ready_;
   services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info,
                                          options_.payments);
-  return Status::Ok();
+  // ParseDaemonOptions sets the default; a Daemon built in-process may not.
+  const std::string backups =
+      options_.backup_dir.empty() ? options_.data_dir + "/backups" : options_.backup_dir;
+  MART_RETURN_IF_ERROR(MakeDirs(backups, 0700));
+  return services_->backups.Configure({.data_dir = options_.data_dir, .backup_dir = backups});
 }
 
 void Daemon::BuildMailer() {
@@ -56,7 +61,9 @@ Status Daemon::Start() {
   MART_RETURN_IF_ERROR(dispatcher_->CheckComplete());
   context_ = std::make_unique<zmq::context_t>(1);
   publisher_ = std::make_unique<Publisher>(*context_);
-  MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint, curve_.secret_key));
+  if (!services_->info.events_endpoint.empty()) {
+    MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint));
+  }
   store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
   store_thread_->SetCommitListener(
       [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
@@ -66,6 +73,7 @@ Status Daemon::Start() {
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_,
                                          data_dir_->DatabasePath());
+  MART_RETURN_IF_ERROR(publisher_->ConnectFeed(rpc::kFeedEndpoint, &server_->feed_subscribers()));
   BuildMailer();
   store_thread_->Start();
   if (mailer_) mailer_->Start();
@@ -145,7 +153,7 @@ void Daemon::Stop() {
   if (publisher_) publisher_->Close();
   if (was_ready) {
     // ZeroMQ leaves ipc socket files behind; clients would then try them.
-    for (const std::string& endpoint : {options_.listen, EventsEndpointFor(options_.listen)}) {
+    for (const std::string& endpoint : {options_.listen, services_->info.events_endpoint}) {
       if (endpoint.rfind("ipc://", 0) == 0) ::unlink(endpoint.substr(6).c_str());
     }
   }

@@ -143,9 +143,9 @@ Result<CurveKeys> DataDir::LoadOrCreateCurveKeys() const {
   return keys;
 }
 
-Result<std::string> DataDir::WriteCookie() const {
+Result<std::string> DataDir::WriteCookie(const std::string& endpoint) const {
   std::string cookie = NewRandomKey() + NewRandomKey();
-  MART_RETURN_IF_ERROR(WriteFileAtomic(CookiePath(path_), cookie + "\n", 0600));
+  MART_RETURN_IF_ERROR(WriteFileAtomic(CookiePath(path_), cookie + "\n" + endpoint + "\n", 0600));
   return cookie;
 }
 

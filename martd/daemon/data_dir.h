@@ -32,8 +32,10 @@ class DataDir {
   // curve.key (0600: the secret and public keys, a line each) and curve.pub
   // (the public key, for clients to pin).
   Result<CurveKeys> LoadOrCreateCurveKeys() const;
-  // A fresh random cookie, written 0600; returns its text.
-  Result<std::string> WriteCookie() const;
+  // A fresh random cookie, written 0600 as two lines: the cookie, then
+  // `endpoint` (where this martd listens: martctl hands the cookie to that
+  // endpoint only). Returns the cookie.
+  Result<std::string> WriteCookie(const std::string& endpoint) const;
   void RemoveCookie() const;
   // For ipc://PATH endpoints: makes PATH's directory (0700) when missing;
   // FAILED_PRECONDITION when it is writable by others and not sticky.

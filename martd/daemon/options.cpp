@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,9 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
                  "martd runs on the data dir")
       ->excludes("--detach")
       ->configurable(false);
+  app.add_option("--backup-dir", options.backup_dir, "where 'martctl admin backup NAME' "
+                 "writes, and the only directory a logged-in admin's backups may use "
+                 "(default DATA_DIR/backups, made 0700)")->envname("MART_BACKUP_DIR");
   app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
   app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "
@@ -134,6 +138,11 @@ std::optional<std::string> CheckSmtp(DaemonOptions& options, const RawFlags& raw
 std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
   if (options.listen.empty()) options.listen = DefaultEndpoint(options.data_dir);
+  if (options.backup_dir.empty()) options.backup_dir = options.data_dir + "/backups";
+  std::error_code ec;
+  options.backup_dir = std::filesystem::absolute(options.backup_dir, ec).lexically_normal();
+  if (ec) return "martd: --backup-dir " + options.backup_dir + ": " + ec.message();
+  if (!options.backup_dir.empty() && options.backup_dir.back() == '/') options.backup_dir.pop_back();
   if (IsTcpEndpoint(options.listen)) {
     if (!CurveAvailable()) {
       return "martd: --listen " + options.listen +
@@ -142,9 +151,9 @@ std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
     const size_t colon = options.listen.rfind(':');
     const std::string port = options.listen.substr(colon + 1);
     if (colon < 6 || port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stol(port) < 1 || std::stol(port) > 65534) {
-      return "martd: --listen " + options.listen +
-             ": give tcp://HOST:PORT with a port from 1 to 65534 (events use PORT+1)";
+        port.size() > 5 || std::stol(port) < 1 || std::stol(port) > 65535) {
+      return "martd: --listen " + options.listen + ": give tcp://HOST:PORT with a port from 1 "
+             "to 65535";
     }
   } else if (options.listen.rfind("ipc://", 0) != 0) {
     return "martd: --listen " + options.listen + ": use ipc://PATH, or tcp://HOST:PORT (CURVE)";

@@ -22,6 +22,9 @@ struct DaemonOptions {
   std::string listen;    // --listen; default DefaultEndpoint(data_dir)
   bool detach = false;   // --detach: return once ready
   std::string restore;   // --restore FILE: install a backup and exit (daemon/restore.h)
+  // --backup-dir: where admin backups go (services/backup_service.h); absolute.
+  // Default <data_dir>/backups.
+  std::string backup_dir;
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
   PaymentOptions payments;  // --auto-capture, --payment-failure-rate, --payment-seed

@@ -45,6 +45,10 @@ Result<json> ReadEvents(RequestContext& ctx, const json& params) {
                                   String(params, "topic"), OptInt(params, "limit").value_or(100));
 }
 
+Result<json> Subscribe(RequestContext& ctx, const json& params) {
+  return ctx.services.events.Subscribe(ctx.tx, String(params, "topic"), ctx.principal);
+}
+
 Result<json> Publish(RequestContext& ctx, const json& params) {
   return ctx.services.events.Publish(ctx.tx, String(params, "topic"),
                                      params.value("data", json::object()), ctx.principal);
@@ -57,11 +61,11 @@ Result<json> Check(RequestContext& ctx, const json&) { return ctx.services.check
 Result<json> PrepareBackup(rpc::PrepareContext& ctx, const json& params) {
   return ctx.services.backups.Backup(ctx.reader, String(params, "file"),
                                      OptBool(params, "force").value_or(false),
-                                     ctx.services.clock.NowMicros());
+                                     ctx.services.clock.NowMicros(), ctx.principal);
 }
 
 Result<json> PrepareVerify(rpc::PrepareContext& ctx, const json& params) {
-  return ctx.services.backups.Verify(String(params, "file"));
+  return ctx.services.backups.Verify(String(params, "file"), ctx.principal);
 }
 
 Result<json> Prepared(RequestContext&, const json& prepared) { return prepared; }
@@ -78,6 +82,7 @@ void AddQueueHandlers(rpc::HandlerTable& table) {
   table["dlq.retry"] = {Retry};
   table["dlq.purge"] = {Purge};
   table["events.read"] = rpc::OnReader(ReadEvents);
+  table["events.subscribe"] = rpc::FeedSubscription(Subscribe);
   table["events.publish"] = {Publish};
   table["admin.check"] = {Check};
   table["admin.backup"] = {Prepared, PrepareBackup};

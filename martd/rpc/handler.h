@@ -48,12 +48,20 @@ struct Handler {
   PrepareFn prepare = nullptr;
   bool on_reader = false;
   bool point_read = false;  // with on_reader: answered on the socket thread
+  // A point read whose success subscribes the connection to the live feed
+  // (its result holds "lease_ms" and "topic"); its failure ends any
+  // subscription the connection had (rpc/feed.h).
+  bool subscribes = false;
 };
 
 // A handler for a non-mutating method that runs on a worker's reader.
 inline Handler OnReader(RunFn run) { return Handler{std::move(run), nullptr, true}; }
 // One that reads one row by its key, answered on the socket thread.
 inline Handler PointRead(RunFn run) { return Handler{std::move(run), nullptr, true, true}; }
+// events.subscribe: a point read that (re)subscribes the connection.
+inline Handler FeedSubscription(RunFn run) {
+  return Handler{std::move(run), nullptr, true, true, true};
+}
 
 using HandlerTable = std::map<std::string, Handler, std::less<>>;
 

@@ -16,13 +16,20 @@ Server::Server(zmq::context_t& context, Dispatcher& dispatcher, StoreThread& sto
       pool_(pool),
       db_path_(std::move(db_path)),
       router_(context, zmq::socket_type::router),
-      replies_(context, zmq::socket_type::pull) {
+      replies_(context, zmq::socket_type::pull),
+      events_(context, zmq::socket_type::pull) {
   replies_.set(zmq::sockopt::linger, 0);
   replies_.bind(kReplyEndpoint);
+  events_.set(zmq::sockopt::linger, 0);
+  events_.set(zmq::sockopt::rcvhwm, kFeedHighWaterMark);
+  events_.bind(kFeedEndpoint);
   router_.set(zmq::sockopt::linger, 0);
   // Requests up to kMaxMessageBytes are decoded; larger ones up to the hard
   // limit get an error reply; past it ZeroMQ drops the connection.
   router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
+  // Room for a burst of feed events per subscriber; past it ROUTER drops
+  // them and the subscriber, seeing a gap in seq, reads the log.
+  router_.set(zmq::sockopt::sndhwm, kFeedHighWaterMark);
 }
 
 Server::~Server() { Stop(); }
@@ -55,18 +62,25 @@ void Server::Stop() {
   if (thread_.joinable()) thread_.join();
   router_.close();
   replies_.close();
+  events_.close();
 }
 
 void Server::Run() {
   zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
-                             {replies_.handle(), 0, ZMQ_POLLIN, 0}};
+                             {replies_.handle(), 0, ZMQ_POLLIN, 0},
+                             {events_.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stopping_.load()) {
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(100));
+      zmq::poll(items, 3, std::chrono::milliseconds(100));
       std::vector<zmq::message_t> parts;
       // Replies first: they finish work already paid for.
       while (zmq::recv_multipart(replies_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
         ForwardReply(parts);
+        parts.clear();
+      }
+      // Then feed events, in the order they committed.
+      while (zmq::recv_multipart(events_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
+        PushEvent(parts);
         parts.clear();
       }
       for (int i = 0; i < 256; ++i) {
@@ -89,6 +103,8 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   Status admitted = dispatcher_.Admit(parts.back().to_string_view(), &job);
   job.routing = std::move(routing);
   if (!admitted.ok()) {
+    // A renewal refused (e.g. an expired token) ends the subscription too.
+    if (job.handler != nullptr && job.handler->subscribes) feed_.Drop(job.routing.front());
     Reply reply{job.request.id, admitted, nullptr};
     dispatcher_.LogOutcome(job, reply);
     SendReply(job.routing, reply);
@@ -96,6 +112,7 @@ void Server::HandleRequest(std::vector<zmq::message_t>& parts) {
   }
   if (job.handler->point_read) {
     Reply reply = dispatcher_.Execute(job, *reader_, *outbox_);
+    if (job.handler->subscribes) Subscription(job, &reply);
     dispatcher_.LogOutcome(job, reply);
     SendReply(job.routing, reply);
     return;
@@ -153,6 +170,31 @@ void Server::SendReply(const std::vector<std::string>& routing, const Reply& rep
     router_.send(zmq::buffer(part), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   }
   router_.send(zmq::buffer(frame), zmq::send_flags::dontwait);
+}
+
+void Server::Subscription(const Job& job, Reply* reply) {
+  const std::string& connection = job.routing.front();
+  if (!reply->status.ok()) {
+    feed_.Drop(connection);
+    return;
+  }
+  const nlohmann::json& terms = reply->result;
+  Status subscribed = feed_.Subscribe(job.routing, terms.value("topic", ""),
+                                      std::chrono::milliseconds(terms.value("lease_ms", 0)));
+  if (!subscribed.ok()) *reply = Reply{job.request.id, subscribed, nullptr};
+}
+
+void Server::PushEvent(std::vector<zmq::message_t>& parts) {
+  if (parts.size() != 3) return;
+  for (const std::vector<std::string>* routing : feed_.For(parts[0].to_string())) {
+    for (const std::string& frame : *routing) {
+      router_.send(zmq::buffer(frame), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      auto flags = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+      router_.send(zmq::buffer(parts[i].data(), parts[i].size()), flags | zmq::send_flags::dontwait);
+    }
+  }
 }
 
 }  // namespace mart::rpc

@@ -3,7 +3,8 @@
 // inproc PULL socket on which the other threads hand back replies. It admits
 // requests through the dispatcher and routes them to the worker pool or the
 // store thread; point reads (Handler::point_read) it answers itself, from a
-// read-only connection of its own.
+// read-only connection of its own. It also keeps the live feed's subscribers
+// (rpc/feed.h) and pushes them the events the store thread forwards.
 
 #include <atomic>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <zmq.hpp>
 
 #include "rpc/dispatcher.h"
+#include "rpc/feed.h"
 #include "rpc/store_thread.h"
 
 namespace mart::rpc {
@@ -37,6 +39,9 @@ class Server {
   void Stop();
 
   int64_t in_flight() const { return in_flight_.load(); }
+  // How many connections subscribe to the live feed; read by the store
+  // thread's publisher, which forwards events only while there are any.
+  const std::atomic<int>& feed_subscribers() const { return feed_.count(); }
 
   // Admitted requests awaiting their reply: one connection may hold at most
   // kMaxInFlightPerConnection (beyond: RATE_LIMITED at once), the daemon at
@@ -51,6 +56,11 @@ class Server {
   void HandleRequest(std::vector<zmq::message_t>& parts);
   void ForwardReply(std::vector<zmq::message_t>& parts);
   void SendReply(const std::vector<std::string>& routing, const Reply& reply);
+  // events.subscribe answered: (re)subscribe the caller, or end its
+  // subscription when the call failed.
+  void Subscription(const Job& job, Reply* reply);
+  // One event from the store thread, to every matching subscriber.
+  void PushEvent(std::vector<zmq::message_t>& parts);
   // One request of this connection answered (or never admitted after all).
   void Release(const std::string& connection);
 
@@ -62,6 +72,8 @@ class Server {
   std::unique_ptr<Outbox> outbox_;  // reader_'s, never written to
   zmq::socket_t router_;
   zmq::socket_t replies_;
+  zmq::socket_t events_;  // PULL: committed events from the store thread
+  FeedSubscribers feed_;
   std::string endpoint_;
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> in_flight_{0};

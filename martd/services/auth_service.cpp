@@ -126,6 +126,7 @@ Result<Principal> AuthService::Authenticate(std::string_view auth) const {
   principal.user_id = ClaimInt(claims, "sub");
   principal.session_id = ClaimInt(claims, "sid");
   principal.role = claims.value("role", "");
+  principal.expires_at = ClaimInt(claims, "exp");
   if (principal.user_id <= 0 || principal.session_id <= 0) return Unauthenticated("token is malformed");
   return principal;
 }

@@ -21,6 +21,7 @@ struct Principal {
   int64_t user_id = 0;
   std::string role;        // from the token, then confirmed from the database
   int64_t session_id = 0;  // the login session (token family)
+  int64_t expires_at = 0;  // Unix seconds the access token ends; 0: no end (operator, worker)
   std::string worker = {};  // kWorker: its name, e.g. "inventory"
 
   static Principal Worker(std::string_view name) {

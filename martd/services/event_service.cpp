@@ -91,4 +91,15 @@ Result<json> EventService::Publish(Tx& tx, const std::string& topic, json data,
               {"data", std::move(data)}};
 }
 
+Result<json> EventService::Subscribe(Tx& tx, const std::string& glob,
+                                     const Principal& caller) const {
+  int64_t lease_ms = kFeedLeaseMs;
+  if (caller.expires_at > 0) {
+    lease_ms = std::min(lease_ms, (caller.expires_at * 1000000 - tx.now) / 1000);
+    if (lease_ms <= 0) return Unauthenticated("token has expired; log in again");
+  }
+  MART_ASSIGN_OR_RETURN(int64_t last_seq, tx.store.events().LastSeq());
+  return json{{"lease_ms", lease_ms}, {"topic", glob}, {"last_seq", last_seq}};
+}
+
 }  // namespace mart

@@ -27,7 +27,16 @@ class EventService {
   Result<nlohmann::json> Publish(Tx& tx, const std::string& topic, nlohmann::json data,
                                  const Principal& actor) const;
 
+  // The terms of a live-feed subscription (events.subscribe; the socket
+  // thread keeps the subscription itself, rpc/feed.h): {"lease_ms", "topic",
+  // "last_seq"}. The lease is kFeedLeaseMs, cut to what is left of the
+  // caller's access token, so a subscription never outlives the login that
+  // made it; renewing it checks the caller again.
+  Result<nlohmann::json> Subscribe(Tx& tx, const std::string& glob,
+                                   const Principal& caller) const;
+
   static constexpr int64_t kMaxScan = 10000;  // events looked at per Read
+  static constexpr int64_t kFeedLeaseMs = 60000;
 };
 
 // An event as replies and PUB frames show it: {seq, topic, created_at, data}.

@@ -24,6 +24,16 @@ Status Errno(const std::string& what) {
   return Unavailable(what + ": " + std::strerror(errno));
 }
 
+// What an existing file at the target is, for the refusal.
+const char* KindOf(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symlink";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
 Status CheckTarget(const std::string& path, bool overwrite) {
   fs::path target(path);
   if (!target.is_absolute()) return InvalidArgument("backup path must be absolute: " + path);
@@ -31,8 +41,18 @@ Status CheckTarget(const std::string& path, bool overwrite) {
   if (!fs::is_directory(target.parent_path(), ec)) {
     return InvalidArgument("no such directory: " + target.parent_path().string());
   }
-  if (fs::is_directory(target, ec)) return InvalidArgument("backup path is a directory: " + path);
-  if (fs::exists(target, ec) && !overwrite) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return Errno("stat " + path);
+  }
+  // rename() would put the copy in place of whatever is there: only an old
+  // copy (a regular file) may be replaced.
+  if (!S_ISREG(info.st_mode)) {
+    return InvalidArgument("backup path " + path + " is " + KindOf(info.st_mode) +
+                           "; a backup replaces only a regular file");
+  }
+  if (!overwrite) {
     return AlreadyExists(path + " exists (pass --force to replace it)", {{"path", path}});
   }
   return Status::Ok();

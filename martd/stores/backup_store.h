@@ -24,8 +24,8 @@ struct BackupFile {
 // so writers are not blocked under WAL) to `path`: first into a temp file in
 // the same directory, mode 0600, then fsync, rename over `path` and fsync
 // of the directory. `path` must be absolute; its directory must exist.
-// Errors: INVALID_ARGUMENT (relative path, missing directory), ALREADY_EXISTS
-// (path exists and !overwrite), UNAVAILABLE/INTERNAL (I/O, SQLite).
+// Errors: INVALID_ARGUMENT (relative path, missing directory, something other
+// than a regular file at `path`), ALREADY_EXISTS (path exists and !overwrite), UNAVAILABLE/INTERNAL (I/O, SQLite).
 // Thread safety: uses `source` only; safe beside the store thread.
 Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool overwrite);
 

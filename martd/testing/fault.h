@@ -17,6 +17,8 @@
 //                         renamed to its name
 //   commit.disk_full      error: the batch's commit fails as SQLite does on a
 //                         full disk (SQLITE_FULL), and the batch rolls back
+//   restore.install       error: martd --restore has moved the old database
+//                         aside and fails to rename the verified copy in
 // A crash point writes "martd: fault point NAME: crashing" to stderr and
 // calls _exit(kCrashExitCode): no destructors, no commit, no reply.
 //

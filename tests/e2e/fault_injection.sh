@@ -41,7 +41,7 @@ expect_check_ok() {
   expect_eq "true" "$(jq .ok <<<"$OUT")" "admin check holds ($1)"
 }
 
-cookie() { echo "cookie:$(tr -d '\n' <"$MART_DATA_DIR/cookie")"; }
+cookie() { echo "cookie:$(head -n1 "$MART_DATA_DIR/cookie")"; }
 
 # An unknown point or a bad count is a usage error.
 expect_exit 2 "$MARTD" --fault no.such.point

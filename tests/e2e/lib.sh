@@ -46,7 +46,7 @@ register_secret() {
 secret_input() { printf '%s\n' "$1" >>"$E2E_ROOT/.secrets/inputs"; }
 # The cookie is removed when the daemon stops: keep a copy to look for.
 remember_cookie() {
-  [ -s "$MART_DATA_DIR/cookie" ] && register_secret operator-cookie "$(cat "$MART_DATA_DIR/cookie")"
+  [ -s "$MART_DATA_DIR/cookie" ] && register_secret operator-cookie "$(head -n1 "$MART_DATA_DIR/cookie")"
   return 0
 }
 register_secret password Password123

@@ -3,11 +3,13 @@
 # encrypted with a key pair kept in its data dir (curve.key 0600, curve.pub);
 # martctl config add-remote pins the public key in a profile, and everything
 # works through it (token rules unchanged, events tail included); a wrong key
-# and a plaintext client get no answer, and martctl says why.
+# and a plaintext client get no answer, and martctl says why. The live feed
+# goes only to an admin who subscribes with credentials: anonymous callers and
+# users are refused, and no event port is open beside the request port.
 source "$(dirname "$0")/lib.sh"
 
 expect_exit 2 "$MARTD" --listen tcp://127.0.0.1:0
-expect_stderr "port from 1 to 65534"
+expect_stderr "port from 1 to 65535"
 expect_exit 2 "$MARTD" --listen udp://127.0.0.1:7000
 expect_stderr "use ipc://PATH, or tcp://HOST:PORT (CURVE)"
 
@@ -64,6 +66,29 @@ expect_eq ann@example.com "$(jq -r .email <<<"$OUT")" "login over CURVE"
 expect_exit 0 shop product create --name Lamp --category Home --price 12.00 --quantity 3 -q
 expect_exit 0 shop events tail --from-beginning -n 100 -o json
 check "events are read over the remote profile" grep -q '"product.created"' <<<"$OUT"
+
+# The live feed over tcp: the admin's follow receives a new event pushed on
+# its own connection; nobody else is given the feed.
+expect_exit 0 shop daemon status -o json
+expect_eq "" "$(jq -r .events_endpoint <<<"$OUT")" "no open event socket on tcp"
+shop events tail --follow -n 0 -o json >"$E2E_ROOT/feed.out" 2>"$E2E_ROOT/feed.err" &
+tail_pid=$!
+seen=
+for _ in $(seq 1 100); do
+  shop events publish erp.synced --data '{"batch": 7}' -q >/dev/null
+  if grep -q '"erp.synced"' "$E2E_ROOT/feed.out"; then seen=1; break; fi
+  sleep 0.2
+done
+kill -TERM "$tail_pid" 2>/dev/null || true
+wait "$tail_pid" 2>/dev/null || true
+check "an admin's events tail --follow receives the feed over tcp" test -n "$seen"
+expect_exit 4 far --endpoint "$REMOTE" --server-key "$KEY" events subscribe
+expect_stderr "needs a login"
+printf 'Password123\n' | shop auth register --password-stdin --email bob@example.com \
+  --first-name Bob --last-name Lee -q >/dev/null
+printf 'Password123\n' | far --profile shop auth login --email bob@example.com --password-stdin >/dev/null
+expect_exit 4 shop events subscribe
+expect_stderr "is for admins only"
 
 # The wrong key fails clearly; so does a plaintext client.
 expect_exit 6 far --endpoint "$REMOTE" --server-key "$WRONG" --timeout 1 daemon status

@@ -2,7 +2,8 @@
 // nothing (forged, of another type, revoked, of a deactivated account,
 // expired, a stale cookie), roles that change under a live token, and
 // another user's objects reached sideways (through lists and filters, or as
-// an order's address). Each test runs every registry method where it can.
+// an order's address), and where an admin's backup may go. Each test runs
+// every registry method where it can.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -117,6 +118,27 @@ TEST_F(AuthzEdgesTest, AnotherUsersAddressCannotShipAnOrder) {
                                         {"user_id", 3}}, admin_token_);
   ASSERT_FALSE(for_other.ok());
   EXPECT_EQ(for_other.status().code(), Code::kNotFound);
+}
+
+// A token may be used from anywhere: its backups stay in the operator's
+// backup dir. The local operator chooses freely, except the data dir.
+TEST_F(AuthzEdgesTest, ATokenAdminsBackupsStayInTheBackupDir) {
+  const std::string outside = root_ + "/outside.db";
+  auto refused = Call("admin.backup", {{"file", outside}}, admin_token_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(Call("admin.verify", {{"file", outside}}, admin_token_).status().code(),
+            Code::kPermissionDenied);
+  json made = Must("admin.backup", {{"file", outside}}, Cookie());
+  EXPECT_EQ(made["path"], outside);
+  for (const std::string& auth : {admin_token_, Cookie()}) {
+    auto live = Call("admin.backup", {{"file", options_.data_dir + "/mart.db"}, {"force", true}},
+                     auth);
+    ASSERT_FALSE(live.ok());
+    EXPECT_EQ(live.status().code(), Code::kInvalidArgument) << live.status().ToString();
+  }
+  json named = Must("admin.backup", {{"file", "nightly.db"}}, admin_token_);
+  EXPECT_EQ(named["path"], options_.data_dir + "/backups/nightly.db");
 }
 
 }  // namespace

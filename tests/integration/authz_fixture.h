@@ -160,6 +160,7 @@ inline const std::map<std::string, MethodRule, std::less<>>& MethodRules() {
       {"dlq.retry", {Rule::kAdmin, Code::kNotFound}},
       {"dlq.purge", {Rule::kAdmin}},
       {"events.read", {Rule::kAdmin}},
+      {"events.subscribe", {Rule::kAdmin}},
       {"events.publish", {Rule::kAdmin}},
       {"admin.check", {Rule::kAdmin}},
       {"admin.backup", {Rule::kAdmin}},
@@ -348,11 +349,12 @@ inline nlohmann::json AuthzDaemonTest::ParamsFor(std::string_view method) {
       {"dlq.retry", [] { return json{{"id", 1}}; }},
       {"dlq.purge", [] { return json{{"all", true}}; }},
       {"events.publish", [] { return json{{"topic", "erp.synced"}}; }},
+      // Bare names: into the backup dir, the one place every admin may use.
       {"admin.backup", [this] {
-         return json{{"file", root_ + "/copy-" + std::to_string(++files_) + ".db"}};
+         return json{{"file", "copy-" + std::to_string(++files_) + ".db"}};
        }},
       {"admin.verify", [this] {
-         std::string file = root_ + "/verified-" + std::to_string(++files_) + ".db";
+         std::string file = "verified-" + std::to_string(++files_) + ".db";
          Must("admin.backup", {{"file", file}}, Cookie());
          return json{{"file", file}};
        }},

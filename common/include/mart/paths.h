@@ -12,8 +12,9 @@ std::string DefaultDataDir();
 // ipc://$XDG_RUNTIME_DIR/mart/martd.sock for the default data dir when
 // XDG_RUNTIME_DIR is set, else ipc://<data_dir>/run/martd.sock.
 std::string DefaultEndpoint(const std::string& data_dir);
-// The events (PUB) endpoint beside a request endpoint: martd.sock ->
-// martd-events.sock; tcp://HOST:PORT -> tcp://HOST:PORT+1.
+// The events (PUB) endpoint beside an ipc request endpoint: martd.sock ->
+// martd-events.sock. "" for tcp://, where the only feed is the authenticated
+// one on the request socket (events.subscribe).
 std::string EventsEndpointFor(const std::string& request_endpoint);
 // The local operator cookie file of a data dir.
 std::string CookiePath(const std::string& data_dir);

@@ -91,6 +91,15 @@ std::vector<CommandSpec> QueueCommands() {
                  .min = 1, .max = 1000}},
        .example = "martctl events read --after 120 --topic 'order.*' -o json",
        .id_field = "next_after"},
+      {.method = "events.subscribe",
+       .summary = "push the live event feed to this connection for a lease; renew it before "
+                  "it ends (admin; martctl events tail --follow)",
+       .access = Access::kAdmin,
+       .args = {{.name = "topic", .help = "only topics matching this glob, e.g. 'order.*'",
+                 .max_length = 100}},
+       .example = "martctl events tail --follow --topic 'order.*'",
+       .id_field = "lease_ms",
+       .cli_local = true},
       {.method = "events.publish",
        .summary = "append an event for outside subscribers; mart's own topics are refused "
                   "(admin)",
@@ -119,19 +128,20 @@ std::vector<CommandSpec> AdminCommands() {
        .summary = "write a consistent copy of the database to FILE while martd serves; mode "
                   "0600, guard it like the data dir (admin)",
        .access = Access::kAdmin,
-       .args = {{.name = "file", .help = "where martd writes the copy: an absolute path (martctl "
-                                         "makes a relative one absolute) in an existing directory",
+       .args = {{.name = "file", .help = "a file name, written in martd's backup dir; or "
+                                         "(local operator only) a path, made absolute by martctl",
                  .required = true, .positional = true, .max_length = 4096},
                 {.name = "force", .type = ArgType::kBool, .help = "replace an existing file"}},
-       .example = "martctl admin backup /var/backups/mart/mart-2026-01-01.db",
+       .example = "martctl admin backup mart-2026-01-01.db",
        .id_field = "path"},
       {.method = "admin.verify",
        .summary = "check a backup file: SQLite integrity, schema version, mart's invariants; "
                   "exit 7 on a problem (admin)",
        .access = Access::kAdmin,
-       .args = {{.name = "file", .help = "the backup file, an absolute path readable by martd",
+       .args = {{.name = "file", .help = "the backup file: a name in martd's backup dir, or "
+                                         "(local operator only) a path",
                  .required = true, .positional = true, .max_length = 4096}},
-       .example = "martctl admin verify /var/backups/mart/mart-2026-01-01.db -o json",
+       .example = "martctl admin verify mart-2026-01-01.db -o json",
        .id_field = "ok",
        .columns = {"check", "result", "checked", "detail"}},
   };

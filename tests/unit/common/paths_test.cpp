@@ -70,8 +70,7 @@ TEST_F(PathsTest, DefaultDataDirUsesTheRuntimeDirSocket) {
 
 TEST_F(PathsTest, EventsEndpointSitsBesideTheRequestEndpoint) {
   EXPECT_EQ(EventsEndpointFor("ipc:///run/mart/martd.sock"), "ipc:///run/mart/martd-events.sock");
-  EXPECT_EQ(EventsEndpointFor("tcp://127.0.0.1:5555"), "tcp://127.0.0.1:5556");
-  EXPECT_EQ(EventsEndpointFor("tcp://[::1]:7300"), "tcp://[::1]:7301");
+  EXPECT_EQ(EventsEndpointFor("tcp://127.0.0.1:5555"), "") << "no PUB socket on tcp";
   EXPECT_EQ(EventsEndpointFor(".sock"), ".sock-events");
 }
 

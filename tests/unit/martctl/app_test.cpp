@@ -66,9 +66,14 @@ TEST(AppTest, TheResultIsRenderedAsAskedFor) {
 TEST(AppTest, TokenFlagBeatsEnvironmentBeatsCookie) {
   testing::TestIo test;
   std::filesystem::create_directories(test.env["MART_DATA_DIR"]);
-  std::ofstream(test.env["MART_DATA_DIR"] + "/cookie") << "abc123\n";
+  test.env["MART_ENDPOINT"] = "ipc:///run/mart-test.sock";
+  std::ofstream(test.env["MART_DATA_DIR"] + "/cookie") << "abc123\nipc:///run/mart-test.sock\n";
   ASSERT_EQ(test.Run({"auth", "whoami"}), 0);
   EXPECT_EQ(test.calls.back().options.auth, "cookie:abc123");
+  ASSERT_EQ(test.Run({"daemon", "status"}), 0);
+  EXPECT_EQ(test.calls.back().options.auth, "") << "no cookie for a method open to anyone";
+  ASSERT_EQ(test.Run({"auth", "whoami", "--endpoint", "ipc:///tmp/other.sock"}), 0);
+  EXPECT_EQ(test.calls.back().options.auth, "") << "no cookie for another daemon";
   test.env["MART_TOKEN"] = "from-env";
   ASSERT_EQ(test.Run({"auth", "whoami"}), 0);
   EXPECT_EQ(test.calls.back().options.auth, "from-env");

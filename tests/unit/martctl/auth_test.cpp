@@ -17,7 +17,7 @@ class AuthResolutionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     cookie_path_ = dir_.path() + "/cookie";
-    std::ofstream(cookie_path_) << "  c00k1e\n";
+    std::ofstream(cookie_path_) << "  c00k1e\nipc:///a\n";
     inputs_ = AuthInputs{.token_flag = "flag-token",
                          .token_env = "env-token",
                          .profile = Profile{.endpoint = "ipc:///a", .access_token = "saved-token"},
@@ -63,7 +63,31 @@ TEST_F(AuthResolutionTest, ThenTheTrimmedCookie) {
 TEST_F(AuthResolutionTest, AProfileForAnotherDaemonIsSkipped) {
   inputs_.token_flag.clear();
   inputs_.token_env.clear();
-  inputs_.endpoint = "ipc:///b";
+  inputs_.profile.endpoint = "ipc:///b";
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
+}
+
+// The cookie makes its holder the operator: it goes only to the daemon that
+// wrote it, whatever endpoint the command was pointed at.
+TEST_F(AuthResolutionTest, TheCookieGoesOnlyToTheDaemonThatWroteIt) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  inputs_.profile = Profile{};
+  for (const char* elsewhere : {"ipc:///b", "tcp://198.51.100.7:7000", "ipc:///a/"}) {
+    inputs_.endpoint = elsewhere;
+    AuthChoice choice = ResolveAuth(inputs_);
+    EXPECT_EQ(choice.source, AuthSource::kNone) << elsewhere;
+    EXPECT_EQ(choice.auth, "") << elsewhere;
+  }
+  std::ofstream(cookie_path_) << "c00k1e\n";  // a cookie that names no daemon
+  inputs_.endpoint = "ipc:///a";
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
+}
+
+TEST_F(AuthResolutionTest, TheCookieIsNotSentForAMethodOpenToAnyone) {
+  inputs_ = AuthInputs{.endpoint = "ipc:///a", .cookie_path = cookie_path_, .needs_login = false};
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
+  inputs_.needs_login = true;
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
 }
 
@@ -83,7 +107,9 @@ TEST_F(AuthResolutionTest, NothingReadableMeansNoAuth) {
   EXPECT_EQ(choice.source, AuthSource::kNone);
   EXPECT_EQ(choice.auth, "");
   std::ofstream(cookie_path_) << " \n";
-  EXPECT_FALSE(ReadCookieAuth(cookie_path_).has_value());
+  EXPECT_FALSE(ReadCookieAuth(cookie_path_, "").has_value());
+  std::ofstream(cookie_path_) << " \nipc:///a\n";
+  EXPECT_FALSE(ReadCookieAuth(cookie_path_, "ipc:///a").has_value());
 }
 
 std::string Base64Url(const std::string& text) {

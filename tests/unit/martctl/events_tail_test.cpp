@@ -35,7 +35,13 @@ class EventsTailTest : public ::testing::Test {
   }
 
   Result<json> Answer(const RecordedCall& call) {
-    if (call.method == "daemon.status") return json{{"events_endpoint", "ipc:///fake-events"}};
+    if (call.method == "events.subscribe") {
+      subscriptions_.push_back(call.params);
+      if (!refuse_renewal_.ok() && subscriptions_.size() > 1) return refuse_renewal_;
+      return json{{"lease_ms", lease_ms_},
+                  {"topic", call.params.value("topic", "")},
+                  {"last_seq", static_cast<int64_t>(log_.size())}};
+    }
     if (call.method != "events.read") return Internal("unexpected " + call.method);
     if (!down_.empty()) {
       Status status = down_.front();
@@ -71,6 +77,9 @@ class EventsTailTest : public ::testing::Test {
   std::vector<json> log_;
   std::vector<json> reads_;
   std::vector<Status> down_;  // errors events.read answers first
+  std::vector<json> subscriptions_;  // params of each events.subscribe
+  int64_t lease_ms_ = 60000;
+  Status refuse_renewal_ = Status::Ok();  // the answer to every renewal
 };
 
 std::vector<int64_t> Range(int64_t first, int64_t last) {
@@ -144,9 +153,10 @@ TEST_F(EventsTailTest, FollowSkipsRepeatsFillsGapsAndPollsWhenIdle) {
     return Answer(call);
   };
   EXPECT_EQ(test_.Run({"events", "tail", "--follow", "--since", "3", "-q"}), 130);
-  EXPECT_EQ(test_.subscribed, "ipc:///fake-events");
+  EXPECT_FALSE(test_.subscribed.empty());
   EXPECT_EQ(PrintedSeqs(), Range(4, 9));
-  EXPECT_EQ(test_.calls[0].method, "daemon.status");  // subscribed before reading
+  EXPECT_EQ(test_.calls[0].method, "events.subscribe");  // subscribed before reading
+  EXPECT_EQ(test_.calls[1].method, "events.read") << "on the same connection";
 }
 
 TEST_F(EventsTailTest, AGapIsReadFromTheLogUpToTheFrame) {
@@ -170,6 +180,37 @@ TEST_F(EventsTailTest, FollowWithNoLinesPrintsOnlyNewEvents) {
   test_.feed_drained = [] { std::raise(SIGINT); };
   ASSERT_EQ(test_.Run({"events", "tail", "--follow", "-n", "0", "-o", "json"}), 130);
   EXPECT_EQ(json::parse(test_.out.str()), Frame(13, "order.placed").event);
+}
+
+TEST_F(EventsTailTest, TheSubscriptionIsRenewedEveryThirdOfItsLease) {
+  Append(1);
+  lease_ms_ = 3000;
+  test_.feed = {std::nullopt, std::nullopt, std::nullopt, std::nullopt};  // four quiet seconds
+  test_.feed_drained = [] { std::raise(SIGINT); };
+  ASSERT_EQ(test_.Run({"events", "tail", "--follow", "-n", "0", "--topic", "order.*"}), 130);
+  // At 0 s, then each time a second (a third of 3 s) has passed.
+  ASSERT_EQ(subscriptions_.size(), 5u);
+  for (const json& params : subscriptions_) EXPECT_EQ(params, json({{"topic", "order.*"}}));
+}
+
+TEST_F(EventsTailTest, ARefusedRenewalEndsTheTailWithThatError) {
+  Append(1);
+  lease_ms_ = 3000;
+  refuse_renewal_ = PermissionDenied("events.subscribe is for admins only");
+  test_.feed = {std::nullopt, std::nullopt};
+  EXPECT_EQ(test_.Run({"events", "tail", "--follow", "-n", "0"}), 4);
+  EXPECT_NE(test_.err.str().find("events.subscribe is for admins only"), std::string::npos)
+      << test_.err.str();
+  EXPECT_EQ(subscriptions_.size(), 2u);
+}
+
+TEST_F(EventsTailTest, SubscribePrintsOnlyNewEvents) {
+  Append(12);
+  test_.feed = {Frame(12, "order.placed"), Frame(13, "payment.succeeded")};
+  test_.feed_drained = [] { std::raise(SIGINT); };
+  ASSERT_EQ(test_.Run({"events", "subscribe", "--topic", "payment.*", "-q"}), 130);
+  EXPECT_EQ(PrintedSeqs(), (std::vector<int64_t>{13}));
+  EXPECT_EQ(subscriptions_.at(0), json({{"topic", "payment.*"}}));
 }
 
 TEST_F(EventsTailTest, FollowFiltersFramesByTopic) {

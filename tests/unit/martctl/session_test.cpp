@@ -174,10 +174,10 @@ TEST_F(SessionTest, ABrokenCredentialsFileFailsOnlyMethodsThatNeedALogin) {
 
 TEST_F(SessionTest, ACookieCallAcrossADaemonRestartIsSentAgainWithTheNewCookie) {
   settings_.cookie_path = dir_.path() + "/cookie";
-  std::ofstream(settings_.cookie_path) << "old\n";
+  std::ofstream(settings_.cookie_path) << "old\nipc:///d\n";
   answer_ = [this](const RecordedCall& call) -> Result<json> {
     if (call.options.auth == "cookie:new") return json::object();
-    std::ofstream(settings_.cookie_path) << "new\n";  // martd restarted meanwhile
+    std::ofstream(settings_.cookie_path) << "new\nipc:///d\n";  // martd restarted meanwhile
     return Unauthenticated("events.read needs a login");
   };
   Session session = MakeSession();
@@ -191,7 +191,7 @@ TEST_F(SessionTest, ACallMadeWhileTheCookieWasGoneIsSentAgainWithTheNewOne) {
   settings_.cookie_path = dir_.path() + "/cookie";  // martd stopped and removed it
   answer_ = [this](const RecordedCall& call) -> Result<json> {
     if (call.options.auth == "cookie:new") return json::object();
-    std::ofstream(settings_.cookie_path) << "new\n";
+    std::ofstream(settings_.cookie_path) << "new\nipc:///d\n";
     return Unauthenticated("events.read needs a login");
   };
   Session session = MakeSession();
@@ -202,7 +202,7 @@ TEST_F(SessionTest, ACallMadeWhileTheCookieWasGoneIsSentAgainWithTheNewOne) {
 
 TEST_F(SessionTest, AnUnchangedCookieThatIsRefusedIsNotSentAgain) {
   settings_.cookie_path = dir_.path() + "/cookie";
-  std::ofstream(settings_.cookie_path) << "stale\n";
+  std::ofstream(settings_.cookie_path) << "stale\nipc:///d\n";
   answer_ = [](const RecordedCall&) -> Result<json> { return Unauthenticated("no"); };
   Session session = MakeSession();
   EXPECT_EQ(session.Call(Spec("events.read"), json::object()).status().code(),

@@ -39,11 +39,17 @@ struct RecordedCall {
 };
 
 // Hands out TestIo::feed in order; an empty optional is a quiet wait.
+// Calls on the feed's connection go to `transport` (the fake daemon).
 class ScriptedFeed : public EventFeed {
  public:
   ScriptedFeed(std::deque<std::optional<FeedEvent>>* script, std::function<void()>* drained,
-               std::chrono::milliseconds* elapsed)
-      : script_(script), drained_(drained), elapsed_(elapsed) {}
+               std::chrono::milliseconds* elapsed, Transport transport)
+      : script_(script), drained_(drained), elapsed_(elapsed), transport_(std::move(transport)) {}
+
+  Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
+                              const CallOptions& options) override {
+    return transport_(method, params, options);
+  }
 
   std::optional<FeedEvent> Next(std::chrono::milliseconds timeout) override {
     if (script_->empty()) {
@@ -61,6 +67,7 @@ class ScriptedFeed : public EventFeed {
   std::deque<std::optional<FeedEvent>>* script_;
   std::function<void()>* drained_;
   std::chrono::milliseconds* elapsed_;
+  Transport transport_;
 };
 
 // A feed frame as martd would publish it.
@@ -115,11 +122,7 @@ class TestIo {
               .clock = [this] { return now; },
               .connect = [this](const ClientOptions& options) -> Transport {
                 client_options = options;
-                return [this](std::string_view method, const nlohmann::json& params,
-                              const CallOptions& call) {
-                  calls.push_back({std::string(method), params, call});
-                  return answer(calls.back());
-                };
+                return Recorder();
               },
               .monotonic = [this] { return elapsed; },
               .sleep =
@@ -127,12 +130,18 @@ class TestIo {
                     sleeps.push_back(pause);
                     elapsed += pause;
                   },
-              .subscribe = [this](const std::string& endpoint)
-                  -> Result<std::unique_ptr<EventFeed>> {
-                subscribed = endpoint;
-                return std::unique_ptr<EventFeed>(
-                    std::make_unique<ScriptedFeed>(&feed, &feed_drained, &elapsed));
+              .subscribe = [this](const ClientOptions& options) -> std::unique_ptr<EventFeed> {
+                subscribed = options.endpoint;
+                return std::make_unique<ScriptedFeed>(&feed, &feed_drained, &elapsed, Recorder());
               }};
+  }
+
+  // The fake daemon: records each call and answers it.
+  Transport Recorder() {
+    return [this](std::string_view method, const nlohmann::json& params, const CallOptions& call) {
+      calls.push_back({std::string(method), params, call});
+      return answer(calls.back());
+    };
   }
 
   int Run(const std::vector<std::string>& args) {
@@ -159,7 +168,7 @@ class TestIo {
   std::deque<std::optional<FeedEvent>> feed;  // what the event feed delivers, in order
   // Runs when the feed has nothing left (a test raises SIGINT to end a tail).
   std::function<void()> feed_drained = [] { throw std::runtime_error("event feed drained"); };
-  std::string subscribed;  // the endpoint of the last subscription
+  std::string subscribed;  // the endpoint of the last feed connection
 };
 
 }  // namespace mart::cli::testing

@@ -86,16 +86,16 @@ TEST_F(DataDirTest, DamagedSigningKeyIsRefused) {
 
 TEST_F(DataDirTest, CookieIsPrivateAndChangesEveryWrite) {
   auto dir = Must(DataDir::Open(DataPath()), "open");
-  std::string first = Must(dir->WriteCookie(), "first cookie");
+  std::string first = Must(dir->WriteCookie("ipc:///run/m.sock"), "first cookie");
   const std::string cookie_path = CookiePath(DataPath());
   EXPECT_EQ(Mode(cookie_path), 0600u);
-  EXPECT_EQ(Read(cookie_path), first + "\n");
+  EXPECT_EQ(Read(cookie_path), first + "\nipc:///run/m.sock\n") << "the cookie, then its endpoint";
   EXPECT_EQ(first.size(), 64u);
   EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), std::string::npos) << first;
 
-  std::string second = Must(dir->WriteCookie(), "second cookie");
+  std::string second = Must(dir->WriteCookie("ipc:///run/m.sock"), "second cookie");
   EXPECT_NE(second, first);
-  EXPECT_EQ(Read(cookie_path), second + "\n");
+  EXPECT_EQ(Read(cookie_path), second + "\nipc:///run/m.sock\n");
   EXPECT_EQ(Mode(cookie_path), 0600u);
 
   dir->RemoveCookie();

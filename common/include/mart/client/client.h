@@ -10,9 +10,21 @@
 // (login, refresh: they carry tokens) are not resent. On an ipc endpoint a
 // missing daemon is UNAVAILABLE at once, also when it stops while a call
 // waits (its socket is checked every 250 ms), rather than after the timeouts.
+//
+// On ipc:// the Client first checks who serves the socket (SO_PEERCRED) and
+// refuses, PERMISSION_DENIED, to send anything to a process of another user
+// (root excepted): martd's sockets admit only its own user, so any other is
+// someone posing as martd, e.g. in a shared sticky directory. It never lets
+// ZeroMQ reconnect on its own; after martd restarts, the next call (or the
+// retry of the current one) connects anew, checked again.
+//
+// Events: after an events.subscribe call on this Client, martd pushes the live
+// feed to this connection as three-frame messages [topic][json][seq];
+// NextEvent() returns them, also those that arrived while a Call waited.
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +47,13 @@ struct CallOptions {
   std::string idempotency_key;  // empty: generated for mutating methods
 };
 
+// One event of the live feed, as martd sent it.
+struct FeedFrames {
+  std::string topic;
+  std::string body;  // {"seq", "topic", "created_at", "data"}
+  std::string seq;   // decimal
+};
+
 class Client {
  public:
   explicit Client(ClientOptions options);
@@ -46,9 +65,21 @@ class Client {
   Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
                               const CallOptions& options = {});
 
+  // The next pushed event, waiting up to `timeout`; nullopt when none came,
+  // the connection is not made yet, or a signal interrupted the wait. At most
+  // kMaxQueuedEvents wait here; past that new ones are dropped (the reader
+  // sees a gap in seq and reads the log).
+  std::optional<FeedFrames> NextEvent(std::chrono::milliseconds timeout);
+  static constexpr size_t kMaxQueuedEvents = 100000;
+
   const ClientOptions& options() const { return options_; }
 
  private:
+  // Connects when not connected, or anew when the ipc connection ended.
+  Status Connect();
+  // The reply to `id`; nullopt to send again (timeout, or the connection ended).
+  Result<std::optional<nlohmann::json>> AwaitReply(const std::string& id);
+
   struct Impl;
   ClientOptions options_;
   std::unique_ptr<Impl> impl_;

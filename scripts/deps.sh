@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libzmq3-dev cppzmq-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev
-  libcpp-httplib-dev libcurl4-openssl-dev
+  libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   jq curl groff-base procps python3 python3-aiosmtpd wrk
   dpkg-dev file

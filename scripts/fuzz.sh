@@ -3,9 +3,9 @@
 # Builds the libFuzzer targets of tests/fuzz with clang in build-fuzz (or
 # $MART_FUZZ_BUILD_DIR), replays each target's past reproducers
 # (tests/fuzz/regressions/NAME), then runs it for SECONDS_PER_TARGET (default
-# 12: about a minute for all five) on a copy of its seed corpus, so the
+# 12: about a minute for all six) on a copy of its seed corpus, so the
 # committed corpus never changes under you. Targets: envelope,
-# dispatch, rest, product_file, jwt (default: all).
+# dispatch, rest, http, product_file, jwt (default: all).
 # Exits 1 when a target crashed, leaked, timed out or broke a property; the
 # message names the reproducer. Longer runs: scripts/fuzz.sh 600 envelope.
 set -euo pipefail
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-12}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope dispatch rest product_file jwt)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope dispatch rest http product_file jwt)
 build=${MART_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 fuzz_dir=$root/tests/fuzz

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <deque>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include <sodium.h>
@@ -260,7 +261,11 @@ Result<std::optional<nlohmann::json>> Client::AwaitReply(const std::string& id) 
 
 std::optional<FeedFrames> Client::NextEvent(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (impl_->events.empty() && impl_->connected) {
+  if (impl_->events.empty() && !impl_->connected) {
+    std::this_thread::sleep_for(timeout);  // nothing can come: wait as asked, never spin
+    return std::nullopt;
+  }
+  while (impl_->events.empty()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t item{impl_->socket->handle(), 0, ZMQ_POLLIN, 0};

@@ -15,16 +15,19 @@ stop_rest() {
   REST_PID=""
 }
 
+# start_rest [OPTION…]: the options go to mart-rest. Sets REST_PID, BASE and REST_PORT.
 start_rest() {
-  local port
+  local port before
+  before=$(cat "$E2E_ROOT/rest.log" 2>/dev/null | grep -c 'listening on' || true)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$MART_REST" --listen "127.0.0.1:$port" --endpoint "$ENDPOINT" 2>"$E2E_ROOT/rest.log" &
+  "$MART_REST" --listen "127.0.0.1:$port" --endpoint "$ENDPOINT" "$@" 2>>"$E2E_ROOT/rest.log" &
   REST_PID=$!
   for _ in $(seq 1 100); do
-    grep -q 'listening on' "$E2E_ROOT/rest.log" && break
+    [ "$(grep -c 'listening on' "$E2E_ROOT/rest.log" || true)" -gt "$before" ] && break
     sleep 0.05
   done
   BASE="http://127.0.0.1:$port"
+  REST_PORT=$port
 }
 
 # http METHOD PATH [curl args…]: sets STATUS, BODY and HEADERS.

@@ -95,9 +95,9 @@ http POST /api/v1/inventory/ -H "$(auth)" -H 'Content-Type: application/json' \
 expect_eq 404 "$STATUS" "creating inventory for a missing product is 404"
 http POST /api/v1/inventory/ -H "$(auth)" -H 'Content-Type: application/json' -d '{}'
 expect_eq "422|product_id" "$STATUS|$(jqb '.detail[0].loc[1]')" "creating inventory without product_id is 422"
-# A request HTTP cannot parse is 400 in the same shape.
+# A request HTTP cannot parse is 400 in the same shape, saying what is wrong.
 http GET / --request-target '/not a request line'
-expect_eq '400|{"detail":"Bad Request"}' "$STATUS|$BODY" "a malformed request line is 400"
+expect_eq '400|{"detail":"request line is not METHOD TARGET HTTP-VERSION"}' "$STATUS|$BODY" "a malformed request line is 400"
 
 # A plain user cannot set an order's status: the bridge adds no rights.
 http POST /api/v1/auth/register -H 'Content-Type: application/json' \

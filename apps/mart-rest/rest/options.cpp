@@ -42,8 +42,19 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
                  "endpoint")->envname("MART_DATA_DIR");
   app.add_option("--timeout-ms", options.timeout_ms, "wait this long for martd per try "
                  "(default 5000)")->check(CLI::Range(100, 600000));
-  app.add_option("--threads", options.threads, "HTTP worker threads: how many keep-alive "
-                 "connections are served at once (default 64)")->check(CLI::Range(1, 1024));
+  app.add_option("--threads", options.threads, "handler threads: how many requests are "
+                 "handled at once (default 64)")->check(CLI::Range(1, 1024));
+  app.add_option("--max-connections", options.max_connections, "open client connections at "
+                 "most; more wait to be accepted (default 512)")->check(CLI::Range(1, 65536));
+  app.add_option("--header-timeout-ms", options.header_timeout_ms, "a request's line and "
+                 "headers must arrive within this long, else 408 and close (default 10000)")
+      ->check(CLI::Range(100, 3600000));
+  app.add_option("--body-timeout-ms", options.body_timeout_ms, "a request's body must arrive "
+                 "within this long after its headers, else 408 and close (default 30000)")
+      ->check(CLI::Range(100, 3600000));
+  app.add_option("--idle-timeout-ms", options.idle_timeout_ms, "close a keep-alive connection "
+                 "idle this long, or a reply unread this long (default 60000)")
+      ->check(CLI::Range(100, 3600000));
   AddConfigFile(app, DefaultConfigFile("mart-rest.toml"));
   try {
     app.parse(argc, argv);

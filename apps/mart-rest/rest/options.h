@@ -2,9 +2,10 @@
 // mart-rest's command line: --listen HOST:PORT (env MART_REST_LISTEN, default
 // 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
 // martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads,
-// --config FILE (default $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long
-// names as keys; see mart/config_file.h). Precedence: flag > environment >
-// file > default.
+// --max-connections, --header-timeout-ms, --body-timeout-ms, --idle-timeout-ms
+// (see http_server.h for what each bounds), --config FILE (default
+// $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long names as keys; see
+// mart/config_file.h). Precedence: flag > environment > file > default.
 
 #include <optional>
 #include <string>
@@ -19,9 +20,13 @@ struct RestOptions {
   std::string endpoint;
   std::string data_dir;
   int timeout_ms = 5000;  // per try; one retry, then 503
-  // HTTP worker threads. A keep-alive connection holds its thread between
-  // requests, so this is also how many clients are served at once.
+  // Handler threads: how many requests are handled at once. They see only
+  // complete requests; connections are read and written by one other thread.
   int threads = 64;
+  int max_connections = 512;
+  int header_timeout_ms = 10'000;
+  int body_timeout_ms = 30'000;
+  int idle_timeout_ms = 60'000;
 };
 
 // "127.0.0.1:8080" -> host and port. INVALID_ARGUMENT for a missing or bad port.

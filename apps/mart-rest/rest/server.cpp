@@ -1,7 +1,7 @@
 #include "rest/server.h"
 
 #include <signal.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,52 +10,21 @@
 #include <thread>
 #include <utility>
 
-#include <httplib.h>
-
 #include "mart/commands/spec.h"
 #include "rest/bridge.h"
 #include "rest/client_pool.h"
 #include "rest/errors.h"
+#include "rest/http_server.h"
 #include "rest/metrics.h"
 #include "rest/translate.h"
 
 namespace mart::rest {
 namespace {
 
-constexpr size_t kMaxBodyBytes = 1 << 20;
-
-// What the handler learned about the request, for the logger that runs after
-// it on the same worker thread. Unset when the HTTP library answered by itself
-// (an oversized or malformed request).
-struct RequestTiming {
-  bool set = false;
-  std::string route;
-  double seconds = 0;
-};
-thread_local RequestTiming t_timing;
-
-HttpRequest FromHttplib(const httplib::Request& req) {
-  HttpRequest request;
-  request.method = req.method;
-  request.path = req.path;
-  for (const auto& [key, value] : req.params) request.params.emplace(key, value);
-  request.content_type = req.get_header_value("Content-Type");
-  request.authorization = req.get_header_value("Authorization");
-  request.idempotency_key = req.get_header_value("Idempotency-Key");
-  request.body = req.body;
-  return request;
-}
-
-void ToHttplib(const HttpReply& reply, httplib::Response& res) {
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
-}
-
 // Queue metrics with the scraper's own token (queue.list is admin only);
 // without one, or when it is refused, a comment says why.
-std::string QueueMetrics(const CallFn& call, const httplib::Request& req) {
-  const std::string token = BearerToken(req.get_header_value("Authorization"));
+std::string QueueMetrics(const CallFn& call, const HttpRequest& req) {
+  const std::string token = BearerToken(req.authorization);
   if (token.empty() || token.rfind("cookie:", 0) == 0) {
     return "# queue metrics need an admin's bearer token\n";
   }
@@ -66,7 +35,7 @@ std::string QueueMetrics(const CallFn& call, const httplib::Request& req) {
   return Metrics::RenderQueues(*rows);
 }
 
-HttpReply MetricsReply(const httplib::Request& req, const Metrics& metrics, const CallFn& call) {
+HttpReply MetricsReply(const HttpRequest& req, const Metrics& metrics, const CallFn& call) {
   HttpReply reply = req.method == "GET" ? HttpReply{} : DetailReply(405, "Method Not Allowed");
   if (req.method == "GET") {
     reply.body = metrics.Render() + QueueMetrics(call, req);
@@ -76,83 +45,44 @@ HttpReply MetricsReply(const httplib::Request& req, const Metrics& metrics, cons
   return reply;
 }
 
-void Serve(const Bridge& bridge, const Metrics& metrics, const CallFn& call,
-           const httplib::Request& req, httplib::Response& res) {
-  const auto start = std::chrono::steady_clock::now();
-  HttpReply reply = req.path == "/metrics" ? MetricsReply(req, metrics, call)
-                                           : bridge.Handle(FromHttplib(req));
-  ToHttplib(reply, res);
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  t_timing = {true, std::move(reply.route), elapsed.count()};
-}
-
 // Paths come from the network: keep the log one line of printable text.
 std::string Printable(const std::string& text) {
   std::string out = text.substr(0, 200);
   for (char& c : out) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  return out;
+  return out.empty() ? "-" : out;
 }
 
-void LogRequest(Metrics& metrics, const httplib::Request& req, const httplib::Response& res) {
-  RequestTiming timing = std::exchange(t_timing, RequestTiming{});
-  metrics.Record(req.method, timing.set ? timing.route : "unmatched", res.status,
-                 timing.set ? timing.seconds : -1);
-  const std::string latency =
-      timing.set ? std::to_string(timing.seconds * 1000).substr(0, 8) + "ms" : "-";
-  std::fprintf(stderr, "mart-rest: %s %s %d %s\n", Printable(req.method).c_str(),
-               Printable(req.path).c_str(), res.status, latency.c_str());
+void LogExchange(Metrics& metrics, const Exchange& exchange) {
+  metrics.Record(exchange.method, exchange.route, exchange.status, exchange.seconds);
+  const std::string latency = exchange.seconds >= 0
+                                  ? std::to_string(exchange.seconds * 1000).substr(0, 8) + "ms"
+                                  : "-";
+  std::fprintf(stderr, "mart-rest: %s %s %d %s\n", Printable(exchange.method).c_str(),
+               Printable(exchange.path).c_str(), exchange.status, latency.c_str());
 }
 
-std::string ReasonFor(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 413: return "Request Entity Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Error";
+HttpServerOptions ServerOptions(const RestOptions& options) {
+  HttpServerOptions server;
+  server.host = options.host;
+  server.port = options.port;
+  server.threads = options.threads;
+  server.max_connections = static_cast<size_t>(options.max_connections);
+  server.header_timeout = std::chrono::milliseconds(options.header_timeout_ms);
+  server.body_timeout = std::chrono::milliseconds(options.body_timeout_ms);
+  server.idle_timeout = std::chrono::milliseconds(options.idle_timeout_ms);
+  return server;
+}
+
+// Each connection takes a descriptor, and so does each martd client: make
+// the soft limit as high as the hard one allows (often 1024 otherwise).
+void RaiseDescriptorLimit() {
+  rlimit limit = {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
   }
-}
-
-void Configure(httplib::Server& server, const Bridge& bridge, Metrics& metrics,
-               const CallFn& call, int threads) {
-  auto handler = [&bridge, &metrics, &call](const httplib::Request& req, httplib::Response& res) {
-    Serve(bridge, metrics, call, req, res);
-  };
-  server.Get(".*", handler);
-  server.Post(".*", handler);
-  server.Put(".*", handler);
-  server.Delete(".*", handler);
-  server.Patch(".*", handler);
-  server.set_payload_max_length(kMaxBodyBytes);
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_max_count(1000);
-  // Without it a reply written in two parts (headers, then body) waits for the
-  // client's delayed ACK: about 40 ms per request on Linux.
-  server.set_tcp_nodelay(true);
-  // The library's default also sets SO_REUSEPORT, which lets a second bridge
-  // share a port that is in use instead of failing to start.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  // Called for every reply of 400 or more: fill in only what the library left empty.
-  server.set_error_handler(httplib::Server::Handler(
-      [](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
-        HttpReply reply = DetailReply(res.status, ReasonFor(res.status));
-        res.set_content(reply.body, reply.content_type);
-      }));
-  server.set_logger([&metrics](const httplib::Request& req, const httplib::Response& res) {
-    LogRequest(metrics, req, res);
-  });
-}
-
-// The bound port, or -1.
-int Bind(httplib::Server& server, const RestOptions& options) {
-  if (options.port == 0) return server.bind_to_any_port(options.host);
-  return server.bind_to_port(options.host, options.port) ? options.port : -1;
 }
 
 volatile std::sig_atomic_t g_stop_signal = 0;
@@ -162,7 +92,7 @@ extern "C" void OnStopSignal(int signal_number) { g_stop_signal = signal_number;
 // Serves until SIGINT or SIGTERM. The handlers only set a flag (any thread may
 // take the signal, including ones the libraries start); a watcher polls it and
 // stops the server, which lets in-flight requests finish.
-void ServeUntilSignal(httplib::Server& server) {
+void ServeUntilSignal(HttpServer& server) {
   struct sigaction action = {};
   action.sa_handler = OnStopSignal;
   sigemptyset(&action.sa_mask);
@@ -171,9 +101,9 @@ void ServeUntilSignal(httplib::Server& server) {
   std::atomic<bool> done = false;
   std::thread watcher([&] {
     while (!done && g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    server.stop();
+    server.Stop();
   });
-  server.listen_after_bind();
+  server.Run();
   done = true;
   watcher.join();
 }
@@ -193,19 +123,24 @@ int RunRestServer(const RestOptions& options) {
                              const CallOptions& call_options) {
     return pool.Call(method, params, call_options);
   };
-  Bridge bridge(std::move(routes).value(), call);
+  const Bridge bridge(std::move(routes).value(), call);
   Metrics metrics;
-  httplib::Server server;
-  Configure(server, bridge, metrics, call, options.threads);
-  const int port = Bind(server, options);
-  if (port < 0) {
+  RaiseDescriptorLimit();
+  HttpServer server(
+      ServerOptions(options),
+      [&](const HttpRequest& req) {
+        return req.path == "/metrics" ? MetricsReply(req, metrics, call) : bridge.Handle(req);
+      },
+      [&metrics](const Exchange& exchange) { LogExchange(metrics, exchange); });
+  const Result<int> port = server.Listen();
+  if (!port.ok()) {
     // 6, like martd's: the address is unavailable (in use, or not ours).
     std::fprintf(stderr, "mart-rest: cannot listen on %s:%d (in use or not a local address)\n",
                  options.host.c_str(), options.port);
     return 6;
   }
   std::fprintf(stderr, "mart-rest: listening on http://%s:%d, forwarding to %s\n",
-               options.host.c_str(), port, options.endpoint.c_str());
+               options.host.c_str(), *port, options.endpoint.c_str());
   ServeUntilSignal(server);
   std::fprintf(stderr, "mart-rest: stopped\n");
   return 0;

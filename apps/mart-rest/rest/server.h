@@ -1,8 +1,8 @@
 #pragma once
-// The HTTP side of mart-rest: binds the listen address, serves every request
-// through a Bridge (plus GET /metrics), writes one access log line per request
-// on stderr (method, path, status, latency) and stops gracefully on SIGINT or
-// SIGTERM: in-flight requests finish, then RunRestServer returns.
+// mart-rest put together: an HttpServer (http_server.h: connections, limits,
+// deadlines) in front of a Bridge (plus GET /metrics), one access log line per
+// reply on stderr (method, path, status, latency), and a graceful stop on
+// SIGINT or SIGTERM: in-flight requests finish, then RunRestServer returns.
 
 #include "rest/options.h"
 
@@ -10,7 +10,7 @@ namespace mart::rest {
 
 // Runs until SIGINT or SIGTERM. Prints "mart-rest: listening on http://HOST:PORT
 // …" on stderr once bound. Returns the process exit code: 0 after a signal,
-// 1 when the address cannot be bound or the registry's routes are malformed.
+// 6 when the address cannot be bound, 1 when the registry's routes are malformed.
 // Installs handlers for SIGINT and SIGTERM for the process: call it once.
 int RunRestServer(const RestOptions& options);
 

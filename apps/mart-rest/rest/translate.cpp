@@ -68,10 +68,6 @@ json CoerceBodyValue(const ArgSpec& arg, json value) {
   return value;
 }
 
-bool IsForm(const std::string& content_type) {
-  return Lower(content_type).rfind("application/x-www-form-urlencoded", 0) == 0;
-}
-
 Status AddFields(const CommandSpec& spec, const RouteRule& rule, const HttpRequest& request,
                  std::string_view source, TranslatedParams* out) {
   for (const auto& [key, text] : request.params) {
@@ -116,7 +112,7 @@ Status AddBody(const CommandSpec& spec, const RouteRule& rule, const HttpRequest
   if (request.method == "GET" || request.method == "DELETE" || request.method == "HEAD") {
     return Status::Ok();
   }
-  if (IsForm(request.content_type)) {
+  if (IsFormContentType(request.content_type)) {
     if (!rule.accepts_form) {
       return InvalidArgument("Input should be a valid dictionary or object to extract fields from",
                              {{"loc", json::array({"body"})}, {"type", "model_attributes_type"}});
@@ -133,7 +129,7 @@ Result<TranslatedParams> TranslateRequest(const CommandSpec& spec, const RouteRu
                                           const HttpRequest& request,
                                           const std::map<std::string, std::string>& path_params) {
   TranslatedParams out;
-  const bool form = rule.accepts_form && IsForm(request.content_type);
+  const bool form = rule.accepts_form && IsFormContentType(request.content_type);
   MART_RETURN_IF_ERROR(AddFields(spec, rule, request, form ? "body" : "query", &out));
   MART_RETURN_IF_ERROR(AddBody(spec, rule, request, &out));
   for (const auto& [name, text] : path_params) {
@@ -165,6 +161,10 @@ nlohmann::json ShapeResult(const RouteRule& rule, nlohmann::json result) {
     shape_one(result);
   }
   return result;
+}
+
+bool IsFormContentType(const std::string& content_type) {
+  return Lower(content_type).rfind("application/x-www-form-urlencoded", 0) == 0;
 }
 
 std::string BearerToken(const std::string& authorization) {

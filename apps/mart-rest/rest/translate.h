@@ -36,6 +36,9 @@ Result<TranslatedParams> TranslateRequest(const CommandSpec& spec, const RouteRu
 // The body the seeds show for `result` under `rule` (orders' user_id as a string).
 nlohmann::json ShapeResult(const RouteRule& rule, nlohmann::json result);
 
+// True for an application/x-www-form-urlencoded Content-Type (case-insensitive).
+bool IsFormContentType(const std::string& content_type);
+
 // The bearer token of an Authorization header; "" when there is none or the
 // scheme is not Bearer (case-insensitive). The bridge forwards nothing else.
 std::string BearerToken(const std::string& authorization);

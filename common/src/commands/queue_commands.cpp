@@ -97,7 +97,7 @@ std::vector<CommandSpec> QueueCommands() {
        .access = Access::kAdmin,
        .args = {{.name = "topic", .help = "only topics matching this glob, e.g. 'order.*'",
                  .max_length = 100}},
-       .example = "martctl events tail --follow --topic 'order.*'",
+       .example = "martctl events subscribe --topic 'order.*' -o json",
        .id_field = "lease_ms",
        .cli_local = true},
       {.method = "events.publish",

@@ -65,8 +65,8 @@ class Client {
   Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
                               const CallOptions& options = {});
 
-  // The next pushed event, waiting up to `timeout`; nullopt when none came,
-  // the connection is not made yet, or a signal interrupted the wait. At most
+  // The next pushed event, waiting up to `timeout`; nullopt when none came
+  // (also when not connected yet) or a signal interrupted the wait. At most
   // kMaxQueuedEvents wait here; past that new ones are dropped (the reader
   // sees a gap in seq and reads the log).
   std::optional<FeedFrames> NextEvent(std::chrono::milliseconds timeout);

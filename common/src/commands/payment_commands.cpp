@@ -26,8 +26,7 @@ std::vector<CommandSpec> PaymentCommands() {
        .rest = "GET /api/v1/payments/",
        .columns = PaymentColumns()},
       {.method = "payment.refund",
-       .summary = "pay back now a payment whose order was cancelled or refunded (admin): a "
-                  "refund left pending, or money kept from before refunds (admin check)",
+       .summary = "pay back now a payment whose order was cancelled or refunded (admin)",
        .access = Access::kAdmin,
        .mutating = true,
        .args = {{.name = "id", .type = ArgType::kInt, .help = "payment id", .required = true,

@@ -14,10 +14,17 @@ constexpr std::array<std::pair<PaymentMethod, std::string_view>, 2> kMethodNames
     {PaymentMethod::kCod, "cod"},
 }};
 
-constexpr std::array<std::pair<PaymentStatus, std::string_view>, 3> kStatusNames = {{
+constexpr std::array<std::pair<PaymentStatus, std::string_view>, 5> kStatusNames = {{
     {PaymentStatus::kPending, "pending"},
     {PaymentStatus::kSucceeded, "succeeded"},
     {PaymentStatus::kFailed, "failed"},
+    {PaymentStatus::kRefunding, "refunding"},
+    {PaymentStatus::kRefunded, "refunded"},
+}};
+
+constexpr std::array<std::pair<RefundStatus, std::string_view>, 2> kRefundStatusNames = {{
+    {RefundStatus::kPending, "pending"},
+    {RefundStatus::kSucceeded, "succeeded"},
 }};
 
 nlohmann::json OrNull(const std::optional<std::string>& value) {
@@ -54,7 +61,36 @@ std::optional<PaymentStatus> ParsePaymentStatus(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view RefundStatusName(RefundStatus status) {
+  for (const auto& [value, name] : kRefundStatusNames) {
+    if (value == status) return name;
+  }
+  return "pending";
+}
+
+std::optional<RefundStatus> ParseRefundStatus(std::string_view name) {
+  for (const auto& [value, known] : kRefundStatusNames) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json ToJson(const Refund& r) {
+  return {{"id", r.id},
+          {"payment_id", r.payment_id},
+          {"order_id", r.order_id},
+          {"amount", MoneyJson(r.amount_cents)},
+          {"status", RefundStatusName(r.status)},
+          {"reason", r.reason},
+          {"actor", r.actor},
+          {"created_at", FormatTimestamp(r.created_at)},
+          {"refunded_at", r.refunded_at ? nlohmann::json(FormatTimestamp(*r.refunded_at))
+                                        : nlohmann::json()}};
+}
+
 nlohmann::json ToJson(const Payment& p) {
+  nlohmann::json refunds = nlohmann::json::array();
+  for (const Refund& refund : p.refunds) refunds.push_back(ToJson(refund));
   return {{"id", p.id},
           {"order_id", p.order_id},
           {"user_id", p.user_id},
@@ -64,7 +100,8 @@ nlohmann::json ToJson(const Payment& p) {
           {"reason", OrNull(p.reason)},
           {"card_last4", OrNull(p.card_last4)},
           {"created_at", FormatTimestamp(p.created_at)},
-          {"updated_at", FormatTimestamp(p.updated_at)}};
+          {"updated_at", FormatTimestamp(p.updated_at)},
+          {"refunds", std::move(refunds)}};
 }
 
 nlohmann::json PaymentEventJson(const Payment& p) {
@@ -74,6 +111,15 @@ nlohmann::json PaymentEventJson(const Payment& p) {
           {"amount", MoneyJson(p.amount_cents)},
           {"method", PaymentMethodName(p.method)},
           {"reason", OrNull(p.reason)}};
+}
+
+nlohmann::json RefundEventJson(const Payment& payment, const Refund& refund) {
+  nlohmann::json data = PaymentEventJson(payment);
+  data["amount"] = MoneyJson(refund.amount_cents);
+  data["reason"] = refund.reason;
+  data["refund_id"] = refund.id;
+  data["actor"] = refund.actor;
+  return data;
 }
 
 }  // namespace mart

@@ -39,12 +39,19 @@ Result<json> List(RequestContext& ctx, const json& params) {
   return list;
 }
 
+Result<json> Refund(RequestContext& ctx, const json& params) {
+  MART_ASSIGN_OR_RETURN(Payment payment,
+                        ctx.services.refunds.RefundNow(ctx.tx, ctx.principal, Int(params, "id")));
+  return ToJson(payment);
+}
+
 }  // namespace
 
 void AddPaymentHandlers(rpc::HandlerTable& table) {
   table["order.pay"] = {Pay};
   table["payment.get"] = {Get};
   table["payment.list"] = {List};
+  table["payment.refund"] = {Refund};
 }
 
 }  // namespace mart::handlers

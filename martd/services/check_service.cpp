@@ -46,6 +46,7 @@ Result<json> CheckService::Run(Tx& tx) const {
   MART_ASSIGN_OR_RETURN(json orders, Orders(tx));
   checks.push_back(std::move(orders));
   MART_ASSIGN_OR_RETURN(json payments, Payments(tx.store));
+  MART_RETURN_IF_ERROR(StalledRefunds(tx, &payments));
   checks.push_back(std::move(payments));
   bool ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c["ok"] == true; });
   return json{{"ok", ok}, {"checks", std::move(checks)}};
@@ -118,7 +119,44 @@ Result<json> CheckService::Orders(Tx& tx) const {
 Result<json> CheckService::Payments(store::Store& store) const {
   MART_ASSIGN_OR_RETURN(int64_t payments, store.checks().PaymentCount());
   MART_ASSIGN_OR_RETURN(auto mismatches, store.checks().PaymentMismatches(kMaxProblems));
-  return Check("payments", payments, json(mismatches));
+  MART_ASSIGN_OR_RETURN(auto kept, store.checks().KeptPayments(kMaxProblems));
+  std::vector<std::string> refunds;
+  // A backup taken before refunds existed (schema 7) has no refunds table.
+  MART_ASSIGN_OR_RETURN(bool has_refunds, store.checks().HasTable("refunds"));
+  if (has_refunds) {
+    MART_ASSIGN_OR_RETURN(refunds, store.checks().RefundMismatches(kMaxProblems));
+  }
+  json problems = json(mismatches);
+  for (auto* more : {&kept, &refunds}) {
+    for (std::string& problem : *more) {
+      if (static_cast<int64_t>(problems.size()) < kMaxProblems) problems.push_back(std::move(problem));
+    }
+  }
+  return Check("payments", payments, std::move(problems));
+}
+
+Status CheckService::StalledRefunds(Tx& tx, json* payments) const {
+  MART_ASSIGN_OR_RETURN(auto pending, tx.store.checks().PendingRefunds(kMaxProblems));
+  if (pending.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(json queues, queues_.Queues(tx));
+  bool busy = false;
+  for (const json& queue : queues) {
+    busy = busy || (queue["worker"] == "payments" && queue["lag"].get<int64_t>() > 0);
+  }
+  if (busy) {
+    (*payments)["note"] = std::to_string(pending.size()) + " refund(s) pending: the payments "
+                          "worker still has events to apply; run again when `martctl queue "
+                          "list` shows no lag";
+    return Status::Ok();
+  }
+  json& problems = (*payments)["problems"];
+  for (const std::string& refund : pending) {
+    if (static_cast<int64_t>(problems.size()) >= kMaxProblems) break;
+    problems.push_back(refund + "; the payments worker has nothing left to apply, so it gave "
+                       "up (martctl dlq list --worker payments)");
+  }
+  (*payments)["ok"] = problems.empty();
+  return Status::Ok();
 }
 
 }  // namespace mart

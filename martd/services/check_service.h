@@ -9,7 +9,11 @@
 //   orders    once the inventory and orders workers are idle: each order's
 //             holds and stock state agree with its status
 //   payments  a succeeded payment is for its order's total; no order has
-//             more than one succeeded or pending payment
+//             more than one succeeded or pending payment; no money is kept
+//             for a cancelled or refunded order (its succeeded payments are
+//             refunding or refunded); refunds and payments agree; and, once
+//             the payments worker has nothing left to apply, no refund is
+//             still pending (its event was dead-lettered)
 // Runs on the store thread; reads only.
 
 #include <nlohmann/json.hpp>
@@ -29,8 +33,8 @@ class CheckService {
   // "skipped": true and a "note" saying why.
   Result<nlohmann::json> Run(Tx& tx) const;
   // The checks that need no worker state, on any mart database (a backup
-  // file): integrity, stock, events (gap-free) and payments, same shape as
-  // Run. When integrity fails the others are not attempted.
+  // file): integrity, stock, events (gap-free) and payments (without the
+  // pending refunds, which need the workers), same shape as Run. When integrity fails the others are not attempted.
   Result<nlohmann::json> Audit(store::Store& store) const;
 
   static constexpr int64_t kMaxProblems = 50;  // per check
@@ -40,6 +44,9 @@ class CheckService {
   Result<nlohmann::json> Events(Tx& tx) const;
   Result<nlohmann::json> Orders(Tx& tx) const;
   Result<nlohmann::json> Payments(store::Store& store) const;
+  // Adds to the payments check the refunds still pending: problems once the
+  // payments worker has no lag, a note while it is still applying events.
+  Status StalledRefunds(Tx& tx, nlohmann::json* payments) const;
 
   const QueueService& queues_;
 };

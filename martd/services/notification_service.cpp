@@ -21,8 +21,9 @@ bool Known(const std::vector<std::string_view>& names, const std::string& name) 
 
 const std::vector<std::string_view>& NotificationTypes() {
   static const std::vector<std::string_view> kTypes = {
-      "welcome",        "order_placed",    "order_status", "payment_succeeded", "payment_failed",
-      "payment_pending", "low_stock",      "reorder",      "dead_letter"};
+      "welcome",         "order_placed",     "order_status", "payment_succeeded",
+      "payment_failed",  "payment_pending",  "payment_refunded", "low_stock",
+      "reorder",         "dead_letter"};
   return kTypes;
 }
 

@@ -101,6 +101,13 @@ Result<MessageText> PaymentText(const store::EventRow& event, const json& data) 
                        what + " failed" + (reason.empty() ? "" : ": " + reason) +
                            ".\nYou may pay again with another card.\n"};
   }
+  if (event.topic == "payment.refunded") {
+    return MessageText{"Refund of " + amount + " for order " + order_id,
+                       what + " has been refunded" + (reason.empty() ? "" : " (" + reason + ")") +
+                           ".\n" + (method == "card" ? "The money goes back to your card."
+                                                       : "The cash is paid back to you.") +
+                           "\n"};
+  }
   return MessageText{"Payment of " + amount + " pending for order " + order_id,
                      what + " is pending" + (reason.empty() ? "" : ": " + reason) + ".\n"};
 }

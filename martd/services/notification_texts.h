@@ -21,7 +21,7 @@ Result<MessageText> WelcomeText(const nlohmann::json& data, const User& user);
 Result<MessageText> OrderPlacedText(Tx& tx, const store::EventRow& event,
                                     const nlohmann::json& data);
 Result<MessageText> OrderStatusText(const store::EventRow& event, const nlohmann::json& data);
-// payment.succeeded, payment.failed or payment.pending.
+// payment.succeeded, payment.failed, payment.pending or payment.refunded.
 Result<MessageText> PaymentText(const store::EventRow& event, const nlohmann::json& data);
 // The seeds' wording: "Low Stock Alert: {name}".
 Result<MessageText> LowStockText(Tx& tx, const store::EventRow& event,

@@ -14,7 +14,7 @@ constexpr int64_t kAdminPage = 500;
 const std::vector<std::string>& NotificationWorker::topics() const {
   static const std::vector<std::string> kTopics = {
       "user.registered",     "order.placed",        "order.status_changed",
-      "payment.succeeded",   "payment.failed",      "payment.pending",
+      "payment.succeeded",   "payment.failed",      "payment.pending",     "payment.refunded",
       "inventory.low_stock", "inventory.reorder_requested", "queue.dead_lettered"};
   return kTopics;
 }

@@ -332,6 +332,7 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
       "order.status_changed",
       {{"order_id", order.id}, {"user_id", order.user_id}, {"from", from_name}, {"to", to_name},
        {"reason", reason ? json(*reason) : json()}, {"actor", actor.Describe()}}));
+  if (ends) MART_RETURN_IF_ERROR(refunds_.Record(tx, order.id));
   return tx.store.orders().Get(order.id);
 }
 

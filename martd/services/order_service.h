@@ -4,8 +4,11 @@
 // the orders worker moves it on from the inventory worker's answer. Every
 // status change, by a person or a worker, goes through Transition() and so
 // through the one table (mart/domain/order.h), lands in the order's history
-// and emits `order.status_changed`. A user only ever sees their own orders:
-// another user's is NOT_FOUND. Runs on the store thread.
+// and emits `order.status_changed`; a change to cancelled or refunded also
+// records, in the same transaction, the refund of every succeeded payment
+// (RefundService::Record), so no route can end an order and keep its money.
+// A user only ever sees their own orders: another user's is NOT_FOUND. Runs on
+// the store thread.
 
 #include <optional>
 #include <string>
@@ -16,6 +19,7 @@
 #include "mart/domain/order.h"
 #include "mart/status.h"
 #include "services/context.h"
+#include "services/refund_service.h"
 #include "stores/order_store.h"
 
 namespace mart {
@@ -36,6 +40,8 @@ struct OrderQuery {
 
 class OrderService {
  public:
+  explicit OrderService(const RefundService& refunds) : refunds_(refunds) {}
+
   // Prices come from the catalog: an expected price that differs is
   // FAILED_PRECONDITION naming the product and both prices. Lines of one
   // product merge. The address is the inline one, the saved one given by
@@ -68,6 +74,8 @@ class OrderService {
                            std::optional<std::string> reason) const;
   Result<ShippingAddress> ShipTo(Tx& tx, int64_t buyer, const PlaceOrder& request) const;
   Result<int64_t> Buyer(Tx& tx, const Principal& principal, std::optional<int64_t> user_id) const;
+
+  const RefundService& refunds_;
 };
 
 }  // namespace mart

@@ -120,4 +120,11 @@ ChargeOutcome SimulatedGateway::Charge(int64_t, const CardDetails* card) const {
   return {.approved = true};
 }
 
+RefundOutcome SimulatedGateway::Refund(int64_t, std::string_view) const {
+  if (RandomFailure()) {
+    return {.approved = false, .reason = "refund failed: simulated gateway error"};
+  }
+  return {.approved = true};
+}
+
 }  // namespace mart

@@ -1,7 +1,7 @@
 #pragma once
-// Card checks and the payment gateway interface. PaymentService charges
-// through a PaymentGateway, so a real provider can replace the simulated one
-// without touching the service. Card details live only in memory for the
+// Card checks and the payment gateway interface. PaymentService charges and
+// RefundService refunds through a PaymentGateway, so a real provider can
+// replace the simulated one without touching the services. Card details live only in memory for the
 // length of one request: nothing here logs or stores them.
 
 #include <cstdint>
@@ -40,6 +40,13 @@ struct ChargeOutcome {
   std::string reason = {};  // why not, when not approved ("card declined")
 };
 
+// What the gateway said to a refund. Not approved is a failure to retry
+// (the provider was unreachable or refused for now), never "keep the money".
+struct RefundOutcome {
+  bool approved = false;
+  std::string reason = {};  // why not, when not approved
+};
+
 class PaymentGateway {
  public:
   virtual ~PaymentGateway() = default;
@@ -47,6 +54,12 @@ class PaymentGateway {
   // request (auto-capture: the provider charges what it holds for the buyer).
   // Must be thread safe.
   virtual ChargeOutcome Charge(int64_t amount_cents, const CardDetails* card) const = 0;
+  // Gives back `amount_cents` of a captured card payment. `key` names the
+  // refund ("refund-7"): the same key twice is the same refund, so a call
+  // repeated after a crash between the provider's answer and martd's commit
+  // never pays out twice (real providers call this an idempotency key). Must
+  // be thread safe.
+  virtual RefundOutcome Refund(int64_t amount_cents, std::string_view key) const = 0;
 };
 
 struct SimulatedGatewayOptions {
@@ -58,7 +71,10 @@ struct SimulatedGatewayOptions {
 // succeeds, 4000000000000002 is declined ("card declined"),
 // 4000000000009995 fails ("insufficient funds"). Any other valid number, and
 // a capture without a card, succeeds unless the random failure rate says
-// otherwise ("payment failed: simulated gateway error"). Thread safe.
+// otherwise ("payment failed: simulated gateway error"). A refund succeeds
+// unless the random failure rate says otherwise ("refund failed: simulated
+// gateway error"); the simulation holds no money, so a repeated key is
+// approved again without paying anything twice. Thread safe.
 class SimulatedGateway : public PaymentGateway {
  public:
   static constexpr std::string_view kSucceeds = "4242424242424242";
@@ -67,6 +83,7 @@ class SimulatedGateway : public PaymentGateway {
 
   explicit SimulatedGateway(SimulatedGatewayOptions options = {});
   ChargeOutcome Charge(int64_t amount_cents, const CardDetails* card) const override;
+  RefundOutcome Refund(int64_t amount_cents, std::string_view key) const override;
 
  private:
   bool RandomFailure() const;

@@ -7,10 +7,14 @@ namespace {
 
 using nlohmann::json;
 
+// The event of a payment recorded or settled in `status`. Refunds are
+// RefundService's: a payment is never recorded or settled here as refunding.
 std::string_view EventTopic(PaymentStatus status) {
   switch (status) {
     case PaymentStatus::kSucceeded: return "payment.succeeded";
     case PaymentStatus::kFailed: return "payment.failed";
+    case PaymentStatus::kRefunded: return "payment.refunded";
+    case PaymentStatus::kRefunding:
     case PaymentStatus::kPending: break;
   }
   return "payment.pending";
@@ -163,12 +167,15 @@ Status PaymentService::OnOrderStatusChanged(Tx& tx, const std::string& order_id,
     case OrderStatus::kProcessing:
       return auto_capture_ ? AutoCapture(tx, order_id, worker) : Status::Ok();
     case OrderStatus::kDelivered:
-      return SettleCashOnDelivery(tx, order_id, true, "");
+      // Cash collected for an order refunded meanwhile is owed back at once.
+      MART_RETURN_IF_ERROR(SettleCashOnDelivery(tx, order_id, true, ""));
+      return refunds_.Complete(tx, order_id);
     case OrderStatus::kCancelled:
     case OrderStatus::kRefunded: {
       MART_ASSIGN_OR_RETURN(bool delivered, WasDelivered(tx, order_id));
-      return SettleCashOnDelivery(tx, order_id, delivered,
-                                  "order " + std::string(OrderStatusName(to)));
+      MART_RETURN_IF_ERROR(SettleCashOnDelivery(tx, order_id, delivered,
+                                                "order " + std::string(OrderStatusName(to))));
+      return refunds_.Complete(tx, order_id);
     }
     default:
       return Status::Ok();

@@ -6,9 +6,12 @@
 //         or failed with the gateway's reason (the order stays payable);
 //   cod   pending; the payments worker settles it when the order is
 //         delivered (succeeded) or cancelled/refunded before delivery
-//         (failed).
+//         (failed: never collected, nothing to refund).
 // Each record emits payment.succeeded, payment.failed or payment.pending
-// with {payment_id, order_id, user_id, amount, method, reason}. A declined
+// with {payment_id, order_id, user_id, amount, method, reason}. An order may
+// be paid while its stock is still being reserved (`pending`): if the
+// reservation fails the order is cancelled and its payment refunded like any
+// other (RefundService), so the money is never kept. A declined
 // card is a successful call whose record says `failed`: an error reply would
 // roll the record back with the request's savepoint. Card numbers, expiries
 // and CVCs are never stored, logged or emitted; only the last four digits
@@ -24,6 +27,7 @@
 #include "services/context.h"
 #include "services/order_service.h"
 #include "services/payment_gateway.h"
+#include "services/refund_service.h"
 
 namespace mart {
 
@@ -50,8 +54,9 @@ struct PaymentQuery {
 
 class PaymentService {
  public:
-  PaymentService(const OrderService& orders, const PaymentGateway& gateway, bool auto_capture)
-      : orders_(orders), gateway_(gateway), auto_capture_(auto_capture) {}
+  PaymentService(const OrderService& orders, const RefundService& refunds,
+                 const PaymentGateway& gateway, bool auto_capture)
+      : orders_(orders), refunds_(refunds), gateway_(gateway), auto_capture_(auto_capture) {}
 
   // The order's owner, an admin or the local operator pays; another user's
   // order is NOT_FOUND. INVALID_ARGUMENT (details.field) for a bad card or
@@ -65,7 +70,10 @@ class PaymentService {
                                     const PaymentQuery& query) const;
 
   // For the payments worker, from order.status_changed. Idempotent and safe
-  // out of log order: it acts on the order's and payments' state now.
+  // out of log order: it acts on the order's and payments' state now. On an
+  // order that was delivered, cancelled or refunded it settles cash on
+  // delivery, then completes the order's refunds (RefundService::Complete:
+  // UNAVAILABLE when the gateway does not approve, for the queue to retry).
   Status OnOrderStatusChanged(Tx& tx, const std::string& order_id, OrderStatus to,
                               const Principal& worker) const;
 
@@ -81,6 +89,7 @@ class PaymentService {
                               std::string reason) const;
 
   const OrderService& orders_;
+  const RefundService& refunds_;
   const PaymentGateway& gateway_;
   bool auto_capture_;
 };

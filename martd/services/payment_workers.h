@@ -4,9 +4,13 @@
 //                  gateway and pays the order (seed 004's pending ->
 //                  processing -> paid), unless it already has a payment;
 //   to delivered   a pending cash-on-delivery payment succeeds;
-//   to cancelled   or refunded before delivery: it fails ("order cancelled").
+//   to cancelled   or refunded before delivery: it fails ("order cancelled");
+//                  then the order's pending refunds are paid back through the
+//                  gateway (RefundService::Complete), a failure retried with
+//                  the queue's backoff and dead-lettered after the last try.
 // Each step checks the order's and payments' state now, so an event applied
-// twice or out of log order (a dead letter retried late) never charges twice.
+// twice or out of log order (a dead letter retried late) never charges or
+// refunds twice.
 
 #include "events/consumer.h"
 #include "services/payment_service.h"

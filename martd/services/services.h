@@ -19,6 +19,7 @@
 #include "services/payment_service.h"
 #include "services/payment_workers.h"
 #include "services/queue_service.h"
+#include "services/refund_service.h"
 #include "services/clock.h"
 
 namespace mart {
@@ -38,10 +39,10 @@ struct Services {
            PaymentOptions payment_options = {})
       : clock(c),
         auth(c, key, std::move(cookie), options),
+        gateway({.failure_rate = payment_options.failure_rate, .seed = payment_options.seed}),
         idempotency_key(DeriveKey(key, "mart idempotency fingerprint")),
         info(std::move(i)),
-        gateway({.failure_rate = payment_options.failure_rate, .seed = payment_options.seed}),
-        payments(orders, gateway, payment_options.auto_capture) {
+        payments(orders, refunds, gateway, payment_options.auto_capture) {
     queues.Register(&inventory_worker);
     queues.Register(&orders_worker);
     queues.Register(&payments_worker);
@@ -54,7 +55,9 @@ struct Services {
   AccountService accounts;
   InventoryService inventory;
   CatalogService catalog{inventory};
-  OrderService orders;
+  SimulatedGateway gateway;
+  RefundService refunds{gateway};  // before orders: every order that ends records its refunds
+  OrderService orders{refunds};
   EventService events;
   NotificationService notifications;
   QueueService queues{clock};
@@ -65,7 +68,6 @@ struct Services {
   NotificationWorker notification_worker{notifications};
   SigningKey idempotency_key;  // keys request fingerprints (rpc/guards.h)
   DaemonInfo info;
-  SimulatedGateway gateway;
   PaymentService payments;
   PaymentsWorker payments_worker{payments};
 };

@@ -21,6 +21,9 @@ Result<std::vector<std::string>> Texts(Query& q) {
   return texts;
 }
 
+// SQL text of an amount in cents as money ("24.99"); amounts are never negative.
+#define MART_MONEY(cents) "printf('%d.%02d', " cents " / 100, " cents " % 100)"
+
 }  // namespace
 
 Result<std::vector<std::string>> CheckStore::Integrity(int64_t limit) {
@@ -129,6 +132,58 @@ Result<std::vector<std::string>> CheckStore::PaymentMismatches(int64_t limit) {
       " FROM payments WHERE status IN ('succeeded', 'pending')"
       " GROUP BY order_id HAVING count(*) > 1"
       " LIMIT ?"));
+  q.Bind(1, limit);
+  return Texts(q);
+}
+
+Result<std::vector<std::string>> CheckStore::KeptPayments(int64_t limit) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT 'payment ' || p.id || ' (' || p.method || ', ' || " MART_MONEY("p.amount_cents")
+      "  || ') of order ' || o.id || ' succeeded but the order is ' || o.status ||"
+      "  ': the money was kept (pay it back: martctl payment refund ' || p.id || ')'"
+      " FROM payments p JOIN orders o ON o.id = p.order_id"
+      " WHERE p.status = 'succeeded' AND o.status IN ('cancelled', 'refunded')"
+      " ORDER BY p.id LIMIT ?"));
+  q.Bind(1, limit);
+  return Texts(q);
+}
+
+Result<std::vector<std::string>> CheckStore::RefundMismatches(int64_t limit) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT 'payment ' || p.id || ' is ' || p.status || ' but has no refund'"
+      " FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id"
+      " WHERE p.status IN ('refunding', 'refunded') AND r.id IS NULL"
+      " UNION ALL "
+      "SELECT 'refund ' || r.id || ' of payment ' || r.payment_id || ' is ' || r.status ||"
+      "  ' but the payment is ' || coalesce(p.status, 'missing')"
+      " FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id"
+      " WHERE p.status IS NOT"
+      "  (CASE r.status WHEN 'pending' THEN 'refunding' ELSE 'refunded' END)"
+      " UNION ALL "
+      "SELECT 'refund ' || r.id || ' of payment ' || p.id || ' is for ' ||"
+      "  " MART_MONEY("r.amount_cents") " || ' but the payment captured ' ||"
+      "  " MART_MONEY("p.amount_cents")
+      " FROM refunds r JOIN payments p ON p.id = r.payment_id"
+      " WHERE r.amount_cents != p.amount_cents"
+      " LIMIT ?"));
+  q.Bind(1, limit);
+  return Texts(q);
+}
+
+Result<bool> CheckStore::HasTable(std::string_view name) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"));
+  q.Bind(1, name);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  return row && q.Int(0) > 0;
+}
+
+Result<std::vector<std::string>> CheckStore::PendingRefunds(int64_t limit) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT 'refund ' || r.id || ' of ' || " MART_MONEY("r.amount_cents") " ||"
+      "  ' for payment ' || r.payment_id || ' (order ' || r.order_id || ') is still pending'"
+      "  || ' (pay it back: martctl payment refund ' || r.payment_id || ')'"
+      " FROM refunds r WHERE r.status = 'pending' ORDER BY r.id LIMIT ?"));
   q.Bind(1, limit);
   return Texts(q);
 }

@@ -41,6 +41,19 @@ class CheckStore {
   // order's total; an order with more than one succeeded or pending payment.
   Result<std::vector<std::string>> PaymentMismatches(int64_t limit);
   Result<int64_t> PaymentCount();
+  // Money kept: a succeeded payment whose order is cancelled or refunded,
+  // with the command that pays it back.
+  Result<std::vector<std::string>> KeptPayments(int64_t limit);
+  // Refunds and payments that disagree: a refunding or refunded payment
+  // without a refund; a pending refund whose payment is not refunding, a
+  // succeeded one whose payment is not refunded; an amount that is not what
+  // the payment captured.
+  Result<std::vector<std::string>> RefundMismatches(int64_t limit);
+  // Whether the database has table `name` (a backup may predate a migration).
+  Result<bool> HasTable(std::string_view name);
+  // Every refund the gateway has not confirmed yet, oldest first, with the
+  // command that pays it back.
+  Result<std::vector<std::string>> PendingRefunds(int64_t limit);
 
  private:
   Database& db_;

@@ -1,6 +1,8 @@
 #pragma once
-// Payment records (mart/domain/payment.h). Callers run inside the store
-// thread's transaction. Rows never hold more of a card than its last four.
+// Payment records and their refunds (mart/domain/payment.h). Callers run
+// inside the store thread's transaction. Rows never hold more of a card than
+// its last four. Every Payment read carries its refunds (at most one:
+// refunds.payment_id is UNIQUE).
 
 #include <optional>
 #include <string>
@@ -36,6 +38,16 @@ class PaymentStore {
   // (already settled), so a repeated event changes nothing.
   Result<bool> Settle(int64_t id, PaymentStatus from, PaymentStatus to,
                       const std::optional<std::string>& reason, int64_t now);
+
+  // Inserts the refund of `refund.payment_id` (its id and status are ignored:
+  // a new refund is pending) and returns the new id, or nothing when that
+  // payment already has a refund: the UNIQUE constraint decides which of two
+  // racing writers refunds.
+  Result<std::optional<int64_t>> InsertRefund(const Refund& refund);
+  // Every pending refund of one order, oldest first.
+  Result<std::vector<Refund>> PendingRefunds(std::string_view order_id);
+  // Pending -> succeeded at `now`; false when it was not pending.
+  Result<bool> CompleteRefund(int64_t refund_id, int64_t now);
 
  private:
   Database& db_;

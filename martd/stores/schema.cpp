@@ -275,6 +275,92 @@ DROP INDEX products_created;
 CREATE INDEX products_created ON products (created_at, id, price_cents);
 )sql";
 
+// Refunds (DESIGN.md §4): a succeeded payment of an order that is cancelled
+// or refunded gets one refund row, in the transaction that ended the order,
+// and becomes `refunding`; the payments worker has the gateway give the money
+// back and marks both done (`refunded`). UNIQUE (payment_id) is what makes a
+// refund happen once whatever races to end the order. SQLite cannot widen a
+// CHECK in place, so payments and notifications (the new type
+// payment_refunded) are rebuilt with the same columns, rows, ids and
+// AUTOINCREMENT high-water marks (an id is never handed out twice); nothing
+// references either table yet.
+constexpr std::string_view kRefundsV8 = R"sql(
+CREATE TABLE payments_v8 (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id     TEXT NOT NULL REFERENCES orders (id),
+  user_id      INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+  method       TEXT NOT NULL CHECK (method IN ('card', 'cod')),
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'refunding',
+                 'refunded')),
+  reason       TEXT,
+  card_last4   TEXT CHECK (card_last4 IS NULL OR length(card_last4) <= 4),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+INSERT INTO payments_v8 (id, order_id, user_id, amount_cents, method, status, reason, card_last4,
+                         created_at, updated_at)
+  SELECT id, order_id, user_id, amount_cents, method, status, reason, card_last4, created_at,
+         updated_at FROM payments ORDER BY id;
+DELETE FROM sqlite_sequence WHERE name = 'payments_v8';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'payments_v8', seq FROM sqlite_sequence
+  WHERE name = 'payments';
+DROP TABLE payments;
+ALTER TABLE payments_v8 RENAME TO payments;
+CREATE INDEX payments_order ON payments (order_id, id);
+CREATE INDEX payments_user ON payments (user_id, id);
+
+CREATE TABLE refunds (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  payment_id   INTEGER NOT NULL UNIQUE REFERENCES payments (id),
+  order_id     TEXT NOT NULL REFERENCES orders (id),
+  user_id      INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'succeeded')),
+  reason       TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  refunded_at  INTEGER,
+  CHECK ((status = 'succeeded') = (refunded_at IS NOT NULL))
+);
+CREATE INDEX refunds_order ON refunds (order_id, id);
+CREATE INDEX refunds_pending ON refunds (status) WHERE status = 'pending';
+
+CREATE TABLE notifications_v8 (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type            TEXT NOT NULL CHECK (type IN ('welcome', 'order_placed', 'order_status',
+                    'payment_succeeded', 'payment_failed', 'payment_pending',
+                    'payment_refunded', 'low_stock', 'reorder', 'dead_letter')),
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  event_seq       INTEGER NOT NULL,
+  read_at         INTEGER,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'stored')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error      TEXT,
+  sent_at         INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (event_seq, user_id, type)
+);
+INSERT INTO notifications_v8 (id, user_id, type, subject, body, event_seq, read_at, status,
+                              attempts, next_attempt_at, last_error, sent_at, created_at,
+                              updated_at)
+  SELECT id, user_id, type, subject, body, event_seq, read_at, status, attempts,
+         next_attempt_at, last_error, sent_at, created_at, updated_at
+  FROM notifications ORDER BY id;
+DELETE FROM sqlite_sequence WHERE name = 'notifications_v8';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'notifications_v8', seq FROM sqlite_sequence
+  WHERE name = 'notifications';
+DROP TABLE notifications;
+ALTER TABLE notifications_v8 RENAME TO notifications;
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_due ON notifications (next_attempt_at)
+  WHERE next_attempt_at IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -287,6 +373,8 @@ const std::vector<Migration>& AllMigrations() {
       {5, "payments", kPaymentsV5},
       {6, "notifications: notifications and their mail delivery", kNotificationsV6},
       {7, "catalog: indexes for the newest products, by category and price", kListIndexV7},
+      {8, "payments: refunds; payments refunding and refunded; payment_refunded notifications",
+       kRefundsV8},
   };
   return kMigrations;
 }

@@ -4,7 +4,8 @@
 # says "failed" and why), GET /api/v1/payments/{id} and the list; seed 001's
 # field names (card_expiry, card_cvv) work too. Errors keep the bridge's
 # shapes: 422 naming the field, 404 for another user's order, 409 for a
-# second payment.
+# second payment. Cancelling a paid order refunds it, and the payment views
+# show the refund.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
 trap 'stop_rest; cleanup' EXIT
@@ -51,6 +52,21 @@ http GET "/api/v1/payments/?order_id=$O1" -H "$(auth)"
 expect_eq "200|$PAID $DECLINED" "$STATUS|$(jqb '[.[].id] | join(" ")')" "list newest first"
 http GET "/api/v1/payments/?status=failed&skip=0&limit=10" -H "$(auth)"
 expect_eq "$DECLINED" "$(jqb '[.[].id] | join(" ")')" "list filtered by status"
+
+# Cancelling the paid order refunds its payment; the payment views show the refund.
+http DELETE "/api/v1/orders/$O1" -H "$(auth)"
+expect_eq 204 "$STATUS" "the paid order is cancelled"
+for _ in $(seq 1 200); do
+  http GET "/api/v1/payments/$PAID" -H "$(auth)"
+  [ "$(jqb .status)" = refunded ] && break
+  sleep 0.05
+done
+expect_eq "200|refunded|1|succeeded|899.99|$PAID"   "$STATUS|$(jqb '[.status, (.refunds | length), .refunds[0].status, .refunds[0].amount,
+                   .refunds[0].payment_id] | map(tostring) | join("|")')"   "GET a refunded payment shows its refund"
+http GET "/api/v1/payments/?status=refunded" -H "$(auth)"
+expect_eq "$PAID|1" "$(jqb '[.[].id] | join(" ")')|$(jqb '.[0].refunds | length')"   "the list filtered by refunded shows the refund"
+http GET "/api/v1/payments/$DECLINED" -H "$(auth)"
+expect_eq "failed|0" "$(jqb '"\(.status)|\(.refunds | length)"')" "a declined card has nothing to refund"
 
 # Validation: 422 in FastAPI's shape, naming the field.
 O2=$(place)

@@ -148,6 +148,7 @@ inline const std::map<std::string, MethodRule, std::less<>>& MethodRules() {
       {"order.transitions", {Rule::kAnyone}},
       {"payment.get", {Rule::kOwned}},
       {"payment.list", {Rule::kScoped}},
+      {"payment.refund", {Rule::kAdmin}},
       {"notification.list", {Rule::kScoped}},
       {"notification.get", {Rule::kOwned}},
       {"notification.mark_read", {Rule::kOwned}},
@@ -338,6 +339,12 @@ inline nlohmann::json AuthzDaemonTest::ParamsFor(std::string_view method) {
       {"order.history", [this] { return json{{"id", order_id_}}; }},
       {"payment.get", [this] { return json{{"id", payment_id_}}; }},
       {"payment.list", [this] { return json{{"user_id", owner_id_}}; }},
+      {"payment.refund", [this] {
+         // Refunds the paid order's payment (the payments worker pays it
+         // back); refunding a refunded payment again returns it as it is.
+         Must("order.cancel", {{"id", paid_order_id_}}, Cookie());
+         return json{{"id", payment_id_}};
+       }},
       {"notification.list", [this] { return json{{"user_id", owner_id_}}; }},
       {"notification.get", [this] { return json{{"id", notification_id_}}; }},
       {"notification.mark_read", [this] { return json{{"id", notification_id_}}; }},

@@ -16,7 +16,7 @@ std::vector<CommandSpec> PaymentCommands() {
        .args = {{.name = "order_id", .help = "only this order's (24 hex characters)",
                  .max_length = 24},
                 {.name = "status", .type = ArgType::kEnum, .help = "only payments in this status",
-                 .choices = {"pending", "succeeded", "failed"}},
+                 .choices = {"pending", "succeeded", "failed", "refunding", "refunded"}},
                 {.name = "user_id", .type = ArgType::kInt, .help = "admin: only this user's",
                  .min = 1},
                 {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
@@ -24,6 +24,14 @@ std::vector<CommandSpec> PaymentCommands() {
                 {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0}},
        .example = "martctl payment list --status failed --limit 20",
        .rest = "GET /api/v1/payments/",
+       .columns = PaymentColumns()},
+      {.method = "payment.refund",
+       .summary = "pay back now a payment whose order was cancelled or refunded (admin)",
+       .access = Access::kAdmin,
+       .mutating = true,
+       .args = {{.name = "id", .type = ArgType::kInt, .help = "payment id", .required = true,
+                 .positional = true, .min = 1}},
+       .example = "martctl payment refund 7",
        .columns = PaymentColumns()},
   };
 }

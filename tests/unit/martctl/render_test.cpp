@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mart/domain/payment.h"
+
 namespace mart::cli {
 namespace {
 
@@ -91,6 +93,22 @@ TEST(RenderTest, ColorOnlyInAlignedTables) {
   json list = json::array({{{"id", 1}}});
   EXPECT_EQ(RenderToString(list, {.tty = true, .color = true}), "\x1b[1mID\x1b[0m\n1\n");
   EXPECT_EQ(RenderToString(list, {.tty = false, .color = true}), "1\n");
+}
+
+// `martctl payment get` on a terminal: the payment's rows, then its refund
+// as a table of its own.
+TEST(RenderTest, APaymentShowsItsRefundAsATableBelowIt) {
+  Payment payment{.id = 3, .order_id = "66f1c0ffee0000000000beef", .user_id = 2,
+                  .amount_cents = 89999, .status = PaymentStatus::kRefunded};
+  payment.refunds.push_back({.id = 1, .payment_id = 3, .order_id = payment.order_id,
+                             .user_id = 2, .amount_cents = 89999,
+                             .status = RefundStatus::kSucceeded,
+                             .reason = "order 66f1c0ffee0000000000beef cancelled",
+                             .actor = "user 2", .refunded_at = 0});
+  const std::string shown = RenderToString(ToJson(payment), {.tty = true});
+  EXPECT_NE(shown.find("\nstatus      refunded\n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\n\nrefunds:\nID  ACTOR   AMOUNT  "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\n1   user 2  899.99  "), std::string::npos) << shown;
 }
 
 }  // namespace

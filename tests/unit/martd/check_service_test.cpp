@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "stores/schema.h"
 #include "util/order_harness.h"
+#include "util/temp_dir.h"
 
 namespace mart {
 namespace {
@@ -188,6 +190,104 @@ TEST_F(CheckServiceTest, GapsInTheLogAndCursorsPastItsEndAreReported) {
                                   std::to_string(last)),
             std::string::npos)
       << Problems(events);
+}
+
+// Writes a card payment of `cents` for `order_id` straight into the store, in
+// `status`, as a daemon without refunds left it; returns its id.
+int64_t InsertPayment(test::OrderHarness& h, const Order& order, std::string_view status) {
+  Must(h.store().db().Execute(
+           "INSERT INTO payments (order_id, user_id, amount_cents, method, status, card_last4, "
+           "created_at, updated_at) VALUES ('" + order.id + "', " + std::to_string(order.user_id) +
+           ", " + std::to_string(order.total_cents) + ", 'card', '" + std::string(status) +
+           "', '4242', 0, 0)"),
+       "insert payment");
+  return h.store().db().LastInsertId();
+}
+
+TEST_F(CheckServiceTest, MoneyKeptForACancelledOrRefundedOrderIsReported) {
+  Order cancelled = h_.MustPlace(h_.watch.id, 1);
+  Order refunded = h_.MustPlace(h_.headphones.id, 2);
+  h_.Pump();
+  Must(h_.SetStatus(h_.ann.principal, cancelled.id, "cancelled"), "cancel");
+  Must(h_.SetStatus(h_.admin.principal, refunded.id, "refunded"), "refund");
+  h_.Pump();
+  ASSERT_EQ(CheckNamed("payments")["ok"], true);
+  const int64_t first = InsertPayment(h_, cancelled, "succeeded");
+  const int64_t second = InsertPayment(h_, refunded, "succeeded");
+  json payments = CheckNamed("payments");
+  EXPECT_EQ(payments["ok"], false);
+  EXPECT_EQ(payments["problems"],
+            json::array({"payment " + std::to_string(first) + " (card, 179.99) of order " +
+                             cancelled.id + " succeeded but the order is cancelled: the money "
+                             "was kept (pay it back: martctl payment refund " +
+                             std::to_string(first) + ")",
+                         "payment " + std::to_string(second) + " (card, 499.98) of order " +
+                             refunded.id + " succeeded but the order is refunded: the money "
+                             "was kept (pay it back: martctl payment refund " +
+                             std::to_string(second) + ")"}));
+  EXPECT_EQ(Run()["ok"], false);
+}
+
+TEST_F(CheckServiceTest, RefundsThatDisagreeWithTheirPaymentsAreReported) {
+  Order order = h_.MustPlace(h_.watch.id, 1);
+  h_.Pump();
+  Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
+  h_.Pump();
+  const int64_t bare = InsertPayment(h_, order, "refunded");
+  const int64_t owed = InsertPayment(h_, order, "refunding");
+  Sql("INSERT INTO refunds (payment_id, order_id, user_id, amount_cents, status, reason, actor, "
+      "created_at, refunded_at) VALUES (" + std::to_string(owed) + ", '" + order.id + "', " +
+      std::to_string(order.user_id) + ", 100, 'succeeded', 'r', 'a', 0, 0)");
+  json payments = CheckNamed("payments");
+  EXPECT_EQ(payments["ok"], false);
+  const std::string refund = std::to_string(h_.store().db().LastInsertId());
+  EXPECT_EQ(payments["problems"],
+            json::array({"payment " + std::to_string(bare) + " is refunded but has no refund",
+                         "refund " + refund + " of payment " + std::to_string(owed) +
+                             " is succeeded but the payment is refunding",
+                         "refund " + refund + " of payment " + std::to_string(owed) +
+                             " is for 1.00 but the payment captured 179.99"}));
+}
+
+// `admin verify` audits backups of any schema this martd knows: one taken
+// before refunds existed (schema 7) has no refunds table, and its money kept
+// for a cancelled order is still found.
+TEST(CheckAuditTest, ABackupFromBeforeRefundsIsAuditedWithoutThem) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("v7.db");
+  {
+    auto db = Must(store::Database::Open(path, store::OpenMode::kReadWrite), "create");
+    for (const store::Migration& migration : store::AllMigrations()) {
+      if (migration.version > 7) break;
+      Must(db->Execute(migration.sql), "migrate");
+    }
+    Must(db->Execute(
+             "PRAGMA user_version = 7;"
+             "INSERT INTO users (id, email, email_norm, password_hash, first_name, last_name, "
+             " role, created_at, updated_at) VALUES (1, 'a@x.org', 'a@x.org', 'h', 'A', 'L', "
+             " 'user', 0, 0);"
+             "INSERT INTO orders (id, user_id, status, stock, total_cents, shipping_address, "
+             " created_at, updated_at) VALUES ('66f1c0ffee0000000000beef', 1, 'cancelled', "
+             " 'released', 2499, '{}', 0, 0);"
+             "INSERT INTO payments (id, order_id, user_id, amount_cents, method, status, "
+             " created_at, updated_at) VALUES (4, '66f1c0ffee0000000000beef', 1, 2499, 'card', "
+             " 'succeeded', 0, 0);"),
+         "fill");
+  }
+  auto backup = Must(store::Store::Open(path, store::OpenMode::kReadOnly), "open backup");
+  FakeClock clock;
+  QueueService queues(clock);
+  CheckService checks(queues);
+  json audit = Must(checks.Audit(*backup), "audit");
+  json payments;
+  for (const json& check : audit["checks"]) {
+    if (check["name"] == "payments") payments = check;
+  }
+  EXPECT_EQ(payments["problems"],
+            json::array({"payment 4 (card, 24.99) of order 66f1c0ffee0000000000beef succeeded "
+                         "but the order is cancelled: the money was kept (pay it back: martctl "
+                         "payment refund 4)"}))
+      << audit.dump(2);
 }
 
 // CheckStore on its own: the audit rows behind the report.

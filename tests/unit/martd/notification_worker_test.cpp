@@ -100,6 +100,22 @@ TEST_F(NotificationWorkerTest, PaymentResultsNameOrderAndAmount) {
   EXPECT_NE(pending[0].body.find("cash on delivery"), std::string::npos) << pending[0].body;
 }
 
+TEST_F(NotificationWorkerTest, ARefundTellsTheBuyerWhyAndWhereTheMoneyGoes) {
+  json refund = Payment("order 66f1c0ffee0000000000beef cancelled: changed my mind");
+  refund["refund_id"] = 4;
+  refund["actor"] = "user 2";
+  Emit("payment.refunded", refund);
+  h_.Pump();
+  auto rows = Of(h_.ann, "payment_refunded");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].subject, "Refund of 899.99 for order 66f1c0ffee0000000000beef");
+  EXPECT_EQ(rows[0].body,
+            "Your card payment 7 of 899.99 for order 66f1c0ffee0000000000beef has been refunded "
+            "(order 66f1c0ffee0000000000beef cancelled: changed my mind).\nThe money goes back "
+            "to your card.\n");
+  EXPECT_TRUE(Of(h_.bob, "payment_refunded").empty());
+}
+
 TEST_F(NotificationWorkerTest, LowStockUsesTheSeedWordingForEveryActiveAdmin) {
   Tx tx = h_.NewTx();
   Must(h_.services().accounts.SetRole(tx, h_.bob.user.id, kRoleAdmin), "make bob admin");

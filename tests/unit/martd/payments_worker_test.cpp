@@ -102,13 +102,16 @@ TEST_F(PaymentsWorkerTest, RefundAppliedBeforeTheDeliveryStillCountsTheCashAsCol
   h_.TakeEvents();
   ApplyStatusChanged(order.id, S::kRefunded);  // out of log order
   ApplyStatusChanged(order.id, S::kDelivered);
+  // Collected at delivery, and owed back since the order was refunded.
   std::vector<Payment> payments = h_.PaymentsOf(order.id);
   ASSERT_EQ(payments.size(), 1u);
-  EXPECT_EQ(payments[0].status, P::kSucceeded);
-  EXPECT_EQ(PaymentTopics(), Names{"payment.succeeded"});
+  EXPECT_EQ(payments[0].status, P::kRefunded);
+  ASSERT_EQ(payments[0].refunds.size(), 1u);
+  EXPECT_EQ(payments[0].refunds[0].actor, h_.admin.principal.Describe());
+  EXPECT_EQ(PaymentTopics(), (Names{"payment.succeeded", "payment.refunded"}));
   Must(h_.SetPaused("payments", false), "resume");
   h_.Pump();  // the events in log order change nothing now
-  EXPECT_EQ(h_.PaymentsOf(order.id).at(0).status, P::kSucceeded);
+  EXPECT_EQ(h_.PaymentsOf(order.id).at(0).status, P::kRefunded);
   EXPECT_EQ(PaymentTopics(), Names{});
 }
 

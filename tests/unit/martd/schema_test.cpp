@@ -121,6 +121,63 @@ TEST(SchemaTest, StoreOpenMigratesAFileOnceAndReopensIt) {
   EXPECT_EQ(Must(SchemaVersion(reader->db()), "version"), LatestSchemaVersion());
 }
 
+// Migration 8 rebuilds payments and notifications to widen their CHECKs:
+// rows, ids and the AUTOINCREMENT high-water mark survive, and a payment can
+// then be refunded once.
+TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
+  auto db = EmptyDb();
+  for (const Migration& migration : AllMigrations()) {
+    if (migration.version > 7) break;
+    ASSERT_TRUE(db->Execute(migration.sql).ok()) << migration.version;
+  }
+  ASSERT_TRUE(db->Execute("PRAGMA user_version = 7").ok());
+  ASSERT_TRUE(db->Execute(
+      "INSERT INTO users (id, email, email_norm, password_hash, first_name, last_name, role, "
+      " created_at, updated_at) VALUES (1, 'a@x.org', 'a@x.org', 'h', 'A', 'L', 'user', 0, 0);"
+      "INSERT INTO orders (id, user_id, status, stock, total_cents, shipping_address, "
+      " created_at, updated_at) VALUES ('66f1c0ffee0000000000beef', 1, 'cancelled', 'released', "
+      " 2499, '{}', 0, 0);"
+      "INSERT INTO payments (id, order_id, user_id, amount_cents, method, status, card_last4, "
+      " created_at, updated_at) VALUES (5, '66f1c0ffee0000000000beef', 1, 2499, 'card', "
+      " 'succeeded', '4242', 0, 0), (9, '66f1c0ffee0000000000beef', 1, 2499, 'card', 'failed', "
+      " '0002', 0, 0);"
+      "DELETE FROM payments WHERE id = 9;"
+      "INSERT INTO notifications (id, user_id, type, subject, body, event_seq, status, "
+      " created_at, updated_at) VALUES (3, 1, 'payment_succeeded', 's', 'b', 1, 'stored', 0, 0);")
+                  .ok());
+  ASSERT_TRUE(Migrate(*db).ok());
+  EXPECT_GE(Must(SchemaVersion(*db), "version"), 8);
+  Query kept = Must(db->Prepare("SELECT id, status, card_last4 FROM payments"), "payments");
+  ASSERT_TRUE(Must(kept.Next(), "row"));
+  EXPECT_EQ(kept.Int(0), 5);
+  EXPECT_EQ(kept.Text(1), "succeeded");
+  EXPECT_EQ(kept.Text(2), "4242");
+  EXPECT_FALSE(Must(kept.Next(), "one row"));
+  // Id 9 was handed out once; it is never handed out again.
+  ASSERT_TRUE(db->Execute("INSERT INTO payments (order_id, user_id, amount_cents, method, status, "
+                          "created_at, updated_at) VALUES ('66f1c0ffee0000000000beef', 1, 2499, "
+                          "'cod', 'refunding', 0, 0)")
+                  .ok());
+  EXPECT_EQ(db->LastInsertId(), 10);
+  ASSERT_TRUE(db->Execute("UPDATE payments SET status = 'refunded' WHERE id = 5").ok());
+  ASSERT_TRUE(db->Execute("INSERT INTO notifications (user_id, type, subject, body, event_seq, "
+                          "status, created_at, updated_at) VALUES (1, 'payment_refunded', 's', "
+                          "'b', 2, 'stored', 0, 0)")
+                  .ok());
+  EXPECT_EQ(db->LastInsertId(), 4);
+  const std::string refund =
+      "INSERT INTO refunds (payment_id, order_id, user_id, amount_cents, status, reason, actor, "
+      "created_at) VALUES (5, '66f1c0ffee0000000000beef', 1, 2499, 'pending', 'r', 'a', 0)";
+  ASSERT_TRUE(db->Execute(refund).ok());
+  EXPECT_FALSE(db->Execute(refund).ok());  // one refund per payment
+  EXPECT_FALSE(db->Execute("UPDATE refunds SET status = 'succeeded'").ok());  // needs refunded_at
+  EXPECT_FALSE(db->Execute("UPDATE payments SET status = 'kept' WHERE id = 5").ok());
+  EXPECT_TRUE(QuickCheck(*db).ok());
+  Query fk = Must(db->Prepare("SELECT count(*) FROM pragma_foreign_key_check"), "fk check");
+  ASSERT_TRUE(Must(fk.Next(), "row"));
+  EXPECT_EQ(fk.Int(0), 0);
+}
+
 TEST(SchemaTest, QuickCheckPassesOnAFreshDatabase) {
   auto db = EmptyDb();
   EXPECT_TRUE(QuickCheck(*db).ok());

@@ -40,7 +40,7 @@ expect_exit 0 "$MARTCTL" shell --keep-going <<<'version'
 
 # (2) Interactive, in a private tmux server.
 HIST="$E2E_ROOT/state/history"
-tmux -L "$TMUX_SOCKET" new-session -d -x 200 -y 50 \
+tmux -L "$TMUX_SOCKET" new-session -d -s first -x 200 -y 50 \
   "env MART_HISTFILE='$HIST' MART_DATA_DIR='$MART_DATA_DIR' \
    MART_CREDENTIALS_FILE='$MART_CREDENTIALS_FILE' NO_COLOR=1 '$MARTCTL'; echo REPL-ENDED \$?; sleep 60"
 pane() { tmux -L "$TMUX_SOCKET" capture-pane -p -S -200 2>/dev/null || true; }
@@ -99,9 +99,11 @@ expect_eq "600" "$(stat -c %a "$HIST")" "the history file is private"
 expect_eq "700" "$(stat -c %a "$(dirname "$HIST")")" "its directory too"
 
 # SIGTERM at the prompt ends the shell with 143 (Ctrl-C only drops the line).
-tmux -L "$TMUX_SOCKET" kill-session
-tmux -L "$TMUX_SOCKET" new-session -d -x 200 -y 50 \
+# The new session starts before the old one ends: killing a server's last
+# session makes it exit, and a new-session racing that exit fails.
+tmux -L "$TMUX_SOCKET" new-session -d -s term -x 200 -y 50 \
   "env MART_HISTFILE='$HIST' NO_COLOR=1 '$MARTCTL' shell; echo REPL-ENDED \$?; sleep 60"
+tmux -L "$TMUX_SOCKET" kill-session -t first
 wait_for "mart(default:ann@example.com)>"
 SHELL_PID=$(tmux -L "$TMUX_SOCKET" list-panes -F '#{pane_pid}')
 REPL_PID=$(pgrep -P "$SHELL_PID" -x martctl)

@@ -61,10 +61,13 @@ for _ in $(seq 1 200); do
   [ "$(jqb .status)" = refunded ] && break
   sleep 0.05
 done
-expect_eq "200|refunded|1|succeeded|899.99|$PAID"   "$STATUS|$(jqb '[.status, (.refunds | length), .refunds[0].status, .refunds[0].amount,
-                   .refunds[0].payment_id] | map(tostring) | join("|")')"   "GET a refunded payment shows its refund"
+expect_eq "200|refunded|1|succeeded|899.99|$PAID" \
+  "$STATUS|$(jqb '[.status, (.refunds | length), .refunds[0].status, .refunds[0].amount,
+                   .refunds[0].payment_id] | map(tostring) | join("|")')" \
+  "GET a refunded payment shows its refund"
 http GET "/api/v1/payments/?status=refunded" -H "$(auth)"
-expect_eq "$PAID|1" "$(jqb '[.[].id] | join(" ")')|$(jqb '.[0].refunds | length')"   "the list filtered by refunded shows the refund"
+expect_eq "$PAID|1" "$(jqb '[.[].id] | join(" ")')|$(jqb '.[0].refunds | length')" \
+  "the list filtered by refunded shows the refund"
 http GET "/api/v1/payments/$DECLINED" -H "$(auth)"
 expect_eq "failed|0" "$(jqb '"\(.status)|\(.refunds | length)"')" "a declined card has nothing to refund"
 

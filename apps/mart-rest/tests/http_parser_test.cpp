@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <ostream>
 #include <string>
+#include <string_view>
 
 namespace mart::rest {
 namespace {
@@ -164,6 +167,16 @@ struct Malformed {
   const char* input;
   int status;
 };
+
+// The test's name in ctest: the status and the input's first bytes, escaped
+// (gtest's default prints the struct's raw bytes, a pointer included).
+void PrintTo(const Malformed& m, std::ostream* os) {
+  std::string shown;
+  for (const char c : std::string_view(m.input).substr(0, 24)) {
+    shown += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  }
+  *os << m.status << "_" << shown;
+}
 
 class HttpParserRefusesTest : public ::testing::TestWithParam<Malformed> {};
 

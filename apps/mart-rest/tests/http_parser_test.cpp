@@ -168,14 +168,21 @@ struct Malformed {
   int status;
 };
 
-// The test's name in ctest: the status and the input's first bytes, escaped
-// (gtest's default prints the struct's raw bytes, a pointer included).
+// The test's name in ctest: the status and the input, spaces as '_' and
+// other punctuation as xHH (gtest's default prints the struct's raw bytes, a
+// pointer included).
 void PrintTo(const Malformed& m, std::ostream* os) {
-  std::string shown;
-  for (const char c : std::string_view(m.input).substr(0, 24)) {
-    shown += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  *os << m.status << "_";
+  for (const char c : std::string_view(m.input)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || std::string_view("-./:").find(c) != std::string_view::npos) {
+      *os << c;
+    } else if (c == ' ') {
+      *os << '_';
+    } else {
+      *os << 'x' << "0123456789abcdef"[byte >> 4] << "0123456789abcdef"[byte & 15];
+    }
   }
-  *os << m.status << "_" << shown;
 }
 
 class HttpParserRefusesTest : public ::testing::TestWithParam<Malformed> {};

@@ -40,6 +40,17 @@ int RunParsed(CommandTree& tree, const std::vector<std::string>& args, Io& io) {
 
 }  // namespace
 
+std::vector<std::string> HelpCommandArgs(const std::vector<std::string>& args) {
+  if (args.size() == 1) return {"--help"};
+  CommandTree tree;
+  // A command of its own: help exit-codes, help environment, help formats.
+  if (tree.FindEntry(args[0], args[1]) != nullptr) return args;
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  // CLI11 answers --help before it sees an unknown word: let it say "unknown command".
+  if (tree.FindApp(args[1], "") != nullptr) rest.push_back("--help");
+  return rest;
+}
+
 int RunCommandLine(const std::vector<std::string>& args, Io& io) {
   // The error boundary of martctl: whatever escapes a library is a bug, and
   // still ends as one well-formed message and exit code.
@@ -49,6 +60,7 @@ int RunCommandLine(const std::vector<std::string>& args, Io& io) {
       return RunComplete(std::vector<std::string>(args.begin() + 1, args.end()), io);
     }
     CommandTree tree;
+    if (!args.empty() && args[0] == "help") return RunParsed(tree, HelpCommandArgs(args), io);
     return RunParsed(tree, args, io);
   } catch (const std::exception& e) {
     return Fail(io, Internal(std::string("unexpected error: ") + e.what()));

@@ -15,6 +15,12 @@
 
 namespace mart::cli {
 
+// `help [GROUP [COMMAND]] [FLAGS]` as the arguments that show that help, git
+// style: `help` is `--help`, `help product place` is `product place --help`;
+// `help exit-codes` and the other help topics are commands and stay as they
+// are. RunCommandLine applies it when the first word is `help`.
+std::vector<std::string> HelpCommandArgs(const std::vector<std::string>& args);
+
 // `args` are the words after the program name. Returns the exit code.
 int RunCommandLine(const std::vector<std::string>& args, Io& io);
 

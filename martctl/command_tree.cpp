@@ -23,8 +23,8 @@ namespace {
 constexpr char kRootDescription[] =
     "martctl: the command line of mart. Global flags go before or after the command words.";
 constexpr char kRootFooter[] =
-    "Exit codes: 'martctl help exit-codes'. Help on one command: 'martctl <group> <command> "
-    "--help'.\n";
+    "Exit codes: 'martctl help exit-codes'. Help on one command: 'martctl help <group> "
+    "<command>' (or 'martctl <group> <command> --help').\n";
 
 std::string Footer(const CommandEntry& entry) {
   std::string footer;
@@ -219,6 +219,8 @@ CommandTree::CommandTree()
   root_->fallthrough();
   root_->require_subcommand(1);
   root_->footer(kRootFooter);
+  root_->set_version_flag("-V,--version", std::string("martctl ") + MART_VERSION,
+                          "print martctl's version and exit (martctl version asks martd too)");
   AddGlobalFlags(root_.get(), &flags_);
   for (const auto& [task, groups] : Tasks()) {
     for (std::string_view group : groups) {
@@ -293,6 +295,8 @@ ParseOutcome CommandTree::Parse(const std::vector<std::string>& args) {
     return {.kind = Kind::kHelp, .text = root_->help()};
   } catch (const CLI::CallForAllHelp&) {
     return {.kind = Kind::kHelp, .text = root_->help("", CLI::AppFormatMode::All)};
+  } catch (const CLI::CallForVersion& version) {
+    return {.kind = Kind::kHelp, .text = std::string(version.what()) + "\n"};
   } catch (const CLI::ParseError& error) {
     UsageError usage = DescribeUsageError(error.what(), args, *this);
     return {.kind = Kind::kUsageError, .text = usage.message, .command_path = usage.command_path};

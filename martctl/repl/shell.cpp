@@ -74,16 +74,6 @@ std::vector<std::string> Shell::LineArgs(const std::vector<std::string>& words) 
 
 // `help` alone is the root help; `help GROUP [VERB]` that command's --help;
 // the help topics (`help exit-codes`…) are commands of their own.
-std::vector<std::string> Shell::HelpArgs(const std::vector<std::string>& words) const {
-  if (words.size() == 1) return {"--help"};
-  CommandTree tree;
-  if (tree.FindEntry(words[0], words[1]) != nullptr) return words;
-  std::vector<std::string> args(words.begin() + 1, words.end());
-  // CLI11 answers --help before it sees an unknown word: let it say "unknown command".
-  if (tree.FindApp(words[1], "") != nullptr) args.push_back("--help");
-  return args;
-}
-
 Shell::Outcome Shell::Execute(std::string_view line) {
   Result<std::vector<std::string>> words = SplitWords(line);
   if (!words.ok()) return {.exit_code = Fail(io_, words.status())};
@@ -93,7 +83,9 @@ Shell::Outcome Shell::Execute(std::string_view line) {
   if (first == "shell") {
     return {.exit_code = Fail(io_, InvalidArgument("already in the shell"))};
   }
-  std::vector<std::string> args = first == "help" ? HelpArgs(*words) : LineArgs(*words);
+  // `help …` runs as on the command line (RunCommandLine), without the
+  // shell's global flags.
+  std::vector<std::string> args = first == "help" ? *words : LineArgs(*words);
   int exit_code = RunCommandLine(args, io_);
   io_.out.flush();
   return {.exit_code = exit_code};

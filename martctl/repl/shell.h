@@ -66,8 +66,6 @@ class Shell {
   Io& io() { return io_; }
 
  private:
-  std::vector<std::string> HelpArgs(const std::vector<std::string>& words) const;
-
   GlobalFlags base_;
   Io& io_;
 };

@@ -13,6 +13,14 @@ expect_stderr "run 'martd --help'"
 expect_exit 2 "$MARTD" --listen inproc://mart
 expect_stderr "use ipc://PATH, or tcp://HOST:PORT (CURVE)"
 expect_exit 0 "$MARTD" --version
+# martctl's version and help need no daemon (none runs yet).
+expect_exit 0 "$MARTCTL" --version
+expect_eq "martctl $(jq -r .martctl <<<"$("$MARTCTL" version -o json)")" "$OUT" \
+  "martctl --version names the version martctl version prints"
+expect_exit 0 "$MARTCTL" -V
+expect_exit 0 "$MARTCTL" help order place
+check "martctl help order place is that command's help" grep -q "martctl order place" <<<"$OUT"
+expect_exit 2 "$MARTCTL" help no-such-group
 
 start_daemon
 check "data dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR")" = 700 ]

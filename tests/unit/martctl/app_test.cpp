@@ -38,6 +38,37 @@ TEST(AppTest, HelpExitsZeroOnStdout) {
   EXPECT_EQ(test.err.str(), "");
 }
 
+// gh and kubectl habits: -V/--version without a daemon, help as a command.
+TEST(AppTest, VersionFlagPrintsMartctlsVersionWithoutACall) {
+  for (const char* flag : {"--version", "-V"}) {
+    testing::TestIo test;
+    EXPECT_EQ(test.Run({flag}), 0) << flag;
+    EXPECT_EQ(test.out.str(), std::string("martctl ") + MART_VERSION + "\n") << flag;
+    EXPECT_EQ(test.err.str(), "");
+    EXPECT_TRUE(test.calls.empty());
+  }
+}
+
+TEST(AppTest, HelpIsACommandAsOnTheShellsLine) {
+  testing::TestIo root;
+  EXPECT_EQ(root.Run({"help"}), 0);
+  EXPECT_NE(root.out.str().find("Usage:"), std::string::npos);
+  EXPECT_NE(root.out.str().find("martctl help <group> <command>"), std::string::npos);
+  testing::TestIo group;
+  EXPECT_EQ(group.Run({"help", "product"}), 0);
+  EXPECT_NE(group.out.str().find("import"), std::string::npos) << group.out.str();
+  testing::TestIo verb;
+  EXPECT_EQ(verb.Run({"help", "order", "place"}), 0);
+  EXPECT_NE(verb.out.str().find("martctl order place"), std::string::npos) << verb.out.str();
+  testing::TestIo topic;
+  EXPECT_EQ(topic.Run({"help", "exit-codes"}), 0);
+  EXPECT_NE(topic.out.str().find("UNAVAILABLE"), std::string::npos);
+  testing::TestIo unknown;
+  EXPECT_EQ(unknown.Run({"help", "no-such-group"}), 2);
+  EXPECT_NE(unknown.err.str().find("no-such-group"), std::string::npos) << unknown.err.str();
+  EXPECT_TRUE(root.calls.empty() && group.calls.empty() && verb.calls.empty());
+}
+
 TEST(AppTest, DaemonErrorsArePrintedWithTheirCodeAndExitCode) {
   testing::TestIo test;
   test.answer = [](const RecordedCall&) -> Result<json> { return NotFound("user 9 not found"); };

@@ -21,6 +21,10 @@ expect_exit 0 "$MARTCTL" -V
 expect_exit 0 "$MARTCTL" help order place
 check "martctl help order place is that command's help" grep -q "martctl order place" <<<"$OUT"
 expect_exit 2 "$MARTCTL" help no-such-group
+expect_exit 2 "$MARTCTL" --profil x version
+expect_stderr "unknown flag --profil; did you mean --profile?"
+expect_exit 2 "$MARTCTL" order pay 66f1c0ffee0000000000abcd --exp 12/39
+expect_stderr "unknown flag --exp; did you mean --expiry?"
 
 start_daemon
 check "data dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR")" = 700 ]

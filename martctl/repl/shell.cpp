@@ -1,10 +1,15 @@
 #include "martctl/repl/shell.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <chrono>
 #include <ostream>
+#include <sstream>
 #include <utility>
 
+#include "mart/text.h"
 #include "martctl/app.h"
 #include "martctl/command_tree.h"
 #include "martctl/local/completion.h"
@@ -74,20 +79,29 @@ std::vector<std::string> Shell::LineArgs(const std::vector<std::string>& words) 
 
 // `help` alone is the root help; `help GROUP [VERB]` that command's --help;
 // the help topics (`help exit-codes`…) are commands of their own.
-Shell::Outcome Shell::Execute(std::string_view line) {
+Shell::Outcome Shell::Execute(std::string_view line) { return Run(line, io_); }
+
+Shell::Outcome Shell::Execute(std::string_view line, std::ostream& err) {
+  Io io{io_.in,    io_.out,   err,         io_.stdin_tty, io_.stdout_tty,
+        io_.stderr_tty, io_.getenv, io_.read_secret, io_.clock, io_.connect,
+        io_.monotonic, io_.sleep, io_.subscribe};
+  return Run(line, io);
+}
+
+Shell::Outcome Shell::Run(std::string_view line, Io& io) {
   Result<std::vector<std::string>> words = SplitWords(line);
-  if (!words.ok()) return {.exit_code = Fail(io_, words.status())};
+  if (!words.ok()) return {.exit_code = Fail(io, words.status())};
   if (words->empty()) return {};
   const std::string& first = words->front();
   if (first == "exit" || first == "quit") return {.quit = true};
   if (first == "shell") {
-    return {.exit_code = Fail(io_, InvalidArgument("already in the shell"))};
+    return {.exit_code = Fail(io, InvalidArgument("already in the shell"))};
   }
   // `help …` runs as on the command line (RunCommandLine), without the
   // shell's global flags.
   std::vector<std::string> args = first == "help" ? *words : LineArgs(*words);
-  int exit_code = RunCommandLine(args, io_);
-  io_.out.flush();
+  int exit_code = RunCommandLine(args, io);
+  io.out.flush();
   return {.exit_code = exit_code};
 }
 
@@ -134,11 +148,56 @@ ConnectionState Shell::Probe() {
   return state;
 }
 
-int RunScript(Shell& shell, std::istream& in, bool keep_going) {
+namespace {
+
+// The command of a script line: its words up to the first flag (so no flag's
+// value, a --token's included, is ever repeated).
+std::string CommandOf(std::string_view line) {
+  Result<std::vector<std::string>> words = SplitWords(line);
+  if (!words.ok()) return std::string(Trim(line));
+  std::string command;
+  for (const std::string& word : *words) {
+    if (word.size() > 1 && word[0] == '-') break;
+    command += (command.empty() ? "" : " ") + word;
+  }
+  return command;
+}
+
+// "setup.mart:3: product get x: <error>": the first line of what the failing
+// line printed on stderr, located; the lines after it as they were.
+std::string Located(const std::string& source, size_t number, std::string_view line,
+                    const std::string& printed, int exit_code) {
+  std::string first = printed.substr(0, printed.find('\n'));
+  const std::string rest =
+      first.size() < printed.size() ? printed.substr(first.size() + 1) : std::string();
+  if (first.rfind("martctl: ", 0) == 0) first.erase(0, 9);
+  if (first.empty()) first = "exit " + std::to_string(exit_code);
+  return source + ":" + std::to_string(number) + ": " + CommandOf(line) + ": " + first + "\n" +
+         rest;
+}
+
+// The path of the script on stdin when it is a file, else "stdin".
+std::string StdinName() {
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode)) return "stdin";
+  char path[4096];
+  const ssize_t n = ::readlink("/proc/self/fd/0", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<size_t>(n)) : "stdin";
+}
+
+}  // namespace
+
+int RunScript(Shell& shell, std::istream& in, bool keep_going, const std::string& source) {
   int last_failure = 0;
   std::string line;
-  while (std::getline(in, line)) {
-    Shell::Outcome outcome = shell.Execute(line);
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    std::ostringstream err;
+    Shell::Outcome outcome = shell.Execute(line, err);
+    const std::string printed = err.str();
+    shell.io().err << (outcome.exit_code == 0
+                           ? printed
+                           : Located(source, number, line, printed, outcome.exit_code));
+    shell.io().err.flush();
     if (outcome.quit) break;
     if (outcome.exit_code == 0) continue;
     if (!keep_going) return outcome.exit_code;
@@ -162,7 +221,7 @@ std::vector<CommandEntry> ShellCommands() {
 int RunShell(const Invocation& invocation, const Settings& settings, Io& io) {
   Shell shell(settings.given, io);
   if (io.stdin_tty) return RunLineEditor(shell);
-  return RunScript(shell, io.in, invocation.flags.value("keep_going", false));
+  return RunScript(shell, io.in, invocation.flags.value("keep_going", false), StdinName());
 }
 
 }  // namespace mart::cli

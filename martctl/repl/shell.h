@@ -45,6 +45,8 @@ class Shell {
   // Runs one line. A line that does not split (unbalanced quote) prints
   // "martctl: … [INVALID_ARGUMENT]" and gives exit code 2; a blank line 0.
   Outcome Execute(std::string_view line);
+  // The same, with what the line prints on stderr going to `err`.
+  Outcome Execute(std::string_view line, std::ostream& err);
 
   // The words RunCommandLine gets for a line's words: the shell's global
   // flags the line does not override, then the line's words.
@@ -66,6 +68,8 @@ class Shell {
   Io& io() { return io_; }
 
  private:
+  Outcome Run(std::string_view line, Io& io);
+
   GlobalFlags base_;
   Io& io_;
 };
@@ -73,8 +77,9 @@ class Shell {
 // Script mode: runs `in` line by line. Without keep_going it stops at the
 // first failing line and returns its exit code; with it, runs every line and
 // returns the exit code of the last failure; 0 when all succeed. `exit`
-// stops reading.
-int RunScript(Shell& shell, std::istream& in, bool keep_going);
+// stops reading. A failing line's error names where it was, as compilers
+// do: "<source>:3: product get ID: product … not found [NOT_FOUND]".
+int RunScript(Shell& shell, std::istream& in, bool keep_going, const std::string& source);
 
 // `martctl shell [--keep-going]`.
 std::vector<CommandEntry> ShellCommands();

@@ -30,12 +30,16 @@ expect_eq "5" "$(tail -n 1 <<<"$OUT" | jq -r .quantity)" "later lines see earlie
 printf 'product get %s\nproduct get ffffffffffffffffffffffff\ninventory adjust %s --delta 1 --reason restock\n' \
   "$PID" "$PID" >"$E2E_ROOT/fails.mart"
 expect_exit 3 "$MARTCTL" shell <"$E2E_ROOT/fails.mart"
+expect_stderr "$E2E_ROOT/fails.mart:2: product get ffffffffffffffffffffffff: "
 expect_stderr "[NOT_FOUND]"
 expect_eq "5" "$("$MARTCTL" product get "$PID" -o json | jq -r .quantity)" "stopped at the failure"
 expect_exit 3 "$MARTCTL" shell --keep-going <"$E2E_ROOT/fails.mart"
 expect_eq "6" "$("$MARTCTL" product get "$PID" -o json | jq -r .quantity)" "--keep-going ran the rest"
 expect_exit 2 "$MARTCTL" shell <<<'product get "unbalanced'
 expect_stderr "unbalanced double quote"
+expect_exit 2 "$MARTCTL" shell < <(printf 'version\nno-such-command\n')
+check "a piped script is named stdin" grep -q "^stdin:2: no-such-command: unknown command" \
+  <<<"$ERR"
 expect_exit 0 "$MARTCTL" shell --keep-going <<<'version'
 
 # (2) Interactive, in a private tmux server.

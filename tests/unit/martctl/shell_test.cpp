@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "martctl/local/credentials.h"
 #include "martctl/repl/line_editor.h"
 #include "test_io.h"
@@ -57,6 +59,31 @@ TEST(ShellTest, KeepGoingRunsAllAndExitsWithTheLastFailure) {
   EXPECT_EQ(Methods(test), (std::vector<std::string>{"order.list", "product.list"}));
   TestIo clean;
   EXPECT_EQ(RunShellScript(clean, "product list\nproduct list\n", {"--keep-going"}), 0);
+}
+
+// As compilers do: source, line number and command, then the error; a
+// flag's value (a token's) is never repeated.
+TEST(ShellTest, AFailingScriptLineSaysWhereItIs) {
+  TestIo test;
+  test.answer = [](const testing::RecordedCall& call) -> Result<json> {
+    if (call.method == "order.list") return NotFound("gone");
+    return json::object();
+  };
+  Io io = test.MakeIo();
+  Shell shell(GlobalFlags{}, io);
+  std::istringstream script(
+      "product list\n\norder list --token secret-value\nno-such-command x\nproduct list\n");
+  EXPECT_EQ(RunScript(shell, script, true, "setup.mart"), 2);
+  EXPECT_NE(test.err.str().find("setup.mart:3: order list: gone [NOT_FOUND]\n"),
+            std::string::npos)
+      << test.err.str();
+  EXPECT_NE(test.err.str().find("setup.mart:4: no-such-command x: unknown command "
+                                "'no-such-command'"),
+            std::string::npos)
+      << test.err.str();
+  EXPECT_NE(test.err.str().find("run 'martctl --help'"), std::string::npos);
+  EXPECT_EQ(test.err.str().find("secret-value"), std::string::npos);
+  EXPECT_EQ(test.err.str().find("setup.mart:1:"), std::string::npos);
 }
 
 TEST(ShellTest, UnbalancedQuoteIsAUsageError) {

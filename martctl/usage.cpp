@@ -55,7 +55,9 @@ CommandWords ScanWords(const std::vector<std::string>& args, const CommandTree& 
     if (arg.size() > 1 && arg[0] == '-' && !std::isdigit(static_cast<unsigned char>(arg[1]))) {
       const std::string name = arg.substr(0, arg.find('='));
       words.option_names.push_back(name);
-      if (words.unknown_flag.empty() && FindOption(scope, root, name) == nullptr) {
+      // A cluster of short flags (-qo) is CLI11's to judge, not an unknown flag.
+      const bool single = name.rfind("--", 0) == 0 || name.size() == 2;
+      if (single && words.unknown_flag.empty() && FindOption(scope, root, name) == nullptr) {
         words.unknown_flag = name;
         words.known_flags = LongFlags(scope, root);
       }

@@ -77,8 +77,6 @@ std::vector<std::string> Shell::LineArgs(const std::vector<std::string>& words) 
   return args;
 }
 
-// `help` alone is the root help; `help GROUP [VERB]` that command's --help;
-// the help topics (`help exit-codes`…) are commands of their own.
 Shell::Outcome Shell::Execute(std::string_view line) { return Run(line, io_); }
 
 Shell::Outcome Shell::Execute(std::string_view line, std::ostream& err) {

@@ -14,7 +14,7 @@ namespace {
 constexpr int kUsageExitCode = 2;
 
 int ReportUsageError(const ParseOutcome& outcome, Io& io) {
-  io.err << "martctl: " << outcome.text << "\n";
+  io.err << ErrorLead(io) << outcome.text << "\n";
   std::string path = outcome.command_path.empty() ? "" : outcome.command_path + " ";
   io.err << "run 'martctl " << path << "--help'\n";
   return kUsageExitCode;

@@ -92,8 +92,10 @@ std::unique_ptr<EventFeed> Subscribe(const Io& io, const ClientOptions& options)
   return OpenEventFeed(options);
 }
 
+std::string ErrorLead(const Io& io) { return (io.where.empty() ? "martctl" : io.where) + ": "; }
+
 int Fail(Io& io, const Status& status) {
-  io.err << "martctl: " << status.ToString() << "\n";
+  io.err << ErrorLead(io) << status.ToString() << "\n";
   return status.exit_code();
 }
 

@@ -47,6 +47,9 @@ struct Io {
   // Opens a connection that can receive martd's event feed; empty means
   // OpenEventFeed (a real mart::Client).
   std::function<std::unique_ptr<EventFeed>(const ClientOptions& options)> subscribe;
+  // Where the command came from, in script mode ("setup.mart:3: product get
+  // ID"): it starts error lines in place of "martctl" (ErrorLead).
+  std::string where = {};
 };
 
 // std::cin/cout/cerr, isatty(), ::getenv, a termios prompt on the terminal,
@@ -62,7 +65,10 @@ std::chrono::milliseconds MonotonicNow(const Io& io);
 void Pause(const Io& io, std::chrono::milliseconds duration);
 std::unique_ptr<EventFeed> Subscribe(const Io& io, const ClientOptions& options);
 
-// Prints "martctl: <message> [CODE]" on io.err and returns the status's exit code.
+// What an error line starts with: "martctl: ", or "<io.where>: " in script mode.
+std::string ErrorLead(const Io& io);
+// Prints "martctl: <message> [CODE]" (ErrorLead) on io.err and returns the
+// status's exit code.
 int Fail(Io& io, const Status& status);
 
 }  // namespace mart::cli

@@ -5,11 +5,11 @@
 
 #include <cctype>
 #include <chrono>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 #include <utility>
 
-#include "mart/text.h"
 #include "martctl/app.h"
 #include "martctl/command_tree.h"
 #include "martctl/local/completion.h"
@@ -79,10 +79,9 @@ std::vector<std::string> Shell::LineArgs(const std::vector<std::string>& words) 
 
 Shell::Outcome Shell::Execute(std::string_view line) { return Run(line, io_); }
 
-Shell::Outcome Shell::Execute(std::string_view line, std::ostream& err) {
-  Io io{io_.in,    io_.out,   err,         io_.stdin_tty, io_.stdout_tty,
-        io_.stderr_tty, io_.getenv, io_.read_secret, io_.clock, io_.connect,
-        io_.monotonic, io_.sleep, io_.subscribe};
+Shell::Outcome Shell::Execute(std::string_view line, const std::string& where) {
+  Io io = io_;
+  io.where = where;
   return Run(line, io);
 }
 
@@ -152,26 +151,16 @@ namespace {
 // value, a --token's included, is ever repeated).
 std::string CommandOf(std::string_view line) {
   Result<std::vector<std::string>> words = SplitWords(line);
-  if (!words.ok()) return std::string(Trim(line));
+  if (!words.ok()) {  // an unbalanced quote: the words as they are typed
+    std::istringstream typed{std::string(line)};
+    words = std::vector<std::string>(std::istream_iterator<std::string>(typed), {});
+  }
   std::string command;
   for (const std::string& word : *words) {
     if (word.size() > 1 && word[0] == '-') break;
     command += (command.empty() ? "" : " ") + word;
   }
   return command;
-}
-
-// "setup.mart:3: product get x: <error>": the first line of what the failing
-// line printed on stderr, located; the lines after it as they were.
-std::string Located(const std::string& source, size_t number, std::string_view line,
-                    const std::string& printed, int exit_code) {
-  std::string first = printed.substr(0, printed.find('\n'));
-  const std::string rest =
-      first.size() < printed.size() ? printed.substr(first.size() + 1) : std::string();
-  if (first.rfind("martctl: ", 0) == 0) first.erase(0, 9);
-  if (first.empty()) first = "exit " + std::to_string(exit_code);
-  return source + ":" + std::to_string(number) + ": " + CommandOf(line) + ": " + first + "\n" +
-         rest;
 }
 
 // The path of the script on stdin when it is a file, else "stdin".
@@ -189,13 +178,8 @@ int RunScript(Shell& shell, std::istream& in, bool keep_going, const std::string
   int last_failure = 0;
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
-    std::ostringstream err;
-    Shell::Outcome outcome = shell.Execute(line, err);
-    const std::string printed = err.str();
-    shell.io().err << (outcome.exit_code == 0
-                           ? printed
-                           : Located(source, number, line, printed, outcome.exit_code));
-    shell.io().err.flush();
+    Shell::Outcome outcome =
+        shell.Execute(line, source + ":" + std::to_string(number) + ": " + CommandOf(line));
     if (outcome.quit) break;
     if (outcome.exit_code == 0) continue;
     if (!keep_going) return outcome.exit_code;

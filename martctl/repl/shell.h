@@ -45,8 +45,9 @@ class Shell {
   // Runs one line. A line that does not split (unbalanced quote) prints
   // "martctl: … [INVALID_ARGUMENT]" and gives exit code 2; a blank line 0.
   Outcome Execute(std::string_view line);
-  // The same, with what the line prints on stderr going to `err`.
-  Outcome Execute(std::string_view line, std::ostream& err);
+  // The same, its errors starting with `where` in place of "martctl"
+  // (Io::where).
+  Outcome Execute(std::string_view line, const std::string& where);
 
   // The words RunCommandLine gets for a line's words: the shell's global
   // flags the line does not override, then the line's words.

@@ -72,8 +72,13 @@ TEST(ShellTest, AFailingScriptLineSaysWhereItIs) {
   Io io = test.MakeIo();
   Shell shell(GlobalFlags{}, io);
   std::istringstream script(
-      "product list\n\norder list --token secret-value\nno-such-command x\nproduct list\n");
+      "product list\n\norder list --token secret-value\nno-such-command x\nproduct list\n"
+      "order get --token other-secret \"unbalanced\n");
   EXPECT_EQ(RunScript(shell, script, true, "setup.mart"), 2);
+  EXPECT_NE(test.err.str().find("setup.mart:6: order get: unbalanced double quote"),
+            std::string::npos)
+      << test.err.str();
+  EXPECT_EQ(test.err.str().find("other-secret"), std::string::npos);
   EXPECT_NE(test.err.str().find("setup.mart:3: order list: gone [NOT_FOUND]\n"),
             std::string::npos)
       << test.err.str();

@@ -5,6 +5,7 @@
 
 #include "martctl/command_tree.h"
 #include "martctl/local/completion.h"
+#include "martctl/local/profiles.h"
 #include "martctl/remote_command.h"
 #include "martctl/settings.h"
 
@@ -34,6 +35,9 @@ int RunParsed(CommandTree& tree, const std::vector<std::string>& args, Io& io) {
   Result<Settings> settings = ResolveSettings(tree.flags(), io);
   if (!settings.ok()) return Fail(io, settings.status());
   const Invocation& invocation = outcome.invocation;
+  if (Status profile = CheckProfile(*settings, invocation, io); !profile.ok()) {
+    return Fail(io, profile);
+  }
   Runner run = invocation.entry->run != nullptr ? invocation.entry->run : RunRemoteCommand;
   return run(invocation, *settings, io);
 }

@@ -12,8 +12,10 @@
 #include "martctl/local/events_tail.h"
 #include "martctl/local/local_commands.h"
 #include "martctl/local/order_wait.h"
+#include "martctl/local/profiles.h"
 #include "martctl/local/product_transfer.h"
 #include "martctl/method_behaviour.h"
+#include "martctl/remote_command.h"
 #include "martctl/repl/shell.h"
 #include "martctl/usage.h"
 
@@ -29,6 +31,17 @@ constexpr char kRootFooter[] =
 std::string Footer(const CommandEntry& entry) {
   std::string footer;
   if (!entry.example.empty()) footer += "Example:\n  " + std::string(entry.example) + "\n\n";
+  if (entry.spec != nullptr && !entry.spec->columns.empty()) {
+    std::string columns;
+    for (std::string_view column : entry.spec->columns) {
+      columns += (columns.empty() ? "" : ", ") + std::string(column);
+    }
+    footer += "Table columns: " + columns + " (-o json for every field).\n";
+  }
+  if (entry.spec != nullptr && IsPaged(*entry.spec)) {
+    footer += "Prints one page; when more rows exist, stderr says so with the --cursor of the "
+              "next page, and --all prints every page.\n";
+  }
   if (entry.spec != nullptr) {
     footer += "Calls " + std::string(entry.spec->method) +
               " (access: " + std::string(AccessName(entry.spec->access)) + ").\n";
@@ -349,12 +362,14 @@ std::vector<CommandEntry> AllEntries() {
   std::vector<CommandEntry> entries;
   for (const CommandSpec& spec : AllCommands()) {
     if (spec.cli_local) continue;  // a local command of the same name stands in
+    std::vector<LocalFlag> local_flags = BehaviourFor(spec.method).local_flags;
+    if (IsPaged(spec)) local_flags.push_back(AllPagesFlag());
     entries.push_back({.group = CliGroup(spec),
                        .verb = CliVerb(spec),
                        .summary = spec.summary,
                        .example = spec.example,
                        .args = spec.args,
-                       .local_flags = BehaviourFor(spec.method).local_flags,
+                       .local_flags = std::move(local_flags),
                        .spec = &spec});
   }
   for (CommandEntry& entry : LocalCommands()) entries.push_back(std::move(entry));
@@ -363,6 +378,7 @@ std::vector<CommandEntry> AllEntries() {
   for (CommandEntry& entry : EventTailCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : CompletionCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ConfigCommands()) entries.push_back(std::move(entry));
+  for (CommandEntry& entry : ProfileCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : DoctorCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ShellCommands()) entries.push_back(std::move(entry));
   return entries;

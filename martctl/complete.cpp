@@ -189,8 +189,12 @@ std::vector<Candidate> CommandWords(const CommandTree& tree, const Position& at)
 }
 
 std::vector<Candidate> Options(const CommandTree& tree, const Position& at,
-                               const std::string& current, const IdLookup& ids) {
+                               const std::string& current, const IdLookup& ids,
+                               const ProfileLookup& profiles) {
   if (at.global_value_of != nullptr) {
+    if (at.global_value_of->get_name() == "--profile") {
+      return profiles != nullptr ? profiles() : std::vector<Candidate>{};
+    }
     std::vector<Candidate> values;
     for (const std::string& choice : GlobalChoices(*at.global_value_of)) {
       values.push_back({choice, ""});
@@ -223,12 +227,12 @@ const CommandSpec* IdListFor(const CommandEntry& entry, const ArgSpec& arg) {
 }
 
 std::vector<Candidate> Complete(const CommandTree& tree, const std::vector<std::string>& words,
-                                const IdLookup& ids) {
+                                const IdLookup& ids, const ProfileLookup& profiles) {
   const std::vector<std::string> all = words.empty() ? std::vector<std::string>{""} : words;
   const std::string& current = all.back();
   Position at = Walk(tree, all);
   if (at.lost) return {};
-  std::vector<Candidate> offered = Options(tree, at, current, ids);
+  std::vector<Candidate> offered = Options(tree, at, current, ids, profiles);
   std::vector<Candidate> matching;
   for (Candidate& candidate : offered) {
     if (StartsWith(candidate.word, current)) matching.push_back(std::move(candidate));

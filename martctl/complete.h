@@ -32,8 +32,11 @@ struct Candidate {
 // no rights or no objects give an empty list.
 using IdLookup = std::function<std::vector<Candidate>(const CommandSpec& list)>;
 
+// The known profiles (martctl.toml tables and saved logins), for --profile.
+using ProfileLookup = std::function<std::vector<Candidate>()>;
+
 std::vector<Candidate> Complete(const CommandTree& tree, const std::vector<std::string>& words,
-                                const IdLookup& ids);
+                                const IdLookup& ids, const ProfileLookup& profiles = nullptr);
 
 // The `<group>.list` method whose ids an argument takes, or nullptr: an arg
 // named `<group>_id` takes that group's ids (product_id: products); an arg

@@ -1,6 +1,10 @@
 #include "martctl/method_behaviour.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -8,6 +12,7 @@
 
 #include "martctl/local/login.h"
 #include "martctl/local/order_place.h"
+#include "martctl/render/render.h"
 
 namespace mart::cli {
 namespace {
@@ -98,6 +103,57 @@ Result<Output> FinishOrderPay(CallContext& context, nlohmann::json result) {
   return Output{.value = std::move(result), .exit_code = exit_code};
 }
 
+// events read: people and -q get the events as rows (their seqs with -q);
+// -o json keeps the reply with next_after and last_seq. Where the read
+// stopped short of the log's end, stderr says how to go on.
+Result<Output> FinishEventsRead(CallContext& context, nlohmann::json result) {
+  using nlohmann::json;
+  if (context.settings.output == OutputFormat::kJson && !context.settings.quiet) {
+    return Output{.value = std::move(result)};
+  }
+  json rows = json::array();
+  for (const json& event : result.value("events", json::array())) {
+    rows.push_back(EventRow(event));
+  }
+  const int64_t next = result.value("next_after", int64_t{0});
+  const int64_t last = result.value("last_seq", int64_t{0});
+  if (next < last) {
+    context.io.err << ErrorLead(context.io) << "read through seq " << next << " of " << last
+                   << "; more: --after " << next << "\n";
+  }
+  return Output{.value = std::move(rows), .id_field = "seq", .columns = EventColumns()};
+}
+
+// `daemon stop --wait`: the reply only says that the stop began; wait until
+// the daemon no longer answers (UNAVAILABLE), asking every 100 ms.
+Result<Output> FinishDaemonStop(CallContext& context, nlohmann::json result) {
+  const nlohmann::json& flags = context.invocation.flags;
+  if (!flags.value("wait", false)) return Output{.value = std::move(result)};
+  using std::chrono::milliseconds;
+  const int64_t seconds = flags.value("wait_timeout", int64_t{30});
+  const milliseconds deadline = MonotonicNow(context.io) + std::chrono::seconds(seconds);
+  const CommandSpec& status = *FindCommand("daemon.status");
+  // On ipc:// martd runs on this machine: also wait for its process to end
+  // (it releases the data dir last), so that a new martd can start at once.
+  const int64_t pid = result.value("pid", int64_t{0});
+  const bool local = context.settings.endpoint.rfind("ipc://", 0) == 0 && pid > 0;
+  auto running = [pid] { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; };
+  while (true) {
+    Result<nlohmann::json> answer = context.session.CallAnonymously(status, nlohmann::json::object());
+    if (!answer.ok() && answer.status().code() == Code::kUnavailable && !(local && running())) {
+      break;
+    }
+    const milliseconds left = deadline - MonotonicNow(context.io);
+    if (left.count() <= 0) {
+      return Unavailable("martd (pid " + result.value("pid", nlohmann::json()).dump() +
+                         ") is still stopping after " + std::to_string(seconds) + " s");
+    }
+    Pause(context.io, std::min(milliseconds(100), left));
+  }
+  result["stopped"] = true;
+  return Output{.value = std::move(result)};
+}
+
 }  // namespace
 
 const std::vector<MethodBehaviour>& AllBehaviours() {
@@ -110,7 +166,15 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
               .type = ArgType::kBool,
               .help = "read the card as one stdin line 'NUMBER MM/YY CVC' instead of flags, "
                       "keeping it out of the process list"}};
+  static const std::vector<LocalFlag> kStopFlags = {
+      {.arg = {.name = "wait", .type = ArgType::kBool,
+               .help = "return once the daemon has stopped, not when it begins to"}},
+      {.arg = {.name = "wait_timeout", .type = ArgType::kInt,
+               .help = "with --wait: seconds to wait (default 30); exit 6 when they run out",
+               .min = 0, .max = 86400}},
+  };
   static const std::vector<MethodBehaviour> kBehaviours = {
+      {.method = "daemon.stop", .local_flags = kStopFlags, .finish = FinishDaemonStop},
       {.method = "auth.login",
        .send_auth = false,
        .local_flags = {kPrintToken},
@@ -135,6 +199,7 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
        .prepare = PrepareOrderPay,
        .finish = FinishOrderPay},
       {.method = "admin.check", .finish = FinishAdminCheck},
+      {.method = "events.read", .finish = FinishEventsRead},
       {.method = "admin.backup", .prepare = PrepareBackupFile},
       {.method = "admin.verify", .prepare = PrepareBackupFile, .finish = FinishAdminCheck},
   };

@@ -30,6 +30,9 @@ struct Output {
   nlohmann::json value = {};
   bool plain_text = false;  // value is a string printed as it is, whatever -o says
   int exit_code = 0;
+  // When set, print with these instead of the spec's (a result reshaped for people).
+  std::string_view id_field = {};
+  std::vector<std::string_view> columns = {};
 };
 
 struct MethodBehaviour {

@@ -1,6 +1,7 @@
 #include "martctl/remote_command.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <initializer_list>
 #include <ostream>
@@ -28,7 +29,32 @@ Status ValidateArgs(const CommandSpec& spec, const nlohmann::json& params,
   return ValidateParams(checked, params);
 }
 
+bool WordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
 }  // namespace
+
+Status InFlagTerms(const Status& status, const CommandEntry& entry) {
+  std::string message = status.message();
+  for (const ArgSpec& arg : entry.args) {
+    const std::string name(arg.name);
+    if (arg.positional || name.find('_') == std::string::npos) continue;
+    const std::string flag = "--" + CliFlag(name);
+    for (size_t at = message.find(name); at != std::string::npos; at = message.find(name, at)) {
+      const size_t end = at + name.size();
+      if ((at > 0 && (WordChar(message[at - 1]) || message[at - 1] == '-')) ||
+          (end < message.size() && WordChar(message[end]))) {
+        at = end;
+        continue;
+      }
+      message.replace(at, name.size(), flag);
+      at += flag.size();
+    }
+  }
+  if (message == status.message()) return status;
+  return Status(status.code(), message, status.details());
+}
 
 ClientOptions ClientOptionsFor(const Settings& settings, const CommandSpec& spec) {
   auto total = std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_s * 1000));
@@ -42,12 +68,10 @@ ClientOptions ClientOptionsFor(const Settings& settings, const CommandSpec& spec
 }
 
 RenderOptions RenderOptionsFor(const CommandSpec& spec, const Settings& settings, const Io& io) {
-  return RenderOptions{.format = settings.output,
-                       .quiet = settings.quiet,
-                       .tty = io.stdout_tty,
-                       .color = settings.color && io.stdout_tty,
-                       .id_field = spec.id_field,
-                       .columns = spec.columns};
+  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  options.id_field = spec.id_field;
+  options.columns = spec.columns;
+  return options;
 }
 
 Result<Output> CallMethod(const Invocation& invocation, const Settings& settings, Io& io) {
@@ -71,13 +95,68 @@ Result<Output> CallMethod(const Invocation& invocation, const Settings& settings
   return Output{.value = std::move(result).value()};
 }
 
+LocalFlag AllPagesFlag() {
+  return {.arg = {.name = "all",
+                  .type = ArgType::kBool,
+                  .help = "every page, not only the first (--limit rows per call, default 1000)"}};
+}
+
+namespace {
+
+int RunPagedList(const Invocation& invocation, const Settings& settings, Io& io) {
+  const CommandSpec& spec = *invocation.entry->spec;
+  const bool all = invocation.flags.value("all", false);
+  nlohmann::json params = invocation.params;
+  if (Status valid = ValidateArgs(spec, params, {}); !valid.ok()) {
+    return Fail(io, InFlagTerms(valid, *invocation.entry));
+  }
+  if (all && !params.contains("limit")) params["limit"] = kAllPageSize;
+  Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
+  ListWriter writer(RenderOptionsFor(spec, settings, io), io.out);
+  int64_t shown = 0;
+  while (true) {
+    Result<nlohmann::json> page = session.Call(spec, params);
+    if (!page.ok()) {
+      writer.Finish();
+      return Fail(io, InFlagTerms(page.status(), *invocation.entry));
+    }
+    if (!page->is_array()) {
+      if (shown > 0) return Fail(io, Internal("martd answered a later page with a non-list"));
+      // Not a page (an older martd's answer): print it as it is.
+      Render(*page, RenderOptionsFor(spec, settings, io), io.out);
+      return 0;
+    }
+    shown += static_cast<int64_t>(page->size());
+    const std::string next = session.next();
+    writer.Page(std::move(page).value());
+    if (next.empty()) break;
+    if (!all) {
+      writer.Finish();
+      io.err << ErrorLead(io) << "showing " << shown << " rows; more exist: add --cursor "
+             << next << " for the next page, or --all for every row\n";
+      return 0;
+    }
+    // The cursor continues after the last row; an offset applied to the first page only.
+    params["cursor"] = next;
+    params.erase("offset");
+  }
+  writer.Finish();
+  return 0;
+}
+
+}  // namespace
+
 int RunRemoteCommand(const Invocation& invocation, const Settings& settings, Io& io) {
+  if (IsPaged(*invocation.entry->spec)) return RunPagedList(invocation, settings, io);
   Result<Output> output = CallMethod(invocation, settings, io);
-  if (!output.ok()) return Fail(io, output.status());
+  if (!output.ok()) return Fail(io, InFlagTerms(output.status(), *invocation.entry));
   if (output->plain_text && output->value.is_string()) {
     io.out << output->value.get<std::string>() << "\n";
   } else {
-    Render(output->value, RenderOptionsFor(*invocation.entry->spec, settings, io), io.out);
+    RenderOptions options = RenderOptionsFor(*invocation.entry->spec, settings, io);
+    if (!output->id_field.empty()) options.id_field = output->id_field;
+    if (!output->columns.empty()) options.columns = output->columns;
+    Render(output->value, options, io.out);
   }
   return output->exit_code;
 }

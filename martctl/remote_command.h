@@ -12,7 +12,20 @@
 namespace mart::cli {
 
 // A Runner for invocations of registry methods (entry->spec set).
+// A paged list (IsPaged) prints its first page and, when rows follow, says so
+// on stderr with the cursor of the next page; with --all it fetches and
+// prints every page in turn, holding one at a time.
 int RunRemoteCommand(const Invocation& invocation, const Settings& settings, Io& io);
+
+// The error in the user's words: the daemon names its params (min_price
+// must not be above max_price), the user typed flags (--min-price); the
+// snake_case names of the command's flags become those flags.
+Status InFlagTerms(const Status& status, const CommandEntry& entry);
+
+// The --all flag of every paged list command.
+LocalFlag AllPagesFlag();
+// Rows per page under --all, unless --limit says otherwise.
+inline constexpr int64_t kAllPageSize = 1000;
 
 // The call itself, without printing: what RunRemoteCommand would print, or the error.
 Result<Output> CallMethod(const Invocation& invocation, const Settings& settings, Io& io);

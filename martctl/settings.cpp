@@ -134,6 +134,10 @@ void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("--timeout", flags->timeout,
                   "seconds to wait for the daemon (env MART_TIMEOUT; default 5)")
       ->type_name("SECONDS");
+  auto* headers = app->add_flag("--headers", flags->headers,
+                                "a header line above tables also in a pipe (the field names)");
+  app->add_flag("--no-headers", flags->no_headers, "no header line above tables, also on a terminal")
+      ->excludes(headers);
   app->add_flag("--password-stdin", flags->password_stdin,
                 "read passwords from stdin, one per line, instead of prompting");
 }
@@ -166,6 +170,7 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   MART_ASSIGN_OR_RETURN(SettingsFile file,
                         ReadSettingsFile(config.value, config.source != "default"));
   settings.config_path = config.value;
+  for (const auto& [name, keys] : file.profiles) settings.file_profiles.push_back(name);
   if (file.path.empty()) config.value += " (none)";
   Layers layers(io, file);
   SettingOrigin profile = layers.Pick("profile", flags.profile, "MART_PROFILE", "default");
@@ -199,6 +204,7 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
       credentials.empty() ? DefaultConfigDir() + "/credentials.json" : credentials;
   settings.quiet = flags.quiet;
   settings.password_stdin = flags.password_stdin;
+  if (flags.headers || flags.no_headers) settings.headers = flags.headers;
   settings.origins = {config, profile, endpoint, server_key, data_dir};
   MART_RETURN_IF_ERROR(ResolvePresentation(flags, layers, io, &settings));
   settings.origins.push_back(TokenOrigin(settings));

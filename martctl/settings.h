@@ -5,6 +5,7 @@
 // variable, then the config file ([profile.NAME] of the selected profile,
 // then its top level; see settings_file.h), then default.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct GlobalFlags {
   std::string timeout = {};
   bool quiet = false;
   bool password_stdin = false;
+  bool headers = false;     // --headers
+  bool no_headers = false;  // --no-headers
 };
 
 // Where one effective setting came from, for 'martctl config show': source
@@ -58,9 +61,12 @@ struct Settings {
   OutputFormat output = OutputFormat::kTable;
   bool quiet = false;
   bool color = false;    // color in tables: a TTY, and --color / NO_COLOR allow it
+  // A header line above tables: --headers / --no-headers; unset: on a TTY only.
+  std::optional<bool> headers = {};
   double timeout_s = 5;  // --timeout, $MART_TIMEOUT: the whole budget of one call
   bool password_stdin = false;
   std::string config_path = {};  // --config, $MART_CONFIG, $XDG_CONFIG_HOME/mart/martctl.toml
+  std::vector<std::string> file_profiles = {};  // the [profile.NAME] tables of that file
   std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, server-key, ... token
   GlobalFlags given = {};  // the flags as given, before resolution (the REPL repeats them)
 };

@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 start_martd() {
   "$MARTD" --detach --data-dir "$DATA" --listen "$ENDPOINT" --password-cost minimum \
-    --no-first-admin --access-token-ttl 86400 2>>"$ROOT/martd.log"
+    --no-first-admin --access-token-ttl 86400 >>"$ROOT/martd.log" 2>&1
 }
 stop_martd() {
   local pid

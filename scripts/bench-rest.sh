@@ -36,7 +36,7 @@ say() { [ "${BENCH_JSON:-0}" = 1 ] || echo "$@"; }
 # --password-cost minimum only makes seeding the customers quick: no
 # password is hashed while measuring.
 "$MARTD" --detach --data-dir "$DATA" --listen "$ENDPOINT" --password-cost minimum \
-  --no-first-admin --access-token-ttl 86400 2>"$ROOT/martd.log"
+  --no-first-admin --access-token-ttl 86400 >"$ROOT/martd.log" 2>&1
 mkdir "$ROOT/fixture"
 "$BENCH" --endpoint "$ENDPOINT" --data-dir "$DATA" --products "$PRODUCTS" --users "$CONNS" \
   --seed-only "$ROOT/fixture" 2>&1 | { [ "${BENCH_JSON:-0}" = 1 ] && cat >/dev/null || cat >&2; }

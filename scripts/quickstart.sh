@@ -36,7 +36,7 @@ finish() {
 
 step "start martd on a fresh data dir ($MART_DATA_DIR)"
 "$martd" --detach
-"$martctl" daemon wait --timeout 10
+"$martctl" daemon wait --wait-timeout 10
 "$martctl" daemon status
 
 step "register customer@example.com (the first account becomes admin)"

@@ -202,8 +202,11 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
       if (!sent) {
         return Unavailable("daemon unavailable at " + options_.endpoint + ": send queue full");
       }
-      MART_ASSIGN_OR_RETURN(std::optional<nlohmann::json> result, AwaitReply(request.id));
-      if (result) return std::move(*result);
+      MART_ASSIGN_OR_RETURN(std::optional<Reply> reply, AwaitReply(request.id));
+      if (reply) {
+        if (call.next != nullptr) *call.next = std::move(reply->next);
+        return std::move(reply->result);
+      }
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return Status(Code::kUnavailable, "interrupted");
       return Unavailable("daemon unavailable at " + options_.endpoint + ": " + e.what());
@@ -221,12 +224,12 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
                      waited + " s" + curve_hint);
 }
 
-Result<std::optional<nlohmann::json>> Client::AwaitReply(const std::string& id) {
+Result<std::optional<Reply>> Client::AwaitReply(const std::string& id) {
   auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::optional<nlohmann::json>();
+    if (left.count() <= 0) return std::optional<Reply>();
     zmq::pollitem_t item{impl_->socket->handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, std::min(left, kProbeEvery)) == 0) {
       // A daemon that stopped after we connected would cost the whole
@@ -235,7 +238,7 @@ Result<std::optional<nlohmann::json>> Client::AwaitReply(const std::string& id) 
       // The connection ended (martd restarted): send again on a new one.
       if (impl_->Lost()) {
         impl_->Open(options_.endpoint);
-        return std::optional<nlohmann::json>();
+        return std::optional<Reply>();
       }
       continue;
     }
@@ -256,7 +259,7 @@ Result<std::optional<nlohmann::json>> Client::AwaitReply(const std::string& id) 
     if (decoded.ok() && reply.id != id && !(reply.id.empty() && !reply.status.ok())) continue;
     if (!decoded.ok()) return Internal("malformed reply from daemon: " + decoded.message());
     if (!reply.status.ok()) return reply.status;
-    return std::optional<nlohmann::json>(std::move(reply.result));
+    return std::optional<Reply>(std::move(reply));
   }
 }
 

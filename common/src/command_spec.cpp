@@ -1,6 +1,7 @@
 #include "mart/commands/spec.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "commands/domains.h"
 #include "mart/domain/money.h"
@@ -116,6 +117,49 @@ std::string SuggestCommand(std::string_view method) {
   std::vector<std::string> methods;
   for (const CommandSpec& spec : AllCommands()) methods.emplace_back(spec.method);
   return ClosestMatch(method, methods, 3);  // suggest only close matches
+}
+
+namespace {
+
+bool NamesAnId(std::string_view name) {
+  return name == "id" || name == "cursor" ||
+         (name.size() > 3 && name.substr(name.size() - 3) == "_id");
+}
+
+void LowerIfHexId(nlohmann::json* value) {
+  if (!value->is_string()) return;
+  std::string text = value->get<std::string>();
+  if (text.size() != 24 || !std::all_of(text.begin(), text.end(), [](unsigned char c) {
+        return std::isxdigit(c) != 0;
+      })) {
+    return;
+  }
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  *value = std::move(text);
+}
+
+}  // namespace
+
+void NormalizeObjectIds(const CommandSpec& spec, nlohmann::json* params) {
+  if (!params->is_object()) return;
+  for (const ArgSpec& arg : spec.args) {
+    auto it = params->find(std::string(arg.name));
+    if (it == params->end()) continue;
+    if (NamesAnId(arg.name)) LowerIfHexId(&*it);
+    if (arg.type != ArgType::kObjects || !it->is_array()) continue;
+    for (nlohmann::json& element : *it) {
+      if (!element.is_object()) continue;
+      for (auto& [key, value] : element.items()) {
+        if (NamesAnId(key)) LowerIfHexId(&value);
+      }
+    }
+  }
+}
+
+bool IsPaged(const CommandSpec& spec) {
+  return std::any_of(spec.args.begin(), spec.args.end(),
+                     [](const ArgSpec& arg) { return arg.name == "cursor"; });
 }
 
 std::string CliGroup(const CommandSpec& spec) {

@@ -125,6 +125,7 @@ std::string EncodeReply(const Reply& reply) {
   json frame = {{"v", kProtocolVersion}, {"id", reply.id}, {"ok", reply.status.ok()}};
   if (reply.status.ok()) {
     frame["result"] = reply.result;
+    if (!reply.next.empty()) frame["next"] = reply.next;
   } else {
     json error = {{"code", reply.status.wire_code()}, {"message", reply.status.message()}};
     if (!reply.status.details().is_null()) error["details"] = reply.status.details();
@@ -151,7 +152,7 @@ Status DecodeReply(std::string_view frame, Reply* out) {
   if (ok->get<bool>()) {
     out->status = Status::Ok();
     out->result = object.value("result", json());
-    return Status::Ok();
+    return ReadString(object, "next", kMaxIdLength, &out->next);
   }
   auto error = object.find("error");
   if (error == object.end() || !error->is_object()) return InvalidArgument("reply has no error");

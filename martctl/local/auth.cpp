@@ -1,6 +1,9 @@
 #include "martctl/local/auth.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
+#include <filesystem>
 #include <vector>
 
 #include <sodium.h>
@@ -39,8 +42,29 @@ std::string_view AuthSourceName(AuthSource source) {
   return "?";
 }
 
+bool SameEndpoint(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  constexpr std::string_view kIpc = "ipc://";
+  if (a.substr(0, kIpc.size()) == kIpc && b.substr(0, kIpc.size()) == kIpc) {
+    std::error_code ea, eb;
+    auto pa = std::filesystem::weakly_canonical(std::string(a.substr(kIpc.size())), ea);
+    auto pb = std::filesystem::weakly_canonical(std::string(b.substr(kIpc.size())), eb);
+    return !ea && !eb && pa == pb;
+  }
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 bool ProfileServes(const Profile& profile, const std::string& endpoint) {
-  return profile.endpoint.empty() || profile.endpoint == endpoint;
+  return profile.endpoint.empty() || SameEndpoint(profile.endpoint, endpoint);
+}
+
+std::string LoginHint(const std::string& profile) {
+  return profile == kDefaultProfile ? "martctl auth login"
+                                    : "martctl --profile " + profile + " auth login";
 }
 
 std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
@@ -52,7 +76,7 @@ std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
   const size_t end = rest.find('\n');
   std::string_view cookie = Trim(rest.substr(0, end));
   std::string_view owner = end == std::string_view::npos ? "" : Trim(rest.substr(end + 1));
-  if (cookie.empty() || owner != endpoint) return std::nullopt;
+  if (cookie.empty() || !SameEndpoint(owner, endpoint)) return std::nullopt;
   return std::string(kCookieAuthPrefix) + std::string(cookie);
 }
 

@@ -47,6 +47,14 @@ std::string_view AuthSourceName(AuthSource source);
 // A saved login answers only for the daemon that issued it: sending it
 // elsewhere would fail and make martctl drop a good session.
 bool ProfileServes(const Profile& profile, const std::string& endpoint);
+// One daemon however its endpoint is spelled: ipc:// paths compared made
+// absolute, with ".", "..", "//" and symlinks resolved; tcp:// regardless of
+// ASCII case.
+bool SameEndpoint(std::string_view a, std::string_view b);
+
+inline constexpr std::string_view kDefaultProfile = "default";
+// "martctl auth login", with --profile NAME unless it is the default profile.
+std::string LoginHint(const std::string& profile);
 
 // "cookie:<first line>" when the file is readable, its first line is not
 // empty and its second line (martd's endpoint) is `endpoint`.

@@ -3,8 +3,9 @@
 #include <chrono>
 #include <ostream>
 
-#include "martctl/complete.h"
 #include "martctl/command_tree.h"
+#include "martctl/complete.h"
+#include "martctl/local/profiles.h"
 #include "martctl/local/session.h"
 
 namespace mart::cli {
@@ -164,7 +165,16 @@ std::vector<Candidate> CompleteCommandLine(const std::vector<std::string>& words
     }
     return LookUpIds(*session, list);
   };
-  return Complete(tree, words, ids);
+  ProfileLookup profiles = [&]() -> std::vector<Candidate> {
+    Result<Settings> resolved = ResolveSettings(ConnectionFlags(words), io);
+    if (!resolved.ok()) return {};
+    Result<std::vector<std::string>> names = KnownProfiles(*resolved);
+    if (!names.ok()) return {};
+    std::vector<Candidate> candidates;
+    for (const std::string& name : *names) candidates.push_back({name, ""});
+    return candidates;
+  };
+  return Complete(tree, words, ids, profiles);
 }
 
 int RunComplete(const std::vector<std::string>& words, Io& io) {

@@ -120,13 +120,10 @@ nlohmann::json ConfigRows(const Settings& settings) {
 }
 
 int RunConfigShow(const Invocation&, const Settings& settings, Io& io) {
-  Render(ConfigRows(settings),
-         RenderOptions{.format = settings.output,
-                       .quiet = false,
-                       .tty = io.stdout_tty,
-                       .color = settings.color && io.stdout_tty,
-                       .columns = {"setting", "value", "source"}},
-         io.out);
+  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  options.quiet = false;
+  options.columns = {"setting", "value", "source"};
+  Render(ConfigRows(settings), options, io.out);
   return 0;
 }
 

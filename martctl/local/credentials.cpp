@@ -100,18 +100,22 @@ Result<json> CredentialsFile::ReadDocument() const {
 }
 
 // Temporary file, fchmod 0600 before any byte of a token, fsync, rename.
-Status CredentialsFile::WriteDocument(const json& document) {
-  MART_RETURN_IF_ERROR(MakePrivateDirectories(ParentDirectory(path_)));
-  std::string temp = path_ + ".XXXXXX";
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  MART_RETURN_IF_ERROR(MakePrivateDirectories(ParentDirectory(path)));
+  std::string temp = path + ".XXXXXX";
   int fd = ::mkstemp(temp.data());
   if (fd < 0) return IoError("create", temp);
   Status status = ::fchmod(fd, 0600) == 0 ? Status::Ok() : IoError("chmod", temp);
-  if (status.ok()) status = WriteAll(fd, document.dump(2) + "\n", temp);
+  if (status.ok()) status = WriteAll(fd, text, temp);
   if (status.ok() && ::fsync(fd) != 0) status = IoError("sync", temp);
   if (::close(fd) != 0 && status.ok()) status = IoError("close", temp);
-  if (status.ok() && ::rename(temp.c_str(), path_.c_str()) != 0) status = IoError("replace", path_);
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) status = IoError("replace", path);
   if (!status.ok()) ::unlink(temp.c_str());
   return status;
+}
+
+Status CredentialsFile::WriteDocument(const json& document) {
+  return WritePrivateFile(path_, document.dump(2) + "\n");
 }
 
 Result<Profile> CredentialsFile::Load(std::string_view name) const {
@@ -119,6 +123,15 @@ Result<Profile> CredentialsFile::Load(std::string_view name) const {
   auto it = document["profiles"].find(std::string(name));
   if (it == document["profiles"].end()) return Profile{};
   return ProfileFromJson(*it);
+}
+
+Result<std::map<std::string, Profile>> CredentialsFile::LoadAll() const {
+  MART_ASSIGN_OR_RETURN(json document, ReadDocument());
+  std::map<std::string, Profile> profiles;
+  for (const auto& [name, value] : document["profiles"].items()) {
+    profiles[name] = ProfileFromJson(value);
+  }
+  return profiles;
 }
 
 Status CredentialsFile::Store(std::string_view name, const Profile& profile) {

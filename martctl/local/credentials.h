@@ -10,6 +10,7 @@
 // Not thread safe; across processes use CredentialsLock.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,8 @@ class CredentialsFile {
   // exist. INVALID_ARGUMENT when the file is not a credentials document,
   // INTERNAL when it cannot be read.
   Result<Profile> Load(std::string_view name) const;
+  // Every saved profile by name (none when the file does not exist).
+  Result<std::map<std::string, Profile>> LoadAll() const;
   // Replaces the named profile and keeps the others. INTERNAL on I/O errors.
   Status Store(std::string_view name, const Profile& profile);
   // Drops the tokens of a profile, keeping its endpoint and email. A missing
@@ -75,6 +78,10 @@ class CredentialsLock {
  private:
   int fd_ = -1;
 };
+
+// Replaces `path` whole with `text`, 0600, through a temporary file and
+// rename() (its directory made 0700 when missing). INTERNAL on I/O errors.
+Status WritePrivateFile(const std::string& path, const std::string& text);
 
 // The whole content of a file. NOT_FOUND when it does not exist, INTERNAL when
 // it cannot be read.

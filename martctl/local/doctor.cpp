@@ -373,13 +373,10 @@ int RunDoctor(const Invocation&, const Settings& settings, Io& io) {
   std::copy_if(rows.begin(), rows.end(), std::back_inserter(shown), [&](const DoctorRow& row) {
     return !settings.quiet || row.level != CheckLevel::kOk;
   });
-  Render(DoctorRowsJson(shown),
-         RenderOptions{.format = settings.output,
-                       .quiet = false,
-                       .tty = io.stdout_tty,
-                       .color = settings.color && io.stdout_tty,
-                       .columns = {"check", "status", "detail", "hint"}},
-         io.out);
+  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  options.quiet = false;
+  options.columns = {"check", "status", "detail", "hint"};
+  Render(DoctorRowsJson(shown), options, io.out);
   const bool problem = std::any_of(rows.begin(), rows.end(), [](const DoctorRow& row) {
     return row.level == CheckLevel::kProblem;
   });

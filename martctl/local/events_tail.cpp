@@ -84,7 +84,8 @@ class EventTail {
         subscribe_(*FindCommand("events.subscribe")),
         session_(settings, [this](std::string_view method, const json& params,
                                   const CallOptions& call) { return transport_(method, params, call); },
-                 io.clock) {}
+                 io.clock),
+        rows_(RowOptions(settings, io), io.out, /*hold_first=*/false) {}
 
   // Prints the backlog, then with --follow new events until interrupted.
   Status Run() {
@@ -221,16 +222,24 @@ class EventTail {
            ::fnmatch(options_.glob.c_str(), TextOf(event, "topic").c_str(), 0) == 0;
   }
 
+  // -q: the seq; -o json: one event per line; else a row of a table (under
+  // a header on a terminal) written as the event comes.
   void Print(const json& event) {
     if (settings_.quiet) {
       io_.out << SeqOf(event) << "\n";
     } else if (settings_.output == OutputFormat::kJson) {
       io_.out << Compact(event) << "\n";
     } else {
-      io_.out << SeqOf(event) << '\t' << TextOf(event, "created_at") << '\t'
-              << TextOf(event, "topic") << '\t' << Compact(event.value("data", json())) << "\n";
+      rows_.Page(json::array({EventRow(event)}));
     }
     io_.out.flush();  // readers of a pipe see each event as it comes
+  }
+
+  static RenderOptions RowOptions(const Settings& settings, const Io& io) {
+    RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+    options.id_field = "seq";
+    options.columns = EventColumns();
+    return options;
   }
 
   TailOptions options_;
@@ -242,6 +251,7 @@ class EventTail {
   Transport transport_;
   std::unique_ptr<EventFeed> feed_;
   Session session_;
+  ListWriter rows_;
   EventSequencer sequencer_;
   milliseconds renew_at_{0};
 };

@@ -22,18 +22,19 @@ bool IsReady(const Result<json>& status) {
 }
 
 RenderOptions PlainRenderOptions(const Settings& settings, const Io& io) {
-  return RenderOptions{.format = settings.output,
-                       .quiet = false,
-                       .tty = io.stdout_tty,
-                       .color = settings.color && io.stdout_tty};
+  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  options.quiet = false;
+  return options;
 }
 
 }  // namespace
 
 std::vector<CommandEntry> LocalCommands() {
-  ArgSpec wait_timeout{.name = "timeout",
+  // --wait-timeout: how long a command waits for a state; --timeout (global)
+  // is always the budget of one call to martd.
+  ArgSpec wait_timeout{.name = "wait_timeout",
                        .type = ArgType::kInt,
-                       .help = "seconds to wait (default 30)",
+                       .help = "seconds to wait (default 30); exit 6 when they run out",
                        .min = 0,
                        .max = 86400};
   return {
@@ -59,7 +60,7 @@ std::vector<CommandEntry> LocalCommands() {
       {.group = "daemon",
        .verb = "wait",
        .summary = "wait until martd answers and is ready",
-       .example = "martd --detach && martctl daemon wait --timeout 30",
+       .example = "martd --detach && martctl daemon wait --wait-timeout 30",
        .args = {wait_timeout},
        .run = RunDaemonWait},
   };
@@ -164,7 +165,7 @@ int RunHelpFormats(const Invocation&, const Settings& settings, Io& io) {
 }
 
 int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io) {
-  const int64_t seconds = invocation.params.value("timeout", kDefaultDaemonWaitSeconds);
+  const int64_t seconds = invocation.params.value("wait_timeout", kDefaultDaemonWaitSeconds);
   const milliseconds deadline = MonotonicNow(io) + std::chrono::seconds(seconds);
   Transport transport = Connect(
       io,

@@ -62,7 +62,7 @@ Status PrepareRefresh(CallContext& context, json* params) {
   MART_ASSIGN_OR_RETURN(Profile profile, LoadProfile(context));
   if (profile.refresh_token.empty()) {
     return Unauthenticated("not logged in (profile " + context.settings.profile +
-                           "), log in with 'martctl auth login'");
+                           "), log in with '" + LoginHint(context.settings.profile) + "'");
   }
   (*params)["refresh_token"] = profile.refresh_token;
   return Status::Ok();

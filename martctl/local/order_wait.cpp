@@ -88,13 +88,13 @@ std::vector<CommandEntry> OrderWaitCommands() {
       {.group = "order",
        .verb = "wait",
        .summary = "wait until an order reaches a status (default: until it leaves pending)",
-       .example = "martctl order wait 66f1c0ffee0000000000beef --for shipped --timeout 60",
+       .example = "martctl order wait 66f1c0ffee0000000000beef --for shipped --wait-timeout 60",
        .args = {{.name = "id", .help = "order id (24 hex characters)", .required = true,
                  .positional = true, .max_length = 24},
                 {.name = "for", .type = ArgType::kEnum,
                  .help = "the status to wait for (default: any status but pending)",
                  .choices = statuses},
-                {.name = "timeout", .type = ArgType::kInt,
+                {.name = "wait_timeout", .type = ArgType::kInt,
                  .help = "seconds to wait (default 30); exit 6 when they run out", .min = 0,
                  .max = 86400}},
        .spec = FindCommand("order.get"),
@@ -105,7 +105,7 @@ std::vector<CommandEntry> OrderWaitCommands() {
 int RunOrderWait(const Invocation& invocation, const Settings& settings, Io& io) {
   const json& params = invocation.params;
   const std::string id = params.value("id", "");
-  const int64_t seconds = params.value("timeout", kDefaultOrderWaitSeconds);
+  const int64_t seconds = params.value("wait_timeout", kDefaultOrderWaitSeconds);
   std::optional<OrderStatus> target;
   if (params.contains("for")) target = ParseOrderStatus(params["for"].get<std::string>());
   const CommandSpec& get = *invocation.entry->spec;

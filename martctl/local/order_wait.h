@@ -1,7 +1,7 @@
 #pragma once
 // Waiting for an order's status, for `martctl order place` (which waits until
 // the order leaves pending) and for
-//   martctl order wait ID [--for STATUS] [--timeout SECONDS]   (default 30)
+//   martctl order wait ID [--for STATUS] [--wait-timeout SECONDS]   (default 30)
 // Both poll order.get: first after 5 ms, then twice as long each time, at
 // most every 100 ms. `order wait` exits
 //   0  once the order is STATUS (default: any status but pending), printing it;

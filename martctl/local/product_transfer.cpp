@@ -159,14 +159,14 @@ int RunProductExport(const Invocation& invocation, const Settings& settings, Io&
   Session session(settings, Connect(io, ClientOptionsFor(settings, list)), io.clock);
   json params = {{"sort", "created"}, {"desc", false}, {"limit", 1000}};
   if (invocation.params.contains("category")) params["category"] = invocation.params["category"];
-  // Keyset paging: each page continues after the last id of the one before,
-  // so the cost per page stays flat however large the catalog.
+  // Keyset paging: each page continues after the last row of the one before
+  // (the reply's `next`), so the cost per page stays flat however large the catalog.
   for (bool first = true;; first = false) {
     auto page = session.Call(list, params);
     if (!page.ok()) return Fail(io, page.status());
     io.out << WriteProductFile(*page, format, first);
-    if (page->size() < 1000) break;
-    params["after"] = page->back()["_id"];
+    if (session.next().empty()) break;
+    params["cursor"] = session.next();
   }
   io.out.flush();
   return 0;

@@ -53,7 +53,8 @@ Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::js
   }
   std::string key = idempotency_key;
   if (key.empty() && spec.mutating) key = NewRandomKey();
-  CallOptions options{.auth = choice_.auth, .idempotency_key = key};
+  next_.clear();
+  CallOptions options{.auth = choice_.auth, .idempotency_key = key, .next = &next_};
   Result<nlohmann::json> result = transport_(spec.method, params, options);
   if (result.ok() || result.status().code() != Code::kUnauthenticated) return result;
   if (choice_.source == AuthSource::kCookie || choice_.source == AuthSource::kNone) {
@@ -73,7 +74,8 @@ Result<nlohmann::json> Session::Call(const CommandSpec& spec, const nlohmann::js
 Result<nlohmann::json> Session::CallAnonymously(const CommandSpec& spec,
                                                 const nlohmann::json& params) {
   choice_ = {};
-  return transport_(spec.method, params, CallOptions{});
+  next_.clear();
+  return transport_(spec.method, params, CallOptions{.next = &next_});
 }
 
 Status Session::Renew(const std::string& used) {
@@ -101,7 +103,8 @@ Status Session::Renew(const std::string& used) {
 Status Session::Expire() {
   MART_RETURN_IF_ERROR(credentials_.ForgetTokens(settings_.profile));
   profile_.ForgetTokens();
-  return Unauthenticated("session expired, log in again with 'martctl auth login'");
+  return Unauthenticated("session expired, log in again with '" + LoginHint(settings_.profile) +
+                         "'");
 }
 
 }  // namespace mart::cli

@@ -44,6 +44,9 @@ class Session {
   // Calls without any credentials (login, register, refresh).
   Result<nlohmann::json> CallAnonymously(const CommandSpec& spec, const nlohmann::json& params);
 
+  // The `next` cursor of the last call's reply: "" unless it was a page of a
+  // list with rows after it.
+  const std::string& next() const { return next_; }
   // Where the credentials of the last Call came from.
   AuthSource source() const { return choice_.source; }
   CredentialsFile& credentials() { return credentials_; }
@@ -64,6 +67,7 @@ class Session {
   Profile profile_;
   AuthChoice choice_;
   bool renewed_ = false;
+  std::string next_;
 };
 
 }  // namespace mart::cli

@@ -1,9 +1,11 @@
 #include "martctl/render/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ostream>
 #include <string>
 
+#include "mart/domain/money.h"
 #include "martctl/render/table.h"
 
 namespace mart::cli {
@@ -29,6 +31,31 @@ std::string UpperCase(std::string_view text) {
   return upper;
 }
 
+// Result fields that hold money (PROTOCOL.md §11: Product.price, an order
+// line's price, Order.total_price, Payment and Refund amount): JSON numbers
+// on the wire, two decimals wherever people or spreadsheets read them.
+bool IsMoneyField(std::string_view key) {
+  return key == "price" || key == "total_price" || key == "amount";
+}
+
+// CellText, with money fields as "5.50" rather than JSON's 5.5.
+std::string FieldText(std::string_view key, const json& value, Layout layout) {
+  if (value.is_number() && IsMoneyField(key)) {
+    return FormatMoney(std::llround(value.get<double>() * 100));
+  }
+  return CellText(value, layout);
+}
+
+// The header line of a list: upper case on a terminal, the field names as
+// they are in a pipe (what cut, awk and spreadsheets match on).
+std::vector<std::string> HeaderFor(const std::vector<std::string>& fields, Layout layout) {
+  std::vector<std::string> header;
+  for (const auto& field : fields) {
+    header.push_back(layout == Layout::kAligned ? UpperCase(field) : field);
+  }
+  return header;
+}
+
 // The keys of an object with the id field first, then in JSON's sorted order.
 std::vector<std::string> KeysIdFirst(const json& object, std::string_view id_field) {
   std::vector<std::string> keys;
@@ -51,31 +78,36 @@ std::vector<std::string> ListColumns(const json& list, const RenderOptions& opti
   return columns;
 }
 
-void RenderList(const json& list, const RenderOptions& options, std::ostream& out) {
+// The rows of a list under `columns`; `header` and `widths` as Table::Write.
+void WriteRows(const json& list, const std::vector<std::string>& columns,
+               const RenderOptions& options, bool header, std::vector<size_t>* widths,
+               std::ostream& out) {
   const Layout layout = LayoutFor(options);
-  if (list.empty()) {
-    if (layout == Layout::kAligned) out << "(none)\n";
-    return;
-  }
-  std::vector<std::string> columns = ListColumns(list, options);
-  std::vector<std::string> header;
-  for (const auto& column : columns) header.push_back(UpperCase(column));
-  Table table(std::move(header));
+  Table table(HeaderFor(columns, layout));
   for (const json& element : list) {
     std::vector<std::string> cells;
     for (const auto& column : columns)
-      cells.push_back(CellText(element.value(column, json()), layout));
+      cells.push_back(FieldText(column, element.value(column, json()), layout));
     table.AddRow(std::move(cells));
   }
-  table.Write(out, layout, options.color);
+  table.Write(out, layout, options.color, header, widths);
+}
+
+void RenderList(const json& list, const RenderOptions& options, std::ostream& out) {
+  if (list.empty()) {
+    if (LayoutFor(options) == Layout::kAligned) out << "(none)\n";
+    return;
+  }
+  WriteRows(list, ListColumns(list, options), options, options.headers, nullptr, out);
 }
 
 // On a terminal, arrays of objects inside an object get their own table below
 // the FIELD/VALUE rows; in a pipe they stay one row of compact JSON.
 void RenderObject(const json& object, const RenderOptions& options, std::ostream& out) {
   const Layout layout = LayoutFor(options);
-  Table fields({"FIELD", "VALUE"});
+  Table fields(HeaderFor({"field", "value"}, layout));
   std::vector<std::string> sections;
+  std::vector<std::string> texts;
   for (const std::string& key : KeysIdFirst(object, options.id_field)) {
     const json& value = object[key];
     if (layout == Layout::kAligned && value.is_array() && !value.empty() &&
@@ -83,9 +115,29 @@ void RenderObject(const json& object, const RenderOptions& options, std::ostream
       sections.push_back(key);
       continue;
     }
-    fields.AddRow({key, CellText(value, layout)});
+    // Text of several lines (a notification's body) reads as text below.
+    if (layout == Layout::kAligned && value.is_string() &&
+        value.get<std::string>().find('\n') != std::string::npos) {
+      texts.push_back(key);
+      continue;
+    }
+    fields.AddRow({key, FieldText(key, value, layout)});
   }
-  if (!fields.empty()) fields.Write(out, layout, options.color);
+  if (!fields.empty()) fields.Write(out, layout, options.color, options.headers);
+  for (const std::string& key : texts) {
+    out << "\n" << Bold(key + ":", options.color) << "\n";
+    std::string text = object[key].get<std::string>();
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    std::string line;
+    for (char c : text + "\n") {
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
+      out << "  " << CellText(json(line), layout) << "\n";
+      line.clear();
+    }
+  }
   RenderOptions nested = options;
   nested.columns = {};
   nested.id_field = "id";
@@ -133,6 +185,77 @@ void Render(const json& value, const RenderOptions& options, std::ostream& out) 
     return;
   }
   RenderTable(value, options, out);
+}
+
+json EventRow(const json& event) {
+  json row = json::object();
+  for (const char* key : {"seq", "created_at", "topic"}) row[key] = event.value(key, json());
+  row["data"] = event.value("data", json()).dump(-1, ' ', false, json::error_handler_t::replace);
+  return row;
+}
+
+std::vector<std::string_view> EventColumns() { return {"seq", "created_at", "topic", "data"}; }
+
+RenderOptions BaseRenderOptions(const Settings& settings, bool stdout_tty) {
+  return RenderOptions{.format = settings.output,
+                       .quiet = settings.quiet,
+                       .tty = stdout_tty,
+                       .color = settings.color && stdout_tty,
+                       .headers = settings.headers.value_or(stdout_tty)};
+}
+
+void ListWriter::Page(json rows) {
+  if (!streaming_ && !first_) {
+    first_ = std::move(rows);
+    return;
+  }
+  if (!streaming_) {
+    streaming_ = true;
+    json first = std::move(*first_);
+    first_.reset();
+    Stream(first);
+  }
+  Stream(rows);
+}
+
+void ListWriter::Stream(const json& rows) {
+  if (options_.quiet) {
+    Render(rows, options_, out_);
+    written_ += rows.size();
+    return;
+  }
+  if (options_.format == OutputFormat::kJson) {
+    // One JSON array over all pages: compact on one line, or indented on a TTY.
+    for (const json& row : rows) {
+      out_ << (written_++ == 0 ? "[" : ",");
+      if (!options_.tty) {
+        out_ << row.dump(-1, ' ', false, json::error_handler_t::replace);
+        continue;
+      }
+      std::string text = row.dump(2, ' ', false, json::error_handler_t::replace);
+      std::string indented = "\n  ";
+      for (char c : text) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
+      out_ << indented;
+    }
+    return;
+  }
+  if (rows.empty()) return;
+  if (columns_.empty()) columns_ = ListColumns(rows, options_);
+  WriteRows(rows, columns_, options_, options_.headers && written_ == 0, &widths_, out_);
+  written_ += rows.size();
+}
+
+void ListWriter::Finish() {
+  if (!streaming_) {
+    Render(first_.value_or(json::array()), options_, out_);
+    first_.reset();
+    return;
+  }
+  if (options_.format == OutputFormat::kJson && !options_.quiet) {
+    out_ << (written_ == 0 ? "[]" : options_.tty ? "\n]" : "]") << "\n";
+  } else if (written_ == 0 && !options_.quiet && options_.tty) {
+    out_ << "(none)\n";
+  }
 }
 
 }  // namespace mart::cli

@@ -53,21 +53,26 @@ void Table::AddRow(std::vector<std::string> cells) {
   rows_.push_back(std::move(cells));
 }
 
-void Table::Write(std::ostream& out, Layout layout, bool color) const {
+void Table::Write(std::ostream& out, Layout layout, bool color, bool header,
+                  std::vector<size_t>* kept) const {
   if (layout == Layout::kTabSeparated) {
-    for (const auto& row : rows_) {
+    auto write = [&](const std::vector<std::string>& row) {
       for (size_t i = 0; i < row.size(); ++i) out << (i ? "\t" : "") << row[i];
       out << "\n";
-    }
+    };
+    if (header) write(header_);
+    for (const auto& row : rows_) write(row);
     return;
   }
-  std::vector<size_t> widths(header_.size(), 0);
-  for (size_t i = 0; i < header_.size(); ++i) widths[i] = DisplayWidth(header_[i]);
+  std::vector<size_t> own;
+  std::vector<size_t>& widths = kept != nullptr ? *kept : own;
+  if (widths.size() < header_.size()) widths.resize(header_.size(), 0);
+  for (size_t i = 0; i < header_.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(header_[i]));
   for (const auto& row : rows_) {
     if (row.size() > widths.size()) widths.resize(row.size(), 0);
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
-  WriteAligned(out, header_, widths, color);
+  if (header) WriteAligned(out, header_, widths, color);
   for (const auto& row : rows_) WriteAligned(out, row, widths, false);
 }
 

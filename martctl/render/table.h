@@ -1,8 +1,8 @@
 #pragma once
-// A table of text cells written in one of two layouts: for a terminal, a header
-// line and space-aligned columns (header bold when color is on); for a pipe,
-// tab-separated rows with no header, padding or color, so that `cut` and `awk`
-// see one record per line.
+// A table of text cells written in one of two layouts: for a terminal,
+// space-aligned columns (the header bold when color is on); for a pipe,
+// tab-separated rows with no padding or color, so that `cut` and `awk` see
+// one record per line. The header line is written when asked for.
 
 #include <iosfwd>
 #include <string>
@@ -21,7 +21,10 @@ class Table {
   // Rows shorter than the header are padded with empty cells.
   void AddRow(std::vector<std::string> cells);
   bool empty() const { return rows_.empty(); }
-  void Write(std::ostream& out, Layout layout, bool color) const;
+  // `widths`, when given, are the aligned column widths to keep to at least;
+  // they grow to fit these rows (so that pages of one list line up).
+  void Write(std::ostream& out, Layout layout, bool color, bool header = true,
+             std::vector<size_t>* widths = nullptr) const;
 
  private:
   std::vector<std::string> header_;

@@ -46,6 +46,8 @@ std::vector<FlagWords> GivenFlags(const GlobalFlags& flags) {
   if (flags.output != "table") add("--output", "-o", flags.output);
   if (flags.color != "auto") add("--color", "", flags.color);
   if (flags.quiet) given.push_back({"--quiet", "-q", {"--quiet"}});
+  if (flags.headers) given.push_back({"--headers", "", {"--headers"}});
+  if (flags.no_headers) given.push_back({"--no-headers", "", {"--no-headers"}});
   return given;
 }
 

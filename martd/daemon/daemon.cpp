@@ -33,6 +33,7 @@ Status Daemon::OpenStoreAndServices() {
     info.server_key = curve_.public_key;
   }
   info.ready = &ready_;
+  info.request_stop = on_stop_;
   services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info,
                                          options_.payments);
   // ParseDaemonOptions sets the default; a Daemon built in-process may not.

@@ -51,6 +51,10 @@ class Daemon {
   // (not ready) and calls `on_failure` (martd: stop with the check's code).
   Status integrity() const;
   void OnIntegrityFailure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
+  // What daemon.stop calls (martd: SIGTERM to itself, so that the main
+  // thread stops as for a signal). Set before Start; without it daemon.stop
+  // is refused (FAILED_PRECONDITION).
+  void OnStopRequest(std::function<void()> on_stop) { on_stop_ = std::move(on_stop); }
 
  private:
   Status OpenStoreAndServices();
@@ -60,6 +64,7 @@ class Daemon {
   void StopIntegrityCheck();
 
   DaemonOptions options_;
+  std::function<void()> on_stop_;
   SystemClock system_clock_;
   const Clock& clock_;
   std::atomic<bool> ready_{false};

@@ -31,7 +31,13 @@ int Detach(const DaemonOptions& options, int* notify_fd) {
     char buffer[512];
     ssize_t n;
     while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) verdict.append(buffer, n);
-    if (verdict.rfind("ok", 0) == 0) return 0;
+    if (verdict.rfind("ok", 0) == 0) {
+      // "ok <what started where>": the one line the caller sees.
+      const std::string line = verdict.size() > 3 ? verdict.substr(3) : "martd started\n";
+      ssize_t ignored = ::write(STDOUT_FILENO, line.data(), line.size());
+      (void)ignored;
+      return 0;
+    }
     // "<exit code> <message>": the start error's own exit code, as in the foreground.
     int code = 1;
     std::string message = "martd: daemon exited during start\n";
@@ -86,6 +92,8 @@ int RunDaemon(const DaemonOptions& options) {
   Daemon daemon(options);
   // A failed start-up integrity check ends the wait below as a signal would.
   daemon.OnIntegrityFailure([] { ::kill(::getpid(), SIGTERM); });
+  // daemon.stop (martctl daemon stop): the same as a SIGTERM.
+  daemon.OnStopRequest([] { ::kill(::getpid(), SIGTERM); });
   Status started = daemon.Start();
   if (!started.ok()) {
     std::string message = "martd: cannot start: " + started.ToString() + "\n";
@@ -95,7 +103,10 @@ int RunDaemon(const DaemonOptions& options) {
     daemon.Stop();
     return code;
   }
-  Notify(&notify_fd, "ok\n");
+  Notify(&notify_fd, "ok martd " MART_VERSION " started in the background: pid " +
+                         std::to_string(::getpid()) + ", serving " + options.listen +
+                         ", data " + options.data_dir + ", log " + options.data_dir +
+                         "/martd.log\n");
   int received = 0;
   sigwait(&signals, &received);
   Status integrity = daemon.integrity();

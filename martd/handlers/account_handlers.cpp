@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -70,12 +71,13 @@ Result<json> ListUsers(RequestContext& ctx, const json& params) {
   filter.role = OptString(params, "role");
   filter.active = OptBool(params, "active");
   filter.email_contains = OptString(params, "email");
-  filter.limit = OptInt(params, "limit").value_or(100);
-  filter.offset = OptInt(params, "offset").value_or(0);
+  const PageParams page = ReadPage(params);
+  filter.limit = page.fetch();
+  filter.offset = page.offset;
+  MART_ASSIGN_OR_RETURN(filter.after_id, IntCursor(page));
   MART_ASSIGN_OR_RETURN(std::vector<User> users, ctx.services.accounts.ListUsers(ctx.tx, filter));
-  json list = json::array();
-  for (const User& user : users) list.push_back(ToJson(user));
-  return list;
+  return FinishPage(ctx, page, users, [](const User& u) { return ToJson(u); },
+                    [](const User& u) { return std::to_string(u.id); });
 }
 
 Result<json> GetUser(RequestContext& ctx, const json& params) {

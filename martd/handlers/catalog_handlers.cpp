@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 #include "mart/domain/money.h"
 
@@ -19,12 +20,6 @@ std::optional<int64_t> OptMoney(const json& params, const char* name) {
 ProductFields ReadFields(const json& params) {
   return {OptString(params, "name"), OptString(params, "description"),
           OptString(params, "category"), OptMoney(params, "price")};
-}
-
-json ProductsJson(const std::vector<Product>& products) {
-  json list = json::array();
-  for (const Product& product : products) list.push_back(ToJson(product));
-  return list;
 }
 
 NewProduct ReadNewProduct(const json& params) {
@@ -78,11 +73,13 @@ Result<json> List(RequestContext& ctx, const json& params) {
   filter.sort = SortKey(OptString(params, "sort").value_or("created"));
   // Newest first by default; names and prices read naturally ascending.
   filter.descending = OptBool(params, "desc").value_or(filter.sort == store::ProductSort::kCreated);
-  filter.limit = OptInt(params, "limit").value_or(100);
-  filter.offset = OptInt(params, "offset").value_or(0);
-  filter.after_id = OptString(params, "after");
+  const PageParams page = ReadPage(params);
+  filter.limit = page.fetch();
+  filter.offset = page.offset;
+  filter.after_id = page.cursor;
   MART_ASSIGN_OR_RETURN(std::vector<Product> products, ctx.services.catalog.List(ctx.tx, filter));
-  return ProductsJson(products);
+  return FinishPage(ctx, page, products, [](const Product& p) { return ToJson(p); },
+                    [](const Product& p) { return p.id; });
 }
 
 Result<json> Update(RequestContext& ctx, const json& params) {

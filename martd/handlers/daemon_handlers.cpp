@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "mart/log.h"
 #include "stores/schema.h"
 
 namespace mart::handlers {
@@ -21,9 +22,25 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
   return status;
 }
 
+// Stops as SIGTERM does: the main thread takes the signal, refuses new
+// requests and finishes those in flight, this one's reply included.
+Result<nlohmann::json> Stop(rpc::RequestContext& ctx, const nlohmann::json&) {
+  const DaemonInfo& info = ctx.services.info;
+  if (!info.request_stop) {
+    return FailedPrecondition("this martd runs inside another program and cannot be stopped "
+                              "by request");
+  }
+  LogInfo("daemon.stop from " + ctx.principal.Describe() + ": finishing in-flight requests");
+  info.request_stop();
+  return nlohmann::json{{"stopping", true}, {"pid", info.pid}};
+}
+
 }  // namespace
 
-void AddDaemonHandlers(rpc::HandlerTable& table) { table["daemon.status"] = {Status}; }
+void AddDaemonHandlers(rpc::HandlerTable& table) {
+  table["daemon.status"] = {Status};
+  table["daemon.stop"] = {Stop};
+}
 
 rpc::HandlerTable AllHandlers() {
   rpc::HandlerTable table;

@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -16,13 +17,13 @@ Result<json> Get(RequestContext& ctx, const json& params) {
 }
 
 Result<json> List(RequestContext& ctx, const json& params) {
+  const PageParams page = ReadPage(params);
+  MART_ASSIGN_OR_RETURN(std::optional<int64_t> after, IntCursor(page));
   MART_ASSIGN_OR_RETURN(std::vector<InventoryRecord> records,
                         ctx.services.inventory.List(ctx.tx, OptBool(params, "low_stock").value_or(false),
-                                                    OptInt(params, "limit").value_or(100),
-                                                    OptInt(params, "offset").value_or(0)));
-  json list = json::array();
-  for (const InventoryRecord& record : records) list.push_back(ToJson(record));
-  return list;
+                                                    page.fetch(), page.offset, after));
+  return FinishPage(ctx, page, records, [](const InventoryRecord& r) { return ToJson(r); },
+                    [](const InventoryRecord& r) { return std::to_string(r.id); });
 }
 
 Result<json> Set(RequestContext& ctx, const json& params) {
@@ -58,13 +59,13 @@ Result<json> Release(RequestContext& ctx, const json& params) {
 }
 
 Result<json> History(RequestContext& ctx, const json& params) {
+  const PageParams page = ReadPage(params);
+  MART_ASSIGN_OR_RETURN(std::optional<int64_t> after, IntCursor(page));
   MART_ASSIGN_OR_RETURN(std::vector<StockMovement> movements,
-                        ctx.services.inventory.History(ctx.tx, ProductId(params),
-                                                       OptInt(params, "limit").value_or(100),
-                                                       OptInt(params, "offset").value_or(0)));
-  json list = json::array();
-  for (const StockMovement& movement : movements) list.push_back(ToJson(movement));
-  return list;
+                        ctx.services.inventory.History(ctx.tx, ProductId(params), page.fetch(),
+                                                       page.offset, after));
+  return FinishPage(ctx, page, movements, [](const StockMovement& m) { return ToJson(m); },
+                    [](const StockMovement& m) { return std::to_string(m.id); });
 }
 
 Result<json> ReorderCheck(RequestContext& ctx, const json& params) {

@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -8,16 +9,17 @@ using nlohmann::json;
 using rpc::RequestContext;
 
 Result<json> List(RequestContext& ctx, const json& params) {
+  const PageParams page = ReadPage(params);
   NotificationQuery query{.user_id = OptInt(params, "user_id"),
                           .type = OptString(params, "type"),
                           .status = OptString(params, "status"),
                           .unread_only = OptBool(params, "unread").value_or(false),
-                          .limit = OptInt(params, "limit").value_or(100),
-                          .offset = OptInt(params, "offset").value_or(0)};
+                          .limit = page.fetch(),
+                          .offset = page.offset};
+  MART_ASSIGN_OR_RETURN(query.after_id, IntCursor(page));
   MART_ASSIGN_OR_RETURN(auto rows, ctx.services.notifications.List(ctx.tx, ctx.principal, query));
-  json list = json::array();
-  for (const store::Notification& row : rows) list.push_back(ToJson(row));
-  return list;
+  return FinishPage(ctx, page, rows, [](const store::Notification& n) { return ToJson(n); },
+                    [](const store::Notification& n) { return std::to_string(n.id); });
 }
 
 Result<json> Get(RequestContext& ctx, const json& params) {

@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -29,17 +30,18 @@ Result<json> Get(RequestContext& ctx, const json& params) {
 }
 
 Result<json> List(RequestContext& ctx, const json& params) {
+  const PageParams page = ReadPage(params);
   OrderQuery query{.user_id = OptInt(params, "user_id"),
                    .status = OptString(params, "status"),
                    .since = OptString(params, "since"),
                    .until = OptString(params, "until"),
-                   .limit = OptInt(params, "limit").value_or(100),
-                   .offset = OptInt(params, "offset").value_or(0)};
+                   .limit = page.fetch(),
+                   .offset = page.offset,
+                   .after_id = page.cursor};
   MART_ASSIGN_OR_RETURN(std::vector<Order> orders,
                         ctx.services.orders.List(ctx.tx, ctx.principal, query));
-  json list = json::array();
-  for (const Order& order : orders) list.push_back(ToJson(order));
-  return list;
+  return FinishPage(ctx, page, orders, [](const Order& o) { return ToJson(o); },
+                    [](const Order& o) { return o.id; });
 }
 
 Result<json> SetStatus(RequestContext& ctx, const json& params) {

@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -27,16 +28,17 @@ Result<json> Get(RequestContext& ctx, const json& params) {
 }
 
 Result<json> List(RequestContext& ctx, const json& params) {
+  const PageParams page = ReadPage(params);
   PaymentQuery query{.user_id = OptInt(params, "user_id"),
                      .order_id = OptString(params, "order_id"),
                      .status = OptString(params, "status"),
-                     .limit = OptInt(params, "limit").value_or(100),
-                     .offset = OptInt(params, "offset").value_or(0)};
+                     .limit = page.fetch(),
+                     .offset = page.offset};
+  MART_ASSIGN_OR_RETURN(query.after_id, IntCursor(page));
   MART_ASSIGN_OR_RETURN(std::vector<Payment> payments,
                         ctx.services.payments.List(ctx.tx, ctx.principal, query));
-  json list = json::array();
-  for (const Payment& payment : payments) list.push_back(ToJson(payment));
-  return list;
+  return FinishPage(ctx, page, payments, [](const Payment& p) { return ToJson(p); },
+                    [](const Payment& p) { return std::to_string(p.id); });
 }
 
 Result<json> Refund(RequestContext& ctx, const json& params) {

@@ -1,4 +1,5 @@
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/params.h"
 
 namespace mart::handlers {
@@ -22,9 +23,12 @@ Result<json> Resume(RequestContext& ctx, const json& params) {
 }
 
 Result<json> DeadLetters(RequestContext& ctx, const json& params) {
-  return ctx.services.queues.DeadLetters(ctx.tx, String(params, "worker"),
-                                         OptInt(params, "limit").value_or(100),
-                                         OptInt(params, "offset").value_or(0));
+  const PageParams page = ReadPage(params);
+  MART_ASSIGN_OR_RETURN(std::optional<int64_t> after, IntCursor(page));
+  MART_ASSIGN_OR_RETURN(json rows, ctx.services.queues.DeadLetters(ctx.tx, String(params, "worker"),
+                                                                  page.fetch(), page.offset, after));
+  return FinishPage(ctx, page, rows.get<std::vector<json>>(), [](const json& row) { return row; },
+                    [](const json& row) { return row.value("id", json()).dump(); });
 }
 
 Result<json> DeadLetter(RequestContext& ctx, const json& params) {

@@ -49,6 +49,7 @@ Status Dispatcher::Admit(std::string_view frame, Job* job) const {
                            {{"method", method}});
   }
   job->handler = &handler->second;
+  NormalizeObjectIds(*job->spec, &job->request.params);
   if (!ready_.load() && !job->spec->serve_while_not_ready) {
     return Unavailable("daemon is not ready (starting or shutting down)");
   }
@@ -122,7 +123,7 @@ Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
 Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
   Reply reply;
   reply.id = job.request.id;
-  auto result = RunInSavepoint(job, store, outbox);
+  auto result = RunInSavepoint(job, store, outbox, &reply.next);
   if (result.ok()) {
     reply.result = std::move(*result);
   } else {
@@ -132,14 +133,14 @@ Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
 }
 
 Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
-                                                  Outbox& outbox) const {
+                                                  Outbox& outbox, std::string* next) const {
   store::Savepoint savepoint(store.db());
   MART_RETURN_IF_ERROR(savepoint.status());
   const size_t events_before = outbox.PendingCount();
   Tx tx{store, outbox, services_.clock.NowMicros()};
   Principal principal = job.principal;
   bool keep_effects = false;
-  auto result = RunHandler(job, principal, tx, &keep_effects);
+  auto result = RunHandler(job, principal, tx, &keep_effects, next);
   if (!result.ok() && !keep_effects) {
     outbox.DiscardAfter(events_before);
     return result;  // the savepoint rolls back as it goes out of scope
@@ -158,7 +159,7 @@ Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
 }
 
 Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx& tx,
-                                              bool* keep) const {
+                                              bool* keep, std::string* next) const {
   // A replay comes first: the original request may have ended the session
   // (logout) or changed what the checks below would see (a new password).
   // The key's scope comes from a verified token signature.
@@ -175,6 +176,7 @@ Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx
   try {
     auto result = job.handler->run(ctx, job.request.params);
     *keep = ctx.keep_effects_on_error;
+    *next = std::move(ctx.next);
     return result;
   } catch (const std::exception& e) {
     LogError("handler of " + job.request.method + " threw: " + e.what());

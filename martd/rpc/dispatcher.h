@@ -47,8 +47,11 @@ class Dispatcher {
  private:
   // The access guard with the principal's role, then the params guard.
   Status CheckParams(Job& job) const;
-  Result<nlohmann::json> RunInSavepoint(Job& job, store::Store& store, Outbox& outbox) const;
-  Result<nlohmann::json> RunHandler(Job& job, Principal& principal, Tx& tx, bool* keep) const;
+  // `next` receives a paged list's cursor (RequestContext::next).
+  Result<nlohmann::json> RunInSavepoint(Job& job, store::Store& store, Outbox& outbox,
+                                        std::string* next) const;
+  Result<nlohmann::json> RunHandler(Job& job, Principal& principal, Tx& tx, bool* keep,
+                                    std::string* next) const;
 
   HandlerTable handlers_;
   Services& services_;

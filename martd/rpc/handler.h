@@ -32,6 +32,9 @@ struct RequestContext {
   // Set by a handler whose failure must still commit what it did (e.g. the
   // revocation of a session on refresh-token reuse).
   bool keep_effects_on_error = false;
+  // Set by a paged list when rows follow its page: the reply's `next`, the
+  // cursor the caller sends back for them (handlers/paging.h).
+  std::string next = {};
 };
 
 struct PrepareContext {

@@ -109,7 +109,7 @@ Result<std::vector<Product>> CatalogService::List(Tx& tx,
     return InvalidArgument("min_price must not be above max_price", {{"field", "min_price"}});
   }
   if (filter.after_id) {
-    MART_RETURN_IF_ERROR(CheckProductId(*filter.after_id, "after"));
+    MART_RETURN_IF_ERROR(CheckProductId(*filter.after_id, "cursor"));
     // A cursor must name a product that exists, or the page would silently be empty.
     MART_RETURN_IF_ERROR(tx.store.products().Get(*filter.after_id).status());
   }

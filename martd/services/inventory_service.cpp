@@ -58,8 +58,9 @@ Result<InventoryRecord> InventoryService::Get(Tx& tx, std::string_view product_i
 }
 
 Result<std::vector<InventoryRecord>> InventoryService::List(Tx& tx, bool low_only, int64_t limit,
-                                                            int64_t offset) const {
-  return tx.store.inventory().List(low_only, limit, offset);
+                                                            int64_t offset,
+                                                            std::optional<int64_t> after_id) const {
+  return tx.store.inventory().List(low_only, limit, offset, after_id);
 }
 
 Result<InventoryRecord> InventoryService::Set(Tx& tx, std::string_view product_id,
@@ -214,9 +215,10 @@ Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view prod
 }
 
 Result<std::vector<StockMovement>> InventoryService::History(Tx& tx, std::string_view product_id,
-                                                             int64_t limit, int64_t offset) const {
+                                                             int64_t limit, int64_t offset,
+                                                             std::optional<int64_t> after_id) const {
   MART_RETURN_IF_ERROR(Get(tx, product_id).status());
-  return tx.store.inventory().History(product_id, limit, offset);
+  return tx.store.inventory().History(product_id, limit, offset, after_id);
 }
 
 Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,

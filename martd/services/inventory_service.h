@@ -36,7 +36,8 @@ class InventoryService {
                                     const Principal& actor) const;
   Result<InventoryRecord> Get(Tx& tx, std::string_view product_id) const;
   Result<std::vector<InventoryRecord>> List(Tx& tx, bool low_only, int64_t limit,
-                                            int64_t offset) const;
+                                            int64_t offset,
+                                            std::optional<int64_t> after_id = std::nullopt) const;
   Result<InventoryRecord> Set(Tx& tx, std::string_view product_id, std::optional<int64_t> available,
                               std::optional<int64_t> threshold, std::optional<std::string> reason,
                               const Principal& actor) const;
@@ -63,7 +64,8 @@ class InventoryService {
   Result<int64_t> ShipOrder(Tx& tx, const std::string& order_id, const Principal& actor) const;
 
   Result<std::vector<StockMovement>> History(Tx& tx, std::string_view product_id, int64_t limit,
-                                             int64_t offset) const;
+                                             int64_t offset,
+                                             std::optional<int64_t> after_id = std::nullopt) const;
   // Low items with a suggested quantity; with notify, an
   // `inventory.reorder_requested` event that the notifications consumer turns
   // into alerts for admins.

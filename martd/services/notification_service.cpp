@@ -82,6 +82,7 @@ Result<std::vector<store::Notification>> NotificationService::List(
   filter.unread_only = query.unread_only;
   filter.limit = query.limit;
   filter.offset = query.offset;
+  filter.after_id = query.after_id;
   MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "notifications"));
   if (query.type && !Known(NotificationTypes(), *query.type)) {
     return InvalidArgument("unknown notification type '" + *query.type + "'", {{"field", "type"}});

@@ -33,6 +33,7 @@ struct NotificationQuery {
   bool unread_only = false;
   int64_t limit = 100;
   int64_t offset = 0;
+  std::optional<int64_t> after_id = {};  // keyset cursor
 };
 
 const std::vector<std::string_view>& NotificationTypes();

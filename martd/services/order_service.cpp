@@ -262,6 +262,10 @@ Result<std::vector<Order>> OrderService::List(Tx& tx, const Principal& principal
   filter.limit = query.limit;
   filter.offset = query.offset;
   MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "orders"));
+  if (query.after_id) {
+    MART_RETURN_IF_ERROR(CheckObjectId(*query.after_id, "order", "cursor"));
+    filter.after_id = query.after_id;
+  }
   if (query.status) {
     filter.status = ParseOrderStatus(*query.status);
     if (!filter.status) {

@@ -36,6 +36,7 @@ struct OrderQuery {
   std::optional<std::string> status, since, until;
   int64_t limit = 100;
   int64_t offset = 0;
+  std::optional<std::string> after_id = {};  // keyset cursor: an order id
 };
 
 class OrderService {

@@ -121,7 +121,8 @@ Result<Payment> PaymentService::Get(Tx& tx, const Principal& principal, int64_t 
 Result<std::vector<Payment>> PaymentService::List(Tx& tx, const Principal& principal,
                                                   const PaymentQuery& query) const {
   store::PaymentFilter filter{.user_id = query.user_id, .order_id = query.order_id,
-                              .limit = query.limit, .offset = query.offset};
+                              .limit = query.limit, .offset = query.offset,
+                              .after_id = query.after_id};
   MART_ASSIGN_OR_RETURN(filter.user_id, principal.ListScope(query.user_id, "payments"));
   if (query.order_id) MART_RETURN_IF_ERROR(CheckObjectId(*query.order_id, "order", "order_id"));
   if (query.status) {

@@ -50,6 +50,7 @@ struct PaymentQuery {
   std::optional<std::string> order_id = {}, status = {};
   int64_t limit = 100;
   int64_t offset = 0;
+  std::optional<int64_t> after_id = {};  // keyset cursor
 };
 
 class PaymentService {

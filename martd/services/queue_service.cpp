@@ -227,8 +227,9 @@ Result<json> QueueService::SetPaused(Tx& tx, std::string_view name, bool paused)
 }
 
 Result<json> QueueService::DeadLetters(Tx& tx, std::string_view worker, int64_t limit,
-                                       int64_t offset) const {
-  MART_ASSIGN_OR_RETURN(auto letters, tx.store.queues().DeadLetters(worker, limit, offset));
+                                       int64_t offset, std::optional<int64_t> after_id) const {
+  MART_ASSIGN_OR_RETURN(auto letters,
+                        tx.store.queues().DeadLetters(worker, limit, offset, after_id));
   json rows = json::array();
   for (const auto& letter : letters) rows.push_back(LetterJson(letter, false));
   return rows;

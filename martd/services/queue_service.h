@@ -47,7 +47,8 @@ class QueueService {
   Result<nlohmann::json> SetPaused(Tx& tx, std::string_view name, bool paused) const;
 
   Result<nlohmann::json> DeadLetters(Tx& tx, std::string_view worker, int64_t limit,
-                                     int64_t offset) const;
+                                     int64_t offset,
+                                     std::optional<int64_t> after_id = std::nullopt) const;
   Result<nlohmann::json> DeadLetter(Tx& tx, int64_t id) const;
   // Applies the event again for its worker; on success the letter goes. A
   // second failure is FAILED_PRECONDITION with the error (nothing changes).

@@ -3,6 +3,7 @@
 // (each service documents its own thread safety).
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "services/account_service.h"
@@ -32,6 +33,10 @@ struct DaemonInfo {
   std::string events_endpoint;
   std::string server_key;  // CURVE public key (Z85) when listening on tcp://
   const std::atomic<bool>* ready = nullptr;
+  // daemon.stop: asks the process to stop as SIGTERM does (after this
+  // request's reply); empty where nothing can stop it (a Daemon run
+  // in-process without Daemon::OnStopRequest).
+  std::function<void()> request_stop = {};
 };
 
 struct Services {

@@ -65,11 +65,13 @@ Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {
 }
 
 Result<std::vector<InventoryRecord>> InventoryStore::List(bool low_only, int64_t limit,
-                                                          int64_t offset) {
+                                                          int64_t offset,
+                                                          std::optional<int64_t> after_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT " MART_INVENTORY_COLUMNS " FROM inventory i "
-      "WHERE (?1 = 0 OR i.available <= i.reorder_threshold) ORDER BY i.id LIMIT ?2 OFFSET ?3"));
-  q.Bind(1, int64_t{low_only}).Bind(2, limit).Bind(3, offset);
+      "WHERE (?1 = 0 OR i.available <= i.reorder_threshold) AND i.id > ?4 "
+      "ORDER BY i.id LIMIT ?2 OFFSET ?3"));
+  q.Bind(1, int64_t{low_only}).Bind(2, limit).Bind(3, offset).Bind(4, after_id.value_or(0));
   std::vector<InventoryRecord> records;
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
@@ -178,12 +180,13 @@ Status InventoryStore::AppendMovement(const StockMovement& m) {
 }
 
 Result<std::vector<StockMovement>> InventoryStore::History(std::string_view product_id,
-                                                           int64_t limit, int64_t offset) {
+                                                           int64_t limit, int64_t offset,
+                                                           std::optional<int64_t> after_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT id, product_id, type, delta, available_before, available_after, reserved_before, "
       "reserved_after, reference, reason, actor, created_at FROM inventory_movements "
-      "WHERE product_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"));
-  q.Bind(1, product_id).Bind(2, limit).Bind(3, offset);
+      "WHERE product_id = ? AND id < ? ORDER BY id DESC LIMIT ? OFFSET ?"));
+  q.Bind(1, product_id).Bind(2, after_id.value_or(INT64_MAX)).Bind(3, limit).Bind(4, offset);
   std::vector<StockMovement> movements;
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

@@ -46,8 +46,10 @@ class InventoryStore {
 
   Result<int64_t> Insert(const InventoryRecord& record);
   Result<InventoryRecord> Get(std::string_view product_id);
-  // By product creation order; low_only: available <= reorder_threshold.
-  Result<std::vector<InventoryRecord>> List(bool low_only, int64_t limit, int64_t offset);
+  // By product creation order (the record id); low_only: available <=
+  // reorder_threshold; after_id: only records with a larger id.
+  Result<std::vector<InventoryRecord>> List(bool low_only, int64_t limit, int64_t offset,
+                                            std::optional<int64_t> after_id = std::nullopt);
   Result<std::vector<LowStockRow>> LowStock();
 
   // Adds the deltas when no column would go below zero; false (and no
@@ -65,9 +67,10 @@ class InventoryStore {
   Result<std::vector<std::pair<std::string, int64_t>>> HoldsFor(std::string_view reference);
 
   Status AppendMovement(const StockMovement& movement);
-  // Newest first.
+  // Newest first; after_id: only movements with a smaller id.
   Result<std::vector<StockMovement>> History(std::string_view product_id, int64_t limit,
-                                             int64_t offset);
+                                             int64_t offset,
+                                             std::optional<int64_t> after_id = std::nullopt);
 
  private:
   Database& db_;

@@ -42,6 +42,7 @@ std::string ListSql(const NotificationFilter& f) {
   if (f.type) sql += " AND type = :type";
   if (f.status) sql += " AND status = :status";
   if (f.unread_only) sql += " AND read_at IS NULL";
+  if (f.after_id) sql += " AND id < :after";
   return sql + " ORDER BY id DESC LIMIT :limit OFFSET :offset";
 }
 
@@ -77,6 +78,7 @@ Result<std::vector<Notification>> NotificationStore::List(const NotificationFilt
   if (f.user_id) q.BindNamed(":user_id", *f.user_id);
   if (f.type) q.BindNamed(":type", *f.type);
   if (f.status) q.BindNamed(":status", *f.status);
+  if (f.after_id) q.BindNamed(":after", *f.after_id);
   q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
   std::vector<Notification> rows;
   while (true) {

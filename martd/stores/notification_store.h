@@ -36,6 +36,8 @@ struct NotificationFilter {
   bool unread_only = false;
   int64_t limit = 100;
   int64_t offset = 0;
+  // Keyset cursor: only rows after this id in the list's order.
+  std::optional<int64_t> after_id = {};
 };
 
 // A notification claimed for mailing, with its recipient's address.

@@ -55,6 +55,7 @@ std::string ListSql(const OrderFilter& f) {
   if (f.status) sql += " AND status = :status";
   if (f.since) sql += " AND created_at >= :since";
   if (f.until) sql += " AND created_at < :until";
+  if (f.after_id) sql += " AND (created_at, rowid) < (:after_created, :after_rowid)";
   return sql + " ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset";
 }
 
@@ -108,6 +109,16 @@ Result<Order> OrderStore::Get(std::string_view id) {
 }
 
 Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
+  int64_t after_created = 0;
+  int64_t after_rowid = 0;
+  if (f.after_id) {
+    MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT created_at, rowid FROM orders WHERE id = ?"));
+    q.Bind(1, *f.after_id);
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) return NotFound("order " + *f.after_id + " not found");
+    after_created = q.Int(0);
+    after_rowid = q.Int(1);
+  }
   std::vector<Order> orders;
   {
     MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ListSql(f)));
@@ -115,6 +126,7 @@ Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
     if (f.status) q.BindNamed(":status", OrderStatusName(*f.status));
     if (f.since) q.BindNamed(":since", *f.since);
     if (f.until) q.BindNamed(":until", *f.until);
+    if (f.after_id) q.BindNamed(":after_created", after_created).BindNamed(":after_rowid", after_rowid);
     q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
     while (true) {
       MART_ASSIGN_OR_RETURN(bool row, q.Next());

@@ -19,6 +19,9 @@ struct OrderFilter {
   std::optional<int64_t> until;  // created_at < until
   int64_t limit = 100;
   int64_t offset = 0;
+  // Keyset cursor: only orders after this one, newest first (NOT_FOUND when
+  // there is no such order).
+  std::optional<std::string> after_id = {};
 };
 
 class OrderStore {

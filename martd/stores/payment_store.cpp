@@ -60,6 +60,7 @@ std::string ListSql(const PaymentFilter& f) {
   if (f.user_id) sql += " AND p.user_id = :user_id";
   if (f.order_id) sql += " AND p.order_id = :order_id";
   if (f.status) sql += " AND p.status = :status";
+  if (f.after_id) sql += " AND p.id < :after";
   return sql + " ORDER BY p.id DESC LIMIT :limit OFFSET :offset";
 }
 
@@ -89,6 +90,7 @@ Result<std::vector<Payment>> PaymentStore::List(const PaymentFilter& f) {
   if (f.user_id) q.BindNamed(":user_id", *f.user_id);
   if (f.order_id) q.BindNamed(":order_id", *f.order_id);
   if (f.status) q.BindNamed(":status", PaymentStatusName(*f.status));
+  if (f.after_id) q.BindNamed(":after", *f.after_id);
   q.BindNamed(":limit", f.limit).BindNamed(":offset", f.offset);
   return ReadAll(q);
 }

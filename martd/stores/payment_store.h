@@ -20,6 +20,8 @@ struct PaymentFilter {
   std::optional<PaymentStatus> status = {};
   int64_t limit = 100;
   int64_t offset = 0;
+  // Keyset cursor: only rows after this id in the list's order.
+  std::optional<int64_t> after_id = {};
 };
 
 class PaymentStore {

@@ -87,11 +87,12 @@ Result<int64_t> QueueStore::InsertDeadLetter(const DeadLetter& d) {
 }
 
 Result<std::vector<DeadLetter>> QueueStore::DeadLetters(std::string_view consumer, int64_t limit,
-                                                        int64_t offset) {
+                                                        int64_t offset,
+                                                        std::optional<int64_t> after_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      MART_DEAD_LETTER_SELECT " WHERE ?1 = '' OR d.consumer = ?1 ORDER BY d.id DESC "
-      "LIMIT ?2 OFFSET ?3"));
-  q.Bind(1, consumer).Bind(2, limit).Bind(3, offset);
+      MART_DEAD_LETTER_SELECT " WHERE (?1 = '' OR d.consumer = ?1) AND d.id < ?4 "
+      "ORDER BY d.id DESC LIMIT ?2 OFFSET ?3"));
+  q.Bind(1, consumer).Bind(2, limit).Bind(3, offset).Bind(4, after_id.value_or(INT64_MAX));
   std::vector<DeadLetter> letters;
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

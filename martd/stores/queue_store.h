@@ -51,9 +51,11 @@ class QueueStore {
   Result<Backlog> BacklogOf(int64_t cursor, const std::vector<std::string>& topics);
 
   Result<int64_t> InsertDeadLetter(const DeadLetter& letter);
-  // Newest first; all consumers when `consumer` is empty.
+  // Newest first; all consumers when `consumer` is empty; after_id: only
+  // letters with a smaller id.
   Result<std::vector<DeadLetter>> DeadLetters(std::string_view consumer, int64_t limit,
-                                              int64_t offset);
+                                              int64_t offset,
+                                              std::optional<int64_t> after_id = std::nullopt);
   // NOT_FOUND naming the id.
   Result<DeadLetter> GetDeadLetter(int64_t id);
   Status DeleteDeadLetter(int64_t id);

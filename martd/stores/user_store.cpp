@@ -99,10 +99,11 @@ Result<std::vector<User>> UserStore::List(const UserFilter& filter) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT " MART_USER_COLUMNS " FROM users WHERE (?1 IS NULL OR role = ?1)"
       " AND (?2 IS NULL OR is_active = ?2) AND (?3 IS NULL OR instr(email_norm, lower(?3)) > 0)"
-      " ORDER BY id LIMIT ?4 OFFSET ?5"));
+      " AND (?6 IS NULL OR id > ?6) ORDER BY id LIMIT ?4 OFFSET ?5"));
   q.Bind(1, filter.role);
   if (filter.active) q.Bind(2, int64_t{*filter.active}); else q.BindNull(2);
   q.Bind(3, filter.email_contains).Bind(4, filter.limit).Bind(5, filter.offset);
+  if (filter.after_id) q.Bind(6, *filter.after_id); else q.BindNull(6);
   std::vector<User> users;
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

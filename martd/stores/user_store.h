@@ -18,6 +18,8 @@ struct UserFilter {
   std::optional<std::string> email_contains;
   int64_t limit = 100;
   int64_t offset = 0;
+  // Keyset cursor: only rows after this id in the list's order.
+  std::optional<int64_t> after_id = {};
 };
 
 struct AddressFields {

@@ -53,9 +53,9 @@ expect_stderr "[NOT_FOUND]"
 # 3. An admin sets a new password: read from stdin, never argv; alice's
 # sessions end; the old password stops working.
 expect_exit 2 admin user set-password "$ALICE" </dev/null
-expect_stderr "new_password"
+expect_stderr "--new-password"
 expect_exit 2 admin user set-password "$ALICE" --password-stdin <<<"weak"
-expect_stderr "new_password"
+expect_stderr "--new-password"
 expect_exit 0 admin user set-password "$ALICE" --password-stdin -o json <<<"Newpass456"
 expect_eq "$ALICE|true" "$(jq -r '"\(.id)|\(.password_changed)"' <<<"$OUT")" "password set"
 expect_exit 4 alice auth whoami

@@ -71,6 +71,26 @@ expect_eq 0 "$(nobody product list --offset 4 -o json | jq length)" "offset past
 got=$(nobody product list --sort price -q | paste -sd, -)
 expect_eq "$shoes,$watch,$headphones,$phone" "$got" "-q prints ids"
 
+# A page that has rows after it says so on stderr (never stdout), with the
+# cursor of the next page; --all prints every page as one list.
+expect_exit 0 nobody product list --sort price --limit 3 -q
+expect_eq "$shoes,$watch,$headphones" "$(paste -sd, - <<<"$OUT")" "the first page alone on stdout"
+expect_stderr "showing 3 rows; more exist: add --cursor $headphones for the next page, or --all"
+expect_exit 0 nobody product list --sort price --limit 3 --cursor "$headphones" -q
+expect_eq "$phone" "$OUT" "--cursor continues after that row"
+expect_eq "" "$ERR" "the last page says nothing more"
+expect_exit 0 nobody product list --sort price --limit 1 --all -q
+expect_eq "$shoes,$watch,$headphones,$phone" "$(paste -sd, - <<<"$OUT")" "--all follows every page"
+expect_exit 0 nobody product list --sort price --limit 3 --all -o json
+expect_eq '[99.99,179.99,249.99,899.99]' "$(jq -c '[.[].price]' <<<"$OUT")" \
+  "--all -o json is one array over the pages"
+expect_exit 0 nobody product list --sort price --limit 1 --headers
+expect_eq "_id	name	category	price	quantity" "$(head -n 1 <<<"$OUT")" "--headers names the fields in a pipe"
+expect_eq "99.99" "$(sed -n 2p <<<"$OUT" | cut -f4)" "money shows two decimals"
+shouty=$(tr 'a-f' 'A-F' <<<"$phone")
+expect_exit 0 nobody product get "$shouty" -o json
+expect_eq "$phone" "$(jq -r ._id <<<"$OUT")" "an upper-case id names the same product"
+
 # Writes need an admin: anonymous callers get exit 4, users too.
 expect_exit 4 nobody product create --name X --category Y --price 1
 expect_stderr "[UNAUTHENTICATED]"
@@ -98,7 +118,7 @@ expect_exit 3 nobody product get "$missing"
 expect_stderr "[NOT_FOUND]"
 expect_exit 3 admin product update "$missing" --price 1
 expect_exit 3 admin product delete "$missing"
-for bad in abc 66F1C0FFEE0000000000ABCD 66f1c0ffee0000000000abcz 66f1c0ffee0000000000abcde; do
+for bad in abc 66f1c0ffee0000000000abcz 66f1c0ffee0000000000abcde; do
   expect_exit 2 nobody product get "$bad"
 done
 expect_stderr "[INVALID_ARGUMENT]"

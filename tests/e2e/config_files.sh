@@ -26,7 +26,7 @@ TOML
 check "martd listens on the socket from its config file" test -S "$SOCKET"
 check "and not on the default one" test ! -e "$MART_DATA_DIR/run/martd.sock"
 
-expect_exit 0 "$MARTCTL" --profile alt daemon wait --timeout 10
+expect_exit 0 "$MARTCTL" --profile alt daemon wait --wait-timeout 10
 expect_exit 0 "$MARTCTL" --profile alt daemon status
 expect_eq true "$(jq -r .ready <<<"$OUT")" "profile alt's table gives the endpoint and -o json"
 

@@ -26,6 +26,27 @@ expect_stderr "unknown flag --profil; did you mean --profile?"
 expect_exit 2 "$MARTCTL" order pay 66f1c0ffee0000000000abcd --exp 12/39
 expect_stderr "unknown flag --exp; did you mean --expiry?"
 
+# --detach says what started where, in one line.
+expect_exit 0 "$MARTD" --detach --password-cost minimum
+check "martd --detach prints one line" [ "$(wc -l <<<"$OUT")" = 1 ]
+check "the line names the pid, the endpoint and the log" \
+  grep -q "^martd .* started in the background: pid $(daemon_pid), serving ipc://$MART_DATA_DIR/run/martd.sock, data $MART_DATA_DIR, log $MART_DATA_DIR/martd.log\$" <<<"$OUT"
+"$MARTCTL" daemon wait --wait-timeout 10
+remember_cookie
+# martctl daemon stop: admins and the operator only; --wait returns once it is gone.
+register alice@example.com >/dev/null
+register bob@example.com >/dev/null   # not the first account: a user
+login bob@example.com Password123 bob
+expect_exit 4 "$MARTCTL" --profile bob daemon stop
+expect_stderr "PERMISSION_DENIED"
+pid=$(daemon_pid)
+expect_exit 0 "$MARTCTL" daemon stop --wait -o json
+expect_eq true "$(jq -r .stopped <<<"$OUT")" "daemon stop --wait says it stopped"
+expect_eq "$pid" "$(jq -r .pid <<<"$OUT")" "daemon stop names the pid it stopped"
+check "the stopped martd is gone" bash -c "! kill -0 $pid 2>/dev/null"
+check "it removed its socket" [ ! -e "$MART_DATA_DIR/run/martd.sock" ]
+expect_exit 6 "$MARTCTL" daemon status
+
 start_daemon
 check "data dir is 0700" [ "$(stat -c %a "$MART_DATA_DIR")" = 700 ]
 check "signing key is 0600" [ "$(stat -c %a "$MART_DATA_DIR/signing.key")" = 600 ]
@@ -60,7 +81,7 @@ check "the cookie is removed at stop" [ ! -e "$MART_DATA_DIR/cookie" ]
 expect_exit 6 "$MARTCTL" daemon status
 
 start_daemon
-count=$("$MARTCTL" user list -o json | jq length)
+count=$("$MARTCTL" user list --email a@example.com -o json | jq length)
 expect_eq 1 "$count" "registered user survives a restart"
 check "the start-up integrity check passes on a sound store" \
   bash -c "for _ in \$(seq 1 100); do grep -q 'quick_check) of the store: ok' '$MART_DATA_DIR/martd.log' && exit 0; sleep 0.1; done; exit 1"

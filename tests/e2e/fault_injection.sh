@@ -106,7 +106,7 @@ expect_crash worker.after_effect
 start_daemon
 expect_eq "$reserved" "$(stock reserved)" "the crashed worker's reservation was rolled back"
 admin worker resume inventory >/dev/null
-expect_exit 0 alice order wait "$ORDER" --for processing --timeout 10
+expect_exit 0 alice order wait "$ORDER" --for processing --wait-timeout 10
 expect_eq $((reserved + 3)) "$(stock reserved)" "the order's stock is reserved exactly once"
 expect_check_ok "after a crash between a worker's effect and its cursor"
 

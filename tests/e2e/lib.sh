@@ -29,7 +29,7 @@ daemon_pid() { head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true; }
 
 start_daemon() {
   "$MARTD" --detach --password-cost minimum "$@"
-  "$MARTCTL" daemon wait --timeout 10
+  "$MARTCTL" daemon wait --wait-timeout 10
   remember_cookie
 }
 
@@ -135,7 +135,16 @@ with_admin_and_user() {
 }
 admin() { "$MARTCTL" --profile admin "$@"; }
 alice() { "$MARTCTL" --profile alice "$@"; }
-nobody() { "$MARTCTL" --profile nobody "$@"; }
+# nobody: a profile of martctl.toml with no saved login (martctl refuses a
+# profile it does not know); it never falls back to the operator cookie.
+nobody() {
+  local config="$XDG_CONFIG_HOME/mart/martctl.toml"
+  if ! grep -qs '^\[profile\.nobody\]' "$config"; then
+    mkdir -p "${config%/*}"
+    printf '\n[profile.nobody]\nendpoint = "%s"\n' "$ENDPOINT" >>"$config"
+  fi
+  "$MARTCTL" --profile nobody "$@"
+}
 
 # Stops the bridge and the daemon (their logs are complete then) and fails
 # the script when a log, reply or file it left holds a secret.

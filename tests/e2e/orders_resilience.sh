@@ -46,7 +46,7 @@ start_daemon
 expect_eq "paused" "$(admin worker list -o json | jq -r '.[] | select(.worker == "inventory") | .state')" \
   "the pause survived the restart"
 expect_eq "pending pending" "$(state "$a")" "A still pending after the restart"
-expect_exit 6 alice order wait "$a" --timeout 1
+expect_exit 6 alice order wait "$a" --wait-timeout 1
 expect_stderr "is still pending"
 expect_eq "4" "$(lag inventory)" "inventory queue lag 4 (A, B cancelled, C, C cancelled)"
 expect_exit 0 admin queue list -o json

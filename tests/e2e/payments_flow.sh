@@ -46,7 +46,7 @@ expect_eq "failed failed" "$(alice payment list --order-id "$order2" -o json |
 
 # Bad card input is a usage error naming the field; nothing is recorded.
 expect_exit 2 alice order pay "$order2" $(card 4242424242424241)
-expect_stderr "card_number"
+expect_stderr "--card-number"
 expect_exit 2 alice order pay "$order2" --card-number 4242424242424242 --expiry 01/20 --cvc 123
 expect_stderr "expired"
 expect_eq 2 "$(alice payment list --order-id "$order2" -o json | jq length)" \

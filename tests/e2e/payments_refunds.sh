@@ -52,7 +52,7 @@ pay2=$(jq -r .id <<<"$OUT")
 expect_eq "succeeded|paid" "$(jq -r .status <<<"$OUT")|$(alice order get "$order2" -o json |
   jq -r .status)" "an order may be paid before its stock is reserved"
 as_operator worker resume inventory >/dev/null
-expect_exit 0 alice order wait "$order2" --for cancelled --timeout 10
+expect_exit 0 alice order wait "$order2" --for cancelled --wait-timeout 10
 payment=$(payment_until "$pay2" refunded)
 expect_eq "refunded|1|succeeded|45899.49|the orders worker" \
   "$(refund_of "$payment" | cut -d'|' -f1-5)" "the orders worker's cancel refunds the payment"

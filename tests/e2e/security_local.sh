@@ -18,7 +18,7 @@ expect_eq 1 "$(jq length <<<"$OUT")" "the operator cookie works on its own daemo
 OTHER="$E2E_ROOT/other"
 OTHER_ENDPOINT="ipc://$OTHER/run/martd.sock"
 MART_DATA_DIR="$OTHER" "$MARTD" --detach --password-cost minimum
-MART_DATA_DIR="$OTHER" "$MARTCTL" daemon wait --timeout 10
+MART_DATA_DIR="$OTHER" "$MARTCTL" daemon wait --wait-timeout 10
 other_pid=$(head -n 1 "$OTHER/martd.lock")
 expect_exit 4 as_operator --endpoint "$OTHER_ENDPOINT" user list
 expect_stderr "user.list needs a login"

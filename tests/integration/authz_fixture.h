@@ -103,6 +103,10 @@ struct MethodRule {
 inline const std::map<std::string, MethodRule, std::less<>>& MethodRules() {
   static const std::map<std::string, MethodRule, std::less<>> kRules = {
       {"daemon.status", {Rule::kAnyone}},
+      // The fixture's martd runs in-process, where nothing may stop it by
+      // request: allowed callers get FAILED_PRECONDITION (martctl e2e stops
+      // a real martd: daemon_lifecycle.sh).
+      {"daemon.stop", {Rule::kAdmin, Code::kFailedPrecondition}},
       {"auth.register", {Rule::kAnyone}},
       {"auth.login", {Rule::kAnyone}},
       {"auth.refresh", {Rule::kAnyone}},

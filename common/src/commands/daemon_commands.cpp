@@ -11,6 +11,11 @@ std::vector<CommandSpec> DaemonCommands() {
        .rest = "GET /health",
        .id_field = "pid",
        .serve_while_not_ready = true},
+      {.method = "daemon.stop",
+       .summary = "stop the daemon: refuse new requests, finish those in flight, exit (admin)",
+       .access = Access::kAdmin,
+       .example = "martctl daemon stop --wait",
+       .id_field = "pid"},
   };
 }
 

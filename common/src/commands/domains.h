@@ -24,4 +24,18 @@ std::vector<std::string_view> PaymentColumns();
 std::vector<CommandSpec> QueueCommands();
 std::vector<CommandSpec> AdminCommands();
 
+// The paging args every list method ends with (PROTOCOL.md §3, `next`).
+inline ArgSpec LimitArg() {
+  return {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
+          .min = 1, .max = 1000};
+}
+inline ArgSpec OffsetArg() {
+  return {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0};
+}
+inline ArgSpec CursorArg() {
+  return {.name = "cursor",
+          .help = "continue after the previous page (the cursor it reported as next)",
+          .max_length = 40};
+}
+
 }  // namespace mart

@@ -20,15 +20,6 @@ ArgSpec Reference(bool required) {
           .required = required, .max_length = 100};
 }
 
-ArgSpec Limit() {
-  return {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
-          .min = 1, .max = 1000};
-}
-
-ArgSpec Offset() {
-  return {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0};
-}
-
 }  // namespace
 
 std::vector<CommandSpec> InventoryCommands() {
@@ -45,7 +36,7 @@ std::vector<CommandSpec> InventoryCommands() {
        .summary = "list stock records, oldest product first",
        .args = {{.name = "low_stock", .type = ArgType::kBool,
                  .help = "only items at or below their reorder threshold"},
-                Limit(), Offset()},
+                LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl inventory list --low-stock",
        .rest = "GET /api/v1/inventory/",
        .id_field = "product_id",
@@ -97,7 +88,7 @@ std::vector<CommandSpec> InventoryCommands() {
       {.method = "inventory.history",
        .summary = "a product's stock movements, newest first (admin)",
        .access = Access::kAdmin,
-       .args = {ProductId(), Limit(), Offset()},
+       .args = {ProductId(), LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl inventory history 66f1c0ffee0000000000abcd --limit 20",
        .rest = "GET /api/v1/inventory/history/{product_id}",
        .columns = {"id", "created_at", "type", "delta", "available_after", "reserved_after",

@@ -10,15 +10,6 @@ ArgSpec OrderId() {
           .positional = true, .max_length = 24};
 }
 
-ArgSpec Limit() {
-  return {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
-          .min = 1, .max = 1000};
-}
-
-ArgSpec Offset() {
-  return {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0};
-}
-
 std::vector<std::string_view> StatusNames() {
   return {"pending", "processing", "paid", "shipped", "delivered", "cancelled", "refunded"};
 }
@@ -65,7 +56,7 @@ std::vector<CommandSpec> OrderCommands() {
                  "2026-11-01 or 2026-11-01T08:00:00Z)", .max_length = 40},
                 {.name = "until", .help = "placed before this time (ISO 8601)",
                  .max_length = 40},
-                Limit(), Offset()},
+                LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl order list --status processing --limit 20",
        .rest = "GET /api/v1/orders/",
        .id_field = "_id",

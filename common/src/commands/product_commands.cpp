@@ -65,11 +65,7 @@ std::vector<CommandSpec> ProductCommands() {
                  .choices = {"created", "name", "price"}},
                 {.name = "desc", .type = ArgType::kBool,
                  .help = "descending (default: descending for created, ascending otherwise)"},
-                {.name = "limit", .type = ArgType::kInt, .help = "at most this many (default 100)",
-                 .min = 1, .max = 1000},
-                {.name = "offset", .type = ArgType::kInt, .help = "skip this many", .min = 0},
-                {.name = "after", .help = "cursor: continue after this product id (the last "
-                 "one of the previous page), in the same sort", .max_length = 24}},
+                LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl product list --category Electronics --min-price 100 --max-price 300",
        .rest = "GET /api/v1/products/",
        .id_field = "_id",

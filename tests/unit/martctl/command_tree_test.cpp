@@ -131,9 +131,9 @@ TEST(CommandTreeTest, LocalCommandsAreInTheTree) {
     EXPECT_NE(entry->run, nullptr);
     EXPECT_EQ(entry->spec, nullptr);
   }
-  ParseOutcome outcome = ParseWords(tree, {"daemon", "wait", "--timeout", "7"});
+  ParseOutcome outcome = ParseWords(tree, {"daemon", "wait", "--wait-timeout", "7"});
   ASSERT_EQ(outcome.kind, Kind::kCommand) << outcome.text;
-  EXPECT_EQ(outcome.invocation.params, (json{{"timeout", 7}}));
+  EXPECT_EQ(outcome.invocation.params, (json{{"wait_timeout", 7}}));
 }
 
 TEST(CommandTreeTest, ARepeatedLocalFlagIsAnArrayOfItsParsedValuesInOrder) {

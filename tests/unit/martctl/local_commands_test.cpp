@@ -103,7 +103,7 @@ TEST(DaemonWaitTest, NoDaemonAtANonexistentSocketIsExitSix) {
   Io io = test.MakeIo();
   io.connect = nullptr;  // a real mart::Client
   const std::string endpoint = "ipc://" + test.dir.path() + "/missing/martd.sock";
-  int exit_code = RunCommandLine({"daemon", "wait", "--timeout", "0", "--endpoint", endpoint}, io);
+  int exit_code = RunCommandLine({"daemon", "wait", "--wait-timeout", "0", "--endpoint", endpoint}, io);
   EXPECT_EQ(exit_code, 6);
   EXPECT_EQ(test.err.str(), "martctl: daemon did not become ready within 0 s [UNAVAILABLE]\n");
 }

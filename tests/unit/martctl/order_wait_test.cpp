@@ -57,13 +57,13 @@ TEST(OrderWaitTest, AStatusThatCanNoLongerBeReachedIsExitFive) {
 TEST(OrderWaitTest, TimingOutIsExitSix) {
   testing::TestIo test;
   test.answer = Statuses({"pending"});
-  EXPECT_EQ(test.Run({"order", "wait", kOrder, "--timeout", "0"}), 6);
+  EXPECT_EQ(test.Run({"order", "wait", kOrder, "--wait-timeout", "0"}), 6);
   EXPECT_EQ(test.err.str(), "martctl: order " + std::string(kOrder) +
                                 " is still pending after 0 s [UNAVAILABLE]\n");
   EXPECT_EQ(test.calls.size(), 1u);  // one poll is always made
   test.err.str("");
   test.calls.clear();
-  EXPECT_EQ(test.Run({"order", "wait", kOrder, "--for", "delivered", "--timeout", "2"}), 6);
+  EXPECT_EQ(test.Run({"order", "wait", kOrder, "--for", "delivered", "--wait-timeout", "2"}), 6);
   EXPECT_EQ(test.elapsed, milliseconds(2000));
   EXPECT_GT(test.calls.size(), 15u);
 }

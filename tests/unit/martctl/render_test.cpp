@@ -25,7 +25,7 @@ const json kUser = {{"id", 2},
 
 TEST(RenderTest, JsonIsPrettyOnATerminalAndOneLineInAPipe) {
   json value = {{"a", 1}};
-  EXPECT_EQ(RenderToString(value, {.format = OutputFormat::kJson, .tty = true}),
+  EXPECT_EQ(RenderToString(value, {.format = OutputFormat::kJson, .tty = true, .headers = true}),
             "{\n  \"a\": 1\n}\n");
   EXPECT_EQ(RenderToString(value, {.format = OutputFormat::kJson, .tty = false}), "{\"a\":1}\n");
   EXPECT_EQ(RenderToString(nullptr, {.format = OutputFormat::kJson}), "null\n");
@@ -40,7 +40,7 @@ TEST(RenderTest, QuietPrintsTheIdFieldOfEachElement) {
 }
 
 TEST(RenderTest, ObjectOnATerminalIsFieldValueRowsWithNestedListsBelow) {
-  EXPECT_EQ(RenderToString(kUser, {.tty = true}),
+  EXPECT_EQ(RenderToString(kUser, {.tty = true, .headers = true}),
             "FIELD      VALUE\n"
             "id         2\n"
             "email      ann@example.com\n"
@@ -64,34 +64,37 @@ TEST(RenderTest, ObjectInAPipeIsTabSeparatedWithNestedListsAsJson) {
 TEST(RenderTest, ListUsesSpecColumnsWhenGiven) {
   json list = json::array({{{"id", 1}, {"email", "a@x"}, {"role", "admin"}, {"extra", 5}},
                            {{"id", 2}, {"email", "b@x"}}});
-  RenderOptions options{.tty = true, .columns = {"id", "email", "role"}};
+  RenderOptions options{.tty = true, .headers = true, .columns = {"id", "email", "role"}};
   EXPECT_EQ(RenderToString(list, options),
             "ID  EMAIL  ROLE\n"
             "1   a@x    admin\n"
             "2   b@x    -\n");
   options.tty = false;
+  options.headers = false;
   EXPECT_EQ(RenderToString(list, options), "1\ta@x\tadmin\n2\tb@x\t\n");
+  options.headers = true;  // --headers in a pipe: the field names
+  EXPECT_EQ(RenderToString(list, options), "id\temail\trole\n1\ta@x\tadmin\n2\tb@x\t\n");
 }
 
 TEST(RenderTest, ListWithoutColumnsUsesScalarKeysOfTheFirstElement) {
   json list = json::array({{{"name", "w"}, {"id", 1}, {"tags", json::array({"x"})}}});
-  EXPECT_EQ(RenderToString(list, {.tty = true}), "ID  NAME\n1   w\n");
+  EXPECT_EQ(RenderToString(list, {.tty = true, .headers = true}), "ID  NAME\n1   w\n");
 }
 
 TEST(RenderTest, EmptyListSaysNoneOnlyOnATerminal) {
-  EXPECT_EQ(RenderToString(json::array(), {.tty = true}), "(none)\n");
+  EXPECT_EQ(RenderToString(json::array(), {.tty = true, .headers = true}), "(none)\n");
   EXPECT_EQ(RenderToString(json::array(), {.tty = false}), "");
 }
 
 TEST(RenderTest, ScalarsAndNull) {
-  EXPECT_EQ(RenderToString(json("done"), {.tty = true}), "done\n");
+  EXPECT_EQ(RenderToString(json("done"), {.tty = true, .headers = true}), "done\n");
   EXPECT_EQ(RenderToString(json::array({1, 2}), {.tty = false}), "1\n2\n");
-  EXPECT_EQ(RenderToString(nullptr, {.tty = true}), "");
+  EXPECT_EQ(RenderToString(nullptr, {.tty = true, .headers = true}), "");
 }
 
 TEST(RenderTest, ColorOnlyInAlignedTables) {
   json list = json::array({{{"id", 1}}});
-  EXPECT_EQ(RenderToString(list, {.tty = true, .color = true}), "\x1b[1mID\x1b[0m\n1\n");
+  EXPECT_EQ(RenderToString(list, {.tty = true, .color = true, .headers = true}), "\x1b[1mID\x1b[0m\n1\n");
   EXPECT_EQ(RenderToString(list, {.tty = false, .color = true}), "1\n");
 }
 
@@ -105,10 +108,30 @@ TEST(RenderTest, APaymentShowsItsRefundAsATableBelowIt) {
                              .status = RefundStatus::kSucceeded,
                              .reason = "order 66f1c0ffee0000000000beef cancelled",
                              .actor = "user 2", .refunded_at = 0});
-  const std::string shown = RenderToString(ToJson(payment), {.tty = true});
+  const std::string shown = RenderToString(ToJson(payment), {.tty = true, .headers = true});
   EXPECT_NE(shown.find("\nstatus      refunded\n"), std::string::npos) << shown;
   EXPECT_NE(shown.find("\n\nrefunds:\nID  ACTOR   AMOUNT  "), std::string::npos) << shown;
   EXPECT_NE(shown.find("\n1   user 2  899.99  "), std::string::npos) << shown;
+}
+
+// A notification's body on a terminal: its lines, not "\n" escapes.
+TEST(RenderTest, TextOfSeveralLinesReadsAsTextOnATerminal) {
+  json note = {{"id", 4}, {"subject", "Order placed"}, {"body", "Hello Ann,\n\n2 x Kettle\n"}};
+  EXPECT_EQ(RenderToString(note, {.tty = true, .headers = true}),
+            "FIELD    VALUE\n"
+            "id       4\n"
+            "subject  Order placed\n"
+            "\nbody:\n  Hello Ann,\n  \n  2 x Kettle\n");
+  EXPECT_EQ(RenderToString(note, {.tty = false}),
+            "id\t4\nbody\tHello Ann,\\n\\n2 x Kettle\\n\nsubject\tOrder placed\n");
+}
+
+TEST(RenderTest, MoneyFieldsShowTwoDecimals) {
+  json order = {{"_id", "o1"}, {"total_price", 16}, {"items", json::array({{{"price", 5.5}}})}};
+  EXPECT_EQ(RenderToString(order, {.tty = false, .id_field = "_id"}),
+            "_id\to1\nitems\t[{\"price\":5.5}]\ntotal_price\t16.00\n");
+  EXPECT_NE(RenderToString(order, {.tty = true, .headers = true, .id_field = "_id"}).find("5.50"),
+            std::string::npos);
 }
 
 }  // namespace

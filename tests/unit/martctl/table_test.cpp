@@ -9,9 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string Write(const Table& table, Layout layout, bool color = false) {
+std::string Write(const Table& table, Layout layout, bool color = false, bool header = true) {
   std::ostringstream out;
-  table.Write(out, layout, color);
+  table.Write(out, layout, color, header);
   return out.str();
 }
 
@@ -22,11 +22,20 @@ TEST(TableTest, AlignedColumnsHaveAHeaderAndPadding) {
   EXPECT_EQ(Write(table, Layout::kAligned), "ID    NAME\n1     widget\n1234  x\n");
 }
 
-TEST(TableTest, TabSeparatedHasNoHeaderPaddingOrColor) {
-  Table table({"ID", "NAME"});
+TEST(TableTest, TabSeparatedHasNoPaddingOrColorAndAHeaderOnlyWhenAsked) {
+  Table table({"id", "name"});
   table.AddRow({"1", "widget"});
   table.AddRow({"1234"});
-  EXPECT_EQ(Write(table, Layout::kTabSeparated, /*color=*/true), "1\twidget\n1234\t\n");
+  EXPECT_EQ(Write(table, Layout::kTabSeparated, /*color=*/true, /*header=*/false),
+            "1\twidget\n1234\t\n");
+  EXPECT_EQ(Write(table, Layout::kTabSeparated, /*color=*/true, /*header=*/true),
+            "id\tname\n1\twidget\n1234\t\n");
+}
+
+TEST(TableTest, AlignedWithoutAHeaderKeepsItsWidths) {
+  Table table({"ID", "NAME"});
+  table.AddRow({"1", "w"});
+  EXPECT_EQ(Write(table, Layout::kAligned, false, /*header=*/false), "1   w\n");
 }
 
 TEST(TableTest, ColorMakesTheHeaderBold) {

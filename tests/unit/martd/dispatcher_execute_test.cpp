@@ -3,6 +3,7 @@
 // and their events, re-checks against the database, the error boundary.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 #include "rpc/dispatcher.h"
@@ -287,6 +288,25 @@ TEST_F(DispatcherExecuteTest, AnEndedSessionCannotTestPasswords) {
                       {{"current_password", guess}, {"new_password", "NewPassword456"}}, access);
     EXPECT_EQ(reply.status.code(), Code::kUnauthenticated) << guess;  // same either way
   }
+}
+
+// An id copied in upper case (from a log, a spreadsheet) names the same object.
+TEST_F(DispatcherExecuteTest, UpperCaseObjectIdsNameTheSameObject) {
+  const std::string op = test::ServiceHarness::CookieAuth();
+  Reply created = harness_.Call(
+      "product.create", {{"name", "Lamp"}, {"category", "Home"}, {"price", "12.50"}, {"quantity", 3}},
+      op);
+  ASSERT_TRUE(created.status.ok()) << created.status.ToString();
+  std::string id = created.result["_id"];
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_NE(upper, id);
+  Reply got = harness_.Call("product.get", {{"id", upper}});
+  ASSERT_TRUE(got.status.ok()) << got.status.ToString();
+  EXPECT_EQ(got.result["_id"], id);
+  Reply stock = harness_.Call("inventory.get", {{"product_id", upper}}, op);
+  ASSERT_TRUE(stock.status.ok()) << stock.status.ToString();
+  EXPECT_EQ(stock.result["product_id"], id);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mart/status.h"
+#include "mart/wire/envelope.h"
 
 namespace mart {
 
@@ -43,11 +44,14 @@ struct ClientOptions {
 };
 
 struct CallOptions {
-  std::string auth;             // token or "cookie:<hex>"
-  std::string idempotency_key;  // empty: generated for mutating methods
+  std::string auth = {};             // token or "cookie:<hex>"
+  std::string idempotency_key = {};  // empty: generated for mutating methods
   // For a forwarding program (mart-rest): the address of the client it
   // serves (Request::forwarded_for). Empty for everyone else.
   std::string forwarded_for = {};
+  // Where to put the reply's `next` (a paged list's cursor, "" when no rows
+  // follow); nullptr when the caller does not page.
+  std::string* next = nullptr;
 };
 
 // One event of the live feed, as martd sent it.
@@ -81,7 +85,7 @@ class Client {
   // Connects when not connected, or anew when the ipc connection ended.
   Status Connect();
   // The reply to `id`; nullopt to send again (timeout, or the connection ended).
-  Result<std::optional<nlohmann::json>> AwaitReply(const std::string& id);
+  Result<std::optional<Reply>> AwaitReply(const std::string& id);
 
   struct Impl;
   ClientOptions options_;

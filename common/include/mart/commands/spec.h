@@ -74,6 +74,15 @@ const CommandSpec* FindCommand(std::string_view method);
 // The closest method name within a small edit distance, or "" (for "did you mean").
 std::string SuggestCommand(std::string_view method);
 
+// Object ids are 24 lower-case hex characters; one in upper (or mixed) case
+// from a client means the same object. Lower-cases such values of the args
+// named `id`, `cursor` or `*_id`, and of `*_id` keys inside object args
+// (order.place's items), in place; anything else is left to validation.
+void NormalizeObjectIds(const CommandSpec& spec, nlohmann::json* params);
+
+// A paged list: it takes a `cursor`, and its reply's `next` names the next page.
+bool IsPaged(const CommandSpec& spec);
+
 // CLI naming: "address.set_default" -> group "address", verb "set-default";
 // an arg "first_name" -> flag "first-name".
 std::string CliGroup(const CommandSpec& spec);

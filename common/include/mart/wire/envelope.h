@@ -2,7 +2,7 @@
 // The wire envelope (common/PROTOCOL.md): one JSON frame per request and reply.
 //   request: {"v":1,"id":"…","method":"auth.login","auth":"…","idempotency_key":"…",
 //             "forwarded_for":"…","params":{…}}
-//   reply:   {"v":1,"id":"…","ok":true,"result":…}
+//   reply:   {"v":1,"id":"…","ok":true,"result":…[,"next":"…"]}
 //            {"v":1,"id":"…","ok":false,"error":{"code":"…","message":"…","details":{…}}}
 // Decoders never throw: malformed input becomes INVALID_ARGUMENT.
 
@@ -45,6 +45,9 @@ struct Reply {
   std::string id;
   Status status;  // OK means result holds the answer
   nlohmann::json result;
+  // A paged list's cursor for the rows after this page ("" when there are
+  // none): the caller sends it back as the method's `cursor` param.
+  std::string next = {};
 };
 
 // The deepest nesting of arrays and objects in JSON text, strings skipped,

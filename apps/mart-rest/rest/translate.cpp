@@ -89,13 +89,14 @@ Status CheckOwnArg(const ArgSpec& arg, const ClientField& field, const json& val
 // The HTTP names a list route takes, for the refusal of one it does not.
 std::string AcceptedNames(const Route& route) {
   std::string names;
-  for (const ArgSpec& arg : route.spec->args) {
-    if (ClientFieldOf(route, arg.name).source != "query") continue;
-    names += (names.empty() ? "" : ", ") + ClientFieldOf(route, arg.name).name;
-  }
-  for (const ArgSpec& arg : route.rule->own_args) {
-    if (ClientFieldOf(route, arg.name).source == "query") names += ", " + std::string(arg.name);
-  }
+  auto add = [&](const std::vector<ArgSpec>& args) {
+    for (const ArgSpec& arg : args) {
+      const ClientField field = ClientFieldOf(route, arg.name);
+      if (field.source == "query") names += (names.empty() ? "" : ", ") + field.name;
+    }
+  };
+  add(route.spec->args);
+  add(route.rule->own_args);
   return names.empty() ? "none" : names;
 }
 
@@ -245,7 +246,7 @@ Result<json> OneById(const RouteRule& rule, json result, const json& own) {
       if (item.is_object() && item.contains("id") && item["id"] == id) return std::move(item);
     }
   }
-  return NotFound(FillTemplate(std::string(rule.not_found), own), {{"id", id}});
+  return NotFound(FillTemplate(std::string(rule.not_found), own));
 }
 
 json Availability(const json& record, const json& own) {

@@ -110,13 +110,6 @@ std::string_view ParamName(const RouteRule& rule, std::string_view http_name) {
   return http_name;
 }
 
-std::string_view HttpName(const RouteRule& rule, std::string_view param) {
-  for (const auto& [from, to] : rule.aliases) {
-    if (to == param) return from;
-  }
-  return param;
-}
-
 std::string_view SeedPathName(std::string_view collection) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
       {"orders", "order_id"},       {"products", "product_id"},

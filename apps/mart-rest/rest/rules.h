@@ -64,8 +64,6 @@ const RouteRule& RuleFor(std::string_view method);
 const std::vector<RouteRule>& ExtraRules();
 // The param name an HTTP field maps to under `rule` (the field itself when no alias).
 std::string_view ParamName(const RouteRule& rule, std::string_view http_name);
-// The inverse: the seeds' name for a param (its first alias), else the param itself.
-std::string_view HttpName(const RouteRule& rule, std::string_view param);
 // What the seeds call a path's `{id}` after `collection` ("orders" -> "order_id");
 // "id" for a collection they do not name.
 std::string_view SeedPathName(std::string_view collection);

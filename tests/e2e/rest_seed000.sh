@@ -52,6 +52,82 @@ expect_eq "200|cancelled|609.97" "$STATUS|$(jqb '[.status, .total_price] | join(
 expect_eq 49/1 "$(stock_of "$P1" 49/1)" "product 1 after the order"
 expect_eq 100/0 "$(stock_of "$P2" 100/0)" "product 2 after the cancel"
 
+# Seed 000's clients call routes its walkthrough does not show (issue 17 item 14).
+# One address of the caller's; a missing one (or another user's) is 404.
+http GET /api/v1/users/me/addresses/1 -H "$(auth)"
+expect_eq "200|1|123 Example Street|true" "$STATUS|$(jqb '[.id, .line1, .is_default] | join("|")')" \
+  "one address of the caller"
+http GET /api/v1/users/me/addresses/99 -H "$(auth)"
+expect_eq "404|address 99 not found" "$STATUS|$(jqb .detail)" "a missing address is 404"
+http GET /api/v1/users/me/addresses/x -H "$(auth)"
+expect_eq "422|path,address_id" "$STATUS|$(jqb '.detail[0].loc | join(",")')" "a bad address id is 422 on the path"
+
+# Stock check before ordering: product 1 has 49 available after order 1.
+http GET "/api/v1/inventory/check?product_id=$P1&quantity=49" -H "$(auth)"
+expect_eq "200|$P1|49|true|49" \
+  "$STATUS|$(jqb '[.product_id, .quantity, .available, .available_quantity] | join("|")')" \
+  "49 of product 1 are available"
+http GET "/api/v1/inventory/check?product_id=$P1&quantity=50" -H "$(auth)"
+expect_eq "200|false" "$STATUS|$(jqb .available)" "50 of product 1 are not"
+http GET "/api/v1/inventory/check?product_id=$P1" -H "$(auth)"
+expect_eq "422|query,quantity|missing" \
+  "$STATUS|$(jqb '.detail[0].loc | join(",")')|$(jqb '.detail[0].type')" "the check needs a quantity"
+
+# The seed's holds: {product_id, quantity, order_id}; without order_id one
+# default reference, so that a release without one gives back what a reserve took.
+seed_stock() {  # PATH BODY: POST to /api/v1/inventory/PATH, prints STATUS|available|reserved
+  http POST "/api/v1/inventory/$1" -H "$(auth)" -H 'Content-Type: application/json' -d "$2"
+  echo "$STATUS|$(jqb '[.available_quantity, .reserved_quantity] | join("|")')"
+}
+expect_eq "200|80|20" "$(seed_stock reserve "{\"product_id\": \"$P2\", \"quantity\": 20, \"order_id\": \"$O1\"}")" \
+  "reserve 20 for an order_id: the record in the seed's shape"
+expect_eq "200|85|15" "$(seed_stock release "{\"product_id\": \"$P2\", \"quantity\": 5, \"order_id\": \"$O1\"}")" \
+  "release 5 of that order_id"
+http POST /api/v1/inventory/release -H "$(auth)" -H 'Content-Type: application/json' \
+  -d "{\"product_id\": \"$P2\", \"quantity\": 1}"
+expect_eq 409 "$STATUS" "nothing is held without an order_id yet"
+expect_eq "200|83|17" "$(seed_stock reserve "{\"product_id\": \"$P2\", \"quantity\": 2}")" "reserve without order_id"
+expect_eq "200|85|15" "$(seed_stock release "{\"product_id\": \"$P2\", \"quantity\": 2}")" "release without order_id"
+expect_eq "200|80|15" "$(seed_stock adjust "{\"product_id\": \"$P2\", \"quantity_change\": -5}")" \
+  "adjust by quantity_change"
+expect_eq "200|82|15" "$(seed_stock adjust "{\"product_id\": \"$P2\", \"delta\": 2, \"reason\": \"recount\"}")" \
+  "mart's own adjust body still works"
+http GET "/api/v1/inventory/history/$P2" -H "$(auth)"
+expect_eq "recount|adjusted through the REST API|2" \
+  "$(jqb '[.[0].reason, .[1].reason, (map(select(.reference == "'"$O1"'")) | length)] | join("|")')" \
+  "the ledger keeps the default reason and the order_id as the reference"
+http POST /api/v1/inventory/adjust -H "$(auth)" -H 'Content-Type: application/json' \
+  -d "{\"product_id\": \"$P2\"}"
+expect_eq "422|body,quantity_change" "$STATUS|$(jqb '.detail[0].loc | join(",")')" \
+  "a missing quantity_change is named as the client names it"
+
+# Categories as a list of names.
+http GET /api/v1/products/category/list
+expect_eq '200|["Audio","Electronics","Wearables"]' "$STATUS|$(jq -c . <<<"$BODY")" "category list"
+
+# One user's orders, and order lists between start_date and end_date (both inclusive).
+http GET "/api/v1/orders/user/$USER_ID" -H "$(auth)"
+expect_eq "200|$O2 $O1|string" "$STATUS|$(jqb '[.[]._id] | join(" ")')|$(jqb '.[0].user_id | type')" \
+  "orders of user 1"
+http GET "/api/v1/orders/$O1" -H "$(auth)"
+T1=$(jqb .created_at)
+http GET /api/v1/orders/ -H "$(auth)" -G --data-urlencode "end_date=$T1"
+expect_eq "200|$O1" "$STATUS|$(jqb '[.[]._id] | join(" ")')" "end_date keeps the order placed at that instant"
+http GET /api/v1/orders/ -H "$(auth)" -G --data-urlencode "start_date=$T1" -d status=paid
+expect_eq "200|$O1" "$STATUS|$(jqb '[.[]._id] | join(" ")')" "start_date with a status"
+http GET "/api/v1/orders/user/$USER_ID" -H "$(auth)" -G -d end_date=2000-01-01
+expect_eq "200|0" "$STATUS|$(jqb length)" "an end_date before every order"
+http GET /api/v1/orders/ -H "$(auth)" -G -d end_date=soon
+expect_eq "422|query,end_date" "$STATUS|$(jqb '.detail[0].loc | join(",")')" "a bad end_date is 422"
+http GET /api/v1/orders/ -H "$(auth)" -G -d page=2
+expect_eq "422|query,page|extra_forbidden" \
+  "$STATUS|$(jqb '.detail[0].loc | join(",")')|$(jqb '.detail[0].type')" "a filter mart lacks is refused, not ignored"
+# martd's 422s name the client's fields.
+http GET /api/v1/orders/ -H "$(auth)" -G -d skip=-1
+expect_eq "422|query,skip" "$STATUS|$(jqb '.detail[0].loc | join(",")')" "skip, not offset"
+http POST /api/v1/payments/ -H "$(auth)" -H 'Content-Type: application/json' -d '{"method": "cod"}'
+expect_eq "422|body,order_id" "$STATUS|$(jqb '.detail[0].loc | join(",")')" "order_id, not id"
+
 # Refresh rotates the pair.
 http POST /api/v1/auth/refresh -H 'Content-Type: application/json' \
   -d "{\"refresh_token\": \"$REFRESH\"}"
@@ -110,6 +186,10 @@ expect_eq 403 "$STATUS" "a user creating a product is 403"
 http PUT "/api/v1/orders/$O1/status" -H "Authorization: Bearer $PLAIN" \
   -H 'Content-Type: application/json' -d '{"status": "shipped"}'
 check "a user's status change is 403 or 404" grep -Eq '^(403|404)$' <<<"$STATUS"
+http GET "/api/v1/orders/user/$USER_ID" -H "Authorization: Bearer $PLAIN"
+expect_eq 403 "$STATUS" "another user's orders are 403"
+http GET /api/v1/users/me/addresses/1 -H "Authorization: Bearer $PLAIN"
+expect_eq 404 "$STATUS" "another user's address is 404"
 
 # Health, queues, metrics, access log.
 http GET /health

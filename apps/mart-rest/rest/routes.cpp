@@ -1,5 +1,7 @@
 #include "rest/routes.h"
 
+#include <algorithm>
+
 namespace mart::rest {
 namespace {
 
@@ -52,6 +54,14 @@ Result<Route> MakeRoute(const CommandSpec& spec, const RouteRule& rule, std::str
   route.segments = SplitPath(route.pattern);
   route.spec = &spec;
   route.rule = &rule;
+  for (const auto& [http_name, param] : rule.aliases) {
+    route.client_names.emplace(std::string(param), std::string(http_name));  // first alias wins
+  }
+  for (size_t i = 1; i < route.segments.size(); ++i) {
+    if (route.segments[i] != "{id}") continue;
+    std::string_view name = SeedPathName(route.segments[i - 1]);
+    if (name != "id") route.client_names["id"] = std::string(name);
+  }
   return route;
 }
 
@@ -72,6 +82,20 @@ Result<std::vector<Route>> BuildRoutes(const std::vector<CommandSpec>& specs) {
     }
   }
   return routes;
+}
+
+ClientField ClientFieldOf(const Route& route, std::string_view param) {
+  ClientField field;
+  auto it = route.client_names.find(param);
+  field.name = std::string(it == route.client_names.end() ? param : std::string_view(it->second));
+  const std::string segment = "{" + std::string(param) + "}";
+  const bool in_path =
+      std::find(route.segments.begin(), route.segments.end(), segment) != route.segments.end();
+  const std::string& method = route.http_method;
+  field.source = in_path                                                     ? "path"
+                 : method == "GET" || method == "DELETE" || method == "HEAD" ? "query"
+                                                                             : "body";
+  return field;
 }
 
 RouteMatch MatchRoute(const std::vector<Route>& routes, std::string_view http_method,

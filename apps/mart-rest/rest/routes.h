@@ -20,7 +20,23 @@ struct Route {
   std::vector<std::string> segments;  // {"api", "v1", "orders", "{id}"}
   const CommandSpec* spec = nullptr;  // points into the registry (static lifetime)
   const RouteRule* rule = nullptr;    // how it looks over HTTP (static lifetime)
+  // Param -> the name the client gives it, where the two differ: the rule's
+  // aliases reversed ("delta" -> "quantity_change") and a path's {id} as the
+  // seeds name it ("/orders/{id}": "id" -> "order_id"). The one map by which
+  // errors name the client's fields.
+  std::map<std::string, std::string, std::less<>> client_names;
 };
+
+// Where a client gives a param and under which name: a 422's `loc`.
+struct ClientField {
+  std::string source;  // "path", "query" or "body"
+  std::string name;
+};
+
+// The client's field for `param` on `route`: "path" for a {param} of the
+// pattern, else "query" for GET, DELETE and HEAD and "body" otherwise; the
+// name from client_names.
+ClientField ClientFieldOf(const Route& route, std::string_view param);
 
 // One route per spec with a `rest` field, in registry order, then one per
 // extra rule whose method is in `specs`. Returns INTERNAL when a `rest` field

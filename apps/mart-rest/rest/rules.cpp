@@ -12,6 +12,19 @@ const Aliases& Paging() {
   return kPaging;
 }
 
+// Seed 000's order lists filter by placing time: start_date and end_date,
+// both inclusive (martd's since is inclusive, its until exclusive).
+const Aliases& OrderFilters() {
+  static const Aliases kFilters = {{"skip", "offset"}, {"start_date", "since"},
+                                   {"end_date", "until"}};
+  return kFilters;
+}
+
+// Seed 000's clients hold stock for an order: {product_id, quantity, order_id}.
+// Without an order_id the hold goes under one default reference, so that a
+// release without one gives back what a reserve without one took.
+constexpr std::string_view kHoldDefaults = R"({"reference": "rest-api"})";
+
 const std::vector<RouteRule>& AllRules() {
   static const std::vector<RouteRule> kRules = {
       {.method = "auth.register", .success_status = 201},
@@ -27,9 +40,18 @@ const std::vector<RouteRule>& AllRules() {
        .aliases = {{"skip", "offset"}, {"low_stock_only", "low_stock"}}},
       {.method = "inventory.set", .aliases = {{"available_quantity", "available"}}},
       {.method = "inventory.history", .aliases = Paging()},
+      // Seed 000's clients send {product_id, quantity_change[, reason]}.
+      {.method = "inventory.adjust", .aliases = {{"quantity_change", "delta"}},
+       .defaults = R"({"reason": "adjusted through the REST API"})"},
+      {.method = "inventory.reserve", .aliases = {{"order_id", "reference"}},
+       .defaults = kHoldDefaults},
+      {.method = "inventory.release", .aliases = {{"order_id", "reference"}},
+       .defaults = kHoldDefaults},
+      {.method = "product.categories", .shape = ResultShape::kCategoryNames},
       {.method = "order.place", .success_status = 201, .shape = ResultShape::kOrders},
       {.method = "order.get", .shape = ResultShape::kOrders},
-      {.method = "order.list", .aliases = Paging(), .shape = ResultShape::kOrders},
+      {.method = "order.list", .aliases = OrderFilters(), .shape = ResultShape::kOrders,
+       .inclusive_end = "end_date"},
       {.method = "order.status", .shape = ResultShape::kOrders},
       {.method = "order.cancel", .success_status = 204, .shape = ResultShape::kOrders},
       {.method = "notification.list", .aliases = Paging()},
@@ -54,6 +76,21 @@ const std::vector<RouteRule>& ExtraRules() {
        .rest = "POST /api/v1/inventory/",
        .exists_conflict = "Inventory for product {product_id} already exists: mart creates it "
                           "with the product. Change it with PUT /api/v1/inventory/{product_id}"},
+      // Seed 000's clients read one address, check stock before ordering and
+      // list one user's orders (owner or admin, as order.list with user_id).
+      {.method = "address.list",
+       .shape = ResultShape::kOneById,
+       .rest = "GET /api/v1/users/me/addresses/{id}",
+       .own_args = {{.name = "id", .type = ArgType::kInt, .help = "address id",
+                     .required = true, .min = 1}},
+       .not_found = "address {id} not found"},
+      {.method = "inventory.get",
+       .shape = ResultShape::kAvailability,
+       .rest = "GET /api/v1/inventory/check",
+       .own_args = {{.name = "quantity", .type = ArgType::kInt, .help = "units wanted",
+                     .required = true, .min = 1, .max = 1'000'000'000}}},
+      {.method = "order.list", .aliases = OrderFilters(), .shape = ResultShape::kOrders,
+       .rest = "GET /api/v1/orders/user/{user_id}", .inclusive_end = "end_date"},
   };
   return kExtra;
 }
@@ -71,6 +108,24 @@ std::string_view ParamName(const RouteRule& rule, std::string_view http_name) {
     if (from == http_name) return to;
   }
   return http_name;
+}
+
+std::string_view SeedPathName(std::string_view collection) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"orders", "order_id"},       {"products", "product_id"},
+      {"addresses", "address_id"},  {"payments", "payment_id"},
+      {"notifications", "notification_id"}};
+  for (const auto& [plural, name] : kNames) {
+    if (plural == collection) return name;
+  }
+  return "id";
+}
+
+const ArgSpec* OwnArg(const RouteRule& rule, std::string_view name) {
+  for (const ArgSpec& arg : rule.own_args) {
+    if (arg.name == name) return &arg;
+  }
+  return nullptr;
 }
 
 }  // namespace mart::rest

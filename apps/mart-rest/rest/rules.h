@@ -11,11 +11,20 @@
 #include <utility>
 #include <vector>
 
+#include "mart/commands/spec.h"
+
 namespace mart::rest {
 
 enum class ResultShape {
   kAsIs,
   kOrders,  // an Order or an array of them: user_id shown as a string, as the seeds do
+  kCategoryNames,  // product.categories' objects -> their names: ["Audio", "Electronics"]
+  // The element of an array whose "id" is the route's own arg `id`; 404 with
+  // `not_found` when there is none (one address out of address.list).
+  kOneById,
+  // An inventory record -> whether the own arg `quantity` can be had now:
+  // {"product_id", "quantity", "available": bool, "available_quantity"}.
+  kAvailability,
 };
 
 struct RouteRule {
@@ -36,6 +45,16 @@ struct RouteRule {
   // When set, a successful call means the thing to create already exists: the
   // reply is 409 with this detail, "{name}" replaced by the param's value.
   std::string_view exists_conflict = {};
+  // Args the route takes besides the method's, from the path or the query:
+  // typed and checked like the method's (422 naming them), never sent to
+  // martd, read by the shape ({id} of one address, the check's quantity).
+  std::vector<ArgSpec> own_args = {};
+  // kOneById: the 404 detail, "{id}" replaced by the id.
+  std::string_view not_found = {};
+  // The HTTP name of an inclusive end time that maps to `until` (exclusive):
+  // the seeds' end_date keeps orders placed at or before it, so `until` is
+  // one microsecond later.
+  std::string_view inclusive_end = {};
 };
 
 // The rule for a registry method's own route; a default rule (its `method`
@@ -45,5 +64,10 @@ const RouteRule& RuleFor(std::string_view method);
 const std::vector<RouteRule>& ExtraRules();
 // The param name an HTTP field maps to under `rule` (the field itself when no alias).
 std::string_view ParamName(const RouteRule& rule, std::string_view http_name);
+// What the seeds call a path's `{id}` after `collection` ("orders" -> "order_id");
+// "id" for a collection they do not name.
+std::string_view SeedPathName(std::string_view collection);
+// The arg of `rule.own_args` named `name`, or nullptr.
+const ArgSpec* OwnArg(const RouteRule& rule, std::string_view name);
 
 }  // namespace mart::rest

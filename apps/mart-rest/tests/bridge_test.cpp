@@ -116,7 +116,7 @@ TEST_F(BridgeTest, ValidationErrorsPointAtThePathParam) {
   HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/orders/xyz",
                                     .authorization = "Bearer t"});
   EXPECT_EQ(reply.status, 422);
-  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"path", "id"}));
+  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"path", "order_id"}));
 }
 
 TEST_F(BridgeTest, NestedFieldErrorsPointAtTheirBodyField) {
@@ -126,7 +126,73 @@ TEST_F(BridgeTest, NestedFieldErrorsPointAtTheirBodyField) {
                                     .content_type = "application/json",
                                     .authorization = "Bearer t", .body = R"({"items":[]})"});
   EXPECT_EQ(reply.status, 422);
-  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"body", "items[0].quantity"}));
+  EXPECT_EQ(json::parse(reply.body)["detail"][0]["loc"], json({"body", "items", 0, "quantity"}));
+}
+
+// Issue 17 item 12: a martd 422 names the field as the client sent it.
+TEST_F(BridgeTest, ValidationErrorsNameTheFieldTheClientSent) {
+  next_error_ = InvalidArgument("delta must be between -1000000000 and 1000000000",
+                                {{"field", "delta"}});
+  HttpReply reply = bridge_.Handle({.method = "POST", .path = "/api/v1/inventory/adjust",
+                                    .content_type = "application/json",
+                                    .authorization = "Bearer t",
+                                    .body = R"({"product_id":"p1","quantity_change":-5000000000})"});
+  EXPECT_EQ(reply.status, 422);
+  const json item = json::parse(reply.body)["detail"][0];
+  EXPECT_EQ(item["loc"], json({"body", "quantity_change"}));
+  EXPECT_EQ(item["msg"], "quantity_change must be between -1000000000 and 1000000000");
+}
+
+TEST_F(BridgeTest, OneAddressOfTheCaller) {
+  next_result_ = json::array({{{"id", 4}, {"city", "A"}}, {{"id", 9}, {"city", "B"}}});
+  HttpReply found = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me/addresses/9",
+                                    .authorization = "Bearer t"});
+  EXPECT_EQ(found.status, 200);
+  EXPECT_EQ(json::parse(found.body), json({{"id", 9}, {"city", "B"}}));
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].method, "address.list");
+  EXPECT_EQ(calls_[0].params, json::object());
+  EXPECT_EQ(found.route, "/api/v1/users/me/addresses/{id}");
+  HttpReply missing = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me/addresses/5",
+                                      .authorization = "Bearer t"});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body)["detail"], "address 5 not found");
+  HttpReply bad = bridge_.Handle({.method = "GET", .path = "/api/v1/users/me/addresses/x",
+                                  .authorization = "Bearer t"});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(calls_.size(), 2u);
+}
+
+TEST_F(BridgeTest, InventoryCheckSaysWhetherTheQuantityIsAvailable) {
+  next_result_ = {{"product_id", "p1"}, {"available_quantity", 3}, {"reserved_quantity", 0}};
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/inventory/check",
+                                    .params = {{"product_id", "p1"}, {"quantity", "4"}},
+                                    .authorization = "Bearer t"});
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(json::parse(reply.body), json({{"product_id", "p1"}, {"quantity", 4},
+                                           {"available", false}, {"available_quantity", 3}}));
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].method, "inventory.get");
+  EXPECT_EQ(calls_[0].params, json({{"product_id", "p1"}}));
+}
+
+TEST_F(BridgeTest, CategoryListIsAListOfStrings) {
+  next_result_ = json::array({{{"category", "Audio"}, {"products", 1}}});
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/products/category/list"});
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"(["Audio"])");
+}
+
+TEST_F(BridgeTest, UserOrdersListThatUsersOrders) {
+  next_result_ = json::array({{{"_id", "o1"}, {"user_id", 3}}});
+  HttpReply reply = bridge_.Handle({.method = "GET", .path = "/api/v1/orders/user/3",
+                                    .params = {{"start_date", "2025-05-01"}},
+                                    .authorization = "Bearer t"});
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(json::parse(reply.body)[0]["user_id"], "3");
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_EQ(calls_[0].method, "order.list");
+  EXPECT_EQ(calls_[0].params, json({{"user_id", 3}, {"since", "2025-05-01"}}));
 }
 
 TEST_F(BridgeTest, MalformedJsonIs422BeforeAnyCall) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace mart::rest {
 namespace {
 
@@ -71,6 +73,36 @@ TEST(RoutesTest, UnknownPathIsNotFoundAndWrongMethodIsNotAllowed) {
             MatchKind::kMethodNotAllowed);
   EXPECT_EQ(MatchRoute(Routes(), "DELETE", "/api/v1/auth/login").kind,
             MatchKind::kMethodNotAllowed);
+}
+
+TEST(RoutesTest, SeedClientRoutesWinOverTheirParamSiblings) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> kRoutes = {
+      {"/api/v1/users/me/addresses/3", "address.list", "/api/v1/users/me/addresses/{id}"},
+      {"/api/v1/inventory/check", "inventory.get", "/api/v1/inventory/check"},
+      {"/api/v1/orders/user/3", "order.list", "/api/v1/orders/user/{user_id}"},
+      {"/api/v1/products/category/list", "product.categories",
+       "/api/v1/products/category/list"}};
+  for (const auto& [path, method, pattern] : kRoutes) {
+    RouteMatch match = MatchRoute(Routes(), "GET", path);
+    ASSERT_EQ(match.kind, MatchKind::kFound) << path;
+    EXPECT_EQ(match.route->spec->method, method) << path;
+    EXPECT_EQ(match.route->pattern, pattern) << path;
+  }
+}
+
+TEST(RoutesTest, ClientFieldsUseTheSeedsNames) {
+  RouteMatch order = MatchRoute(Routes(), "GET", "/api/v1/orders/abc");
+  ASSERT_EQ(order.kind, MatchKind::kFound);
+  EXPECT_EQ(ClientFieldOf(*order.route, "id").source, "path");
+  EXPECT_EQ(ClientFieldOf(*order.route, "id").name, "order_id");
+  RouteMatch list = MatchRoute(Routes(), "GET", "/api/v1/orders/");
+  EXPECT_EQ(ClientFieldOf(*list.route, "offset").source, "query");
+  EXPECT_EQ(ClientFieldOf(*list.route, "offset").name, "skip");
+  RouteMatch pay = MatchRoute(Routes(), "POST", "/api/v1/payments/");
+  EXPECT_EQ(ClientFieldOf(*pay.route, "id").source, "body");
+  EXPECT_EQ(ClientFieldOf(*pay.route, "id").name, "order_id");
+  RouteMatch health = MatchRoute(Routes(), "GET", "/health");
+  EXPECT_EQ(ClientFieldOf(*health.route, "x").name, "x");
 }
 
 TEST(RoutesTest, MalformedRestFieldIsAnInternalError) {

@@ -78,6 +78,12 @@ std::string HexEncode(std::string_view bytes) {
   return hex;
 }
 
+bool IsObjectId(std::string_view id) {
+  return id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 namespace {
 
 size_t EditDistance(std::string_view a, std::string_view b) {

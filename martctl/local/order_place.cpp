@@ -8,6 +8,7 @@
 
 #include "mart/domain/money.h"
 #include "mart/domain/order.h"
+#include "mart/text.h"
 #include "martctl/local/order_wait.h"
 
 namespace mart::cli {
@@ -19,12 +20,6 @@ Status BadItem(std::string_view text, const std::string& problem) {
   return InvalidArgument("'" + std::string(text.substr(0, 80)) + "': " + problem + "; expected " +
                              std::string(kItemShape) + ", e.g. 66f1c0ffee0000000000abcd:2:899.99",
                          {{"field", "items"}});
-}
-
-bool IsProductId(std::string_view id) {
-  return id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 std::vector<std::string_view> SplitParts(std::string_view text) {
@@ -67,7 +62,7 @@ Result<json> ParseItemFlag(std::string_view text) {
   const std::vector<std::string_view> parts = SplitParts(text);
   if (parts.size() > 3) return BadItem(text, "too many ':'");
   if (parts[0].empty()) return BadItem(text, "the product id is missing");
-  if (!IsProductId(parts[0])) {
+  if (!IsObjectId(parts[0])) {
     return BadItem(text, "the product id must be 24 hex characters (0-9, a-f)");
   }
   json item = {{"product_id", std::string(parts[0])}, {"quantity", 1}};

@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kColumns = {"_id", "name", "description", "category",
+const std::vector<std::string> kColumns = {"_id", "id", "name", "description", "category",
                                            "price", "quantity", "reorder_threshold"};
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
@@ -39,10 +39,33 @@ Result<json> CsvRow(const std::vector<std::string>& header, const std::vector<st
   }
   json row = json::object();
   for (size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == "_id" || Trim(cells[i]).empty()) continue;
+    if (Trim(cells[i]).empty()) continue;
     MART_ASSIGN_OR_RETURN(row[header[i]], CellValue(header[i], std::string(Trim(cells[i]))));
   }
   return row;
+}
+
+// Moves the product's own id out of the row: `_id` as export writes it, or
+// `id`; both only when they agree. Upper-case hex is accepted.
+Result<std::string> TakeId(json& row) {
+  std::string id;
+  for (const char* key : {"_id", "id"}) {
+    auto it = row.find(key);
+    if (it == row.end()) continue;
+    json value = std::move(*it);
+    row.erase(key);
+    if (value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty())) {
+      continue;
+    }
+    if (!value.is_string()) return InvalidArgument(std::string(key) + " must be a string");
+    std::string text = ToLowerAscii(Trim(value.get_ref<const std::string&>()));
+    if (!IsObjectId(text)) {
+      return InvalidArgument("product id '" + text.substr(0, 40) + "' is not 24 hex characters");
+    }
+    if (!id.empty() && id != text) return InvalidArgument("_id and id differ");
+    id = std::move(text);
+  }
+  return id;
 }
 
 // The daemon's own checks, so that no row it would refuse gets past here
@@ -56,6 +79,18 @@ Status CheckRow(const json& row) {
     }
   }
   return Status::Ok();
+}
+
+// A data row read as `row` (or refused with `read`): kept with its id, or an error.
+void Keep(json row, const Status& read, size_t line, ParsedProducts* parsed) {
+  Result<std::string> id = read.ok() ? TakeId(row) : Result<std::string>(read);
+  Status valid = id.ok() ? CheckRow(row) : id.status();
+  if (!valid.ok()) {
+    parsed->errors.emplace_back(line, valid.message());
+    return;
+  }
+  parsed->rows.push_back(std::move(row));
+  parsed->ids.push_back(std::move(*id));
 }
 
 Result<ParsedProducts> ParseCsv(std::string_view text) {
@@ -79,9 +114,7 @@ Result<ParsedProducts> ParseCsv(std::string_view text) {
     if (cells.size() == 1 && Trim(cells[0]).empty()) continue;  // blank line
     ++parsed.total;
     Result<json> row = CsvRow(header, cells);
-    Status valid = row.ok() ? CheckRow(*row) : row.status();
-    if (valid.ok()) parsed.rows.push_back(std::move(*row));
-    else parsed.errors.emplace_back(line, valid.message());
+    Keep(row.ok() ? std::move(*row) : json(), row.status(), line, &parsed);
   }
   // A quote left open swallows the rest of the file: no row after it can be trusted.
   if (!error.empty()) return InvalidArgument("line " + std::to_string(line + 1) + ": " + error);
@@ -101,10 +134,8 @@ ParsedProducts ParseJsonLines(std::string_view text) {
     if (content.empty()) continue;
     ++parsed.total;
     json row = json::parse(content, nullptr, /*allow_exceptions=*/false);
-    if (row.is_object()) row.erase("_id");
-    Status valid = row.is_object() ? CheckRow(row) : InvalidArgument("is not a JSON object");
-    if (valid.ok()) parsed.rows.push_back(std::move(row));
-    else parsed.errors.emplace_back(line, valid.message());
+    const Status read = row.is_object() ? Status::Ok() : InvalidArgument("is not a JSON object");
+    Keep(std::move(row), read, line, &parsed);
   }
   return parsed;
 }
@@ -120,6 +151,11 @@ std::string CsvCell(const json& value) {
 }
 
 }  // namespace
+
+size_t ParsedProducts::RowsWithId() const {
+  return static_cast<size_t>(
+      std::count_if(ids.begin(), ids.end(), [](const std::string& id) { return !id.empty(); }));
+}
 
 FileFormat FormatForPath(std::string_view path) {
   for (std::string_view suffix : {".jsonl", ".ndjson", ".json"}) {

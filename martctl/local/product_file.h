@@ -1,8 +1,9 @@
 #pragma once
 // Product files for bulk import and export: CSV with a header row (RFC 4180
 // quoting) or JSON lines (one object per line). Columns/keys: name,
-// description, category, price, quantity, reorder_threshold; `_id` is written
-// by export and ignored by import (products get new ids).
+// description, category, price, quantity, reorder_threshold, and the
+// product's own id as `_id` (what export writes) or `id`: kept apart from the
+// row, for `product import --update-existing`.
 
 #include <cstddef>
 #include <string>
@@ -23,8 +24,11 @@ FileFormat FormatForPath(std::string_view path);
 
 struct ParsedProducts {
   std::vector<nlohmann::json> rows;  // product.create params, valid
+  std::vector<std::string> ids;      // each row's product id (lower case), "" when none
   std::vector<std::pair<size_t, std::string>> errors;  // line number, message
   size_t total = 0;  // data rows seen
+
+  size_t RowsWithId() const;
 };
 
 // Parses and checks every row against product.create's spec. A file-level

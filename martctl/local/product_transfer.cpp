@@ -9,6 +9,7 @@
 
 #include "mart/text.h"
 #include "martctl/local/credentials.h"
+#include "martctl/local/import_tally.h"
 #include "martctl/local/product_file.h"
 #include "martctl/local/session.h"
 #include "martctl/remote_command.h"
@@ -18,6 +19,12 @@ namespace mart::cli {
 namespace {
 
 using nlohmann::json;
+
+struct ImportOptions {
+  bool keep_going = false;       // --continue-on-error
+  bool update_existing = false;  // --update-existing
+  bool dry_run = false;          // --dry-run
+};
 
 Result<std::string> ReadInput(const std::string& path, Io& io) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(io.in), {});
@@ -37,61 +44,112 @@ void Progress(Io& io, size_t done, size_t total) {
          << (done == total ? "\n" : "") << std::flush;
 }
 
-int ReportBadRows(Io& io, const ParsedProducts& parsed, bool fatal) {
+void ReportBadRows(Io& io, const ParsedProducts& parsed) {
   size_t shown = 0;
   for (const auto& [line, message] : parsed.errors) {
     if (++shown > 20) break;
     io.err << "martctl: line " << line << ": " << message << "\n";
   }
   if (parsed.errors.size() > 20) io.err << "martctl: … and " << parsed.errors.size() - 20 << " more\n";
-  if (!fatal) return 0;
-  return Fail(io, InvalidArgument(std::to_string(parsed.errors.size()) + " of " +
-                                  std::to_string(parsed.total) +
-                                  " rows are invalid; nothing was imported "
-                                  "(--continue-on-error imports the others)"));
+}
+
+// Before anything is sent: a bad row stops the file unless --continue-on-error,
+// and rows with a product id (a file from 'product export') would be copies
+// unless --update-existing says what to do with them.
+Status CheckFile(const ParsedProducts& parsed, const ImportOptions& options,
+                 const std::string& path) {
+  if (!parsed.errors.empty() && !options.keep_going) {
+    return InvalidArgument(std::to_string(parsed.errors.size()) + " of " +
+                           std::to_string(parsed.total) +
+                           " rows are invalid; nothing was imported "
+                           "(--continue-on-error imports the others)");
+  }
+  const size_t with_id = parsed.RowsWithId();
+  if (with_id > 0 && !options.update_existing) {
+    return InvalidArgument(
+        path + ": " + std::to_string(with_id) + " of " + std::to_string(parsed.total) +
+            " rows carry a product id (_id or id, as 'product export' writes) and would become "
+            "copies of those products, so nothing was imported; use --update-existing to update "
+            "the products with those ids (and create those not found, under their id), or remove "
+            "the id column to add them as new products",
+        {{"field", "update_existing"}});
+  }
+  return Status::Ok();
+}
+
+// Row i as product.import takes it: with its id under --update-existing.
+json WireRow(const ParsedProducts& parsed, size_t i, const ImportOptions& options) {
+  json row = parsed.rows[i];
+  if (options.update_existing && !parsed.ids[i].empty()) row["id"] = parsed.ids[i];
+  return row;
 }
 
 // The rows from `start` that fit one request: at most kImportBatchRows, and
 // well under the daemon's message limit however long the descriptions are.
-size_t BatchEnd(const ParsedProducts& parsed, size_t start) {
+size_t BatchEnd(const ParsedProducts& parsed, size_t start, const ImportOptions& options) {
   size_t bytes = 0;
   size_t end = start;
   while (end < parsed.rows.size() && end - start < kImportBatchRows) {
-    bytes += parsed.rows[end].dump().size() + 1;
+    bytes += WireRow(parsed, end, options).dump().size() + 1;
     if (bytes > kImportBatchBytes && end > start) break;
     ++end;
   }
   return end;
 }
 
-Result<size_t> SendBatches(const ParsedProducts& parsed, bool keep_going, const std::string& key,
-                           Session& session, Io& io) {
+void ReportRefusedRows(Io& io, const json& reply, size_t start) {
+  const char* when = reply.value("replayed", false) ? " (in an earlier run of this file)" : "";
+  for (const json& failure : reply.value("failed", json::array())) {
+    io.err << "martctl: valid row " << start + failure.value("index", size_t{0}) + 1
+           << " refused by martd" << when << ": " << failure.value("error", std::string()) << "\n";
+  }
+}
+
+Status SendBatches(const ParsedProducts& parsed, const ImportOptions& options,
+                   const std::string& key, Session& session, Io& io, ImportTally* tally) {
   const CommandSpec& spec = *FindCommand("product.import");
-  size_t created = 0;
   size_t number = 0;
   for (size_t start = 0, end = 0; start < parsed.rows.size(); start = end, ++number) {
-    end = BatchEnd(parsed, start);
+    end = BatchEnd(parsed, start, options);
     json batch = json::array();
-    for (size_t i = start; i < end; ++i) batch.push_back(parsed.rows[i]);
+    for (size_t i = start; i < end; ++i) batch.push_back(WireRow(parsed, i, options));
     json params = {{"products", std::move(batch)}};
-    if (keep_going) params["continue_on_error"] = true;
+    if (options.keep_going) params["continue_on_error"] = true;
+    if (options.update_existing) params["update_existing"] = true;
     auto reply = session.Call(spec, params, key + "-" + std::to_string(number));
     if (!reply.ok() && start == 0) return reply.status();
     if (!reply.ok()) {
       return Status(reply.status().code(),
-                    "imported " + std::to_string(created) + " of " +
-                        std::to_string(parsed.rows.size()) + " rows, then: " +
-                        reply.status().message() +
+                    "import stopped after " + std::to_string(start) + " of " +
+                        std::to_string(parsed.rows.size()) + " valid rows (" + tally->Counts() +
+                        "), then: " + reply.status().message() +
                         " (run the same import again to resume; stored batches are not repeated)");
     }
-    created += reply->value("created", size_t{0});
-    for (const json& failure : reply->value("failed", json::array())) {
-      io.err << "martctl: valid row " << start + failure.value("index", size_t{0}) + 1
-             << " refused by martd: " << failure.value("error", std::string()) << "\n";
-    }
+    tally->AddReply(*reply);
+    ReportRefusedRows(io, *reply, start);
     Progress(io, end, parsed.rows.size());
   }
-  return created;
+  return Status::Ok();
+}
+
+// --dry-run: what the rows would do, with read-only calls at most (whether
+// an id exists, under --update-existing); no connection when there are none.
+Status CountDryRun(const ParsedProducts& parsed, const ImportOptions& options,
+                   const Settings& settings, Io& io, ImportTally* tally) {
+  tally->created = parsed.rows.size();
+  if (!options.update_existing || parsed.RowsWithId() == 0) return Status::Ok();
+  const CommandSpec& get = *FindCommand("product.get");
+  Session session(settings, Connect(io, ClientOptionsFor(settings, get)), io.clock);
+  for (const std::string& id : parsed.ids) {
+    if (id.empty()) continue;
+    auto product = session.Call(get, {{"id", id}});
+    if (!product.ok() && product.status().code() != Code::kNotFound) return product.status();
+    if (product.ok()) {
+      --tally->created;
+      ++tally->updated;
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -108,7 +166,12 @@ std::vector<CommandEntry> ProductTransferCommands() {
                 {.name = "format", .type = ArgType::kEnum, .help = "csv or jsonl (default: by extension)",
                  .choices = {"csv", "jsonl"}},
                 {.name = "continue_on_error", .type = ArgType::kBool,
-                 .help = "import the valid rows and report the bad ones"}},
+                 .help = "import the valid rows and report the bad ones"},
+                {.name = "update_existing", .type = ArgType::kBool,
+                 .help = "rows with an id (_id or id, as export writes): update that product, "
+                         "or create it under that id when none has it"},
+                {.name = "dry_run", .type = ArgType::kBool,
+                 .help = "check the file and count what would be done; change nothing"}},
        .spec = import,
        .run = RunProductImport},
       {.group = "product",
@@ -128,27 +191,34 @@ int RunProductImport(const Invocation& invocation, const Settings& settings, Io&
   std::string format_name = invocation.params.value("format", "");
   FileFormat format = format_name.empty() ? FormatForPath(path)
                       : format_name == "jsonl" ? FileFormat::kJsonLines : FileFormat::kCsv;
-  const bool keep_going = invocation.params.value("continue_on_error", false);
+  const ImportOptions options{
+      .keep_going = invocation.params.value("continue_on_error", false),
+      .update_existing = invocation.params.value("update_existing", false),
+      .dry_run = invocation.params.value("dry_run", false)};
   Result<std::string> text = ReadInput(path, io);
   if (!text.ok()) return Fail(io, text.status());
   Result<ParsedProducts> parsed = ParseProductFile(*text, format);
   if (!parsed.ok()) return Fail(io, InvalidArgument(path + ": " + parsed.status().message()));
-  if (!parsed->errors.empty() && !keep_going) return ReportBadRows(io, *parsed, true);
-  ReportBadRows(io, *parsed, false);
+  ReportBadRows(io, *parsed);
+  if (Status checked = CheckFile(*parsed, options, path); !checked.ok()) return Fail(io, checked);
+  ImportTally tally{.rows = parsed->total, .skipped = parsed->errors.size(),
+                    .dry_run = options.dry_run};
   const CommandSpec& spec = *FindCommand("product.import");
-  Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
-  // The options are part of the key: the same file with other options is another import.
-  Result<size_t> created = SendBatches(*parsed, keep_going,
-                                       ContentKey(*text + (keep_going ? "\n+keep" : "")), session, io);
-  if (!created.ok()) return Fail(io, created.status());
-  // Skipped: bad rows found here plus rows the daemon refused.
-  const size_t skipped = parsed->total - std::min(parsed->total, *created);
-  json summary = {{"file", path}, {"rows", parsed->total}, {"created", *created},
-                  {"skipped", skipped}};
-  io.err << "imported " << *created << " products from " << path;
-  if (skipped > 0) io.err << " (" << skipped << " bad rows skipped)";
-  io.err << "\n";
-  Render(summary, RenderOptionsFor(spec, settings, io), io.out);
+  if (options.dry_run) {
+    if (Status counted = CountDryRun(*parsed, options, settings, io, &tally); !counted.ok()) {
+      return Fail(io, counted);
+    }
+  } else {
+    Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
+    // The options are part of the key: the same file with other options is another import.
+    const std::string key = ContentKey(*text + (options.keep_going ? "\n+keep" : "") +
+                                       (options.update_existing ? "\n+update" : ""));
+    if (Status sent = SendBatches(*parsed, options, key, session, io, &tally); !sent.ok()) {
+      return Fail(io, sent);
+    }
+  }
+  io.err << tally.Summary(path);
+  Render(tally.ToJson(path), RenderOptionsFor(spec, settings, io), io.out);
   return 0;
 }
 

@@ -34,14 +34,31 @@ Result<json> Create(RequestContext& ctx, const json& params) {
 }
 
 // Each row is checked against product.create's own spec, so a row means
-// exactly what the same flags would mean to 'product create'.
-Result<json> Import(RequestContext& ctx, const json& params) {
+// exactly what the same flags would mean to 'product create'; with
+// update_existing a row may also carry the product's id.
+Result<ImportRow> ReadImportRow(const json& row, bool update_existing) {
   static const CommandSpec& kCreate = *FindCommand("product.create");
-  std::vector<Result<NewProduct>> rows;
-  for (const json& row : params["products"]) {
-    Status valid = ValidateParams(kCreate, row);
-    rows.push_back(valid.ok() ? Result<NewProduct>(ReadNewProduct(row)) : Result<NewProduct>(valid));
+  ImportRow read;
+  auto id = row.find("id");
+  if (id != row.end()) {
+    if (!update_existing) {
+      return InvalidArgument("id is only allowed with update_existing", {{"field", "id"}});
+    }
+    if (!id->is_string()) return InvalidArgument("id must be a string", {{"field", "id"}});
+    read.id = id->get<std::string>();
+    MART_RETURN_IF_ERROR(CheckProductId(read.id));
   }
+  json fields = row;
+  fields.erase("id");
+  MART_RETURN_IF_ERROR(ValidateParams(kCreate, fields));
+  read.product = ReadNewProduct(fields);
+  return read;
+}
+
+Result<json> Import(RequestContext& ctx, const json& params) {
+  const bool update_existing = OptBool(params, "update_existing").value_or(false);
+  std::vector<Result<ImportRow>> rows;
+  for (const json& row : params["products"]) rows.push_back(ReadImportRow(row, update_existing));
   MART_ASSIGN_OR_RETURN(ImportOutcome outcome,
                         ctx.services.catalog.Import(ctx.tx, rows,
                                                     OptBool(params, "continue_on_error").value_or(false),
@@ -50,7 +67,9 @@ Result<json> Import(RequestContext& ctx, const json& params) {
   for (const auto& [index, status] : outcome.failed) {
     failed.push_back({{"index", index}, {"error", status.message()}, {"code", status.wire_code()}});
   }
-  return json{{"created", outcome.ids.size()}, {"ids", outcome.ids}, {"failed", failed}};
+  return json{{"created", outcome.ids.size()}, {"ids", outcome.ids},
+              {"updated", outcome.updated},    {"unchanged", outcome.unchanged},
+              {"failed", failed},              {"replayed", false}};
 }
 
 Result<json> Get(RequestContext& ctx, const json& params) {
@@ -106,7 +125,7 @@ void AddProductHandlers(rpc::HandlerTable& table) {
   table["product.update"] = {Update};
   table["product.delete"] = {Delete};
   table["product.categories"] = rpc::OnReader(Categories);
-  table["product.import"] = {Import};
+  table["product.import"] = {.run = Import, .marks_replay = true};
 }
 
 }  // namespace mart::handlers

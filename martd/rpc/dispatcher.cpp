@@ -94,7 +94,9 @@ Result<std::optional<nlohmann::json>> Dispatcher::Replay(Job& job, store::Store&
                            " was used before with different parameters");
   }
   job.fingerprint.clear();  // a replay stores nothing new
-  return std::optional<nlohmann::json>(nlohmann::json::parse(stored->reply));
+  auto reply = nlohmann::json::parse(stored->reply);
+  if (job.handler->marks_replay && reply.is_object()) reply["replayed"] = true;
+  return std::optional<nlohmann::json>(std::move(reply));
 }
 
 Status Dispatcher::Prepare(Job& job, store::Store& reader) const {

@@ -56,6 +56,10 @@ struct Handler {
   // (its result holds "lease_ms" and "topic"); its failure ends any
   // subscription the connection had (rpc/feed.h).
   bool subscribes = false;
+  // A mutating method whose object result carries "replayed": false when it
+  // runs, which an idempotent replay of it turns to true, so that a client
+  // can tell what this call did from what an earlier call did (product.import).
+  bool marks_replay = false;
 };
 
 // A handler for a non-mutating method that runs on a worker's reader.

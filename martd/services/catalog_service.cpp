@@ -36,10 +36,7 @@ Status CheckProductId(std::string_view id, std::string_view field) {
 }
 
 Status CheckObjectId(std::string_view id, std::string_view kind, std::string_view field) {
-  bool hex = id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
-  if (hex) return Status::Ok();
+  if (IsObjectId(id)) return Status::Ok();
   return InvalidArgument(std::string(kind) + " id '" + std::string(id.substr(0, 40)) +
                              "' is not 24 hex characters",
                          {{"field", field}});
@@ -47,6 +44,11 @@ Status CheckObjectId(std::string_view id, std::string_view kind, std::string_vie
 
 Result<Product> CatalogService::Create(Tx& tx, const NewProduct& request,
                                        const Principal& actor) const {
+  return CreateWithId(tx, NewProductId(tx.now), request, actor);
+}
+
+Result<Product> CatalogService::CreateWithId(Tx& tx, std::string id, const NewProduct& request,
+                                             const Principal& actor) const {
   ProductFields clean = request.fields;
   MART_RETURN_IF_ERROR(CleanText(clean.name, "name"));
   MART_RETURN_IF_ERROR(CleanText(clean.category, "category"));
@@ -55,7 +57,7 @@ Result<Product> CatalogService::Create(Tx& tx, const NewProduct& request,
     if (missing) return InvalidArgument(std::string(field) + " is required", {{"field", field}});
   }
   Product product;
-  product.id = NewProductId(tx.now);
+  product.id = std::move(id);
   product.name = *clean.name;
   product.description = std::string(Trim(clean.description.value_or("")));
   product.category = *clean.category;
@@ -68,7 +70,36 @@ Result<Product> CatalogService::Create(Tx& tx, const NewProduct& request,
   return tx.store.products().Get(product.id);
 }
 
-Result<ImportOutcome> CatalogService::Import(Tx& tx, const std::vector<Result<NewProduct>>& rows,
+Result<CatalogService::ImportEffect> CatalogService::ImportOne(Tx& tx, const ImportRow& row,
+                                                               const Principal& actor,
+                                                               std::string* created_id) const {
+  if (!row.id.empty()) {
+    auto existing = Get(tx, row.id);
+    if (existing.ok()) {
+      // Stock is the ledger's business: an import changes the catalog fields
+      // only, those the row gives, as product.update would.
+      const ProductFields& fields = row.product.fields;
+      auto kept = [](const std::optional<std::string>& given, const std::string& now) {
+        return !given || Trim(*given) == now;
+      };
+      const bool same = kept(fields.name, existing->name) &&
+                        kept(fields.category, existing->category) &&
+                        kept(fields.description, existing->description) &&
+                        (!fields.price_cents || *fields.price_cents == existing->price_cents);
+      if (same) return ImportEffect::kUnchanged;
+      MART_RETURN_IF_ERROR(Update(tx, row.id, fields).status());
+      return ImportEffect::kUpdated;
+    }
+    if (existing.status().code() != Code::kNotFound) return existing.status();
+  }
+  MART_ASSIGN_OR_RETURN(Product created,
+                        CreateWithId(tx, row.id.empty() ? NewProductId(tx.now) : row.id,
+                                     row.product, actor));
+  *created_id = created.id;
+  return ImportEffect::kCreated;
+}
+
+Result<ImportOutcome> CatalogService::Import(Tx& tx, const std::vector<Result<ImportRow>>& rows,
                                              bool keep_going, const Principal& actor) const {
   ImportOutcome outcome;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -78,12 +109,15 @@ Result<ImportOutcome> CatalogService::Import(Tx& tx, const std::vector<Result<Ne
       // the request's own savepoint undoes the whole batch.
       std::optional<store::Savepoint> row;
       if (keep_going) row.emplace(tx.store.db());
-      auto created = row && !row->status().ok() ? Result<Product>(row->status())
-                                                : Create(tx, *rows[i], actor);
-      status = created.status();
+      std::string created_id;
+      auto effect = row && !row->status().ok() ? Result<ImportEffect>(row->status())
+                                               : ImportOne(tx, *rows[i], actor, &created_id);
+      status = effect.status();
       if (status.ok() && row) status = row->Release();
       if (status.ok()) {
-        outcome.ids.push_back(created->id);
+        if (*effect == ImportEffect::kCreated) outcome.ids.push_back(std::move(created_id));
+        if (*effect == ImportEffect::kUpdated) ++outcome.updated;
+        if (*effect == ImportEffect::kUnchanged) ++outcome.unchanged;
         continue;
       }
     }

@@ -30,9 +30,18 @@ struct NewProduct {
   std::optional<int64_t> threshold;
 };
 
-// What a bulk import did: ids created, and the rows skipped with why.
+// One row of a bulk import: a product to create, under `id` when given.
+struct ImportRow {
+  std::string id;  // "" for a new id
+  NewProduct product;
+};
+
+// What a bulk import did: ids created, products updated or already equal to
+// their row, and the rows skipped with why.
 struct ImportOutcome {
   std::vector<std::string> ids;
+  size_t updated = 0;
+  size_t unchanged = 0;
   std::vector<std::pair<size_t, Status>> failed;  // row index, error
 };
 
@@ -42,11 +51,14 @@ class CatalogService {
 
   // name, category and price are required; quantity defaults to 0.
   Result<Product> Create(Tx& tx, const NewProduct& product, const Principal& actor) const;
-  // Creates every row in this transaction. A bad row (given as its error)
+  // Creates every row in this transaction. A row with an id updates that
+  // product's name, description, category and price (its stock is left
+  // alone; a row equal to the product changes nothing), or creates the
+  // product under that id when none has it. A bad row (given as its error)
   // fails the whole call with the row's index in the message and details,
   // unless keep_going: then each row runs in its own savepoint and bad rows
   // are skipped and reported.
-  Result<ImportOutcome> Import(Tx& tx, const std::vector<Result<NewProduct>>& rows,
+  Result<ImportOutcome> Import(Tx& tx, const std::vector<Result<ImportRow>>& rows,
                                bool keep_going, const Principal& actor) const;
   Result<Product> Get(Tx& tx, std::string_view id) const;
   Result<std::vector<Product>> List(Tx& tx, const store::ProductFilter& filter) const;
@@ -55,6 +67,13 @@ class CatalogService {
   Result<nlohmann::json> Categories(Tx& tx) const;
 
  private:
+  Result<Product> CreateWithId(Tx& tx, std::string id, const NewProduct& request,
+                               const Principal& actor) const;
+  enum class ImportEffect { kCreated, kUpdated, kUnchanged };
+  // One import row; *created_id is set for a created product.
+  Result<ImportEffect> ImportOne(Tx& tx, const ImportRow& row, const Principal& actor,
+                                 std::string* created_id) const;
+
   const InventoryService& inventory_;
 };
 

@@ -2,7 +2,8 @@
 // files, on the same bytes as CSV and as JSON lines.
 // Properties: it never throws or crashes; a file-level refusal is
 // INVALID_ARGUMENT; every data row is either a row or an error; every row it
-// keeps passes product.create's own param checks (a row martd would refuse
+// keeps has an id, empty or a valid product id, apart from its params, which
+// pass product.create's own param checks (a row martd would refuse
 // would fail its whole batch after earlier batches committed); a CSV record
 // never reads past the text.
 
@@ -14,6 +15,7 @@
 
 #include "fuzz/fuzz_check.h"
 #include "mart/commands/spec.h"
+#include "mart/text.h"
 #include "martctl/local/product_file.h"
 
 namespace {
@@ -27,6 +29,10 @@ void Parse(std::string_view text, mart::cli::FileFormat format) {
   }
   FUZZ_CHECK(parsed->rows.size() + parsed->errors.size() == parsed->total,
              "every data row is a row or an error");
+  FUZZ_CHECK(parsed->ids.size() == parsed->rows.size(), "every kept row has its id or \"\"");
+  for (const auto& id : parsed->ids) {
+    FUZZ_CHECK(id.empty() || mart::IsObjectId(id), "a kept id is 24 lower-case hex: " + id);
+  }
   static const mart::CommandSpec& create = *mart::FindCommand("product.create");
   for (const auto& row : parsed->rows) {
     mart::Status valid = mart::ValidateParams(create, row);

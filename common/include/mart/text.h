@@ -18,6 +18,8 @@ std::string ToLowerAscii(std::string_view text);
 std::string_view Trim(std::string_view text);
 // Lower-case hex of the bytes.
 std::string HexEncode(std::string_view bytes);
+// True for 24 lower-case hex characters: the ids of products and orders.
+bool IsObjectId(std::string_view id);
 
 // The candidate nearest to `word` by edit distance, if closer than
 // `max_distance`; "" otherwise. For "did you mean" hints.

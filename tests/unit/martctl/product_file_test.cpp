@@ -30,13 +30,35 @@ TEST(CsvRecordTest, AnUnterminatedQuoteIsAnError) {
 
 TEST(ProductFileTest, CsvRowsBecomeCreateParams) {
   auto parsed = ParseProductFile(
-      "Name,description,category,price,quantity,_id\nPhone,,Electronics,899.99,50,abc\n",
+      "Name,description,category,price,quantity,_id\nPhone,,Electronics,899.99,50,"
+      "66F1C0FFEE0000000000ABCD\nCable,,Electronics,9.5,3,\n",
       FileFormat::kCsv);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-  ASSERT_EQ(parsed->rows.size(), 1u);
+  ASSERT_EQ(parsed->rows.size(), 2u);
   EXPECT_EQ(parsed->rows[0], (json{{"name", "Phone"}, {"category", "Electronics"},
                                    {"price", "899.99"}, {"quantity", 50}}));
+  // The id is kept apart from the create params, in lower case; "" when the cell is empty.
+  EXPECT_EQ(parsed->ids, (std::vector<std::string>{"66f1c0ffee0000000000abcd", ""}));
+  EXPECT_EQ(parsed->RowsWithId(), 1u);
   EXPECT_TRUE(parsed->errors.empty());
+}
+
+TEST(ProductFileTest, IdsAreCheckedAndIdWorksAsWellAsUnderscoreId) {
+  auto parsed = ParseProductFile(
+      "{\"id\":\"66f1c0ffee0000000000abcd\",\"name\":\"A\",\"category\":\"B\",\"price\":1}\n"
+      "{\"_id\":\"x\",\"name\":\"A\",\"category\":\"B\",\"price\":1}\n"
+      "{\"_id\":\"66f1c0ffee0000000000abcd\",\"id\":\"66f1c0ffee0000000000abce\",\"name\":\"A\","
+      "\"category\":\"B\",\"price\":1}\n"
+      "{\"_id\":7,\"name\":\"A\",\"category\":\"B\",\"price\":1}\n",
+      FileFormat::kJsonLines);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->rows.size(), 1u);
+  EXPECT_EQ(parsed->ids[0], "66f1c0ffee0000000000abcd");
+  EXPECT_FALSE(parsed->rows[0].contains("id"));
+  ASSERT_EQ(parsed->errors.size(), 3u);
+  EXPECT_EQ(parsed->errors[0].second, "product id 'x' is not 24 hex characters");
+  EXPECT_EQ(parsed->errors[1].second, "_id and id differ");
+  EXPECT_EQ(parsed->errors[2].second, "_id must be a string");
 }
 
 TEST(ProductFileTest, BadRowsAreReportedWithTheirLine) {
@@ -59,9 +81,10 @@ TEST(ProductFileTest, AnUnknownColumnRefusesTheFile) {
   EXPECT_NE(parsed.status().message().find("unknown column 'colour'"), std::string::npos);
 }
 
-TEST(ProductFileTest, JsonLinesIgnoreIdsAndReportNonObjects) {
+TEST(ProductFileTest, JsonLinesKeepIdsApartAndReportNonObjects) {
   auto parsed = ParseProductFile(
-      "{\"_id\":\"x\",\"name\":\"A\",\"category\":\"B\",\"price\":1.5}\n\n[1]\n"
+      "{\"_id\":\"66f1c0ffee0000000000abcd\",\"name\":\"A\",\"category\":\"B\",\"price\":1.5}"
+      "\n\n[1]\n"
       "{\"name\":\"  \",\"category\":\"B\",\"price\":1}\n",
       FileFormat::kJsonLines);
   ASSERT_TRUE(parsed.ok());

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <set>
@@ -231,6 +232,43 @@ TEST_F(CatalogServiceTest, CategoriesCountProducts) {
 
 bool IsLowerHex(const std::string& text) {
   return text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// An import row: the product's fields and stock, under `id` when given.
+Result<ImportRow> Row(std::string id, ProductFields fields, int64_t quantity = 7) {
+  ImportRow row;
+  row.id = std::move(id);
+  row.product.fields = std::move(fields);
+  row.product.quantity = quantity;
+  return row;
+}
+
+TEST_F(CatalogServiceTest, ImportUpdatesByIdCreatesUnderAnUnknownIdAndCountsEqualRows) {
+  Product same = Must(Create(Fields("Lamp", "Home", 2500)), "create");
+  Product changed = Must(Create(Fields("Cable", "Electronics", 950), 3), "create");
+  Events();
+  const std::string unknown = "0123456789abcdef01234567";
+  std::vector<Result<ImportRow>> rows = {
+      Row(same.id, Fields("Lamp", "Home", 2500)), Row(changed.id, Fields("Cable", "Electronics", 1200)),
+      Row(unknown, Fields("Chair", "Home", 4000)), Row("", Fields("Desk", "Home", 9000))};
+  Tx tx = harness_.NewTx();
+  ImportOutcome outcome =
+      Must(catalog().Import(tx, rows, false, test::ServiceHarness::Operator()), "import");
+  ASSERT_EQ(outcome.ids.size(), 2u);
+  EXPECT_EQ(outcome.ids[0], unknown) << "an id not found creates the product under that id";
+  EXPECT_NE(outcome.ids[1], unknown);
+  EXPECT_EQ(outcome.updated, 1u);
+  EXPECT_EQ(outcome.unchanged, 1u);
+  EXPECT_EQ(Must(Get(changed.id), "get").price_cents, 1200);
+  EXPECT_EQ(Must(Get(unknown), "get").name, "Chair");
+  EXPECT_EQ(ProductCount(), 4);
+  // The stock of an updated product is the ledger's: the row's quantity is not applied.
+  EXPECT_EQ(Must(harness_.store().inventory().Get(changed.id), "stock").available, 3);
+  std::vector<std::string> topics;
+  for (const auto& event : Events()) topics.push_back(event.topic);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "product.updated"), 1)
+      << "an unchanged row emits nothing";
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "product.created"), 2);
 }
 
 TEST(NewProductIdTest, TwentyFourHexWithTheCreationSecondFirst) {

@@ -96,6 +96,24 @@ TEST_F(DispatcherExecuteTest, IdempotentRetryReplaysWithoutASecondEffect) {
   EXPECT_EQ(fresh.status.code(), Code::kAlreadyExists);  // a new key runs again
 }
 
+TEST_F(DispatcherExecuteTest, AReplayedImportSaysSoAndOtherReplaysAreUnmarked) {
+  const std::string cookie = test::ServiceHarness::CookieAuth();
+  json batch = {{"products", json::array({{{"name", "Lamp"}, {"category", "Home"},
+                                           {"price", "25.00"}}})}};
+  Reply first = harness_.Call("product.import", batch, cookie, "file-0");
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  EXPECT_EQ(first.result["replayed"], false);
+  EXPECT_EQ(first.result["created"], 1);
+  Reply again = harness_.Call("product.import", batch, cookie, "file-0");
+  ASSERT_TRUE(again.status.ok()) << again.status.ToString();
+  EXPECT_EQ(again.result["replayed"], true) << "a client must tell a replay from a fresh run";
+  EXPECT_EQ(again.result["ids"], first.result["ids"]);
+
+  Reply user = harness_.Call("auth.register", Registration("ann@example.com"), {}, "key-1");
+  Reply retry = harness_.Call("auth.register", Registration("ann@example.com"), {}, "key-1");
+  EXPECT_EQ(retry.result, user.result) << "methods without the mark replay their result as stored";
+}
+
 TEST_F(DispatcherExecuteTest, SameKeyWithDifferentParamsIsInvalidArgument) {
   ASSERT_TRUE(harness_.Call("auth.register", Registration("ann@example.com"), {}, "k").status.ok());
   Reply other = harness_.Call("auth.register", Registration("bob@example.com"), {}, "k");

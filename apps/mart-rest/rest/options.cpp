@@ -40,8 +40,15 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
                  "dir's socket, as martctl finds it)")->envname("MART_ENDPOINT");
   app.add_option("--data-dir", options.data_dir, "martd's data dir, to find its default "
                  "endpoint")->envname("MART_DATA_DIR");
-  app.add_option("--timeout-ms", options.timeout_ms, "wait this long for martd per try "
-                 "(default 5000)")->check(CLI::Range(100, 600000));
+  // --timeout means what it means to martctl: the whole budget of one call to
+  // martd, split over its try and one retry. --timeout-ms (per try) is the
+  // older spelling, kept for existing configs.
+  double timeout_s = 0;
+  auto* timeout = app.add_option("--timeout", timeout_s, "seconds one call to martd may take "
+                                 "in all, its retry included (default 10)")
+                      ->check(CLI::Range(0.2, 1200.0));
+  app.add_option("--timeout-ms", options.timeout_ms, "older spelling: milliseconds per try "
+                 "(half of --timeout)")->check(CLI::Range(100, 600000))->excludes(timeout);
   app.add_option("--threads", options.threads, "handler threads: how many requests are "
                  "handled at once (default 64)")->check(CLI::Range(1, 1024));
   app.add_option("--max-connections", options.max_connections, "open client connections at "
@@ -66,6 +73,7 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
     if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) *message = e.what();
     return std::nullopt;
   }
+  if (app.count("--timeout") > 0) options.timeout_ms = static_cast<int>(timeout_s * 1000 / 2);
   Status status = ParseListen(listen, &options);
   if (!status.ok()) {
     *exit_code = 2;

@@ -56,5 +56,23 @@ TEST(OptionsTest, BadListenIsAUsageError) {
   EXPECT_NE(message.find("HOST:PORT"), std::string::npos);
 }
 
+// --timeout is martctl's: the whole budget of a call, over its try and retry.
+TEST(OptionsTest, TimeoutIsSecondsForTheWholeCallAsInMartctl) {
+  auto parse = [](std::vector<std::string> args, std::string* message) {
+    int exit_code = -1;
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    return ParseRestOptions(static_cast<int>(argv.size()), argv.data(), message, &exit_code);
+  };
+  std::string message;
+  auto options = parse({"mart-rest", "--timeout", "3"}, &message);
+  ASSERT_TRUE(options.has_value()) << message;
+  EXPECT_EQ(options->timeout_ms, 1500);
+  options = parse({"mart-rest", "--timeout-ms", "700"}, &message);
+  ASSERT_TRUE(options.has_value()) << message;
+  EXPECT_EQ(options->timeout_ms, 700);
+  EXPECT_FALSE(parse({"mart-rest", "--timeout", "3", "--timeout-ms", "700"}, &message));
+}
+
 }  // namespace
 }  // namespace mart::rest

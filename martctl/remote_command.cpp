@@ -68,7 +68,7 @@ ClientOptions ClientOptionsFor(const Settings& settings, const CommandSpec& spec
 }
 
 RenderOptions RenderOptionsFor(const CommandSpec& spec, const Settings& settings, const Io& io) {
-  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  RenderOptions options = BaseRenderOptions(settings, io);
   options.id_field = spec.id_field;
   options.columns = spec.columns;
   return options;

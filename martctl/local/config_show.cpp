@@ -120,7 +120,7 @@ nlohmann::json ConfigRows(const Settings& settings) {
 }
 
 int RunConfigShow(const Invocation&, const Settings& settings, Io& io) {
-  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  RenderOptions options = BaseRenderOptions(settings, io);
   options.quiet = false;
   options.columns = {"setting", "value", "source"};
   Render(ConfigRows(settings), options, io.out);

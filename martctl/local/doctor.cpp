@@ -373,7 +373,7 @@ int RunDoctor(const Invocation&, const Settings& settings, Io& io) {
   std::copy_if(rows.begin(), rows.end(), std::back_inserter(shown), [&](const DoctorRow& row) {
     return !settings.quiet || row.level != CheckLevel::kOk;
   });
-  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  RenderOptions options = BaseRenderOptions(settings, io);
   options.quiet = false;
   options.columns = {"check", "status", "detail", "hint"};
   Render(DoctorRowsJson(shown), options, io.out);

@@ -236,7 +236,7 @@ class EventTail {
   }
 
   static RenderOptions RowOptions(const Settings& settings, const Io& io) {
-    RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+    RenderOptions options = BaseRenderOptions(settings, io);
     options.id_field = "seq";
     options.columns = EventColumns();
     return options;

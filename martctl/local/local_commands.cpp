@@ -22,7 +22,7 @@ bool IsReady(const Result<json>& status) {
 }
 
 RenderOptions PlainRenderOptions(const Settings& settings, const Io& io) {
-  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  RenderOptions options = BaseRenderOptions(settings, io);
   options.quiet = false;
   return options;
 }

@@ -64,7 +64,7 @@ int RunConfigProfiles(const Invocation&, const Settings& settings, Io& io) {
                     {"login_endpoint", logged_in ? json(login->second.endpoint) : json()},
                     {"defined_in", defined.empty() ? json() : json(Joined(defined))}});
   }
-  RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+  RenderOptions options = BaseRenderOptions(settings, io);
   options.id_field = "name";
   options.columns = {"current", "name", "endpoint", "login", "defined_in"};
   Render(rows, options, io.out);
@@ -74,7 +74,7 @@ int RunConfigProfiles(const Invocation&, const Settings& settings, Io& io) {
 int RunConfigCurrent(const Invocation&, const Settings& settings, Io& io) {
   const json current = {{"name", settings.profile}, {"source", ProfileSource(settings)}};
   if (settings.output == OutputFormat::kJson && !settings.quiet) {
-    RenderOptions options = BaseRenderOptions(settings, io.stdout_tty);
+    RenderOptions options = BaseRenderOptions(settings, io);
     Render(current, options, io.out);
   } else {
     io.out << settings.profile << "\n";

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "mart/domain/money.h"
@@ -46,6 +49,41 @@ std::string FieldText(std::string_view key, const json& value, Layout layout) {
   return CellText(value, layout);
 }
 
+// "3m", "2h", "5d" since an ISO-8601 UTC timestamp; "" when it is not one.
+std::string AgeText(const json& value, int64_t now) {
+  if (!value.is_string()) return "";
+  std::tm tm{};
+  if (std::sscanf(value.get<std::string>().c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
+                  &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return "";
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const int64_t age = std::max<int64_t>(0, now - static_cast<int64_t>(::timegm(&tm)));
+  const std::pair<int64_t, const char*> kUnits[] = {
+      {365 * 86400, "y"}, {86400, "d"}, {3600, "h"}, {60, "m"}};
+  for (const auto& [seconds, unit] : kUnits) {
+    if (age >= seconds) return std::to_string(age / seconds) + unit;
+  }
+  return std::to_string(age) + "s";
+}
+
+// Status words by how things went: done, on the way, ended badly.
+std::string Colored(const std::string& text) {
+  static const std::set<std::string, std::less<>> kGood = {
+      "delivered", "shipped", "paid", "succeeded", "sent", "running", "ok", "active"};
+  static const std::set<std::string, std::less<>> kBad = {
+      "cancelled", "failed", "refunded", "dead", "problem"};
+  static const std::set<std::string, std::less<>> kWaiting = {
+      "pending", "processing", "refunding", "stored", "lagging", "skipped", "paused"};
+  const char* code = kGood.count(text) ? "32" : kBad.count(text) ? "31"
+                                         : kWaiting.count(text) ? "33" : nullptr;
+  if (code == nullptr) return text;
+  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
+}
+
+bool IsStatusField(std::string_view key) { return key == "status" || key == "state"; }
+
 // The header line of a list: upper case on a terminal, the field names as
 // they are in a pipe (what cut, awk and spreadsheets match on).
 std::vector<std::string> HeaderFor(const std::vector<std::string>& fields, Layout layout) {
@@ -83,11 +121,25 @@ void WriteRows(const json& list, const std::vector<std::string>& columns,
                const RenderOptions& options, bool header, std::vector<size_t>* widths,
                std::ostream& out) {
   const Layout layout = LayoutFor(options);
-  Table table(HeaderFor(columns, layout));
+  const bool ages = layout == Layout::kAligned && options.now > 0;
+  std::vector<std::string> names = HeaderFor(columns, layout);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (ages && columns[i] == "created_at") names[i] = "AGE";
+  }
+  Table table(std::move(names));
   for (const json& element : list) {
     std::vector<std::string> cells;
-    for (const auto& column : columns)
-      cells.push_back(FieldText(column, element.value(column, json()), layout));
+    for (const auto& column : columns) {
+      const json value = element.value(column, json());
+      std::string cell = FieldText(column, value, layout);
+      if (ages && column == "created_at") {
+        if (std::string age = AgeText(value, options.now); !age.empty()) cell = std::move(age);
+      }
+      if (options.color && layout == Layout::kAligned && IsStatusField(column)) {
+        cell = Colored(cell);
+      }
+      cells.push_back(std::move(cell));
+    }
     table.AddRow(std::move(cells));
   }
   table.Write(out, layout, options.color, header, widths);
@@ -121,7 +173,9 @@ void RenderObject(const json& object, const RenderOptions& options, std::ostream
       texts.push_back(key);
       continue;
     }
-    fields.AddRow({key, FieldText(key, value, layout)});
+    std::string cell = FieldText(key, value, layout);
+    if (options.color && layout == Layout::kAligned && IsStatusField(key)) cell = Colored(cell);
+    fields.AddRow({key, std::move(cell)});
   }
   if (!fields.empty()) fields.Write(out, layout, options.color, options.headers);
   for (const std::string& key : texts) {
@@ -196,12 +250,13 @@ json EventRow(const json& event) {
 
 std::vector<std::string_view> EventColumns() { return {"seq", "created_at", "topic", "data"}; }
 
-RenderOptions BaseRenderOptions(const Settings& settings, bool stdout_tty) {
+RenderOptions BaseRenderOptions(const Settings& settings, const Io& io) {
   return RenderOptions{.format = settings.output,
                        .quiet = settings.quiet,
-                       .tty = stdout_tty,
-                       .color = settings.color && stdout_tty,
-                       .headers = settings.headers.value_or(stdout_tty)};
+                       .tty = io.stdout_tty,
+                       .color = settings.color && io.stdout_tty,
+                       .headers = settings.headers.value_or(io.stdout_tty),
+                       .now = io.clock ? io.clock() : 0};
 }
 
 void ListWriter::Page(json rows) {

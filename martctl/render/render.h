@@ -9,8 +9,12 @@
 //             heading; tab-separated when not on a TTY. A header line on a TTY
 //             (upper case), in a pipe only with --headers (the field names).
 //             Money fields (price, total_price, amount) show two decimals.
+//             On a terminal with color, status and state values are coloured
+//             (green done, yellow on the way, red ended badly); a list's
+//             created_at is an AGE column.
 // Every form ends with a newline; a null result prints nothing as a table.
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string_view>
@@ -28,6 +32,9 @@ struct RenderOptions {
   bool tty = false;     // stdout is a terminal
   bool color = false;   // only honored in aligned tables
   bool headers = false;  // a header line above list tables (aligned or tab-separated)
+  // Unix seconds; when set, a list's created_at shows on a terminal as AGE
+  // ("3m", "2h", "5d"). Pipes keep the timestamp.
+  int64_t now = 0;
   std::string_view id_field = "id";
   std::vector<std::string_view> columns = {};
 };
@@ -37,8 +44,8 @@ struct RenderOptions {
 nlohmann::json EventRow(const nlohmann::json& event);
 std::vector<std::string_view> EventColumns();
 
-// The options every command shares: format, quiet, tty, color, headers.
-RenderOptions BaseRenderOptions(const Settings& settings, bool stdout_tty);
+// The options every command shares: format, quiet, tty, color, headers, now.
+RenderOptions BaseRenderOptions(const Settings& settings, const Io& io);
 
 void Render(const nlohmann::json& value, const RenderOptions& options, std::ostream& out);
 

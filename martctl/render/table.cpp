@@ -7,11 +7,22 @@
 namespace mart::cli {
 namespace {
 
-// Display width approximated as the number of UTF-8 code points.
+// Display width approximated as the number of UTF-8 code points, colour
+// codes (ESC [ … m, only ever added by the renderer: values have their
+// control characters escaped) not counted.
 size_t DisplayWidth(const std::string& text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  size_t width = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b') {
+      const size_t end = text.find('m', i);
+      if (end != std::string::npos) {
+        i = end;
+        continue;
+      }
+    }
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++width;
+  }
+  return width;
 }
 
 std::string EscapeControls(const std::string& text) {

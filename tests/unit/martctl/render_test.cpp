@@ -134,5 +134,28 @@ TEST(RenderTest, MoneyFieldsShowTwoDecimals) {
             std::string::npos);
 }
 
+// On a terminal: created_at as an AGE column, status coloured by outcome
+// (only with color, which NO_COLOR and pipes turn off).
+TEST(RenderTest, ATerminalShowsAgesAndColouredStatuses) {
+  const int64_t now = 1'764'000'000;  // 2025-11-24T16:00:00Z
+  json list = json::array({{{"id", 1}, {"status", "cancelled"}, {"created_at", "2025-11-24T15:57:00.000000+00:00"}},
+                           {{"id", 2}, {"status", "paid"}, {"created_at", "2025-11-22T16:00:00.5+00:00"}}});
+  RenderOptions options{.tty = true, .headers = true, .now = now,
+                        .columns = {"id", "status", "created_at"}};
+  EXPECT_EQ(RenderToString(list, options),
+            "ID  STATUS     AGE\n"
+            "1   cancelled  3m\n"
+            "2   paid       2d\n");
+  options.color = true;
+  const std::string coloured = RenderToString(list, options);
+  EXPECT_NE(coloured.find("\x1b[31mcancelled\x1b[0m  3m"), std::string::npos) << coloured;
+  EXPECT_NE(coloured.find("\x1b[32mpaid\x1b[0m       2d"), std::string::npos) << coloured;
+  options.tty = false;  // a pipe: timestamps and plain words
+  options.headers = false;
+  EXPECT_EQ(RenderToString(list, options),
+            "1\tcancelled\t2025-11-24T15:57:00.000000+00:00\n"
+            "2\tpaid\t2025-11-22T16:00:00.5+00:00\n");
+}
+
 }  // namespace
 }  // namespace mart::cli

@@ -26,6 +26,33 @@ register_secret password "$NEW_PASSWORD"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export MART_REST_LISTEN="127.0.0.1:$port"
 
+# The convention itself, on small READMEs: what breaks it is refused, naming the line.
+convention() {  # convention TEXT: writes a README with TEXT under "Using it", generates its runner
+  mkdir -p "$E2E_ROOT/conv"
+  printf '# t\n\n## Using it\n\n%s\n\n## Next\n\n```sh\nfalse\n```\n' "$1" >"$E2E_ROOT/conv/README.md"
+  (cd "$E2E_ROOT/conv" && python3 "$E2E_DIR/readme_examples.py" README.md run.sh)
+}
+expect_exit 1 convention $'```sh norun\ntrue\n```'
+expect_stderr "README.md:5: a \`\`\`sh norun block needs a reason"
+expect_exit 1 convention $'```sh\nmartctl order get 66f1a2b3c4d5e6f708192a3b\n```'
+expect_stderr "README.md:6: a literal object id"
+expect_exit 1 convention $'```sh\ntrue  # not run:\n```'
+expect_stderr 'README.md:6: "# not run:" needs a reason'
+expect_exit 1 convention $'```bash\ntrue\n```'
+expect_stderr "unknown code block 'bash'"
+expect_exit 0 convention $'```sh\nX=$(echo 1)\ntrue  # not run: skipped\n[ "$X" = 1 ]\n(exit 3)  # exit 3: as shown\n```\n```\nfalse\n```'
+expect_eq 3 "$OUT" "a shown-only block, a skipped line and the part after 'Using it' do not run"
+expect_exit 0 bash "$E2E_ROOT/conv/run.sh"
+expect_exit 0 convention $'```sh\ntrue\n(exit 4)   # exit 5: wrong code\ntrue\n```'
+expect_exit 1 bash "$E2E_ROOT/conv/run.sh"
+expect_stderr "FAIL: README.md:7: (exit 4)   # exit 5: wrong code: exited 4, want 5"
+expect_exit 0 convention $'```sh\ntrue &&\n  false && true\n```'
+expect_exit 1 bash "$E2E_ROOT/conv/run.sh"
+expect_stderr "FAIL: README.md:6: true && …: exited 1, want 0"
+expect_exit 0 convention $'```sh\necho "$UNSET_IN_README"\n```'
+expect_exit 1 bash "$E2E_ROOT/conv/run.sh"
+expect_stderr "FAIL: README.md:6: echo \"\$UNSET_IN_README\": the shell stopped here"
+
 runner="$E2E_ROOT/readme_run.sh"
 secret_input "$runner"  # the README's commands hold the test card numbers
 count=$(cd "$ROOT" && python3 "$E2E_DIR/readme_examples.py" README.md "$runner")

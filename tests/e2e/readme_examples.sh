@@ -59,8 +59,9 @@ count=$(cd "$ROOT" && python3 "$E2E_DIR/readme_examples.py" README.md "$runner")
 check "found the README's examples ($count commands)" test "$count" -gt 40
 
 set +e
-(cd "$E2E_ROOT/work" && PATH="$E2E_ROOT/bin:$PATH" bash "$runner" </dev/null) \
-  > >(tee "$E2E_ROOT/readme.out") 2> >(tee "$E2E_ROOT/readme.err" >&2)
+# The commands' output goes to the test's log only: it echoes each command,
+# test card numbers included, so it stays out of the secret scan's files.
+(cd "$E2E_ROOT/work" && PATH="$E2E_ROOT/bin:$PATH" bash "$runner" </dev/null)
 rc=$?
 set -e
 check "every example of README.md's 'Using it' ran as shown (exit $rc)" test "$rc" -eq 0

@@ -132,8 +132,9 @@ int RunPagedList(const Invocation& invocation, const Settings& settings, Io& io)
     if (next.empty()) break;
     if (!all) {
       writer.Finish();
-      io.err << ErrorLead(io) << "showing " << shown << " rows; more exist: add --cursor "
-             << next << " for the next page, or --all for every row\n";
+      io.err << ErrorLead(io) << "showing " << shown << (shown == 1 ? " row" : " rows")
+             << "; more exist: add --cursor " << next
+             << " for the next page, or --all for every row\n";
       return 0;
     }
     // The cursor continues after the last row; an offset applied to the first page only.

@@ -14,7 +14,7 @@ using nlohmann::json;
 using testing::RecordedCall;
 
 json Product(int n) {
-  return {{"_id", "p" + std::to_string(n)}, {"name", "Item " + std::to_string(n)},
+  return {{"id", "p" + std::to_string(n)}, {"name", "Item " + std::to_string(n)},
           {"category", "Tools"}, {"price", n == 1 ? 5.5 : 16.0}, {"quantity", n}};
 }
 
@@ -116,7 +116,7 @@ TEST(ListPagingTest, HeadersInAPipeOnlyWhenAskedAndNeverWithNoHeaders) {
   testing::TestIo pipe;
   ServePages(pipe, 1);
   EXPECT_EQ(pipe.Run({"product", "list", "--headers"}), 0);
-  EXPECT_EQ(pipe.out.str(), "_id\tname\tcategory\tprice\tquantity\np1\tItem 1\tTools\t5.50\t1\n");
+  EXPECT_EQ(pipe.out.str(), "id\tname\tcategory\tprice\tquantity\np1\tItem 1\tTools\t5.50\t1\n");
   testing::TestIo tty;
   tty.stdout_tty = true;
   tty.env["NO_COLOR"] = "1";

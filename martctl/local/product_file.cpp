@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kColumns = {"_id", "id", "name", "description", "category",
+const std::vector<std::string> kColumns = {"id", "_id", "name", "description", "category",
                                            "price", "quantity", "reorder_threshold"};
 
 bool EndsWith(std::string_view text, std::string_view suffix) {

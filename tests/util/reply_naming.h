@@ -28,7 +28,9 @@ inline std::vector<std::string> ReplyNamingProblems(const nlohmann::json& value,
   std::vector<std::string> problems;
   auto walk = [&problems](auto& self, const nlohmann::json& node, const std::string& at) -> void {
     if (node.is_array()) {
-      for (size_t i = 0; i < node.size(); ++i) self(self, node[i], at + "[" + std::to_string(i) + "]");
+      for (size_t i = 0; i < node.size(); ++i) {
+        self(self, node[i], at + "[" + std::to_string(i) + "]");
+      }
       return;
     }
     if (!node.is_object()) return;
@@ -36,7 +38,7 @@ inline std::vector<std::string> ReplyNamingProblems(const nlohmann::json& value,
       const std::string where = at + "." + key;
       if (key == "_id") problems.push_back(where + ": an object's own id is `id`");
       if (child.is_boolean() && key.rfind("is_", 0) != 0 && !ReplyFlags().contains(key)) {
-        problems.push_back(where + ": a state is `is_" + key + "`, or a reply flag listed in Naming");
+        problems.push_back(where + ": a state is `is_" + key + "`, else a reply flag of Naming");
       }
       if (key != "data") self(self, child, where);
     }

@@ -95,10 +95,10 @@ TEST(ListPagingTest, AllOnATerminalIsOneTableUnderOneHeader) {
   ServePages(test, 3);
   EXPECT_EQ(test.Run({"product", "list", "--all", "--limit", "2"}), 0);
   EXPECT_EQ(test.out.str(),
-            "_ID  NAME    CATEGORY  PRICE  QUANTITY\n"
-            "p1   Item 1  Tools     5.50   1\n"
-            "p2   Item 2  Tools     16.00  2\n"
-            "p3   Item 3  Tools     16.00  3\n");
+            "ID  NAME    CATEGORY  PRICE  QUANTITY\n"
+            "p1  Item 1  Tools     5.50   1\n"
+            "p2  Item 2  Tools     16.00  2\n"
+            "p3  Item 3  Tools     16.00  3\n");
 }
 
 TEST(ListPagingTest, MoneyHasTwoDecimalsInTablesAndPipes) {
@@ -122,7 +122,7 @@ TEST(ListPagingTest, HeadersInAPipeOnlyWhenAskedAndNeverWithNoHeaders) {
   tty.env["NO_COLOR"] = "1";
   ServePages(tty, 1);
   EXPECT_EQ(tty.Run({"product", "list", "--no-headers"}), 0);
-  EXPECT_EQ(tty.out.str(), "p1   Item 1  Tools     5.50   1\n");
+  EXPECT_EQ(tty.out.str(), "p1  Item 1  Tools     5.50   1\n");
   testing::TestIo both;
   EXPECT_EQ(both.Run({"product", "list", "--headers", "--no-headers"}), 2);
 }

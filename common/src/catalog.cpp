@@ -17,7 +17,7 @@ nlohmann::json OrNull(const std::optional<std::string>& value) {
 int64_t DefaultReorderThreshold(int64_t quantity) { return std::max<int64_t>(5, quantity / 10); }
 
 nlohmann::json ToJson(const Product& p) {
-  return {{"_id", p.id},
+  return {{"id", p.id},
           {"name", p.name},
           {"description", p.description},
           {"category", p.category},
@@ -34,7 +34,7 @@ nlohmann::json ToJson(const InventoryRecord& r) {
           {"reserved_quantity", r.reserved},
           {"shipped_quantity", r.shipped},
           {"reorder_threshold", r.reorder_threshold},
-          {"low_stock", r.available <= r.reorder_threshold},
+          {"is_low_stock", r.available <= r.reorder_threshold},
           {"created_at", FormatTimestamp(r.created_at)},
           {"updated_at", FormatTimestamp(r.updated_at)}};
 }

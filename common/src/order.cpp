@@ -130,7 +130,7 @@ nlohmann::json ToJson(const Order& o) {
                      {"quantity", item.quantity},
                      {"price", MoneyJson(item.price_cents)}});
   }
-  return {{"_id", o.id},
+  return {{"id", o.id},
           {"user_id", o.user_id},
           {"items", std::move(items)},
           {"total_price", MoneyJson(o.total_cents)},

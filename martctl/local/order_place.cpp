@@ -111,7 +111,7 @@ Status PrepareOrderPlace(CallContext& context, json* params) {
 
 Result<Output> FinishOrderPlace(CallContext& context, json placed) {
   const json& flags = context.invocation.flags;
-  const std::string id = StringField(placed, "_id");
+  const std::string id = StringField(placed, "id");
   if (flags.value("no_wait", false) || id.empty()) return Output{.value = std::move(placed)};
   const int64_t seconds = flags.value("wait_timeout", kDefaultOrderWaitSeconds);
   Result<OrderWaitResult> waited = WaitForOrder(context.session, context.io, id, std::nullopt,

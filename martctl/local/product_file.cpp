@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kColumns = {"_id", "id", "name", "description", "category",
+const std::vector<std::string> kColumns = {"id", "_id", "name", "description", "category",
                                            "price", "quantity", "reorder_threshold"};
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
@@ -45,8 +45,9 @@ Result<json> CsvRow(const std::vector<std::string>& header, const std::vector<st
   return row;
 }
 
-// Moves the product's own id out of the row: `_id` as export writes it, or
-// `id`; both only when they agree. Upper-case hex is accepted.
+// Moves the product's own id out of the row: `id` as export writes it, or
+// `_id` as older exports and the seeds' clients write it; both only when they
+// agree. Upper-case hex is accepted.
 Result<std::string> TakeId(json& row) {
   std::string id;
   for (const char* key : {"_id", "id"}) {
@@ -206,7 +207,7 @@ Result<ParsedProducts> ParseProductFile(std::string_view text, FileFormat format
 }
 
 std::string WriteProductFile(const json& products, FileFormat format, bool with_header) {
-  const std::vector<std::string> kOut = {"_id", "name", "description", "category", "price",
+  const std::vector<std::string> kOut = {"id", "name", "description", "category", "price",
                                          "quantity"};
   std::string out;
   if (format == FileFormat::kCsv && with_header) {

@@ -2,8 +2,8 @@
 // Product files for bulk import and export: CSV with a header row (RFC 4180
 // quoting) or JSON lines (one object per line). Columns/keys: name,
 // description, category, price, quantity, reorder_threshold, and the
-// product's own id as `_id` (what export writes) or `id`: kept apart from the
-// row, for `product import --update-existing`.
+// product's own id as `id` (what export writes) or `_id` (older exports, the
+// seeds' clients): kept apart from the row, for `product import --update-existing`.
 
 #include <cstddef>
 #include <string>

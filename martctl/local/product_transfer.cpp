@@ -68,7 +68,7 @@ Status CheckFile(const ParsedProducts& parsed, const ImportOptions& options,
   if (with_id > 0 && !options.update_existing) {
     return InvalidArgument(
         path + ": " + std::to_string(with_id) + " of " + std::to_string(parsed.total) +
-            " rows carry a product id (_id or id, as 'product export' writes) and would become "
+            " rows carry a product id (id as 'product export' writes, or _id) and would become "
             "copies of those products, so nothing was imported; use --update-existing to update "
             "the products with those ids (and create those not found, under their id), or remove "
             "the id column to add them as new products",
@@ -168,7 +168,7 @@ std::vector<CommandEntry> ProductTransferCommands() {
                 {.name = "continue_on_error", .type = ArgType::kBool,
                  .help = "import the valid rows and report the bad ones"},
                 {.name = "update_existing", .type = ArgType::kBool,
-                 .help = "rows with an id (_id or id, as export writes): update that product, "
+                 .help = "rows with an id (id as export writes, or _id): update that product, "
                          "or create it under that id when none has it"},
                 {.name = "dry_run", .type = ArgType::kBool,
                  .help = "check the file and count what would be done; change nothing"}},

@@ -49,12 +49,12 @@ Result<json> Logout(RequestContext& ctx, const json&) {
 
 Result<json> Whoami(RequestContext& ctx, const json&) {
   if (!ctx.principal.IsUser()) {
-    return json{{"id", nullptr}, {"operator", true}, {"role", kRoleAdmin},
+    return json{{"id", nullptr}, {"is_operator", true}, {"role", kRoleAdmin},
                 {"description", ctx.principal.Describe()}};
   }
   MART_ASSIGN_OR_RETURN(User user, ctx.tx.store.users().Get(ctx.principal.user_id));
   json result = ToJson(user);
-  result["operator"] = false;
+  result["is_operator"] = false;
   result["session_id"] = ctx.principal.session_id;
   return result;
 }

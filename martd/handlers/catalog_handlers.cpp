@@ -109,7 +109,7 @@ Result<json> Update(RequestContext& ctx, const json& params) {
 
 Result<json> Delete(RequestContext& ctx, const json& params) {
   MART_RETURN_IF_ERROR(ctx.services.catalog.Delete(ctx.tx, String(params, "id")));
-  return json{{"_id", String(params, "id")}, {"deleted", true}};
+  return json{{"id", String(params, "id")}, {"deleted", true}};
 }
 
 Result<json> Categories(RequestContext& ctx, const json&) {

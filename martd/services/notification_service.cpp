@@ -39,7 +39,7 @@ json ToJson(const store::Notification& n) {
           {"subject", n.subject},
           {"body", n.body},
           {"event_seq", n.event_seq},
-          {"read", n.read_at.has_value()},
+          {"is_read", n.read_at.has_value()},
           {"read_at", OptTime(n.read_at)},
           {"status", n.status},
           {"attempts", n.attempts},

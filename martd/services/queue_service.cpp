@@ -205,7 +205,7 @@ Result<json> QueueService::Workers(Tx& tx) const {
   for (size_t i = 0; i < consumers_.size(); ++i) {
     rows.push_back({{"worker", queues[i]["worker"]},
                     {"state", queues[i]["state"]},
-                    {"paused", queues[i]["state"] == "paused"},
+                    {"is_paused", queues[i]["state"] == "paused"},
                     {"cursor", queues[i]["cursor"]},
                     {"topics", consumers_[i]->topics()}});
   }

@@ -48,7 +48,7 @@ check "logout forgets the saved tokens" [ "$(jq -r '.profiles.default.access_tok
   "$MART_CREDENTIALS_FILE")" = gone ]
 # With no saved login left, martctl falls back to the operator cookie.
 expect_exit 0 "$MARTCTL" auth whoami -o json
-expect_eq true "$(jq -r .operator <<<"$OUT")" "after logout martctl acts as the local operator"
+expect_eq true "$(jq -r .is_operator <<<"$OUT")" "after logout martctl acts as the local operator"
 expect_exit 5 "$MARTCTL" profile show
 expect_stderr "the local operator has no profile"
 finish

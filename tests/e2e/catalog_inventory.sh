@@ -21,9 +21,9 @@ expect_stderr "[UNAUTHENTICATED]"
 expect_exit 4 nobody inventory list
 expect_exit 4 nobody inventory history "$phone"
 expect_exit 0 alice inventory get "$phone" -o json
-want=$(jq -cn --arg id "$phone" '{available_quantity: 50, low_stock: false, product_id: $id,
+want=$(jq -cn --arg id "$phone" '{available_quantity: 50, is_low_stock: false, product_id: $id,
   reorder_threshold: 5, reserved_quantity: 0}')
-got=$(jq -c '{available_quantity, low_stock, product_id, reorder_threshold, reserved_quantity}' \
+got=$(jq -c '{available_quantity, is_low_stock, product_id, reorder_threshold, reserved_quantity}' \
   <<<"$OUT")
 expect_eq "$want" "$got" "inventory record shape (seed field names)"
 expect_exit 0 alice inventory list -o json
@@ -80,7 +80,7 @@ expect_eq "56 1" "$(jq -r '"\(.available_quantity) \(.reserved_quantity)"' <<<"$
 expect_exit 0 admin inventory set "$phone" --available 120 --reason recount -o json
 expect_eq 120 "$(jq .available_quantity <<<"$OUT")" "set available"
 expect_exit 0 admin inventory set "$phone" --reorder-threshold 12 -o json
-got=$(jq -r '"\(.available_quantity) \(.reorder_threshold) \(.low_stock)"' <<<"$OUT")
+got=$(jq -r '"\(.available_quantity) \(.reorder_threshold) \(.is_low_stock)"' <<<"$OUT")
 expect_eq "120 12 false" "$got" "set threshold alone"
 expect_exit 2 admin inventory set "$phone"
 expect_exit 2 admin inventory set "$phone" --available -1
@@ -123,7 +123,7 @@ expect_exit 0 admin inventory list --low-stock -o json
 expect_eq 0 "$(jq length <<<"$OUT")" "no low stock yet"
 expect_exit 0 admin inventory adjust "$watch" --delta -70 --reason 'big order'
 expect_exit 0 admin inventory get "$watch" -o json
-expect_eq true "$(jq .low_stock <<<"$OUT")" "5 of threshold 7 is low"
+expect_eq true "$(jq .is_low_stock <<<"$OUT")" "5 of threshold 7 is low"
 expect_exit 7 admin inventory reorder-check -o json
 want=$(jq -cnS --arg id "$watch" '[{product_id: $id, name: "Smart Watch", available_quantity: 5,
   reserved_quantity: 0, reorder_threshold: 7, suggested_quantity: 9}]')

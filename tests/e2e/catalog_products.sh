@@ -11,7 +11,7 @@ count() { nobody product list -o json | jq length; }
 phone_json=$(admin product create --name 'Premium Smartphone' \
   --description 'Latest model with advanced features' --category Electronics \
   --price 899.99 --quantity 50 -o json)
-phone=$(jq -r ._id <<<"$phone_json")
+phone=$(jq -r .id <<<"$phone_json")
 check "product id is 24 lower-case hex" grep -Eq '^[0-9a-f]{24}$' <<<"$phone"
 expect_eq 899.99 "$(jq -r .price <<<"$phone_json")" "price comes back as given"
 expect_eq number "$(jq -r '.price | type' <<<"$phone_json")" "price is a JSON number"
@@ -33,7 +33,7 @@ done
 # Anyone lists and gets, without logging in.
 expect_exit 0 nobody product list -o json
 expect_eq 4 "$(jq length <<<"$OUT")" "anonymous list sees every product"
-expect_eq "$shoes,$watch,$headphones,$phone" "$(jq -r '[.[]._id] | join(",")' <<<"$OUT")" \
+expect_eq "$shoes,$watch,$headphones,$phone" "$(jq -r '[.[].id] | join(",")' <<<"$OUT")" \
   "default order is newest first"
 expect_exit 0 nobody product get "$phone" -o json
 expect_eq 'Premium Smartphone' "$(jq -r .name <<<"$OUT")" "anonymous get"
@@ -85,11 +85,11 @@ expect_exit 0 nobody product list --sort price --limit 3 --all -o json
 expect_eq '[99.99,179.99,249.99,899.99]' "$(jq -c '[.[].price]' <<<"$OUT")" \
   "--all -o json is one array over the pages"
 expect_exit 0 nobody product list --sort price --limit 1 --headers
-expect_eq "_id	name	category	price	quantity" "$(head -n 1 <<<"$OUT")" "--headers names the fields in a pipe"
+expect_eq "id	name	category	price	quantity" "$(head -n 1 <<<"$OUT")" "--headers names the fields in a pipe"
 expect_eq "99.99" "$(sed -n 2p <<<"$OUT" | cut -f4)" "money shows two decimals"
 shouty=$(tr 'a-f' 'A-F' <<<"$phone")
 expect_exit 0 nobody product get "$shouty" -o json
-expect_eq "$phone" "$(jq -r ._id <<<"$OUT")" "an upper-case id names the same product"
+expect_eq "$phone" "$(jq -r .id <<<"$OUT")" "an upper-case id names the same product"
 
 # Writes need an admin: anonymous callers get exit 4, users too.
 expect_exit 4 nobody product create --name X --category Y --price 1

@@ -68,9 +68,9 @@ expect_crash batch.after_commit
 start_daemon
 reply1=$(printf '%s\n' "${FRAME/COOKIE/$(cookie)}" | "$WIRE_SEND" "$ENDPOINT")
 reply2=$(printf '%s\n' "${FRAME/COOKIE/$(cookie)}" | "$WIRE_SEND" "$ENDPOINT")
-LAMP=$(jq -r .result._id <<<"$reply1")
+LAMP=$(jq -r .result.id <<<"$reply1")
 check "the retry after the lost reply succeeds" test -n "$LAMP" -a "$LAMP" != null
-expect_eq "$LAMP" "$(jq -r .result._id <<<"$reply2")" "a second retry replays the same product"
+expect_eq "$LAMP" "$(jq -r .result.id <<<"$reply2")" "a second retry replays the same product"
 expect_eq 1 "$(as_operator product list --limit 100 -o json | jq '[.[] | select(.name == "Lamp")] | length')" \
   "the product was created once"
 

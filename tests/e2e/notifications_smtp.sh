@@ -104,7 +104,7 @@ alice address add --line1 "1 Main St" --city Town --postal-code 12345 --country 
 phone=$(as_operator product create --name 'Premium Smartphone' --category Electronics \
   --price 899.99 --quantity 50 -q)
 expect_exit 0 alice order place --item "$phone:2" -o json
-order=$(jq -r ._id <<<"$OUT")
+order=$(jq -r .id <<<"$OUT")
 wait_for "order mails" all_sent
 expect_eq 1 "$(mails "^Subject: Order $order placed")" "order placed mailed"
 expect_eq 1 "$(mails "^Subject: Order $order is now processing")" "status change mailed"
@@ -114,7 +114,7 @@ expect_eq "$(alice auth whoami -o json | jq .id)" "$(jq -r '[.[].user_id] | uniq
   "and only her own"
 first=$(jq -r '.[0].id' <<<"$OUT")
 expect_exit 0 alice notification mark-read "$first" -o json
-expect_eq true "$(jq .read <<<"$OUT")" "mark-read"
+expect_eq true "$(jq .is_read <<<"$OUT")" "mark-read"
 expect_eq 2 "$(alice notification list --unread -o json | jq length)" "unread filter"
 admin_note=$(admin notification list --type welcome -o json | jq -r '.[] | select(.user_id == 1) | .id')
 expect_exit 3 alice notification get "$admin_note"
@@ -163,7 +163,7 @@ expect_eq "$alice_id" "$(jqb '[.[].user_id] | unique | map(tostring) | join(",")
 unread=$(jqb '.[0].id')
 http PUT "/api/v1/notifications/$unread/read" -H "$(auth)" -H 'Content-Type: application/json' \
   -d '{}'
-expect_eq "200|true" "$STATUS|$(jqb .read)" "PUT /notifications/{id}/read marks it read"
+expect_eq "200|true" "$STATUS|$(jqb .is_read)" "PUT /notifications/{id}/read marks it read"
 http GET "/api/v1/notifications/$admin_note" -H "$(auth)"
 expect_eq 404 "$STATUS" "another user's notification is 404"
 http GET '/api/v1/notifications/?type=bogus' -H "$(auth)"

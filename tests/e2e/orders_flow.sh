@@ -24,7 +24,7 @@ stock() {  # stock PID -> "available reserved shipped"
 # Step 5.2: a single product, with the price the client expects. martctl waits
 # until the inventory worker has reserved the stock.
 expect_exit 0 alice order place --item "$phone:1:899.99" -o json
-order1=$(jq -r ._id <<<"$OUT")
+order1=$(jq -r .id <<<"$OUT")
 expect_eq "899.99" "$(jq -r .total_price <<<"$OUT")" "single-item total"
 expect_eq "processing reserved" "$(jq -r '"\(.status) \(.stock)"' <<<"$OUT")" \
   "placed order left pending once stock was reserved"
@@ -36,16 +36,16 @@ expect_eq "$(alice auth whoami -o json | jq .id)" "$(jq .user_id <<<"$OUT")" "bu
 expect_exit 0 alice order place --item "$headphones:1:249.99" --item "$watch:2:179.99" \
   --shipping-address '{"line1":"123 Example Street","line2":"Apt 4B","city":"Example City",
   "state":"EX","postal_code":"12345","country":"Example Country"}' -o json
-order2=$(jq -r ._id <<<"$OUT")
+order2=$(jq -r .id <<<"$OUT")
 expect_eq "609.97" "$(jq -r .total_price <<<"$OUT")" "multi-item total"
 expect_eq '[[1,249.99],[2,179.99]]' "$(jq -c '[.items[] | [.quantity, .price]]' <<<"$OUT")" \
   "lines with quantity and catalog price"
 
 # Steps 6.1 and 6.2: get, and list newest first.
 expect_exit 0 alice order get "$order1" -o json
-expect_eq "$order1 899.99" "$(jq -r '"\(._id) \(.total_price)"' <<<"$OUT")" "get order 1"
+expect_eq "$order1 899.99" "$(jq -r '"\(.id) \(.total_price)"' <<<"$OUT")" "get order 1"
 expect_exit 0 alice order list -o json
-expect_eq "$order2 $order1" "$(jq -r '[.[]._id] | join(" ")' <<<"$OUT")" "list, newest first"
+expect_eq "$order2 $order1" "$(jq -r '[.[].id] | join(" ")' <<<"$OUT")" "list, newest first"
 expect_eq "$order2" "$(alice order list -q | head -n 1)" "-q prints order ids"
 expect_eq "49 1 0" "$(stock "$phone")" "phone: 1 reserved for order 1"
 expect_eq "99 1 0" "$(stock "$headphones")" "headphones reserved for order 2"

@@ -43,7 +43,7 @@ check "a notification to mark read" test "$NOTE" != null
 
 # 9. A PUT without a body (no Content-Length), as curl sends it without -d.
 http PUT "/api/v1/notifications/$NOTE/read" -H "$(auth)"
-expect_eq "200|true" "$STATUS|$(jqb .read)" "PUT /notifications/{id}/read without a body"
+expect_eq "200|true" "$STATUS|$(jqb .is_read)" "PUT /notifications/{id}/read without a body"
 
 # 9. Pipelined requests on one connection, in one write: each answered, in order.
 OUT=$(attack pipeline "GET /health" "PUT /api/v1/notifications/$NOTE/read $TOKEN" \
@@ -51,7 +51,7 @@ OUT=$(attack pipeline "GET /health" "PUT /api/v1/notifications/$NOTE/read $TOKEN
 expect_eq "200 200 200 404 422" "$(jq -r '.statuses | map(tostring) | join(" ")' <<<"$OUT")" \
   "five pipelined requests, five replies in order"
 expect_eq "true|true|Not Found" \
-  "$(jq -r '.bodies | [(.[0] | fromjson | .ready), (.[2] | fromjson | .read), (.[3] | fromjson | .detail)] | join("|")' <<<"$OUT")" \
+  "$(jq -r '.bodies | [(.[0] | fromjson | .ready), (.[2] | fromjson | .is_read), (.[3] | fromjson | .detail)] | join("|")' <<<"$OUT")" \
   "each reply belongs to its request"
 check "an access log line per pipelined request" \
   test "$(grep -c "^mart-rest: PUT /api/v1/notifications/$NOTE/read 200 " "$E2E_ROOT/rest.log")" = 2

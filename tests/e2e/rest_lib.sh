@@ -87,6 +87,7 @@ walk_accounts_and_products() {
         '{name: $n, description: $d, category: $c, price: $p, quantity: $q}')"
     expect_eq 201 "$STATUS" "create $1 is 201"
     expect_eq "$1|$3|$4|$5" "$(jqb '[.name, .category, .price, .quantity] | join("|")')" "$1 fields"
+    expect_eq true "$(jqb 'has("_id") and (has("id") | not)')" "$1 shows its id as the seeds' _id"
   }
   create_product "Premium Smartphone" "Latest model with high-end camera and long battery life" \
     Electronics 899.99 50
@@ -102,6 +103,7 @@ walk_accounts_and_products() {
   # 4.1 all products, in the seed's order.
   http GET /api/v1/products/ -H "$(auth)"
   expect_eq "200|$P1 $P2 $P3" "$STATUS|$(jqb '[.[]._id] | join(" ")')" "product list, oldest first"
+  expect_eq true "$(jqb 'all(has("_id") and (has("id") | not))')" "listed products show _id, not id"
 
   # 4.2 inventory created with each product.
   http GET "/api/v1/inventory/$P1" -H "$(auth)"

@@ -21,6 +21,7 @@ expect_eq "1|899.99|pending|$P1|1|899.99|123 Example Street" \
   "order 1 as placed"
 check "order 1 user_id is a string, as in the seed" test "$(jqb '.user_id | type')" = string
 O1=$(jqb ._id)
+expect_eq true "$(jqb 'has("_id") and (has("id") | not)')" "an order shows its id as the seeds' _id"
 http POST /api/v1/orders/ -H "$(auth)" -H 'Content-Type: application/json' -d "{
   \"user_id\": \"$USER_ID\", \"items\": [{\"product_id\": \"$P2\", \"quantity\": 1, \"price\": 249.99},
   {\"product_id\": \"$P3\", \"quantity\": 2, \"price\": 179.99}], \"shipping_address\": $ADDRESS}"
@@ -36,6 +37,7 @@ check "order 1 is pending or processing" grep -Eq '^(pending|processing)$' <<<"$
 http GET /api/v1/orders/ -H "$(auth)"
 expect_eq "200|$O2 $O1|609.97 899.99" \
   "$STATUS|$(jqb '[.[]._id] | join(" ")')|$(jqb '[.[].total_price] | join(" ")')" "order list newest first"
+expect_eq true "$(jqb 'all(has("_id") and (has("id") | not))')" "listed orders show _id, not id"
 
 # 6.3 status paid (the admin token, see 3).
 http PUT "/api/v1/orders/$O1/status" -H "$(auth)" -H 'Content-Type: application/json' \

@@ -80,7 +80,7 @@ Fixture& TheFixture() {
     f.product_id = Must(h.Call("product.create", {{"name", "Lamp"}, {"category", "Home"},
                                                   {"price", "19.99"}, {"quantity", 50}},
                                op),
-                        "create the product")["_id"];
+                        "create the product")["id"];
     f.user_token = h.SignUp("fuzz@example.com").access_token();
     Must(h.Call("address.add",
                 {{"line1", "1 Main St"}, {"city", "Springfield"}, {"postal_code", "12345"},
@@ -91,7 +91,7 @@ Fixture& TheFixture() {
                              {{"items", json::array({{{"product_id", f.product_id},
                                                       {"quantity", 2}}})}},
                              f.user_token),
-                      "place the order")["_id"];
+                      "place the order")["id"];
     // Its stock reserved: the order is processing when every input starts.
     mart::test::Must(h.services().queues.Pump(h.store(), h.outbox(), kPumpBudget), "pump");
     h.outbox().TakePending();

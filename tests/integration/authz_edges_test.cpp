@@ -93,7 +93,7 @@ bool HoldsId(const json& rows, std::string_view field, const json& id) {
 TEST_F(AuthzEdgesTest, AnotherUsersListsHoldNoneOfTheOwnersObjects) {
   const std::string& other = other_token_;
   json orders = Must("order.list", json::object(), other);
-  EXPECT_FALSE(HoldsId(orders, "_id", order_id_) || HoldsId(orders, "_id", paid_order_id_));
+  EXPECT_FALSE(HoldsId(orders, "id", order_id_) || HoldsId(orders, "id", paid_order_id_));
   EXPECT_FALSE(HoldsId(orders, "user_id", owner_id_));
   json payments = Must("payment.list", json::object(), other);
   EXPECT_FALSE(HoldsId(payments, "id", payment_id_));
@@ -104,7 +104,7 @@ TEST_F(AuthzEdgesTest, AnotherUsersListsHoldNoneOfTheOwnersObjects) {
   EXPECT_FALSE(HoldsId(notes, "user_id", owner_id_));
   EXPECT_FALSE(HoldsId(Must("address.list", json::object(), other), "id", address_id_));
   // The same lists as the owner do hold them: the checks above can fail.
-  EXPECT_TRUE(HoldsId(Must("order.list", json::object(), owner_token_), "_id", order_id_));
+  EXPECT_TRUE(HoldsId(Must("order.list", json::object(), owner_token_), "id", order_id_));
   EXPECT_TRUE(HoldsId(Must("payment.list", json::object(), owner_token_), "id", payment_id_));
 }
 

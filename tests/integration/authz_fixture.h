@@ -207,13 +207,13 @@ class AuthzDaemonTest : public DaemonTest {
     owner_id_ = Must("auth.whoami", json::object(), owner_token_)["id"];
     product_id_ = Must("product.create", {{"name", "Lamp"}, {"category", "Home"},
                                           {"price", "10.00"}, {"quantity", 100}},
-                       Cookie())["_id"];
+                       Cookie())["id"];
     address_id_ = Must("address.add", {{"line1", "1 Owner St"}, {"city", "A"},
                                        {"postal_code", "1"}, {"country", "X"}},
                        owner_token_)["id"];
     json items = json::array({{{"product_id", product_id_}, {"quantity", 2}}});
-    paid_order_id_ = Must("order.place", {{"items", items}}, owner_token_)["_id"];
-    order_id_ = Must("order.place", {{"items", items}}, owner_token_)["_id"];
+    paid_order_id_ = Must("order.place", {{"items", items}}, owner_token_)["id"];
+    order_id_ = Must("order.place", {{"items", items}}, owner_token_)["id"];
     payment_id_ = Must("order.pay", {{"id", paid_order_id_}, {"card_number", kGoodCard},
                                      {"expiry", "12/40"}, {"cvc", "123"}},
                        owner_token_)["id"];
@@ -317,7 +317,7 @@ inline nlohmann::json AuthzDaemonTest::ParamsFor(std::string_view method) {
          // The fixture's product is in open orders; delete one that is not.
          json spare = Must("product.create", {{"name", "Spare"}, {"category", "Home"},
                                               {"price", "1.00"}}, Cookie());
-         return json{{"id", spare["_id"]}};
+         return json{{"id", spare["id"]}};
        }},
       {"product.import", [] { return json{{"products", json::array({{{"name", "Chair"},
           {"category", "Home"}, {"price", "5.00"}, {"quantity", 1}}})}}; }},

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "authz_fixture.h"
+#include "util/reply_naming.h"
 
 namespace mart::testing {
 namespace {
@@ -55,6 +56,10 @@ TEST_P(AuthzMatrixTest, CallerGetsWhatTheRuleSays) {
   for (const auto& [kind, secret] : Secrets(c.method)) {
     EXPECT_EQ(reply.find(secret), std::string::npos)
         << c.method << " as " << CallerName(c.caller) << ": the reply holds a " << kind;
+  }
+  // And its keys follow PROTOCOL.md §12, Naming: own ids `id`, states `is_*`.
+  if (result.ok()) {
+    EXPECT_EQ(test::ReplyNamingProblems(*result), std::vector<std::string>()) << c.method;
   }
 }
 

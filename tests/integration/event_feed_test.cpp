@@ -77,7 +77,7 @@ TEST_F(EventFeedTest, CommittedEventsArriveAsTopicJsonSeqFrames) {
   const int64_t after = Handshake();
   ASSERT_GT(after, 0);
 
-  json items = {{{"product_id", (*product)["_id"]}, {"quantity", 1}}};
+  json items = {{{"product_id", (*product)["id"]}, {"quantity", 1}}};
   json address = {{"line1", "1 Main St"}, {"city", "Springfield"}, {"postal_code", "54321"},
                   {"country", "US"}};
   auto placed = Call("order.place", {{"items", items}, {"shipping_address", address}}, token);

@@ -35,7 +35,7 @@ class InventoryConcurrencyTest : public DaemonTest {
                                            {"price", price}, {"quantity", quantity}},
                         Cookie());
     EXPECT_TRUE(created.ok()) << created.status().ToString();
-    return created.ok() ? (*created)["_id"].get<std::string>() : std::string();
+    return created.ok() ? (*created)["id"].get<std::string>() : std::string();
   }
 
   // The whole ledger, newest first, fetched in pages.
@@ -200,10 +200,10 @@ TEST_F(InventoryConcurrencyTest, ProductsAndStockSurviveARestart) {
   auto list = Call("product.list", {{"sort", "price"}});  // anyone may list
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->size(), 2u);
-  EXPECT_EQ((*list)[0]["_id"], headphones);
+  EXPECT_EQ((*list)[0]["id"], headphones);
   EXPECT_EQ((*list)[0]["price"], 249.99);
   EXPECT_EQ((*list)[0]["quantity"], 97);
-  EXPECT_EQ((*list)[1]["_id"], phone);
+  EXPECT_EQ((*list)[1]["id"], phone);
   EXPECT_EQ((*list)[1]["quantity"], 46);
   EXPECT_EQ(Call("product.get", {{"id", watch}}).status().code(), Code::kNotFound);
 

@@ -36,7 +36,7 @@ class OrderConcurrencyTest : public DaemonTest {
                                            {"price", price}, {"quantity", quantity}},
                         Cookie());
     EXPECT_TRUE(created.ok()) << created.status().ToString();
-    return created.ok() ? (*created)["_id"].get<std::string>() : std::string();
+    return created.ok() ? (*created)["id"].get<std::string>() : std::string();
   }
 
   // Registers and logs in; the user's id and access token.
@@ -135,7 +135,7 @@ TEST_F(OrderConcurrencyTest, FiftyBuyersForTheLastTenUnitsNeverOversell) {
         buyer.problem = "place: " + placed.status().ToString();
         return;
       }
-      buyer.order_id = (*placed)["_id"].get<std::string>();
+      buyer.order_id = (*placed)["id"].get<std::string>();
       if ((*placed)["user_id"] != id) buyer.problem = "placed for the wrong user: " + placed->dump();
     });
   }
@@ -152,7 +152,7 @@ TEST_F(OrderConcurrencyTest, FiftyBuyersForTheLastTenUnitsNeverOversell) {
     json order = Must(client_->Call("order.get", {{"id", buyer.order_id}},
                                     CallOptions{buyer.token, ""}),
                       "order.get");
-    ++seen[order["_id"].get<std::string>()];
+    ++seen[order["id"].get<std::string>()];
     EXPECT_EQ(order["user_id"], buyer.user_id);
     if (order["status"] == "processing") {
       ++processing;
@@ -189,7 +189,7 @@ TEST_F(OrderConcurrencyTest, ARetriedPlaceWithOneKeyCreatesOneOrder) {
   json first = Must(client->Call("order.place", params, options), "first");
   // A second client stands in for martctl retrying after a timeout.
   json second = Must(NewClient()->Call("order.place", params, options), "retry");
-  EXPECT_EQ(second["_id"], first["_id"]);
+  EXPECT_EQ(second["id"], first["id"]);
   EXPECT_EQ(second, first);  // the original reply, replayed
   ASSERT_TRUE(WaitForWorkers());
   EXPECT_EQ(Must(Call("order.list", json::object(), token), "list").size(), 1u);
@@ -225,7 +225,7 @@ class OrderResilienceTest : public OrderConcurrencyTest {
     auto place = [&](int64_t quantity) {
       json params = OneLine(product, quantity);
       params["user_id"] = user_id_;
-      return Must(Call("order.place", params, Cookie()), "place")["_id"].get<std::string>();
+      return Must(Call("order.place", params, Cookie()), "place")["id"].get<std::string>();
     };
     auto status_of = [&](const std::string& id) {
       return Must(Call("order.get", {{"id", id}}, Cookie()), "get");
@@ -303,7 +303,7 @@ TEST_F(OrderResilienceTest, APausedWorkerStaysPausedAcrossARestart) {
   json params = OneLine(product, 1);
   params["user_id"] = user_id_;
   const std::string id =
-      Must(Call("order.place", params, Cookie()), "place")["_id"].get<std::string>();
+      Must(Call("order.place", params, Cookie()), "place")["id"].get<std::string>();
   client_.reset();
   RestartDaemon();
   EXPECT_EQ(Queue("inventory")["state"], "paused");
@@ -323,7 +323,7 @@ class OrderAuthorizationTest : public OrderConcurrencyTest {
     ann_ = RegisterAndLogin("ann@example.com");
     bob_ = RegisterAndLogin("bob@example.com");
     product_ = CreateProduct("Smart Watch", 179.99, 75);
-    order_ = Must(Call("order.place", OneLine(product_, 1), ann_), "place")["_id"].get<std::string>();
+    order_ = Must(Call("order.place", OneLine(product_, 1), ann_), "place")["id"].get<std::string>();
     ASSERT_TRUE(WaitForWorkers());
   }
 

@@ -23,7 +23,7 @@ TEST_F(ReadsBesideStoreTest, ReadsAreAnsweredWhileTheStoreThreadHoldsAnUncommitt
                        {"quantity", 5}},
                       Cookie(), "create-1");
   ASSERT_TRUE(created.ok()) << created.status().ToString();
-  const std::string id = (*created)["_id"].get<std::string>();
+  const std::string id = (*created)["id"].get<std::string>();
 
   std::promise<void> held;
   std::promise<void> release;
@@ -71,7 +71,7 @@ TEST_F(ReadsBesideStoreTest, AWriteIsVisibleToTheReadSentAfterItsReply) {
                          {"price", "1.00"}, {"quantity", 1}},
                         Cookie(), "create-" + std::to_string(i));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
-    auto got = Call("product.get", {{"id", (*created)["_id"]}});
+    auto got = Call("product.get", {{"id", (*created)["id"]}});
     ASSERT_TRUE(got.ok()) << i << ": " << got.status().ToString();
     auto listed = Call("product.list", {{"category", "tea"}, {"limit", 100}});
     ASSERT_TRUE(listed.ok()) << listed.status().ToString();

@@ -70,12 +70,12 @@ TEST_F(RefundConcurrencyTest, CancelRefundAndTheOrdersWorkerRacingRefundEachPaym
   std::vector<std::string> orders;
   for (int i = 0; i < kOrders; ++i) {
     json placed = Must(Call("order.place",
-                            {{"items", {{{"product_id", product["_id"]}, {"quantity", 2}}}},
+                            {{"items", {{{"product_id", product["id"]}, {"quantity", 2}}}},
                              {"shipping_address", {{"line1", "1 Main St"}, {"city", "Town"},
                                                    {"postal_code", "1"}, {"country", "US"}}}},
                             ann),
                        "place");
-    orders.push_back(placed["_id"].get<std::string>());
+    orders.push_back(placed["id"].get<std::string>());
     // Paid while unreserved; its stock will fail (2 units wanted, 1 exists).
     json paid = Must(Call("order.pay", {{"id", orders.back()}, {"card_number", "4242424242424242"},
                                         {"expiry", "12/39"}, {"cvc", "123"}},

@@ -65,9 +65,9 @@ class BaseWorkload : public Workload {
     return fixture_.users[static_cast<size_t>(client) % fixture_.users.size()];
   }
   static Status CheckGet(const Outgoing& out, const Reply& reply) {
-    return reply.result.value("_id", "") == out.params["id"]
+    return reply.result.value("id", "") == out.params["id"]
                ? Status::Ok()
-               : Unexpected("product.get without its _id");
+               : Unexpected("product.get without its id");
   }
   static Status CheckList(const Reply& reply) {
     return reply.result.is_array() ? Status::Ok() : Unexpected("product.list without an array");
@@ -106,8 +106,8 @@ class OrderBook {
     open_.assign(clients, {});
   }
   Status OnPlaced(int client, const Reply& reply, Clock::time_point sent, bool measured) {
-    std::string id = reply.result.value("_id", "");
-    if (id.empty()) return Unexpected("order.place without an _id");
+    std::string id = reply.result.value("id", "");
+    if (id.empty()) return Unexpected("order.place without an id");
     if (measured) placed_[client].push_back({id, sent});
     open_[client].push_back(std::move(id));
     if (open_[client].size() > 1000) open_[client].pop_front();

@@ -17,7 +17,12 @@ namespace mart::rest {
 
 enum class ResultShape {
   kAsIs,
-  kOrders,  // an Order or an array of them: user_id shown as a string, as the seeds do
+  // A Product or an array of them: the own `id` shown as `_id`, as the seeds do
+  // (martd says `id` for every object's own id; PROTOCOL.md, Naming).
+  kProducts,
+  // An Order or an array of them: `id` shown as `_id` and user_id as a string,
+  // as the seeds do.
+  kOrders,
   kCategoryNames,  // product.categories' objects -> their names: ["Audio", "Electronics"]
   // The element of an array whose "id" is the route's own arg `id`; 404 with
   // `not_found` when there is none (one address out of address.list).

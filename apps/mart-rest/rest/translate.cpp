@@ -216,18 +216,38 @@ Status ShiftInclusiveEnd(const RouteRule& rule, TranslatedParams* out) {
   return Status::Ok();
 }
 
-json ShapeOrders(json result) {
-  auto shape_one = [](json& order) {
-    if (order.is_object() && order.contains("user_id") && order["user_id"].is_number_integer()) {
-      order["user_id"] = std::to_string(order["user_id"].get<int64_t>());
-    }
-  };
+// Applies `shape_one` to the result when it is one object, else to each element.
+template <typename Fn>
+json ForEachObject(json result, Fn shape_one) {
   if (result.is_array()) {
-    for (json& order : result) shape_one(order);
-  } else {
+    for (json& item : result) {
+      if (item.is_object()) shape_one(item);
+    }
+  } else if (result.is_object()) {
     shape_one(result);
   }
   return result;
+}
+
+// The seeds' products and orders carry their own id as `_id` (MongoDB's
+// name); martd says `id` for every object. The one place the bridge renames it.
+void ShowSeedId(json& object) {
+  auto it = object.find("id");
+  if (it == object.end() || object.contains("_id")) return;
+  json id = std::move(*it);
+  object.erase("id");
+  object["_id"] = std::move(id);
+}
+
+json ShapeProducts(json result) { return ForEachObject(std::move(result), ShowSeedId); }
+
+json ShapeOrders(json result) {
+  return ForEachObject(std::move(result), [](json& order) {
+    ShowSeedId(order);
+    if (order.contains("user_id") && order["user_id"].is_number_integer()) {
+      order["user_id"] = std::to_string(order["user_id"].get<int64_t>());
+    }
+  });
 }
 
 json CategoryNames(const json& result) {
@@ -300,6 +320,7 @@ Result<nlohmann::json> ShapeResult(const RouteRule& rule, nlohmann::json result,
                                    const nlohmann::json& own) {
   switch (rule.shape) {
     case ResultShape::kAsIs: return result;
+    case ResultShape::kProducts: return ShapeProducts(std::move(result));
     case ResultShape::kOrders: return ShapeOrders(std::move(result));
     case ResultShape::kCategoryNames: return CategoryNames(result);
     case ResultShape::kOneById: return OneById(rule, std::move(result), own);

@@ -158,10 +158,42 @@ TEST(TranslateTest, NonObjectBodyAndFormOnJsonRouteAreRefused) {
 }
 
 TEST(TranslateTest, OrdersShowUserIdAsAString) {
-  json order = {{"_id", "o"}, {"user_id", 1}};
+  json order = {{"id", "o"}, {"user_id", 1}};
   EXPECT_EQ(ShapeResult(RuleFor("order.get"), order).value()["user_id"], "1");
   EXPECT_EQ(ShapeResult(RuleFor("order.list"), json::array({order})).value()[0]["user_id"], "1");
   EXPECT_EQ(ShapeResult(RuleFor("product.get"), order).value()["user_id"], 1);
+}
+
+// martd names every object's own id `id`; the seeds' products and orders say
+// `_id` (seeds 000 and 004), so every route that answers with them renames it,
+// in one object and in each element of a list, and nothing else.
+TEST(TranslateTest, ProductsAndOrdersShowTheSeedsId) {
+  const json product = {{"id", "p"}, {"name", "Lamp"}};
+  const json order = {{"id", "o"}, {"user_id", 1},
+                      {"items", json::array({{{"product_id", "p"}, {"quantity", 1}}})}};
+  const json seed_product = {{"_id", "p"}, {"name", "Lamp"}};
+  for (const char* method : {"product.create", "product.get", "product.update", "product.delete"}) {
+    EXPECT_EQ(ShapeResult(RuleFor(method), product).value(), seed_product) << method;
+  }
+  EXPECT_EQ(ShapeResult(RuleFor("product.list"), json::array({product, product})).value(),
+            json::array({seed_product, seed_product}));
+  for (const char* method : {"order.place", "order.get", "order.status", "order.cancel"}) {
+    json shaped = ShapeResult(RuleFor(method), order).value();
+    EXPECT_EQ(shaped["_id"], "o") << method;
+    EXPECT_FALSE(shaped.contains("id")) << method;
+    EXPECT_EQ(shaped["items"], order["items"]) << "references keep their names";
+  }
+  EXPECT_EQ(ShapeResult(RuleFor("order.list"), json::array({order})).value()[0]["_id"], "o");
+  for (const RouteRule& rule : ExtraRules()) {
+    if (rule.method != "order.list") continue;
+    EXPECT_EQ(ShapeResult(rule, json::array({order})).value()[0]["_id"], "o") << rule.rest;
+  }
+  // Every other object keeps its own `id`, as the seeds show users, addresses
+  // and inventory records.
+  const json record = {{"id", 1}, {"product_id", "p"}};
+  for (const char* method : {"inventory.get", "profile.show", "address.add", "order.pay"}) {
+    EXPECT_EQ(ShapeResult(RuleFor(method), record).value(), record) << method;
+  }
 }
 
 // Issue 17 item 14: seed 000's clients hold stock for an order and adjust by

@@ -24,7 +24,7 @@ ArgSpec Reference(bool required) {
 
 std::vector<CommandSpec> InventoryCommands() {
   const std::vector<std::string_view> kColumns = {
-      "product_id", "available_quantity", "reserved_quantity", "reorder_threshold", "low_stock"};
+      "product_id", "available_quantity", "reserved_quantity", "reorder_threshold", "is_low_stock"};
   return {
       {.method = "inventory.get",
        .summary = "show a product's stock",

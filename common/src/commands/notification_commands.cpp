@@ -27,7 +27,7 @@ std::vector<CommandSpec> NotificationCommands() {
                 LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl notification list --unread",
        .rest = "GET /api/v1/notifications/",
-       .columns = {"id", "user_id", "type", "status", "read", "subject", "created_at"}},
+       .columns = {"id", "user_id", "type", "status", "is_read", "subject", "created_at"}},
       {.method = "notification.get",
        .summary = "show one notification with its body and delivery state (your own; admins any)",
        .args = {NotificationId()},

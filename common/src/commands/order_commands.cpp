@@ -21,7 +21,7 @@ std::vector<std::string_view> PaymentColumns() {
 }
 
 std::vector<CommandSpec> OrderCommands() {
-  const std::vector<std::string_view> kColumns = {"_id", "user_id", "status", "total_price",
+  const std::vector<std::string_view> kColumns = {"id", "user_id", "status", "total_price",
                                                   "created_at"};
   return {
       {.method = "order.place",
@@ -38,14 +38,12 @@ std::vector<CommandSpec> OrderCommands() {
                 {.name = "user_id", .type = ArgType::kInt,
                  .help = "admin: place the order for this user", .min = 1}},
        .example = "martctl order place --item 66f1c0ffee0000000000abcd:2",
-       .rest = "POST /api/v1/orders/",
-       .id_field = "_id"},
+       .rest = "POST /api/v1/orders/"},
       {.method = "order.get",
        .summary = "show one order (your own; admins any)",
        .args = {OrderId()},
        .example = "martctl order get 66f1c0ffee0000000000beef",
-       .rest = "GET /api/v1/orders/{id}",
-       .id_field = "_id"},
+       .rest = "GET /api/v1/orders/{id}"},
       {.method = "order.list",
        .summary = "list your orders newest first (admins: everyone's, with filters)",
        .args = {{.name = "user_id", .type = ArgType::kInt, .help = "admin: only this user's",
@@ -59,7 +57,6 @@ std::vector<CommandSpec> OrderCommands() {
                 LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl order list --status processing --limit 20",
        .rest = "GET /api/v1/orders/",
-       .id_field = "_id",
        .columns = kColumns},
       {.method = "order.status",
        .summary = "move an order to another status (admin; owners may only cancel)",
@@ -70,8 +67,7 @@ std::vector<CommandSpec> OrderCommands() {
                 {.name = "reason", .help = "why (kept in the order's history)",
                  .max_length = 800}},
        .example = "martctl order status 66f1c0ffee0000000000beef --status shipped",
-       .rest = "PUT /api/v1/orders/{id}/status",
-       .id_field = "_id"},
+       .rest = "PUT /api/v1/orders/{id}/status"},
       {.method = "order.cancel",
        .summary = "cancel an order not yet shipped; its reserved stock is released",
        .mutating = true,
@@ -79,8 +75,7 @@ std::vector<CommandSpec> OrderCommands() {
                 {.name = "reason", .help = "why (kept in the order's history)",
                  .max_length = 800}},
        .example = "martctl order cancel 66f1c0ffee0000000000beef --reason 'changed my mind'",
-       .rest = "DELETE /api/v1/orders/{id}",
-       .id_field = "_id"},
+       .rest = "DELETE /api/v1/orders/{id}"},
       {.method = "order.pay",
        .summary = "pay an order its total by card or cash on delivery; a declined card leaves "
                   "a failed payment and the order payable (exit 5)",
@@ -97,7 +92,6 @@ std::vector<CommandSpec> OrderCommands() {
        .example = "martctl order pay 66f1c0ffee0000000000beef --method card "
                   "--card-number 4242424242424242 --expiry 12/30 --cvc 123",
        .rest = "POST /api/v1/payments/",
-       .id_field = "id",
        .columns = PaymentColumns()},
       {.method = "order.history",
        .summary = "an order's status changes, oldest first, with who and why",

@@ -26,7 +26,7 @@ std::vector<ArgSpec> ProductFields(bool create) {
 }  // namespace
 
 std::vector<CommandSpec> ProductCommands() {
-  const std::vector<std::string_view> kColumns = {"_id", "name", "category", "price", "quantity"};
+  const std::vector<std::string_view> kColumns = {"id", "name", "category", "price", "quantity"};
   std::vector<ArgSpec> create_args = ProductFields(true);
   create_args.push_back({.name = "quantity", .type = ArgType::kInt,
                          .help = "initial stock (default 0)", .min = 0, .max = kMaxQuantity});
@@ -43,15 +43,13 @@ std::vector<CommandSpec> ProductCommands() {
        .args = create_args,
        .example = "martctl product create --name 'Premium Smartphone' --category Electronics "
                   "--price 899.99 --quantity 50",
-       .rest = "POST /api/v1/products/",
-       .id_field = "_id"},
+       .rest = "POST /api/v1/products/"},
       {.method = "product.get",
        .summary = "show one product",
        .access = Access::kAnyone,
        .args = {ProductId()},
        .example = "martctl product get 66f1c0ffee0000000000abcd",
-       .rest = "GET /api/v1/products/{id}",
-       .id_field = "_id"},
+       .rest = "GET /api/v1/products/{id}"},
       {.method = "product.list",
        .summary = "list products, filtered and sorted (newest first by default)",
        .access = Access::kAnyone,
@@ -68,7 +66,6 @@ std::vector<CommandSpec> ProductCommands() {
                 LimitArg(), OffsetArg(), CursorArg()},
        .example = "martctl product list --category Electronics --min-price 100 --max-price 300",
        .rest = "GET /api/v1/products/",
-       .id_field = "_id",
        .columns = kColumns},
       {.method = "product.update",
        .summary = "change a product's name, description, category or price (admin)",
@@ -76,16 +73,14 @@ std::vector<CommandSpec> ProductCommands() {
        .mutating = true,
        .args = update_args,
        .example = "martctl product update 66f1c0ffee0000000000abcd --price 849.99",
-       .rest = "PUT /api/v1/products/{id}",
-       .id_field = "_id"},
+       .rest = "PUT /api/v1/products/{id}"},
       {.method = "product.delete",
        .summary = "delete a product with its inventory and ledger (admin)",
        .access = Access::kAdmin,
        .mutating = true,
        .args = {ProductId()},
        .example = "martctl product delete 66f1c0ffee0000000000abcd",
-       .rest = "DELETE /api/v1/products/{id}",
-       .id_field = "_id"},
+       .rest = "DELETE /api/v1/products/{id}"},
       {.method = "product.import",
        .summary = "create (or update by id) many products from a CSV or JSON-lines file (admin)",
        .access = Access::kAdmin,

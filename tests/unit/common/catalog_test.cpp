@@ -32,15 +32,17 @@ TEST(DefaultReorderThresholdTest, TenPercentWithAFloorOfFive) {
   EXPECT_EQ(DefaultReorderThreshold(1'000'000'000), 100'000'000);
 }
 
+// The seeds' field names, except the own id: `id` as every object's (the REST
+// bridge shows it as the seeds' `_id`).
 TEST(ProductJsonTest, SeedFieldNamesAndTypes) {
   Product p{.id = "66f1c0ffee0000000000abcd", .name = "Premium Smartphone",
             .description = "Latest model with advanced features", .category = "Electronics",
             .price_cents = 89999, .quantity = 50, .created_at = kCreated,
             .updated_at = kCreated + 1000000};
   json j = ToJson(p);
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"_id", "name", "description", "category", "price",
+  EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "name", "description", "category", "price",
                                             "quantity", "created_at", "updated_at"}));
-  EXPECT_EQ(j["_id"], "66f1c0ffee0000000000abcd");
+  EXPECT_EQ(j["id"], "66f1c0ffee0000000000abcd");
   EXPECT_EQ(j["name"], "Premium Smartphone");
   EXPECT_EQ(j["description"], "Latest model with advanced features");
   EXPECT_EQ(j["category"], "Electronics");
@@ -73,29 +75,29 @@ TEST(InventoryJsonTest, SeedFieldNamesAndTypes) {
   json j = ToJson(Record(50, 5));
   EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "product_id", "available_quantity",
                                             "reserved_quantity", "shipped_quantity", "reorder_threshold",
-                                            "low_stock", "created_at", "updated_at"}));
+                                            "is_low_stock", "created_at", "updated_at"}));
   EXPECT_EQ(j["id"], 3);
   EXPECT_EQ(j["product_id"], "66f1c0ffee0000000000abcd");
   EXPECT_EQ(j["available_quantity"], 50);
   EXPECT_EQ(j["reserved_quantity"], 2);
   EXPECT_EQ(j["shipped_quantity"], 4);
   EXPECT_EQ(j["reorder_threshold"], 5);
-  EXPECT_EQ(j["low_stock"], false);
+  EXPECT_EQ(j["is_low_stock"], false);
   EXPECT_EQ(j["created_at"], FormatTimestamp(kCreated));
 }
 
 TEST(InventoryJsonTest, LowStockIsAtOrBelowTheThreshold) {
-  EXPECT_EQ(ToJson(Record(6, 5))["low_stock"], false);
-  EXPECT_EQ(ToJson(Record(5, 5))["low_stock"], true);
-  EXPECT_EQ(ToJson(Record(0, 5))["low_stock"], true);
-  EXPECT_EQ(ToJson(Record(0, 0))["low_stock"], true);
-  EXPECT_EQ(ToJson(Record(1, 0))["low_stock"], false);
+  EXPECT_EQ(ToJson(Record(6, 5))["is_low_stock"], false);
+  EXPECT_EQ(ToJson(Record(5, 5))["is_low_stock"], true);
+  EXPECT_EQ(ToJson(Record(0, 5))["is_low_stock"], true);
+  EXPECT_EQ(ToJson(Record(0, 0))["is_low_stock"], true);
+  EXPECT_EQ(ToJson(Record(1, 0))["is_low_stock"], false);
 }
 
 TEST(InventoryJsonTest, LowStockFollowsTheQuantityNotTheAlertFlag) {
   InventoryRecord rearmed = Record(50, 5);
   rearmed.low_stock_alerted = true;
-  EXPECT_EQ(ToJson(rearmed)["low_stock"], false);
+  EXPECT_EQ(ToJson(rearmed)["is_low_stock"], false);
   EXPECT_FALSE(ToJson(rearmed).contains("low_stock_alerted"));
 }
 

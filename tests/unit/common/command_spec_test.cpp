@@ -224,6 +224,21 @@ TEST(CommandRegistryTest, AccountAdministrationIsAdminOnly) {
   EXPECT_EQ(Spec("address.add").access, Access::kUser);
 }
 
+// PROTOCOL.md §12, Naming: every object's own id is `id` (products and orders
+// too); `-q` and the tables name the fields martd sends, so none says `_id`.
+TEST(CommandRegistryTest, IdsAndColumnsUseTheNativeNames) {
+  for (const CommandSpec& spec : AllCommands()) {
+    EXPECT_NE(spec.id_field, "_id") << spec.method;
+    for (std::string_view column : spec.columns) EXPECT_NE(column, "_id") << spec.method;
+  }
+  for (const char* method : {"product.create", "product.get", "product.list", "product.delete",
+                             "order.place", "order.get", "order.list", "order.cancel"}) {
+    EXPECT_EQ(Spec(method).id_field, "id") << method;
+  }
+  EXPECT_EQ(Spec("product.list").columns.front(), "id");
+  EXPECT_EQ(Spec("order.list").columns.front(), "id");
+}
+
 TEST(CommandRegistryTest, FindCommandReturnsNullForUnknownMethods) {
   EXPECT_EQ(FindCommand("nope.nothing"), nullptr);
   EXPECT_EQ(FindCommand(""), nullptr);

@@ -152,10 +152,10 @@ Order SeedOrder() {
 
 TEST(OrderJsonTest, SeedFieldNamesAndTypes) {
   json j = ToJson(SeedOrder());
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"_id", "user_id", "items", "total_price", "status",
+  EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "user_id", "items", "total_price", "status",
                                             "stock", "reason", "shipping_address", "created_at",
                                             "updated_at"}));
-  EXPECT_EQ(j["_id"], "66f1c0ffee0000000000beef");
+  EXPECT_EQ(j["id"], "66f1c0ffee0000000000beef");
   ASSERT_TRUE(j["user_id"].is_number_integer());  // users have integer ids in mart
   EXPECT_EQ(j["user_id"], 1);
   ASSERT_TRUE(j["total_price"].is_number());  // a number, as in the seeds

@@ -110,7 +110,7 @@ TEST(CompletionTest, HiddenCommandPrintsWordsWithHelpFromTheDaemon) {
   test.answer = [](const testing::RecordedCall& call) -> Result<json> {
     EXPECT_EQ(call.method, "product.list");
     EXPECT_EQ(call.params["limit"], 200);
-    return json::array({{{"_id", "66f1c0ffee0000000000abcd"}, {"name", "Tab\tbed"}}});
+    return json::array({{{"id", "66f1c0ffee0000000000abcd"}, {"name", "Tab\tbed"}}});
   };
   ASSERT_EQ(test.Run({"__complete", "product", "get", ""}), 0) << test.err.str();
   EXPECT_EQ(test.out.str(), "66f1c0ffee0000000000abcd\tTab bed\n");

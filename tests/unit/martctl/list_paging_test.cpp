@@ -14,7 +14,7 @@ using nlohmann::json;
 using testing::RecordedCall;
 
 json Product(int n) {
-  return {{"_id", "p" + std::to_string(n)}, {"name", "Item " + std::to_string(n)},
+  return {{"id", "p" + std::to_string(n)}, {"name", "Item " + std::to_string(n)},
           {"category", "Tools"}, {"price", n == 1 ? 5.5 : 16.0}, {"quantity", n}};
 }
 
@@ -95,10 +95,10 @@ TEST(ListPagingTest, AllOnATerminalIsOneTableUnderOneHeader) {
   ServePages(test, 3);
   EXPECT_EQ(test.Run({"product", "list", "--all", "--limit", "2"}), 0);
   EXPECT_EQ(test.out.str(),
-            "_ID  NAME    CATEGORY  PRICE  QUANTITY\n"
-            "p1   Item 1  Tools     5.50   1\n"
-            "p2   Item 2  Tools     16.00  2\n"
-            "p3   Item 3  Tools     16.00  3\n");
+            "ID  NAME    CATEGORY  PRICE  QUANTITY\n"
+            "p1  Item 1  Tools     5.50   1\n"
+            "p2  Item 2  Tools     16.00  2\n"
+            "p3  Item 3  Tools     16.00  3\n");
 }
 
 TEST(ListPagingTest, MoneyHasTwoDecimalsInTablesAndPipes) {
@@ -116,13 +116,13 @@ TEST(ListPagingTest, HeadersInAPipeOnlyWhenAskedAndNeverWithNoHeaders) {
   testing::TestIo pipe;
   ServePages(pipe, 1);
   EXPECT_EQ(pipe.Run({"product", "list", "--headers"}), 0);
-  EXPECT_EQ(pipe.out.str(), "_id\tname\tcategory\tprice\tquantity\np1\tItem 1\tTools\t5.50\t1\n");
+  EXPECT_EQ(pipe.out.str(), "id\tname\tcategory\tprice\tquantity\np1\tItem 1\tTools\t5.50\t1\n");
   testing::TestIo tty;
   tty.stdout_tty = true;
   tty.env["NO_COLOR"] = "1";
   ServePages(tty, 1);
   EXPECT_EQ(tty.Run({"product", "list", "--no-headers"}), 0);
-  EXPECT_EQ(tty.out.str(), "p1   Item 1  Tools     5.50   1\n");
+  EXPECT_EQ(tty.out.str(), "p1  Item 1  Tools     5.50   1\n");
   testing::TestIo both;
   EXPECT_EQ(both.Run({"product", "list", "--headers", "--no-headers"}), 2);
 }

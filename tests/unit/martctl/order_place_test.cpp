@@ -58,7 +58,7 @@ TEST(ParseItemFlagTest, BadItemsSayWhatIsWrongAndTheShape) {
 }
 
 json Order(const std::string& status, json reason = nullptr) {
-  return {{"_id", kOrder}, {"status", status}, {"reason", reason}, {"total_price", 9.99}};
+  return {{"id", kOrder}, {"status", status}, {"reason", reason}, {"total_price", 9.99}};
 }
 
 class OrderPlaceTest : public ::testing::Test {

@@ -18,7 +18,7 @@ constexpr char kOrder[] = "66f1c0ffee0000000000beef";
 std::function<Result<json>(const RecordedCall&)> Statuses(std::vector<std::string> statuses) {
   return [statuses, index = size_t{0}](const RecordedCall& call) mutable -> Result<json> {
     EXPECT_EQ(call.method, "order.get");
-    return json{{"_id", kOrder}, {"status", statuses[std::min(index++, statuses.size() - 1)]}};
+    return json{{"id", kOrder}, {"status", statuses[std::min(index++, statuses.size() - 1)]}};
   };
 }
 

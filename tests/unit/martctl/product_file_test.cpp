@@ -97,13 +97,17 @@ TEST(ProductFileTest, JsonLinesKeepIdsApartAndReportNonObjects) {
 }
 
 TEST(ProductFileTest, ExportReadsBackAsTheSameProducts) {
-  json products = json::array({{{"_id", "6b01f06edb8835c2babfbbc5"}, {"name", "Phone, \"big\""},
+  // Products as martd sends them: their own id is `id` (PROTOCOL.md, Naming).
+  json products = json::array({{{"id", "6b01f06edb8835c2babfbbc5"}, {"name", "Phone, \"big\""},
                                 {"description", ""}, {"category", "Electronics"},
                                 {"price", 899.99}, {"quantity", 50}}});
+  EXPECT_EQ(WriteProductFile(products, FileFormat::kCsv, true).substr(0, 46),
+            "id,name,description,category,price,quantity\n6b");
   for (FileFormat format : {FileFormat::kCsv, FileFormat::kJsonLines}) {
     auto parsed = ParseProductFile(WriteProductFile(products, format, true), format);
     ASSERT_TRUE(parsed.ok());
     ASSERT_EQ(parsed->rows.size(), 1u);
+    EXPECT_EQ(parsed->ids, std::vector<std::string>{"6b01f06edb8835c2babfbbc5"});
     EXPECT_EQ(parsed->rows[0]["name"], "Phone, \"big\"");
     EXPECT_EQ(parsed->rows[0]["quantity"], 50);
   }

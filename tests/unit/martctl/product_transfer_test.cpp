@@ -80,7 +80,7 @@ TEST_F(ProductImportTest, ADryRunOfABadFileFailsAsTheImportWould) {
 }
 
 TEST_F(ProductImportTest, AnExportedFileIsRefusedNamingTheFlag) {
-  std::string path = File("e.csv", std::string("_id,name,category,price,quantity\n") + kId +
+  std::string path = File("e.csv", std::string("id,name,category,price,quantity\n") + kId +
                                        ",Lamp,Home,25.0,1\n,Cable,Electronics,9.5,3\n");
   EXPECT_EQ(io_.Run({"product", "import", path}), 2);
   EXPECT_TRUE(io_.calls.empty()) << "nothing may be created from such a file unless asked";
@@ -125,7 +125,7 @@ TEST_F(ProductImportTest, TheOptionsArePartOfTheBatchKey) {
 
 TEST_F(ProductImportTest, ADryRunWithUpdateExistingOnlyReadsWhichIdsExist) {
   io_.answer = [](const RecordedCall& call) -> Result<json> {
-    if (call.params["id"] == kId) return json{{"_id", kId}, {"name", "A"}};
+    if (call.params["id"] == kId) return json{{"id", kId}, {"name", "A"}};
     return NotFound("product " + call.params["id"].get<std::string>() + " not found");
   };
   std::string path = File("e.csv", std::string("id,name,category,price\n") + kId +

@@ -127,11 +127,10 @@ TEST(RenderTest, TextOfSeveralLinesReadsAsTextOnATerminal) {
 }
 
 TEST(RenderTest, MoneyFieldsShowTwoDecimals) {
-  json order = {{"_id", "o1"}, {"total_price", 16}, {"items", json::array({{{"price", 5.5}}})}};
-  EXPECT_EQ(RenderToString(order, {.tty = false, .id_field = "_id"}),
-            "_id\to1\nitems\t[{\"price\":5.5}]\ntotal_price\t16.00\n");
-  EXPECT_NE(RenderToString(order, {.tty = true, .headers = true, .id_field = "_id"}).find("5.50"),
-            std::string::npos);
+  json order = {{"id", "o1"}, {"total_price", 16}, {"items", json::array({{{"price", 5.5}}})}};
+  EXPECT_EQ(RenderToString(order, {.tty = false}),
+            "id\to1\nitems\t[{\"price\":5.5}]\ntotal_price\t16.00\n");
+  EXPECT_NE(RenderToString(order, {.tty = true, .headers = true}).find("5.50"), std::string::npos);
 }
 
 // On a terminal: created_at as an AGE column, status coloured by outcome

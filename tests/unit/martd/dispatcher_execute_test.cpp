@@ -8,6 +8,7 @@
 
 #include "rpc/dispatcher.h"
 #include "stores/schema.h"
+#include "util/reply_naming.h"
 #include "util/test_dispatch.h"
 
 namespace mart::rpc {
@@ -57,7 +58,7 @@ TEST_F(DispatcherExecuteTest, RegisterLoginWhoamiOverTheWire) {
   ASSERT_TRUE(whoami.status.ok()) << whoami.status.ToString();
   EXPECT_EQ(whoami.id, "req-3");
   EXPECT_EQ(whoami.result["email"], "ann@example.com");
-  EXPECT_EQ(whoami.result["operator"], false);
+  EXPECT_EQ(whoami.result["is_operator"], false);
 }
 
 TEST_F(DispatcherExecuteTest, DaemonStatusReportsReadinessAndSchema) {
@@ -315,16 +316,53 @@ TEST_F(DispatcherExecuteTest, UpperCaseObjectIdsNameTheSameObject) {
       "product.create", {{"name", "Lamp"}, {"category", "Home"}, {"price", "12.50"}, {"quantity", 3}},
       op);
   ASSERT_TRUE(created.status.ok()) << created.status.ToString();
-  std::string id = created.result["_id"];
+  std::string id = created.result["id"];
   std::string upper = id;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   ASSERT_NE(upper, id);
   Reply got = harness_.Call("product.get", {{"id", upper}});
   ASSERT_TRUE(got.status.ok()) << got.status.ToString();
-  EXPECT_EQ(got.result["_id"], id);
+  EXPECT_EQ(got.result["id"], id);
   Reply stock = harness_.Call("inventory.get", {{"product_id", upper}}, op);
   ASSERT_TRUE(stock.status.ok()) << stock.status.ToString();
   EXPECT_EQ(stock.result["product_id"], id);
+}
+
+// Issue 17: every object's own id is `id` in the native protocol, products
+// and orders included (the seeds' `_id` is the REST bridge's alone), and its
+// booleans follow one rule (PROTOCOL.md §12, Naming). The authorization
+// matrix checks every method's replies the same way.
+TEST_F(DispatcherExecuteTest, ProductsAndOrdersCarryTheirOwnIdAsId) {
+  const std::string op = test::ServiceHarness::CookieAuth();
+  const std::string ann = SignUp("ann@example.com")["access_token"];
+  auto call = [&](std::string_view method, json params, const std::string& auth) {
+    Reply reply = harness_.Call(method, std::move(params), auth);
+    EXPECT_TRUE(reply.status.ok()) << method << ": " << reply.status.ToString();
+    EXPECT_EQ(test::ReplyNamingProblems(reply.result), std::vector<std::string>()) << method;
+    return reply.result;
+  };
+  json product = call("product.create", {{"name", "Lamp"}, {"category", "Home"},
+                                         {"price", "12.50"}, {"quantity", 3}}, op);
+  ASSERT_TRUE(product.contains("id")) << product;
+  const json pid = product["id"];
+  EXPECT_EQ(call("product.get", {{"id", pid}}, ann)["id"], pid);
+  EXPECT_EQ(call("product.list", json::object(), ann)[0]["id"], pid);
+  EXPECT_EQ(call("product.update", {{"id", pid}, {"price", "13"}}, op)["id"], pid);
+  EXPECT_EQ(call("inventory.get", {{"product_id", pid}}, op)["product_id"], pid);
+  call("inventory.list", json::object(), op);
+  call("address.add", {{"line1", "1 Main St"}, {"city", "Town"}, {"postal_code", "1"},
+                       {"country", "XX"}}, ann);
+  json order = call("order.place", {{"items", {{{"product_id", pid}, {"quantity", 1}}}}}, ann);
+  ASSERT_TRUE(order.contains("id")) << order;
+  const json oid = order["id"];
+  EXPECT_EQ(call("order.get", {{"id", oid}}, ann)["id"], oid);
+  EXPECT_EQ(call("order.list", json::object(), ann)[0]["id"], oid);
+  EXPECT_EQ(call("order.history", {{"id", oid}}, ann)[0]["order_id"], oid);
+  EXPECT_EQ(call("order.cancel", {{"id", oid}}, ann)["id"], oid);
+  call("auth.whoami", json::object(), ann);
+  call("auth.whoami", json::object(), op);
+  call("worker.list", json::object(), op);
+  EXPECT_EQ(call("product.delete", {{"id", pid}}, op), json({{"id", pid}, {"deleted", true}}));
 }
 
 }  // namespace

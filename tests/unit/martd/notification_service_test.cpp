@@ -107,7 +107,7 @@ TEST_F(NotificationServiceTest, MarkReadKeepsTheFirstTimeAndFiltersUnread) {
   store::Notification read = Must(service().MarkRead(tx, ann_.principal, id), "mark");
   ASSERT_TRUE(read.read_at.has_value());
   EXPECT_EQ(*read.read_at, h_.clock().NowMicros());
-  EXPECT_EQ(ToJson(read)["read"], true);
+  EXPECT_EQ(ToJson(read)["is_read"], true);
   h_.clock().AdvanceSeconds(30);
   Tx later = h_.NewTx();
   EXPECT_EQ(*Must(service().MarkRead(later, ann_.principal, id), "again").read_at, *read.read_at);

@@ -29,7 +29,7 @@ class PagingTest : public ::testing::Test {
 
   std::string CreateProduct(const std::string& name, const std::string& price) {
     return Ok("product.create", {{"name", name}, {"category", "Tools"}, {"price", price},
-                                 {"quantity", 50}})["_id"];
+                                 {"quantity", 50}})["id"];
   }
 
   // Every page of `method` at `limit` rows, following `next`: the pages' sizes.
@@ -80,7 +80,7 @@ TEST_F(PagingTest, AFullLastPageHasNoCursor) {
   Reply first = harness_.Call("product.list", {{"limit", 2}}, op_);
   ASSERT_TRUE(first.status.ok());
   EXPECT_FALSE(first.next.empty());
-  EXPECT_EQ(first.next, first.result[1]["_id"]);  // the page's last row
+  EXPECT_EQ(first.next, first.result[1]["id"]);  // the page's last row
   Reply last = harness_.Call("product.list", {{"limit", 2}, {"cursor", first.next}}, op_);
   ASSERT_TRUE(last.status.ok());
   EXPECT_EQ(last.result.size(), 2u);
@@ -102,7 +102,7 @@ TEST_F(PagingTest, RowsAddedBetweenPagesNeitherRepeatNorPushRowsOut) {
   ASSERT_TRUE(second.status.ok());
   std::set<std::string> seen;
   for (const Reply* page : {&first, &second}) {
-    for (const json& row : page->result) EXPECT_TRUE(seen.insert(row["_id"]).second);
+    for (const json& row : page->result) EXPECT_TRUE(seen.insert(row["id"]).second);
   }
   EXPECT_EQ(seen, created);
   EXPECT_TRUE(second.next.empty());

@@ -168,7 +168,7 @@ TEST_F(QueueServiceTest, APausedWorkerTakesNothingAndStaysPausedAcrossRestarts) 
   Tx workers_tx = h_.NewTx();
   json workers = Must(restarted.Workers(workers_tx), "workers");
   ASSERT_EQ(workers.size(), 1u);
-  EXPECT_EQ(workers[0]["paused"], true);
+  EXPECT_EQ(workers[0]["is_paused"], true);
   EXPECT_EQ(workers[0]["topics"], (json{"test.ping"}));
 
   Tx resume = h_.NewTx();

@@ -114,10 +114,12 @@ int RunPagedList(const Invocation& invocation, const Settings& settings, Io& io)
   Session session(settings, Connect(io, ClientOptionsFor(settings, spec)), io.clock);
   ListWriter writer(RenderOptionsFor(spec, settings, io), io.out);
   int64_t shown = 0;
+  bool paged = false;  // a page reached the writer: it owes the list its end
   while (true) {
     Result<nlohmann::json> page = session.Call(spec, params);
     if (!page.ok()) {
-      writer.Finish();
+      // What came stays valid output; a failed first call prints nothing.
+      if (paged) writer.Finish();
       return Fail(io, InFlagTerms(page.status(), *invocation.entry));
     }
     if (!page->is_array()) {
@@ -129,6 +131,7 @@ int RunPagedList(const Invocation& invocation, const Settings& settings, Io& io)
     shown += static_cast<int64_t>(page->size());
     const std::string next = session.next();
     writer.Page(std::move(page).value());
+    paged = true;
     if (next.empty()) break;
     if (!all) {
       writer.Finish();

@@ -151,5 +151,18 @@ TEST(ListPagingTest, ErrorsNameTheFlagsTheUserTyped) {
             "martctl: --min-price must not be above --max-price [INVALID_ARGUMENT]\n");
 }
 
+// A list whose first call fails prints nothing on stdout: no "(none)", no "[]".
+TEST(ListPagingTest, AFailedFirstPagePrintsNoEmptyList) {
+  for (const char* format : {"table", "json"}) {
+    testing::TestIo test;
+    test.stdout_tty = true;
+    test.answer = [](const RecordedCall&) -> Result<json> {
+      return Unavailable("daemon unavailable: gone");
+    };
+    EXPECT_EQ(test.Run({"product", "list", "-o", format}), 6) << format;
+    EXPECT_EQ(test.out.str(), "") << format;
+  }
+}
+
 }  // namespace
 }  // namespace mart::cli

@@ -7,6 +7,10 @@ namespace {
 
 using nlohmann::json;
 
+// Messages can quote what the client sent (a query parameter's name, a value), which need not
+// be UTF-8: replace bad bytes rather than let dump() throw.
+std::string Dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json ValidationItem(const Status& status, std::string_view source) {
   const json& details = status.details();
   json loc = json::array({source});
@@ -27,7 +31,7 @@ json ValidationItem(const Status& status, std::string_view source) {
 HttpReply DetailReply(int http_status, std::string detail) {
   HttpReply reply;
   reply.status = http_status;
-  reply.body = json{{"detail", std::move(detail)}}.dump();
+  reply.body = Dump(json{{"detail", std::move(detail)}});
   return reply;
 }
 
@@ -42,7 +46,7 @@ HttpReply ErrorReply(const Status& status, std::string_view source) {
   if (status.code() == Code::kInvalidArgument) {
     HttpReply reply;
     reply.status = http_status;
-    reply.body = json{{"detail", json::array({ValidationItem(status, source)})}}.dump();
+    reply.body = Dump(json{{"detail", json::array({ValidationItem(status, source)})}});
     return reply;
   }
   HttpReply reply = DetailReply(http_status, status.message());

@@ -56,6 +56,17 @@ TEST(ErrorsTest, InvalidArgumentUsesTheGivenSourceAndLoc) {
   EXPECT_EQ(json::parse(given.body)["detail"][0]["type"], "json_invalid");
 }
 
+TEST(ErrorsTest, ClientBytesThatAreNotUtf8NeverThrow) {
+  // A query parameter named "limit5\xFF" reached the message and the loc (found by rest_fuzz).
+  const std::string name = "limit5\xFF";
+  HttpReply invalid = ErrorReply(InvalidArgument("unknown query parameter " + name,
+                                                 {{"field", name}}), "query");
+  EXPECT_EQ(invalid.status, 422);
+  EXPECT_EQ(json::parse(invalid.body)["detail"][0]["loc"][1], "limit5\uFFFD");
+  HttpReply other = ErrorReply(NotFound("no product " + name));
+  EXPECT_EQ(json::parse(other.body)["detail"], "no product limit5\uFFFD");
+}
+
 TEST(ErrorsTest, RateLimitedSaysWhenToRetry) {
   HttpReply reply = ErrorReply(RateLimited("too many failed logins", {{"retry_after_s", 30}}));
   EXPECT_EQ(reply.status, 429);

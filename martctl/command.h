@@ -47,6 +47,9 @@ struct CommandEntry {
   std::vector<ArgSpec> args = {};         // sent as params (or read by a local runner)
   std::vector<LocalFlag> local_flags = {};  // CLI-only flags, never sent
   const CommandSpec* spec = nullptr;      // the registry method; nullptr when local
+  // Its positional `id` takes one or more values: Invocation::params["id"]
+  // is then the array of them (MethodBehaviour::several_ids).
+  bool several_ids = false;
   Runner run = nullptr;                   // nullptr: call spec->method on martd
 };
 

@@ -80,11 +80,24 @@ struct CommandTree::Binding {
   const LocalFlag* local = nullptr;  // set for a local flag
   CLI::Option* option = nullptr;
   std::string text;
-  std::vector<std::string> texts;  // the values of a repeated flag
+  std::vector<std::string> texts;  // the values of a repeated flag or of several ids
+  bool several = false;            // the positional id of a CommandEntry::several_ids
   int64_t number = 0;
   bool flag = false;
 
   nlohmann::json Value() const {
+    if (several) {
+      // Each value passed the option's check (IntegerIn for integers).
+      nlohmann::json values = nlohmann::json::array();
+      for (const std::string& each : texts) {
+        if (arg->type == ArgType::kInt) {
+          values.push_back(std::stoll(each));
+        } else {
+          values.push_back(TextValue(each));
+        }
+      }
+      return values;
+    }
     if (local != nullptr && local->repeated) {
       nlohmann::json values = nlohmann::json::array();
       for (const std::string& each : texts) values.push_back(TextValue(each));
@@ -213,10 +226,15 @@ CLI::Option* CommandTree::AddOption(CLI::App* app, Binding& binding) {
   const ArgSpec& arg = *binding.arg;
   const LocalFlag* local = binding.local;
   const std::string name = OptionNames(arg, local);
-  CLI::Option* option =
-      local != nullptr && local->repeated
-          ? app->add_option(name, binding.texts, std::string(arg.help))->allow_extra_args(false)
-          : AddArg(app, name, arg, &binding.number, &binding.flag, &binding.text);
+  CLI::Option* option = nullptr;
+  if (binding.several) {
+    option = app->add_option(name, binding.texts, std::string(arg.help) + " (one or more)");
+    if (arg.type == ArgType::kInt) option->check(IntegerIn(arg.min, arg.max));
+  } else if (local != nullptr && local->repeated) {
+    option = app->add_option(name, binding.texts, std::string(arg.help))->allow_extra_args(false);
+  } else {
+    option = AddArg(app, name, arg, &binding.number, &binding.flag, &binding.text);
+  }
   if (option == nullptr) return nullptr;
   if (local != nullptr && local->parse != nullptr) option->check(ParsedBy(local->parse));
   if (local != nullptr && !local->value_name.empty()) {
@@ -276,6 +294,7 @@ void CommandTree::AddLeaf(const CommandEntry& entry) {
     Binding& binding = bindings_.emplace_back();
     binding.arg = &arg;
     binding.local = local;
+    binding.several = entry.several_ids && local == nullptr && arg.positional && arg.name == "id";
     binding.option = AddOption(app, binding);
     if (binding.option != nullptr) leaf.bindings.push_back(&binding);
   };
@@ -362,15 +381,25 @@ std::vector<CommandEntry> AllEntries() {
   std::vector<CommandEntry> entries;
   for (const CommandSpec& spec : AllCommands()) {
     if (spec.cli_local) continue;  // a local command of the same name stands in
-    std::vector<LocalFlag> local_flags = BehaviourFor(spec.method).local_flags;
+    const MethodBehaviour& behaviour = BehaviourFor(spec.method);
+    std::vector<LocalFlag> local_flags = behaviour.local_flags;
+    std::vector<ArgSpec> args = spec.args;
     if (IsPaged(spec)) local_flags.push_back(AllPagesFlag());
+    if (!behaviour.all_method.empty()) {
+      // `--all` stands for the ids: either may be given (RunRemoteCommand checks one is).
+      local_flags.push_back(AllIdsFlag(*FindCommand(behaviour.all_method)));
+      for (ArgSpec& arg : args) {
+        if (arg.name == "id") arg.required = false;
+      }
+    }
     entries.push_back({.group = CliGroup(spec),
                        .verb = CliVerb(spec),
                        .summary = spec.summary,
                        .example = spec.example,
-                       .args = spec.args,
+                       .args = std::move(args),
                        .local_flags = std::move(local_flags),
-                       .spec = &spec});
+                       .spec = &spec,
+                       .several_ids = behaviour.several_ids});
   }
   for (CommandEntry& entry : LocalCommands()) entries.push_back(std::move(entry));
   for (CommandEntry& entry : ProductTransferCommands()) entries.push_back(std::move(entry));

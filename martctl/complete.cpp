@@ -208,6 +208,10 @@ std::vector<Candidate> Options(const CommandTree& tree, const Position& at,
   if (at.positionals < positionals.size()) {
     return ArgValues(*at.entry, *positionals[at.positionals], ids);
   }
+  // `notification mark-read 2 3 <TAB>`: the id takes more values.
+  if (at.entry->several_ids && !positionals.empty()) {
+    return ArgValues(*at.entry, *positionals.back(), ids);
+  }
   return {};
 }
 

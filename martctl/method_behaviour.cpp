@@ -202,6 +202,18 @@ const std::vector<MethodBehaviour>& AllBehaviours() {
       {.method = "events.read", .finish = FinishEventsRead},
       {.method = "admin.backup", .prepare = PrepareBackupFile},
       {.method = "admin.verify", .prepare = PrepareBackupFile, .finish = FinishAdminCheck},
+      // Several ids per command (kubectl get a b style).
+      {.method = "notification.mark_read",
+       .several_ids = true,
+       .all_method = "notification.mark_all_read"},
+      {.method = "notification.get", .several_ids = true},
+      {.method = "product.get", .several_ids = true},
+      {.method = "product.delete", .several_ids = true},
+      {.method = "order.get", .several_ids = true},
+      {.method = "order.cancel", .several_ids = true},
+      {.method = "payment.get", .several_ids = true},
+      {.method = "user.get", .several_ids = true},
+      {.method = "dlq.retry", .several_ids = true},
   };
   return kBehaviours;
 }

@@ -49,6 +49,14 @@ struct MethodBehaviour {
   Result<Output> (*finish)(CallContext& context, nlohmann::json result) = nullptr;
   // Acts on a failed call; may turn it into a success.
   Result<Output> (*recover)(CallContext& context, const Status& error) = nullptr;
+  // The positional id takes one or more values (`notification mark-read 2 3`):
+  // one call per id, in order, the results printed as one list; a failing id
+  // is said on stderr, the others still run, and the exit code is the first
+  // failure's. One id prints its object as before.
+  bool several_ids = false;
+  // With several_ids: `--all` instead of ids calls this method once
+  // (notification mark-read --all: notification.mark_all_read).
+  std::string_view all_method = {};
 };
 
 // The entry for `method`, or a default behaviour (send auth, print the result).

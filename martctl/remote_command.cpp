@@ -95,6 +95,10 @@ Result<Output> CallMethod(const Invocation& invocation, const Settings& settings
   return Output{.value = std::move(result).value()};
 }
 
+LocalFlag AllIdsFlag(const CommandSpec& all_method) {
+  return {.arg = {.name = "all", .type = ArgType::kBool, .help = all_method.summary}};
+}
+
 LocalFlag AllPagesFlag() {
   return {.arg = {.name = "all",
                   .type = ArgType::kBool,
@@ -148,21 +152,69 @@ int RunPagedList(const Invocation& invocation, const Settings& settings, Io& io)
   return 0;
 }
 
+int Print(const Invocation& invocation, const Settings& settings, Io& io, const Output& output) {
+  if (output.plain_text && output.value.is_string()) {
+    io.out << output.value.get<std::string>() << "\n";
+  } else {
+    RenderOptions options = RenderOptionsFor(*invocation.entry->spec, settings, io);
+    if (!output.id_field.empty()) options.id_field = output.id_field;
+    if (!output.columns.empty()) options.columns = output.columns;
+    Render(output.value, options, io.out);
+  }
+  return output.exit_code;
+}
+
+int RunOnce(const Invocation& invocation, const Settings& settings, Io& io) {
+  Result<Output> output = CallMethod(invocation, settings, io);
+  if (!output.ok()) return Fail(io, InFlagTerms(output.status(), *invocation.entry));
+  return Print(invocation, settings, io, *output);
+}
+
+// `notification mark-read 2 3`: one call per id, the results as one list.
+// An error that does not name its id is prefixed with it.
+int RunForEachId(const Invocation& invocation, const Settings& settings, Io& io) {
+  const CommandEntry& entry = *invocation.entry;
+  const nlohmann::json ids = invocation.params.value("id", nlohmann::json::array());
+  const bool all = invocation.flags.value("all", false);
+  if (all && !ids.empty()) return Fail(io, InvalidArgument("give ids or --all, not both"));
+  if (all) {
+    const CommandSpec& method = *FindCommand(BehaviourFor(entry.spec->method).all_method);
+    const CommandEntry instead{.group = entry.group, .verb = entry.verb, .spec = &method};
+    return RunOnce(Invocation{.entry = &instead}, settings, io);
+  }
+  if (ids.empty()) return Fail(io, InvalidArgument("give one or more ids, or --all"));
+  Invocation one = invocation;
+  if (ids.size() == 1) {
+    one.params["id"] = ids[0];
+    return RunOnce(one, settings, io);
+  }
+  nlohmann::json results = nlohmann::json::array();
+  int exit_code = 0;
+  for (const nlohmann::json& id : ids) {
+    one.params["id"] = id;
+    Result<Output> output = CallMethod(one, settings, io);
+    if (output.ok()) {
+      results.push_back(std::move(output->value));
+      continue;
+    }
+    Status error = InFlagTerms(output.status(), entry);
+    const std::string shown = id.is_string() ? id.get<std::string>() : id.dump();
+    if (error.message().find(shown) == std::string::npos) {
+      error = Status(error.code(), shown + ": " + error.message(), error.details());
+    }
+    const int failed = Fail(io, error);
+    if (exit_code == 0) exit_code = failed;
+  }
+  if (!results.empty()) Print(invocation, settings, io, Output{.value = std::move(results)});
+  return exit_code;
+}
+
 }  // namespace
 
 int RunRemoteCommand(const Invocation& invocation, const Settings& settings, Io& io) {
   if (IsPaged(*invocation.entry->spec)) return RunPagedList(invocation, settings, io);
-  Result<Output> output = CallMethod(invocation, settings, io);
-  if (!output.ok()) return Fail(io, InFlagTerms(output.status(), *invocation.entry));
-  if (output->plain_text && output->value.is_string()) {
-    io.out << output->value.get<std::string>() << "\n";
-  } else {
-    RenderOptions options = RenderOptionsFor(*invocation.entry->spec, settings, io);
-    if (!output->id_field.empty()) options.id_field = output->id_field;
-    if (!output->columns.empty()) options.columns = output->columns;
-    Render(output->value, options, io.out);
-  }
-  return output->exit_code;
+  if (invocation.entry->several_ids) return RunForEachId(invocation, settings, io);
+  return RunOnce(invocation, settings, io);
 }
 
 }  // namespace mart::cli

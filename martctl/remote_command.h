@@ -14,7 +14,8 @@ namespace mart::cli {
 // A Runner for invocations of registry methods (entry->spec set).
 // A paged list (IsPaged) prints its first page and, when rows follow, says so
 // on stderr with the cursor of the next page; with --all it fetches and
-// prints every page in turn, holding one at a time.
+// prints every page in turn, holding one at a time. A several-ids command
+// makes one call per id (MethodBehaviour::several_ids).
 int RunRemoteCommand(const Invocation& invocation, const Settings& settings, Io& io);
 
 // The error in the user's words: the daemon names its params (min_price
@@ -24,6 +25,8 @@ Status InFlagTerms(const Status& status, const CommandEntry& entry);
 
 // The --all flag of every paged list command.
 LocalFlag AllPagesFlag();
+// The --all flag of a several-ids command with an all_method: that method's summary.
+LocalFlag AllIdsFlag(const CommandSpec& all_method);
 // Rows per page under --all, unless --limit says otherwise.
 inline constexpr int64_t kAllPageSize = 1000;
 

@@ -127,16 +127,11 @@ bool NamesAnId(std::string_view name) {
 }
 
 void LowerIfHexId(nlohmann::json* value) {
-  if (!value->is_string()) return;
+  if (!value->is_string() || value->get_ref<const std::string&>().size() != 24) return;
   std::string text = value->get<std::string>();
-  if (text.size() != 24 || !std::all_of(text.begin(), text.end(), [](unsigned char c) {
-        return std::isxdigit(c) != 0;
-      })) {
-    return;
-  }
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  *value = std::move(text);
+  if (IsObjectId(text)) *value = std::move(text);
 }
 
 }  // namespace

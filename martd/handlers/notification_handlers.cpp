@@ -34,12 +34,19 @@ Result<json> MarkRead(RequestContext& ctx, const json& params) {
   return ToJson(row);
 }
 
+Result<json> MarkAllRead(RequestContext& ctx, const json&) {
+  MART_ASSIGN_OR_RETURN(int64_t marked,
+                        ctx.services.notifications.MarkAllRead(ctx.tx, ctx.principal));
+  return json{{"marked", marked}};
+}
+
 }  // namespace
 
 void AddNotificationHandlers(rpc::HandlerTable& table) {
   table["notification.list"] = {List};
   table["notification.get"] = {Get};
   table["notification.mark_read"] = {MarkRead};
+  table["notification.mark_all_read"] = {MarkAllRead};
 }
 
 }  // namespace mart::handlers

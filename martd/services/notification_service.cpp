@@ -112,6 +112,11 @@ Result<store::Notification> NotificationService::MarkRead(Tx& tx, const Principa
   return tx.store.notifications().Get(id);
 }
 
+Result<int64_t> NotificationService::MarkAllRead(Tx& tx, const Principal& principal) const {
+  if (!principal.IsUser()) return int64_t{0};
+  return tx.store.notifications().MarkAllRead(principal.user_id, tx.now);
+}
+
 Result<std::vector<store::Outgoing>> NotificationService::Claim(Tx& tx, int64_t limit) const {
   return tx.store.notifications().Claim(tx.now, tx.now + kLeaseMicros, limit);
 }

@@ -59,6 +59,9 @@ class NotificationService {
   Result<store::Notification> Get(Tx& tx, const Principal& principal, int64_t id) const;
   // Idempotent: read_at keeps the first time. NOT_FOUND as Get.
   Result<store::Notification> MarkRead(Tx& tx, const Principal& principal, int64_t id) const;
+  // Marks the caller's own unread notifications read, admins' too (never
+  // anyone else's); the local operator has none. Returns how many.
+  Result<int64_t> MarkAllRead(Tx& tx, const Principal& principal) const;
 
   // For the mailer. Claim takes a lease on up to `limit` due rows.
   Result<std::vector<store::Outgoing>> Claim(Tx& tx, int64_t limit) const;

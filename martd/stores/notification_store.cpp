@@ -97,6 +97,15 @@ Status NotificationStore::MarkRead(int64_t id, int64_t now) {
   return ExpectRow(db_, id);
 }
 
+Result<int64_t> NotificationStore::MarkAllRead(int64_t user_id, int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE notifications SET read_at = ?1, updated_at = ?1 "
+      "WHERE user_id = ?2 AND read_at IS NULL"));
+  q.Bind(1, now).Bind(2, user_id);
+  MART_RETURN_IF_ERROR(q.Run());
+  return static_cast<int64_t>(db_.Changes());
+}
+
 Result<std::vector<Outgoing>> NotificationStore::Claim(int64_t now, int64_t lease_until,
                                                        int64_t limit) {
   std::vector<Outgoing> claimed;

@@ -62,6 +62,8 @@ class NotificationStore {
   Result<std::vector<Notification>> List(const NotificationFilter& filter);
   // Sets read_at when not set yet.
   Status MarkRead(int64_t id, int64_t now);
+  // Sets read_at on every unread row of the user; returns how many.
+  Result<int64_t> MarkAllRead(int64_t user_id, int64_t now);
 
   // Claims up to `limit` rows due at `now` (pending or failed with
   // next_attempt_at <= now), oldest due first: counts an attempt and moves

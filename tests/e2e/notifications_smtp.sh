@@ -172,6 +172,19 @@ http GET /api/v1/notifications/
 expect_eq 401 "$STATUS" "no token is 401"
 stop_rest
 
+# Several ids per command, and --all: only the caller's own are marked.
+unread_ids=($(alice notification list --unread -q))
+check "alice has unread notifications left" [ "${#unread_ids[@]}" -ge 1 ]
+expect_exit 3 alice notification mark-read "${unread_ids[0]}" "$admin_note" -o json
+expect_eq "[${unread_ids[0]}]" "$(jq -c '[.[].id]' <<<"$OUT")" \
+  "several ids: hers is marked and printed in a list"
+expect_stderr "notification $admin_note not found [NOT_FOUND]"
+expect_exit 0 alice notification mark-read --all -o json
+expect_eq "$((${#unread_ids[@]} - 1))" "$(jq .marked <<<"$OUT")" "--all marks the rest"
+expect_eq 0 "$(alice notification list --unread -o json | jq length)" "none unread left"
+expect_eq false "$(admin notification get "$admin_note" -o json | jq .is_read)" \
+  "the admin's own notification stays unread"
+
 # 6. SMTP AUTH over a server that offers AUTH but no STARTTLS (smtp_auth_server.py):
 # the password goes over TLS only, so it gets no AUTH and no mail, and the
 # error says why; with --smtp-allow-plaintext-auth the same mail is sent.

@@ -156,6 +156,8 @@ inline const std::map<std::string, MethodRule, std::less<>>& MethodRules() {
       {"notification.list", {Rule::kScoped}},
       {"notification.get", {Rule::kOwned}},
       {"notification.mark_read", {Rule::kOwned}},
+      // Marks only the caller's own: nothing to scope (the operator has none).
+      {"notification.mark_all_read", {Rule::kUser}},
       {"queue.list", {Rule::kAdmin}},
       {"worker.list", {Rule::kAdmin}},
       {"worker.pause", {Rule::kAdmin}},

@@ -37,8 +37,14 @@ std::vector<CommandSpec> NotificationCommands() {
        .summary = "mark a notification read (it keeps the first time it was read)",
        .mutating = true,
        .args = {NotificationId()},
-       .example = "martctl notification mark-read 12",
+       .example = "martctl notification mark-read 12 13",
        .rest = "PUT /api/v1/notifications/{id}/read"},
+      {.method = "notification.mark_all_read",
+       .summary = "mark every unread notification of yours read",
+       .mutating = true,
+       .example = "martctl notification mark-read --all",
+       .id_field = "marked",
+       .cli_local = true},
   };
 }
 

@@ -83,8 +83,13 @@ TEST(CompletionTest, IdArgumentsAskTheLookupForTheirGroupsList) {
   CompleteWords({"order", "place", "--item", ""}, ids);  // PRODUCT_ID[:QUANTITY[:PRICE]]
   EXPECT_EQ(asked, (std::vector<std::string>{"order.list", "product.list", "order.list",
                                              "product.list"}));
-  // After the positional id, nothing more is positional.
-  EXPECT_TRUE(CompleteWords({"order", "get", "66f1c0ffee0000000000beef", ""}, ids).empty());
+  // order get takes several ids: after one, the next is offered too.
+  EXPECT_EQ(CompleteWords({"order", "get", "66f1c0ffee0000000000beef", "7"}, ids),
+            std::vector<std::string>{"77f1c0ffee0000000000beef"});
+  // inventory get takes one: after it, nothing more is positional.
+  asked.clear();
+  EXPECT_TRUE(CompleteWords({"inventory", "get", "66f1c0ffee0000000000beef", ""}, ids).empty());
+  EXPECT_TRUE(asked.empty());
 }
 
 TEST(CompletionTest, UnknownCommandsOfferNothing) {

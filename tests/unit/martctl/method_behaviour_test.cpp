@@ -92,5 +92,81 @@ TEST(MethodBehaviourTest, EveryBehaviourNamesARegistryMethod) {
   }
 }
 
+
+// notification mark-read 2 3: one call per id; a missing id is reported and the
+// others still happen; the exit code is the first failure's.
+json NotificationOrMissing(const RecordedCall& call, int64_t missing) {
+  EXPECT_EQ(call.method, "notification.mark_read");
+  const int64_t id = call.params.value("id", int64_t{0});
+  return id == missing ? json() : json{{"id", id}, {"is_read", true}};
+}
+
+TEST(MethodBehaviourTest, SeveralIdsAreOneCallEachPrintedAsOneList) {
+  testing::TestIo test;
+  test.answer = [](const RecordedCall& call) -> Result<json> {
+    return NotificationOrMissing(call, 0);
+  };
+  EXPECT_EQ(test.Run({"notification", "mark-read", "2", "3", "-o", "json"}), 0);
+  ASSERT_EQ(test.calls.size(), 2u);
+  EXPECT_EQ(test.calls[0].params, (json{{"id", 2}}));
+  EXPECT_EQ(test.calls[1].params, (json{{"id", 3}}));
+  EXPECT_EQ(json::parse(test.out.str()),
+            json::parse(R"([{"id":2,"is_read":true},{"id":3,"is_read":true}])"));
+
+  testing::TestIo quiet;
+  EXPECT_EQ(quiet.Run({"product", "get", "p1", "p2", "-q"}), 0);
+  ASSERT_EQ(quiet.calls.size(), 2u);
+  EXPECT_EQ(quiet.calls[1].params, (json{{"id", "p2"}}));
+
+  testing::TestIo one;  // one id prints its object, as before
+  one.answer = [](const RecordedCall& call) -> Result<json> {
+    return NotificationOrMissing(call, 0);
+  };
+  EXPECT_EQ(one.Run({"notification", "mark-read", "2", "-o", "json"}), 0);
+  EXPECT_EQ(json::parse(one.out.str()), (json{{"id", 2}, {"is_read", true}}));
+}
+
+TEST(MethodBehaviourTest, AFailingIdIsReportedAndTheOthersStillRun) {
+  testing::TestIo test;
+  test.answer = [](const RecordedCall& call) -> Result<json> {
+    if (call.params.value("id", int64_t{0}) == 3) return NotFound("notification 3 not found");
+    if (call.params.value("id", int64_t{0}) == 4) return FailedPrecondition("already gone");
+    return NotificationOrMissing(call, 0);
+  };
+  EXPECT_EQ(test.Run({"notification", "mark-read", "2", "3", "4", "5", "-o", "json"}), 3);
+  EXPECT_EQ(test.calls.size(), 4u);
+  EXPECT_EQ(json::parse(test.out.str()),
+            json::parse(R"([{"id":2,"is_read":true},{"id":5,"is_read":true}])"));
+  // The daemon's message names its id already; one that does not gets it.
+  EXPECT_EQ(test.err.str(),
+            "martctl: notification 3 not found [NOT_FOUND]\n"
+            "martctl: 4: already gone [FAILED_PRECONDITION]\n");
+}
+
+TEST(MethodBehaviourTest, MarkReadAllCallsMarkAllReadAndWantsIdsOrAllNotBoth) {
+  testing::TestIo test;
+  test.answer = [](const RecordedCall& call) -> Result<json> {
+    EXPECT_EQ(call.method, "notification.mark_all_read");
+    EXPECT_EQ(call.params, json::object());
+    return json{{"marked", 4}};
+  };
+  EXPECT_EQ(test.Run({"notification", "mark-read", "--all", "-q"}), 0);
+  EXPECT_EQ(test.out.str(), "4\n");
+  ASSERT_EQ(test.calls.size(), 1u);
+
+  testing::TestIo both;
+  EXPECT_EQ(both.Run({"notification", "mark-read", "2", "--all"}), 2);
+  EXPECT_NE(both.err.str().find("give ids or --all, not both"), std::string::npos) << both.err.str();
+  testing::TestIo neither;
+  EXPECT_EQ(neither.Run({"notification", "mark-read"}), 2);
+  EXPECT_NE(neither.err.str().find("give one or more ids, or --all"), std::string::npos)
+      << neither.err.str();
+  EXPECT_TRUE(both.calls.empty());
+  EXPECT_TRUE(neither.calls.empty());
+  testing::TestIo bad;  // every value is checked as an id before anything is sent
+  EXPECT_EQ(bad.Run({"notification", "mark-read", "2", "x"}), 2);
+  EXPECT_TRUE(bad.calls.empty());
+}
+
 }  // namespace
 }  // namespace mart::cli

@@ -120,6 +120,39 @@ TEST_F(NotificationServiceTest, MarkReadKeepsTheFirstTimeAndFiltersUnread) {
   EXPECT_EQ(service().MarkRead(missing, ann_.principal, 999).status().code(), Code::kNotFound);
 }
 
+TEST_F(NotificationServiceTest, MarkAllReadMarksOnlyTheCallersOwnUnread) {
+  Create(ann_, "welcome", 1);
+  Create(ann_, "order_placed", 2);
+  Create(bob_, "welcome", 3);
+  Create(admin_, "low_stock", 4);
+  NotificationQuery unread;
+  unread.unread_only = true;
+  auto count_unread = [&](const test::TestLogin& who) {
+    return Must(List(who.principal, unread), "unread").size();
+  };
+  const int64_t first = Must(List(ann_.principal, {}), "list")[1].id;
+  {
+    Tx tx = h_.NewTx();
+    Must(service().MarkRead(tx, ann_.principal, first), "mark one");
+  }
+  const int64_t first_read_at = h_.clock().NowMicros();
+  h_.clock().AdvanceSeconds(30);
+  {
+    Tx tx = h_.NewTx();
+    EXPECT_EQ(Must(service().MarkAllRead(tx, ann_.principal), "ann"), 1);
+    // The admin's own only, never a user's; the operator has none.
+    EXPECT_EQ(Must(service().MarkAllRead(tx, admin_.principal), "admin"), 1);
+    EXPECT_EQ(Must(service().MarkAllRead(tx, h_.Operator()), "operator"), 0);
+    EXPECT_EQ(Must(service().MarkAllRead(tx, ann_.principal), "ann again"), 0);
+  }
+  EXPECT_EQ(count_unread(ann_), 0u);
+  EXPECT_EQ(count_unread(bob_), 1u);
+  auto ann = Must(List(ann_.principal, {}), "ann's");
+  ASSERT_EQ(ann.size(), 2u);
+  EXPECT_EQ(*ann[1].read_at, first_read_at);  // kept the first time it was read
+  EXPECT_EQ(*ann[0].read_at, h_.clock().NowMicros());
+}
+
 TEST_F(NotificationServiceTest, BackoffDoublesFromOneSecondToFiveMinutes) {
   EXPECT_EQ(NotificationService::BackoffMicros(1), 1'000'000);
   EXPECT_EQ(NotificationService::BackoffMicros(2), 2'000'000);

@@ -60,7 +60,8 @@ struct CommandSpec {
   std::string_view id_field = "id";  // what `martctl -q` prints of each result object
   std::vector<std::string_view> columns = {};  // default table columns for list results
   // martctl offers this method through a local command of the same name
-  // (bulk import reads a file and calls the method in chunks).
+  // (bulk import reads a file and calls the method in chunks) or a flag of
+  // another command (notification mark-read --all).
   bool cli_local = false;
   // Answered while the daemon is not ready (draining at shutdown), so that
   // callers can see the state; every other method is refused then.

@@ -23,8 +23,8 @@ if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S "$root" -B "$root/build-asan" -DMART_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
     -DMART_TEST_SHARDS=4 >/dev/null
   cmake --build "$root/build-asan" -j "$jobs" --target \
-    common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests integration_tests \
-    fuzz_replay
+    common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests mart_bench_unit_tests \
+    integration_tests fuzz_replay
   echo "== test (unit, integration and fuzz replays, sanitized)" >&2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L 'unit|integration|fuzz'

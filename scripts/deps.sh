@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make pkg-config ccache
+  g++ cmake make pkg-config ccache lld
   libcli11-dev libzmq3-dev cppzmq-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev

@@ -8,16 +8,18 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
+# Each stage says when it starts, in seconds since the start, so a slow CI run shows where.
+stage() { echo "== $* (at ${SECONDS} s)" >&2; }
 
 "$root/scripts/deps.sh"
 
-echo "== build" >&2
+stage build
 "$root/scripts/build.sh" build
-echo "== test (all)" >&2
+stage "test (all)"
 ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
 
 if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== build with ASan+UBSan" >&2
+  stage "build with ASan+UBSan"
   # Only what the sanitized run executes, at -O0 (Debug) to keep compiling short; each test
   # binary runs as 4 GoogleTest shards, since a sanitized process takes ~1 s just to start.
   cmake -S "$root" -B "$root/build-asan" -DMART_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
@@ -25,12 +27,14 @@ if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build "$root/build-asan" -j "$jobs" --target \
     common_unit_tests martd_unit_tests martctl_unit_tests mart_rest_unit_tests mart_bench_unit_tests \
     integration_tests fuzz_replay
-  echo "== test (unit, integration and fuzz replays, sanitized)" >&2
+  stage "test (unit, integration and fuzz replays, sanitized)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L 'unit|integration|fuzz'
 fi
 
 if [ "${MART_SKIP_FUZZ:-0}" != 1 ]; then
   # About a minute in all; longer on demand: scripts/fuzz.sh 600 envelope.
+  stage fuzz
   "$root/scripts/fuzz.sh"
 fi
+stage done

@@ -7,6 +7,7 @@
 #include "mart/paths.h"
 #include "mart/wire/curve.h"
 #include "stores/schema.h"
+#include "stores/sqlite_database.h"
 
 namespace mart::daemon {
 
@@ -18,8 +19,11 @@ Daemon::~Daemon() { Stop(); }
 Status Daemon::OpenStoreAndServices() {
   MART_ASSIGN_OR_RETURN(store_, store::Store::Open(data_dir_->DatabasePath(),
                                                    store::OpenMode::kReadWrite));
-  MART_ASSIGN_OR_RETURN(checkpointer_,
-                        store::Checkpointer::Start(store_->db(), data_dir_->DatabasePath()));
+  // SQLite's WAL is copied back by a thread of its own (stores/checkpointer.h).
+  if (store::SqliteDatabase* sqlite = store::AsSqlite(store_->db())) {
+    MART_ASSIGN_OR_RETURN(checkpointer_,
+                          store::Checkpointer::Start(*sqlite, data_dir_->DatabasePath()));
+  }
   MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
   MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie(options_.listen));
   DaemonInfo info;
@@ -112,9 +116,9 @@ void Daemon::StartIntegrityCheck() {
     {
       std::lock_guard lock(check_mutex_);
       if (check_stopping_) return;
-      check_db_ = (*db)->handle();
+      check_db_ = db->get();
     }
-    Status verdict = store::QuickCheck(**db);
+    Status verdict = (*db)->QuickCheck();
     {
       std::lock_guard lock(check_mutex_);
       check_db_ = nullptr;
@@ -135,7 +139,7 @@ void Daemon::StopIntegrityCheck() {
   {
     std::lock_guard lock(check_mutex_);
     check_stopping_ = true;
-    if (check_db_ != nullptr) sqlite3_interrupt(check_db_);
+    if (check_db_ != nullptr) check_db_->Interrupt();
   }
   if (check_thread_.joinable()) check_thread_.join();
 }

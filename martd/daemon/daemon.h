@@ -84,7 +84,7 @@ class Daemon {
   std::unique_ptr<rpc::Server> server_;
   std::function<void()> on_failure_;
   mutable std::mutex check_mutex_;
-  sqlite3* check_db_ = nullptr;  // while the check runs: for Stop to interrupt it
+  store::Database* check_db_ = nullptr;  // while the check runs: for Stop to interrupt it
   bool check_stopping_ = false;
   Status integrity_;
   std::thread check_thread_;

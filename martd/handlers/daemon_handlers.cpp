@@ -7,7 +7,7 @@ namespace {
 
 Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
   const DaemonInfo& info = ctx.services.info;
-  MART_ASSIGN_OR_RETURN(int schema, store::SchemaVersion(ctx.tx.store.db()));
+  MART_ASSIGN_OR_RETURN(int schema, ctx.tx.store.db().SchemaVersion());
   nlohmann::json status{
       {"ready", info.ready != nullptr && info.ready->load()},
       {"version", info.version},

@@ -97,7 +97,7 @@ Result<json> BackupService::Backup(store::Store& reader, const std::string& file
 Result<json> BackupService::Verify(const std::string& file, const Principal& caller) const {
   MART_ASSIGN_OR_RETURN(std::string path, Resolve(file, caller));
   MART_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> backup, store::OpenBackup(path));
-  MART_ASSIGN_OR_RETURN(int version, store::SchemaVersion(backup->db()));
+  MART_ASSIGN_OR_RETURN(int version, backup->db().SchemaVersion());
   json checks = json::array({SchemaCheck(version)});
   bool ok = checks[0]["ok"];
   if (ok) {

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "stores/schema.h"
+#include "stores/sqlite_database.h"
 #include "testing/fault.h"
 
 namespace mart::store {
@@ -69,8 +70,11 @@ Status SyncPath(const std::string& path, int flags) {
 // Copies every page in one step: one read transaction, one snapshot. The copy
 // leaves WAL mode so that it is one file that opens read-only anywhere.
 Status CopyInto(Database& source, const std::string& temp) {
-  MART_ASSIGN_OR_RETURN(std::unique_ptr<Database> dest, Database::Open(temp, OpenMode::kReadWrite));
-  sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", source.handle(), "main");
+  SqliteDatabase* from = AsSqlite(source);
+  if (from == nullptr) return FailedPrecondition("this store is not an SQLite file to copy");
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> dest,
+                        SqliteDatabase::Open(temp, OpenMode::kReadWrite));
+  sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", from->handle(), "main");
   if (backup == nullptr) return SqliteError(dest->handle(), SQLITE_ERROR, "backup init");
   int rc = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
@@ -100,7 +104,7 @@ Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool o
   MART_RETURN_IF_ERROR(SyncPath(fs::path(path).parent_path().string(), O_RDONLY | O_DIRECTORY));
   BackupFile file;
   file.path = path;
-  MART_ASSIGN_OR_RETURN(file.schema_version, SchemaVersion(source));
+  MART_ASSIGN_OR_RETURN(file.schema_version, source.SchemaVersion());
   std::error_code ec;
   file.bytes = static_cast<int64_t>(fs::file_size(path, ec));
   MART_ASSIGN_OR_RETURN(file.sha256, FileSha256(path));
@@ -113,7 +117,7 @@ Result<std::unique_ptr<Store>> OpenBackup(const std::string& path) {
   auto store = Store::Open(path, OpenMode::kReadOnly);
   if (!store.ok()) return FailedPrecondition(path + " cannot be opened: " + store.status().message());
   // Opening is lazy: read the header now so that "not a database" shows here.
-  auto version = SchemaVersion((*store)->db());
+  auto version = (*store)->db().SchemaVersion();
   if (!version.ok()) {
     return FailedPrecondition(path + " is not a mart database: " + version.status().message());
   }
@@ -146,7 +150,7 @@ Result<int> CheckRestorable(const std::string& path) {
   auto problems = backup->checks().Integrity(5);
   if (!problems.ok()) return FailedPrecondition(path + " is damaged: " + problems.status().message());
   if (!problems->empty()) return FailedPrecondition(path + " is damaged: " + problems->front());
-  MART_ASSIGN_OR_RETURN(int version, SchemaVersion(backup->db()));
+  MART_ASSIGN_OR_RETURN(int version, backup->db().SchemaVersion());
   if (version > LatestSchemaVersion() || version < 1) {
     return FailedPrecondition(path + " has schema version " + std::to_string(version) +
                               "; this martd knows 1 to " + std::to_string(LatestSchemaVersion()));

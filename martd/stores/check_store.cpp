@@ -27,11 +27,7 @@ Result<std::vector<std::string>> Texts(Query& q) {
 }  // namespace
 
 Result<std::vector<std::string>> CheckStore::Integrity(int64_t limit) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT * FROM pragma_integrity_check(?)"));
-  q.Bind(1, limit);
-  MART_ASSIGN_OR_RETURN(std::vector<std::string> rows, Texts(q));
-  if (rows.size() == 1 && rows[0] == "ok") rows.clear();
-  return rows;
+  return db_.IntegrityProblems(limit);
 }
 
 Result<std::vector<StockAudit>> CheckStore::StockMismatches(int64_t limit) {
@@ -170,13 +166,7 @@ Result<std::vector<std::string>> CheckStore::RefundMismatches(int64_t limit) {
   return Texts(q);
 }
 
-Result<bool> CheckStore::HasTable(std::string_view name) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"));
-  q.Bind(1, name);
-  MART_ASSIGN_OR_RETURN(bool row, q.Next());
-  return row && q.Int(0) > 0;
-}
+Result<bool> CheckStore::HasTable(std::string_view name) { return db_.HasTable(name); }
 
 Result<std::vector<std::string>> CheckStore::PendingRefunds(int64_t limit) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(

@@ -17,16 +17,16 @@ void LogFailure(sqlite3* db, int rc, const char* who) {
 
 }  // namespace
 
-Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(Database& writer,
+Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(SqliteDatabase& writer,
                                                           const std::string& path) {
-  MART_ASSIGN_OR_RETURN(auto own, Database::Open(path, OpenMode::kReadWrite));
+  MART_ASSIGN_OR_RETURN(auto own, SqliteDatabase::Open(path, OpenMode::kReadWrite));
   std::unique_ptr<Checkpointer> checkpointer(new Checkpointer(writer, std::move(own)));
   sqlite3_wal_hook(writer.handle(), &Checkpointer::OnCommit, checkpointer.get());
   checkpointer->thread_ = std::thread([self = checkpointer.get()] { self->Run(); });
   return checkpointer;
 }
 
-Checkpointer::Checkpointer(Database& writer, std::unique_ptr<Database> own)
+Checkpointer::Checkpointer(SqliteDatabase& writer, std::unique_ptr<SqliteDatabase> own)
     : writer_(writer), own_(std::move(own)) {}
 
 Checkpointer::~Checkpointer() {

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "mart/status.h"
-#include "stores/database.h"
+#include "stores/sqlite_database.h"
 
 namespace mart::store {
 
@@ -32,7 +32,8 @@ class Checkpointer {
   // Installs itself as `writer`'s WAL hook (which turns SQLite's
   // auto-checkpoint off) and starts the thread on a connection of its own to
   // `path`, the same database file.
-  static Result<std::unique_ptr<Checkpointer>> Start(Database& writer, const std::string& path);
+  static Result<std::unique_ptr<Checkpointer>> Start(SqliteDatabase& writer,
+                                                     const std::string& path);
   // Stops the thread and gives the writer SQLite's auto-checkpoint back.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
@@ -43,13 +44,13 @@ class Checkpointer {
   int writer_passes() const;
 
  private:
-  Checkpointer(Database& writer, std::unique_ptr<Database> own);
+  Checkpointer(SqliteDatabase& writer, std::unique_ptr<SqliteDatabase> own);
   static int OnCommit(void* self, sqlite3* db, const char* name, int frames);
   void Committed(sqlite3* db, int frames);
   void Run();
 
-  Database& writer_;
-  std::unique_ptr<Database> own_;
+  SqliteDatabase& writer_;
+  std::unique_ptr<SqliteDatabase> own_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   int frames_ = 0;       // frames in the WAL after the writer's last commit

@@ -1,96 +1,159 @@
 #pragma once
-// A thin RAII layer over one SQLite connection (Chromium sql/ rules): PRAGMAs
-// only at open, cached prepared statements with ? placeholders, transactions
-// and savepoints that roll back unless committed. Only martd/stores/ uses it.
+// The store's driver seam: one connection to the database, its prepared
+// statements, transactions and savepoints, and errors as mart codes. Every
+// SQL statement of mart lives in martd/stores/ and runs through this
+// interface, so the stores' statements are shared by every backend; what
+// only one backend has (SQLite's WAL hook, backup API and PRAGMAs) lives
+// with its driver (sqlite_database.h). Only martd/stores/ uses it.
 //
-// A Database is used by one thread at a time; it is not thread safe.
-
-#include <sqlite3.h>
+// Statements are cached by the connection, take ? (or ?N, :name)
+// placeholders, and are reset with their bindings cleared when the Query
+// that borrowed one goes out of scope.
+//
+// A Database is used by one thread at a time; it is not thread safe, except
+// Interrupt().
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "mart/status.h"
 
 namespace mart::store {
 
-// A prepared statement borrowed from the connection's cache; it is reset and
-// its bindings cleared when the Query goes out of scope.
+enum class Backend { kSqlite };
+
+// One prepared statement of a backend, owned by its connection.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual void BindInt(int index, int64_t value) = 0;
+  virtual void BindText(int index, std::string_view value) = 0;
+  virtual void BindNull(int index) = 0;
+  // The 1-based index of a :name parameter; 0 when the statement has none.
+  virtual int NamedIndex(const char* name) const = 0;
+  // One step: true when a row is ready, false when done.
+  virtual Result<bool> Step() = 0;
+  virtual int64_t ColumnInt(int column) const = 0;
+  virtual std::string ColumnText(int column) const = 0;
+  virtual bool ColumnIsNull(int column) const = 0;
+  // Ready to run again: the current result and the bindings cleared.
+  virtual void Reset() = 0;
+};
+
+// A prepared statement borrowed from the connection's cache; reset when the
+// Query goes out of scope.
 class Query {
  public:
-  explicit Query(sqlite3_stmt* statement) : statement_(statement) {}
+  explicit Query(Statement* statement) : statement_(statement) {}
   Query(Query&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
   Query& operator=(Query&&) = delete;
-  ~Query();
+  ~Query() {
+    if (statement_ != nullptr) statement_->Reset();
+  }
 
   // Bind by 1-based index, chaining.
-  Query& Bind(int index, int64_t value);
-  Query& Bind(int index, std::string_view value);
+  Query& Bind(int index, int64_t value) {
+    statement_->BindInt(index, value);
+    return *this;
+  }
+  Query& Bind(int index, std::string_view value) {
+    statement_->BindText(index, value);
+    return *this;
+  }
   Query& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Query& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
-  Query& Bind(int index, const std::optional<std::string>& value);
-  Query& BindNull(int index);
+  Query& Bind(int index, const std::optional<std::string>& value) {
+    return value ? Bind(index, std::string_view(*value)) : BindNull(index);
+  }
+  Query& BindNull(int index) {
+    statement_->BindNull(index);
+    return *this;
+  }
   // Binds a :name parameter; a name the statement does not have is ignored.
-  Query& BindNamed(const char* name, int64_t value);
-  Query& BindNamed(const char* name, std::string_view value);
+  Query& BindNamed(const char* name, int64_t value) {
+    const int index = statement_->NamedIndex(name);
+    return index > 0 ? Bind(index, value) : *this;
+  }
+  Query& BindNamed(const char* name, std::string_view value) {
+    const int index = statement_->NamedIndex(name);
+    return index > 0 ? Bind(index, value) : *this;
+  }
 
   // Steps once: true when a row is ready, false when done.
-  Result<bool> Next();
+  Result<bool> Next() { return statement_->Step(); }
   // Steps to completion, expecting no rows.
   Status Run();
 
-  int64_t Int(int column) const;
-  std::string Text(int column) const;
-  std::optional<std::string> OptText(int column) const;
-  bool IsNull(int column) const;
+  int64_t Int(int column) const { return statement_->ColumnInt(column); }
+  std::string Text(int column) const { return statement_->ColumnText(column); }
+  std::optional<std::string> OptText(int column) const {
+    if (IsNull(column)) return std::nullopt;
+    return Text(column);
+  }
+  bool IsNull(int column) const { return statement_->ColumnIsNull(column); }
 
  private:
-  sqlite3_stmt* statement_;
+  Statement* statement_;
 };
 
 enum class OpenMode { kReadWrite, kReadOnly, kMemory };
 
+// One connection.
 class Database {
  public:
-  // Opens (creating in kReadWrite) and applies the connection PRAGMAs: WAL,
-  // synchronous=FULL, foreign_keys=ON, busy_timeout. kReadOnly connections
-  // are query_only and serve reads beside the writer (WAL).
+  // An SQLite file (created in kReadWrite) or, in kMemory, a private
+  // in-memory database: SqliteDatabase::Open.
   static Result<std::unique_ptr<Database>> Open(const std::string& path, OpenMode mode);
-  ~Database();
+  virtual ~Database() = default;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  virtual Backend backend() const = 0;
+
   // `sql` must be a string constant: it keys the statement cache.
-  Result<Query> Prepare(const char* sql);
+  virtual Result<Query> Prepare(const char* sql) = 0;
   // For SQL assembled from fixed fragments (never from input: values go in
   // ? placeholders); cached by its text.
-  Result<Query> PrepareText(const std::string& sql);
-  // Runs SQL text with no parameters and no rows (schema, transaction control).
-  Status Execute(std::string_view sql);
-  // Transaction control (BEGIN, COMMIT, SAVEPOINT…) from a cached statement:
-  // every request and worker step takes a savepoint, and parsing its SQL
-  // each time cost a tenth of a product get. `sql` is a string constant.
-  Status Control(const char* sql);
-  int64_t LastInsertId() const;
-  int Changes() const;
-  sqlite3* handle() const { return db_; }
+  virtual Result<Query> PrepareText(const std::string& sql) = 0;
+  // Runs SQL text with no parameters and no rows (schema, tests).
+  virtual Status Execute(std::string_view sql) = 0;
+  // The id the last INSERT gave its row, and the rows the last statement changed.
+  virtual int64_t LastInsertId() const = 0;
+  virtual int Changes() const = 0;
+  // From another thread: the statement running now fails soon (a long check at shutdown).
+  virtual void Interrupt() = 0;
 
- private:
-  explicit Database(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
-  std::unordered_map<std::string, sqlite3_stmt*> text_cache_;
+  // Transaction control. BeginWrite starts a transaction that writes (SQLite:
+  // BEGIN IMMEDIATE, taking the write lock at once). Savepoints nest inside it;
+  // every request and worker step takes one.
+  virtual Status BeginWrite() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  virtual Status BeginSavepoint() = 0;
+  virtual Status ReleaseSavepoint() = 0;
+  virtual Status RollbackToSavepoint() = 0;
+
+  // The schema version the migrations left (0: a new database), and setting
+  // it inside a migration's transaction.
+  virtual Result<int> SchemaVersion() = 0;
+  virtual Status SetSchemaVersion(int version) = 0;
+  // Whether the database has a table of this name.
+  virtual Result<bool> HasTable(std::string_view name) = 0;
+  // The backend's own check of its files or pages; an error names what is wrong.
+  virtual Status QuickCheck() = 0;
+  // The backend's full structural check: up to `limit` problems, none when sound.
+  virtual Result<std::vector<std::string>> IntegrityProblems(int64_t limit) = 0;
+
+ protected:
+  Database() = default;
 };
 
-// Maps an SQLite result code to a Status: full disk, read-only files and busy
-// databases are UNAVAILABLE, anything else INTERNAL.
-Status SqliteError(sqlite3* db, int rc, std::string_view context);
-
-// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit().
+// BeginWrite on construction; rolls back on destruction unless Commit().
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -104,7 +167,7 @@ class Transaction {
   bool open_ = false;
 };
 
-// SAVEPOINT inside a transaction; rolls back to it on destruction unless Release().
+// A savepoint inside a transaction; rolls back to it on destruction unless Release().
 class Savepoint {
  public:
   explicit Savepoint(Database& db);

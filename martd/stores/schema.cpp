@@ -381,15 +381,9 @@ const std::vector<Migration>& AllMigrations() {
 
 int LatestSchemaVersion() { return AllMigrations().back().version; }
 
-Result<int> SchemaVersion(Database& db) {
-  MART_ASSIGN_OR_RETURN(Query query, db.Prepare("PRAGMA user_version"));
-  MART_ASSIGN_OR_RETURN(bool row, query.Next());
-  if (!row) return Internal("PRAGMA user_version returned nothing");
-  return static_cast<int>(query.Int(0));
-}
 
 Status Migrate(Database& db) {
-  MART_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  MART_ASSIGN_OR_RETURN(int current, db.SchemaVersion());
   if (current > LatestSchemaVersion()) {
     return FailedPrecondition("database schema version " + std::to_string(current) +
                               " is newer than this martd (" +
@@ -400,19 +394,9 @@ Status Migrate(Database& db) {
     Transaction transaction(db);
     MART_RETURN_IF_ERROR(transaction.status());
     MART_RETURN_IF_ERROR(db.Execute(migration.sql));
-    MART_RETURN_IF_ERROR(
-        db.Execute("PRAGMA user_version = " + std::to_string(migration.version)));
+    MART_RETURN_IF_ERROR(db.SetSchemaVersion(migration.version));
     MART_RETURN_IF_ERROR(transaction.Commit());
   }
-  return Status::Ok();
-}
-
-Status QuickCheck(Database& db) {
-  MART_ASSIGN_OR_RETURN(Query query, db.Prepare("PRAGMA quick_check"));
-  MART_ASSIGN_OR_RETURN(bool row, query.Next());
-  if (!row) return Internal("quick_check returned nothing");
-  std::string verdict = query.Text(0);
-  if (verdict != "ok") return Internal("database integrity check failed: " + verdict);
   return Status::Ok();
 }
 

@@ -23,8 +23,5 @@ int LatestSchemaVersion();
 // Applies every missing migration, each in its own transaction. A database
 // newer than this build is refused (FAILED_PRECONDITION).
 Status Migrate(Database& db);
-Result<int> SchemaVersion(Database& db);
-// PRAGMA quick_check; INTERNAL naming the first problem.
-Status QuickCheck(Database& db);
 
 }  // namespace mart::store

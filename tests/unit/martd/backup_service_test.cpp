@@ -83,7 +83,7 @@ TEST_F(BackupServiceTest, TheCopyOpensWithTheSameRowsAndSchemaVersion) {
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 
   auto copy = Must(store::OpenBackup(path), "open copy");
-  EXPECT_EQ(Must(store::SchemaVersion(copy->db()), "version"), store::LatestSchemaVersion());
+  EXPECT_EQ(Must(copy->db().SchemaVersion(), "version"), store::LatestSchemaVersion());
   for (const char* sql : {"SELECT count(*) FROM orders", "SELECT count(*) FROM users",
                           "SELECT count(*) FROM events", "SELECT sum(available) FROM inventory"}) {
     EXPECT_EQ(Count(*copy, sql), Count(h_.store(), sql)) << sql;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "stores/checkpointer.h"
+#include "stores/sqlite_database.h"
 #include "util/temp_dir.h"
 #include "util/test_store.h"
 
@@ -247,7 +248,7 @@ int64_t WalBytes(const std::string& path) {
 TEST(CheckpointerTest, CopiesTheWalBesideTheWriterAndKeepsItShort) {
   test::TempDir dir;
   const std::string path = dir.Sub("c.db");
-  auto writer = Must(Database::Open(path, OpenMode::kReadWrite), "open writer");
+  auto writer = Must(SqliteDatabase::Open(path, OpenMode::kReadWrite), "open writer");
   ASSERT_TRUE(writer->Execute(kCreate).ok());
   auto checkpointer = Must(Checkpointer::Start(*writer, path), "start");
   CommitFrames(*writer, Checkpointer::kStartFrames + 100);
@@ -271,7 +272,7 @@ TEST(CheckpointerTest, CopiesTheWalBesideTheWriterAndKeepsItShort) {
 TEST(CheckpointerTest, GivesTheWriterBackSqlitesAutoCheckpoint) {
   test::TempDir dir;
   const std::string path = dir.Sub("a.db");
-  auto writer = Must(Database::Open(path, OpenMode::kReadWrite), "open writer");
+  auto writer = Must(SqliteDatabase::Open(path, OpenMode::kReadWrite), "open writer");
   ASSERT_TRUE(writer->Execute(kCreate).ok());
   Must(Checkpointer::Start(*writer, path), "start").reset();
   CommitFrames(*writer, 3 * Checkpointer::kRestartFrames);

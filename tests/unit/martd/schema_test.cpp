@@ -47,9 +47,9 @@ TEST(SchemaTest, MigrationsAreNumberedOneByOne) {
 
 TEST(SchemaTest, MigrateReachesTheLatestVersion) {
   auto db = EmptyDb();
-  EXPECT_EQ(Must(SchemaVersion(*db), "version"), 0);
+  EXPECT_EQ(Must(db->SchemaVersion(), "version"), 0);
   ASSERT_TRUE(Migrate(*db).ok());
-  EXPECT_EQ(Must(SchemaVersion(*db), "version"), LatestSchemaVersion());
+  EXPECT_EQ(Must(db->SchemaVersion(), "version"), LatestSchemaVersion());
   std::set<std::string> tables = Tables(*db);
   for (const char* table :
        {"users", "addresses", "sessions", "refresh_tokens", "idempotency_keys", "events"}) {
@@ -63,7 +63,7 @@ TEST(SchemaTest, MigrateAgainIsANoOp) {
   const std::string before = SchemaText(*db);
   ASSERT_TRUE(Migrate(*db).ok());  // would fail with "table already exists" if it re-ran
   EXPECT_EQ(SchemaText(*db), before);
-  EXPECT_EQ(Must(SchemaVersion(*db), "version"), LatestSchemaVersion());
+  EXPECT_EQ(Must(db->SchemaVersion(), "version"), LatestSchemaVersion());
 }
 
 TEST(SchemaTest, MigrateAppliesOnlyTheMissingSteps) {
@@ -71,7 +71,7 @@ TEST(SchemaTest, MigrateAppliesOnlyTheMissingSteps) {
   ASSERT_TRUE(db->Execute(AllMigrations().front().sql).ok());
   ASSERT_TRUE(db->Execute("PRAGMA user_version = 1").ok());
   ASSERT_TRUE(Migrate(*db).ok());
-  EXPECT_EQ(Must(SchemaVersion(*db), "version"), LatestSchemaVersion());
+  EXPECT_EQ(Must(db->SchemaVersion(), "version"), LatestSchemaVersion());
   EXPECT_EQ(Tables(*db).count("events"), 1u);
 }
 
@@ -82,7 +82,7 @@ TEST(SchemaTest, AFailingStepRollsBackAndKeepsTheVersion) {
   // Step 2 creates `events`; a table in the way makes it fail part-way.
   ASSERT_TRUE(db->Execute("CREATE TABLE events (x INTEGER)").ok());
   EXPECT_FALSE(Migrate(*db).ok());
-  EXPECT_EQ(Must(SchemaVersion(*db), "version"), 1);
+  EXPECT_EQ(Must(db->SchemaVersion(), "version"), 1);
   EXPECT_EQ(Tables(*db).count("idempotency_keys"), 0u);  // created before the failure, undone
 }
 
@@ -113,12 +113,12 @@ TEST(SchemaTest, StoreOpenMigratesAFileOnceAndReopensIt) {
   const std::string path = dir.Sub("mart.db");
   {
     auto store = Must(Store::Open(path, OpenMode::kReadWrite), "first open");
-    EXPECT_EQ(Must(SchemaVersion(store->db()), "version"), LatestSchemaVersion());
+    EXPECT_EQ(Must(store->db().SchemaVersion(), "version"), LatestSchemaVersion());
   }
   auto again = Must(Store::Open(path, OpenMode::kReadWrite), "second open");
-  EXPECT_EQ(Must(SchemaVersion(again->db()), "version"), LatestSchemaVersion());
+  EXPECT_EQ(Must(again->db().SchemaVersion(), "version"), LatestSchemaVersion());
   auto reader = Must(Store::Open(path, OpenMode::kReadOnly), "read-only open");
-  EXPECT_EQ(Must(SchemaVersion(reader->db()), "version"), LatestSchemaVersion());
+  EXPECT_EQ(Must(reader->db().SchemaVersion(), "version"), LatestSchemaVersion());
 }
 
 // Migration 8 rebuilds payments and notifications to widen their CHECKs:
@@ -146,7 +146,7 @@ TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
       " created_at, updated_at) VALUES (3, 1, 'payment_succeeded', 's', 'b', 1, 'stored', 0, 0);")
                   .ok());
   ASSERT_TRUE(Migrate(*db).ok());
-  EXPECT_GE(Must(SchemaVersion(*db), "version"), 8);
+  EXPECT_GE(Must(db->SchemaVersion(), "version"), 8);
   Query kept = Must(db->Prepare("SELECT id, status, card_last4 FROM payments"), "payments");
   ASSERT_TRUE(Must(kept.Next(), "row"));
   EXPECT_EQ(kept.Int(0), 5);
@@ -172,7 +172,7 @@ TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
   EXPECT_FALSE(db->Execute(refund).ok());  // one refund per payment
   EXPECT_FALSE(db->Execute("UPDATE refunds SET status = 'succeeded'").ok());  // needs refunded_at
   EXPECT_FALSE(db->Execute("UPDATE payments SET status = 'kept' WHERE id = 5").ok());
-  EXPECT_TRUE(QuickCheck(*db).ok());
+  EXPECT_TRUE(db->QuickCheck().ok());
   Query fk = Must(db->Prepare("SELECT count(*) FROM pragma_foreign_key_check"), "fk check");
   ASSERT_TRUE(Must(fk.Next(), "row"));
   EXPECT_EQ(fk.Int(0), 0);
@@ -180,9 +180,9 @@ TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
 
 TEST(SchemaTest, QuickCheckPassesOnAFreshDatabase) {
   auto db = EmptyDb();
-  EXPECT_TRUE(QuickCheck(*db).ok());
+  EXPECT_TRUE(db->QuickCheck().ok());
   ASSERT_TRUE(Migrate(*db).ok());
-  EXPECT_TRUE(QuickCheck(*db).ok());
+  EXPECT_TRUE(db->QuickCheck().ok());
 }
 
 }  // namespace

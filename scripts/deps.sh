@@ -13,6 +13,7 @@ packages=(
   zsh fish
   libedit-dev tmux
   clang libclang-rt-14-dev
+  libpq-dev postgresql
 )
 
 missing=()

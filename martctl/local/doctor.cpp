@@ -234,7 +234,8 @@ DoctorRow SocketRow(const std::string& endpoint) {
   return Ok("socket", path);
 }
 
-DoctorRow DaemonRow(const Settings& settings, Io& io) {
+// *backend: the store martd reports ("sqlite", "postgresql"), "" when it does not answer.
+DoctorRow DaemonRow(const Settings& settings, Io& io, std::string* backend) {
   const std::string& endpoint = settings.endpoint;
   if (endpoint.rfind(kIpcScheme, 0) == 0) {
     const std::string path = endpoint.substr(kIpcScheme.size());
@@ -266,6 +267,14 @@ DoctorRow DaemonRow(const Settings& settings, Io& io) {
   std::string detail = "martd " + version + ", pid " + std::to_string(status->value("pid", 0)) +
                        ", up " + DurationText(status->value("uptime_s", int64_t{0})) +
                        ", schema " + std::to_string(status->value("schema_version", 0));
+  if (status->contains("store") && (*status)["store"].is_object()) {
+    const json& store = (*status)["store"];
+    *backend = store.value("backend", std::string("?"));
+    detail += ", store " + *backend;
+    if (store.contains("server_version")) {
+      detail += " " + store.value("server_version", std::string());
+    }
+  }
   if (!status->value("ready", false)) {
     return Warn("daemon", detail + ": not ready yet", "wait for it: martctl daemon wait");
   }
@@ -341,7 +350,18 @@ std::vector<DoctorRow> RunDoctorChecks(const Settings& settings, Io& io) {
   rows.push_back(SecretFileRow("credentials", settings.credentials_path, "saved login tokens",
                                Ok("credentials", "not present (no saved logins)")));
   rows.push_back(SocketRow(settings.endpoint));
-  rows.push_back(DaemonRow(settings, io));
+  std::string backend;
+  rows.push_back(DaemonRow(settings, io, &backend));
+  // On PostgreSQL (martd --store) the data dir's SQLite file is not the store.
+  if (backend == "postgresql") {
+    for (DoctorRow& row : rows) {
+      if (row.check == "store") {
+        row = Ok("store", "PostgreSQL (martd --store; martctl daemon status shows which)");
+      } else if (row.check == "wal") {
+        row = Ok("wal", "not used: the store is on PostgreSQL");
+      }
+    }
+  }
   const std::string disk_path = ExistingAncestor(settings.data_dir);
   struct statvfs fs {};
   if (::statvfs(disk_path.c_str(), &fs) != 0) {

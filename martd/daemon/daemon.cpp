@@ -17,12 +17,12 @@ Daemon::Daemon(DaemonOptions options, const Clock* clock)
 Daemon::~Daemon() { Stop(); }
 
 Status Daemon::OpenStoreAndServices() {
-  MART_ASSIGN_OR_RETURN(store_, store::Store::Open(data_dir_->DatabasePath(),
+  MART_ASSIGN_OR_RETURN(store_, store::Store::Open(options_.StoreLocation(),
                                                    store::OpenMode::kReadWrite));
   // SQLite's WAL is copied back by a thread of its own (stores/checkpointer.h).
   if (store::SqliteDatabase* sqlite = store::AsSqlite(store_->db())) {
     MART_ASSIGN_OR_RETURN(checkpointer_,
-                          store::Checkpointer::Start(*sqlite, data_dir_->DatabasePath()));
+                          store::Checkpointer::Start(*sqlite, options_.StoreLocation()));
   }
   MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
   MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie(options_.listen));
@@ -30,6 +30,7 @@ Status Daemon::OpenStoreAndServices() {
   info.pid = ::getpid();
   info.started_at = clock_.NowMicros();
   info.endpoint = options_.listen;
+  info.store = store::RedactLocation(options_.StoreLocation());
   // On tcp:// the feed is only the authenticated one (rpc/feed.h).
   info.events_endpoint = IsTcpEndpoint(options_.listen) ? "" : EventsEndpointFor(options_.listen);
   if (IsTcpEndpoint(options_.listen)) {
@@ -74,10 +75,10 @@ Status Daemon::Start() {
       [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
         publisher->Publish(events);
       });
-  pool_ = std::make_unique<rpc::WorkerPool>(data_dir_->DatabasePath(), options_.worker_threads,
+  pool_ = std::make_unique<rpc::WorkerPool>(options_.StoreLocation(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_,
-                                         data_dir_->DatabasePath());
+                                         options_.StoreLocation());
   MART_RETURN_IF_ERROR(publisher_->ConnectFeed(rpc::kFeedEndpoint, &server_->feed_subscribers()));
   BuildMailer();
   store_thread_->Start();
@@ -94,7 +95,9 @@ Status Daemon::Start() {
            (auth.empty() ? "" : " (" + auth + ")");
   }
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
-          " data dir " + options_.data_dir + " listening on " + options_.listen + mail);
+          " data dir " + options_.data_dir + " store " + store_->db().BackendName() + " " +
+          store::RedactLocation(options_.StoreLocation()) + " listening on " + options_.listen +
+          mail);
   return Status::Ok();
 }
 
@@ -107,7 +110,7 @@ Status Daemon::integrity() const {
 // martd serves (SQLite reports a damaged page it meets as an error anyway).
 // A store that fails stops the daemon: not ready at once, then on_failure_.
 void Daemon::StartIntegrityCheck() {
-  check_thread_ = std::thread([this, path = data_dir_->DatabasePath()] {
+  check_thread_ = std::thread([this, path = options_.StoreLocation()] {
     auto db = store::Database::Open(path, store::OpenMode::kReadOnly);
     if (!db.ok()) {
       LogWarn("cannot open the store for its integrity check: " + db.status().ToString());

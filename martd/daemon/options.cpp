@@ -11,6 +11,7 @@
 #include "mart/config_file.h"
 #include "mart/paths.h"
 #include "mart/wire/curve.h"
+#include "stores/database.h"
 #include "testing/fault.h"
 
 namespace mart::daemon {
@@ -57,6 +58,18 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
                  "FILE (verified first; the old one is kept aside), then exit; refused while a "
                  "martd runs on the data dir")
       ->excludes("--detach")
+      ->configurable(false);
+  app.add_option("--store", options.store, "where the data lives: a PostgreSQL database, "
+                 "postgresql://[USER@]HOST[:PORT]/DB or postgresql:///DB?host=SOCKET_DIR, its "
+                 "password from ~/.pgpass or $PGPASSWORD, never in the URI (default: the SQLite "
+                 "file DATA_DIR/mart.db)")->envname("MART_STORE");
+  // Command line only, like --restore.
+  app.add_option("--copy-store", options.copy_store, "copy every table of the store FROM (an "
+                 "SQLite file or a postgresql:// URI) into the empty store TO, check the copy, "
+                 "then exit")
+      ->expected(2)
+      ->excludes("--detach")
+      ->excludes("--restore")
       ->configurable(false);
   app.add_option("--backup-dir", options.backup_dir, "where 'martctl admin backup NAME' "
                  "writes, and the only directory a logged-in admin's backups may use "
@@ -140,6 +153,36 @@ std::optional<std::string> CheckSmtp(DaemonOptions& options, const RawFlags& raw
   return std::nullopt;
 }
 
+// --store: a PostgreSQL URI without a password (argv, config files and the
+// environment of a service are read by others; libpq reads ~/.pgpass and
+// $PGPASSWORD itself).
+std::optional<std::string> CheckStore(const DaemonOptions& options) {
+  if (options.store.empty()) return std::nullopt;
+  if (!store::IsPostgresLocation(options.store)) {
+    return "martd: --store " + options.store + ": give a postgresql:// URI, or leave --store "
+           "out for the SQLite file in the data dir";
+  }
+  if (store::RedactLocation(options.store) != options.store) {
+    return "martd: --store must not hold a password (it would show in ps and logs): put it in "
+           "~/.pgpass or $PGPASSWORD";
+  }
+  if (!options.restore.empty()) {
+    return "martd: --restore installs an SQLite backup file into the data dir; to restore one "
+           "into PostgreSQL use --copy-store FILE URI (martd(8), POSTGRESQL)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckCopyStore(const DaemonOptions& options) {
+  for (const std::string& location : options.copy_store) {
+    if (store::RedactLocation(location) != location) {
+      return "martd: --copy-store must not hold a password (it would show in ps): put it in "
+             "~/.pgpass or $PGPASSWORD";
+    }
+  }
+  return std::nullopt;
+}
+
 // Defaults that depend on other options, and checks across options; the
 // error message, if any.
 std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
@@ -165,6 +208,8 @@ std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   } else if (options.listen.rfind("ipc://", 0) != 0) {
     return "martd: --listen " + options.listen + ": use ipc://PATH, or tcp://HOST:PORT (CURVE)";
   }
+  if (auto error = CheckStore(options)) return error;
+  if (auto error = CheckCopyStore(options)) return error;
   for (const std::string& fault : raw.faults) {
     if (Status armed = fault::Arm(fault); !armed.ok()) return "martd: --fault " + armed.message();
   }

@@ -22,6 +22,13 @@ struct DaemonOptions {
   std::string listen;    // --listen; default DefaultEndpoint(data_dir)
   bool detach = false;   // --detach: return once ready
   std::string restore;   // --restore FILE: install a backup and exit (daemon/restore.h)
+  // --copy-store FROM TO: copy one store into another, empty one and exit
+  // (daemon/copy_store.h). Each a postgresql:// URI or an SQLite file.
+  std::vector<std::string> copy_store;
+  // --store, $MART_STORE: a postgresql:// URI (no password in it); empty: the
+  // SQLite file DATA_DIR/mart.db. StoreLocation() is the one to open.
+  std::string store;
+  std::string StoreLocation() const { return store.empty() ? data_dir + "/mart.db" : store; }
   // --backup-dir: where admin backups go (services/backup_service.h); absolute.
   // Default <data_dir>/backups.
   std::string backup_dir;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "daemon/daemon.h"
+#include "daemon/copy_command.h"
 #include "daemon/restore.h"
 #include "mart/log.h"
 
@@ -77,6 +78,7 @@ int RunDaemon(const DaemonOptions& options) {
   SetLogLevel(options.log_level);
   ::umask(077);
   if (!options.restore.empty()) return RunRestore(options);
+  if (!options.copy_store.empty()) return RunCopyStore(options);
   int notify_fd = -1;
   if (options.detach) {
     int parent_exit = Detach(options, &notify_fd);

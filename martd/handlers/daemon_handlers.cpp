@@ -16,7 +16,14 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
       {"started_at", FormatTimestamp(info.started_at)},
       {"schema_version", schema},
       {"events_endpoint", info.events_endpoint},
+      {"store", {{"backend", ctx.tx.store.db().BackendName()}, {"schema_version", schema}}},
   };
+  // Where the data lives and what serves it are for admins (and the operator):
+  // anyone may ask daemon.status.
+  if (ctx.principal.IsAdmin()) {
+    status["store"]["location"] = info.store;
+    status["store"]["server_version"] = ctx.tx.store.db().ServerVersion();
+  }
   // The CURVE public key clients pin; public by design.
   if (!info.server_key.empty()) status["server_key"] = info.server_key;
   return status;

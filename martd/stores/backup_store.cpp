@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "stores/copy_store.h"
 #include "stores/schema.h"
 #include "stores/sqlite_database.h"
 #include "testing/fault.h"
@@ -67,11 +68,21 @@ Status SyncPath(const std::string& path, int flags) {
   return rc == 0 ? Status::Ok() : Errno("fsync " + path);
 }
 
+// A PostgreSQL store is copied row by row, from one snapshot, into a new SQLite
+// store at the same schema version (stores/copy_store.h): the same backup file
+// format, which admin verify and martd --restore read and --copy-store takes back.
+Status CopyRowsInto(Database& source, const std::string& temp) {
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<Store> copy, Store::Open(temp, OpenMode::kReadWrite));
+  MART_ASSIGN_OR_RETURN(std::vector<TableRows> rows, CopyStore(source, copy->db()));
+  (void)rows;
+  return copy->db().Execute("PRAGMA journal_mode = DELETE");
+}
+
 // Copies every page in one step: one read transaction, one snapshot. The copy
 // leaves WAL mode so that it is one file that opens read-only anywhere.
 Status CopyInto(Database& source, const std::string& temp) {
   SqliteDatabase* from = AsSqlite(source);
-  if (from == nullptr) return FailedPrecondition("this store is not an SQLite file to copy");
+  if (from == nullptr) return CopyRowsInto(source, temp);
   MART_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> dest,
                         SqliteDatabase::Open(temp, OpenMode::kReadWrite));
   sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", from->handle(), "main");
@@ -98,7 +109,7 @@ Result<BackupFile> WriteBackup(Database& source, const std::string& path, bool o
   if (copied.ok() && ::rename(temp.c_str(), path.c_str()) != 0) copied = Errno("rename " + temp);
   if (!copied.ok()) {
     ::unlink(temp.c_str());
-    ::unlink((temp + "-journal").c_str());
+    for (const char* suffix : {"-journal", "-wal", "-shm"}) ::unlink((temp + suffix).c_str());
     return copied;
   }
   MART_RETURN_IF_ERROR(SyncPath(fs::path(path).parent_path().string(), O_RDONLY | O_DIRECTORY));

@@ -1,7 +1,8 @@
 #pragma once
 // Whole-database copies for `admin backup`, `admin verify` and
 // `martd --restore`. A backup is a single self-contained SQLite file (rollback
-// journal, no -wal): it holds everything mart.db holds, including password
+// journal, no -wal), from either backend (a PostgreSQL store is copied row by
+// row into one): it holds everything the store holds, including password
 // hashes and sessions, so it must be guarded like the data dir itself.
 
 #include <cstdint>

@@ -22,7 +22,9 @@ Result<std::vector<std::string>> Texts(Query& q) {
 }
 
 // SQL text of an amount in cents as money ("24.99"); amounts are never negative.
-#define MART_MONEY(cents) "printf('%d.%02d', " cents " / 100, " cents " % 100)"
+// ("105" -> "05": the cents with their leading zero; SQL both backends speak).
+#define MART_MONEY(cents) \
+  "((" cents " / 100) || '.' || substr(CAST(100 + (" cents " % 100) AS TEXT), 2))"
 
 }  // namespace
 
@@ -47,10 +49,10 @@ Result<std::vector<StockAudit>> CheckStore::StockMismatches(int64_t limit) {
       "    ORDER BY m.id DESC LIMIT 1) AS last_available,"
       "  (SELECT m.reserved_after FROM inventory_movements m WHERE m.product_id = i.product_id"
       "    ORDER BY m.id DESC LIMIT 1) AS last_reserved"
-      " FROM inventory i)"
+      " FROM inventory i) AS audit"
       " WHERE available + reserved + shipped != ledger_total OR reserved != held"
-      "  OR shipped != ledger_shipped OR last_available IS NOT available"
-      "  OR last_reserved IS NOT reserved"
+      "  OR shipped != ledger_shipped OR last_available IS DISTINCT FROM available"
+      "  OR last_reserved IS DISTINCT FROM reserved"
       " ORDER BY id LIMIT ?"));
   q.Bind(1, limit);
   std::vector<StockAudit> rows;
@@ -94,7 +96,7 @@ Result<std::vector<std::string>> CheckStore::OrderStockMismatches(int64_t limit)
       " LEFT JOIN inventory_holds h ON h.reference = ?1 || o.id"
       "  AND h.product_id = i.product_id"
       " WHERE o.status IN ('processing', 'paid') AND o.stock = 'reserved'"
-      "  AND h.quantity IS NOT i.quantity"
+      "  AND h.quantity IS DISTINCT FROM i.quantity"
       " UNION ALL "
       "SELECT 'hold ' || h.reference || ' of ' || h.quantity || ' of product ' || h.product_id ||"
       "  CASE WHEN o.id IS NULL THEN ' has no order'"
@@ -153,7 +155,7 @@ Result<std::vector<std::string>> CheckStore::RefundMismatches(int64_t limit) {
       "SELECT 'refund ' || r.id || ' of payment ' || r.payment_id || ' is ' || r.status ||"
       "  ' but the payment is ' || coalesce(p.status, 'missing')"
       " FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id"
-      " WHERE p.status IS NOT"
+      " WHERE p.status IS DISTINCT FROM"
       "  (CASE r.status WHEN 'pending' THEN 'refunding' ELSE 'refunded' END)"
       " UNION ALL "
       "SELECT 'refund ' || r.id || ' of payment ' || p.id || ' is for ' ||"

@@ -1,5 +1,8 @@
 #include "stores/database.h"
 
+#include <cstring>
+
+#include "stores/postgres_database.h"
 #include "stores/sqlite_database.h"
 
 namespace mart::store {
@@ -10,8 +13,53 @@ Status Query::Run() {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMode mode) {
-  MART_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(path, mode));
+Result<std::optional<int64_t>> Query::RunReturningIfAny() {
+  MART_ASSIGN_OR_RETURN(bool row, Next());
+  if (!row) return std::optional<int64_t>();
+  const int64_t value = Int(0);
+  MART_ASSIGN_OR_RETURN(bool more, Next());
+  if (more) return Internal("statement returned more than one row where one was expected");
+  return std::optional<int64_t>(value);
+}
+
+Result<int64_t> Query::RunReturning() {
+  MART_ASSIGN_OR_RETURN(std::optional<int64_t> value, RunReturningIfAny());
+  if (!value) return Internal("statement returned no row where one was expected");
+  return *value;
+}
+
+bool IsPostgresLocation(std::string_view location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string RedactLocation(std::string_view location) {
+  std::string text(location);
+  if (!IsPostgresLocation(text)) return text;
+  // postgresql://user:password@host/... -> postgresql://user:***@host/...
+  const size_t start = text.find("://") + 3;
+  const size_t at = text.find('@', start);
+  const size_t slash = text.find('/', start);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const size_t colon = text.find(':', start);
+    if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ...?password=secret&... -> ...?password=***&...
+  for (size_t key = text.find("password="); key != std::string::npos;
+       key = text.find("password=", key + 1)) {
+    const size_t value = key + std::strlen("password=");
+    const size_t end = std::min(text.find('&', value), text.size());
+    text.replace(value, end - value, "***");
+  }
+  return text;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& location, OpenMode mode) {
+  if (IsPostgresLocation(location)) {
+    MART_ASSIGN_OR_RETURN(std::unique_ptr<PostgresDatabase> db,
+                          PostgresDatabase::Open(location, mode));
+    return std::unique_ptr<Database>(std::move(db));
+  }
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(location, mode));
   return std::unique_ptr<Database>(std::move(db));
 }
 

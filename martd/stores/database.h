@@ -8,7 +8,10 @@
 //
 // Statements are cached by the connection, take ? (or ?N, :name)
 // placeholders, and are reset with their bindings cleared when the Query
-// that borrowed one goes out of scope.
+// that borrowed one goes out of scope. The SQL they share is the common
+// ground of both backends: INSERT … RETURNING for new ids, TRUE, IS DISTINCT
+// FROM, CASE rather than scalar max/min; what differs lives in each backend's
+// migrations (schema.cpp, postgres_schema.cpp).
 //
 // A Database is used by one thread at a time; it is not thread safe, except
 // Interrupt().
@@ -25,7 +28,7 @@
 
 namespace mart::store {
 
-enum class Backend { kSqlite };
+enum class Backend { kSqlite, kPostgres };
 
 // One prepared statement of a backend, owned by its connection.
 class Statement {
@@ -41,6 +44,9 @@ class Statement {
   virtual int64_t ColumnInt(int column) const = 0;
   virtual std::string ColumnText(int column) const = 0;
   virtual bool ColumnIsNull(int column) const = 0;
+  // The result's columns (after the first Step).
+  virtual int ColumnCount() const = 0;
+  virtual std::string ColumnName(int column) const = 0;
   // Ready to run again: the current result and the bindings cleared.
   virtual void Reset() = 0;
 };
@@ -88,6 +94,11 @@ class Query {
   Result<bool> Next() { return statement_->Step(); }
   // Steps to completion, expecting no rows.
   Status Run();
+  // For INSERT … RETURNING id: steps to completion, expecting one row, and
+  // returns its first column; the optional one is empty when no row came back
+  // (ON CONFLICT DO NOTHING).
+  Result<int64_t> RunReturning();
+  Result<std::optional<int64_t>> RunReturningIfAny();
 
   int64_t Int(int column) const { return statement_->ColumnInt(column); }
   std::string Text(int column) const { return statement_->ColumnText(column); }
@@ -96,6 +107,8 @@ class Query {
     return Text(column);
   }
   bool IsNull(int column) const { return statement_->ColumnIsNull(column); }
+  int ColumnCount() const { return statement_->ColumnCount(); }
+  std::string ColumnName(int column) const { return statement_->ColumnName(column); }
 
  private:
   Statement* statement_;
@@ -106,14 +119,19 @@ enum class OpenMode { kReadWrite, kReadOnly, kMemory };
 // One connection.
 class Database {
  public:
-  // An SQLite file (created in kReadWrite) or, in kMemory, a private
-  // in-memory database: SqliteDatabase::Open.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path, OpenMode mode);
+  // A PostgreSQL database when `location` is a postgresql:// URI
+  // (PostgresDatabase::Open); otherwise an SQLite file (created in
+  // kReadWrite) or, in kMemory, a private in-memory database
+  // (SqliteDatabase::Open).
+  static Result<std::unique_ptr<Database>> Open(const std::string& location, OpenMode mode);
   virtual ~Database() = default;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   virtual Backend backend() const = 0;
+  // "sqlite" or "postgresql", and the version of the library or server.
+  std::string BackendName() const { return backend() == Backend::kPostgres ? "postgresql" : "sqlite"; }
+  virtual std::string ServerVersion() const = 0;
 
   // `sql` must be a string constant: it keys the statement cache.
   virtual Result<Query> Prepare(const char* sql) = 0;
@@ -122,8 +140,7 @@ class Database {
   virtual Result<Query> PrepareText(const std::string& sql) = 0;
   // Runs SQL text with no parameters and no rows (schema, tests).
   virtual Status Execute(std::string_view sql) = 0;
-  // The id the last INSERT gave its row, and the rows the last statement changed.
-  virtual int64_t LastInsertId() const = 0;
+  // The rows the last INSERT, UPDATE or DELETE changed.
   virtual int Changes() const = 0;
   // From another thread: the statement running now fails soon (a long check at shutdown).
   virtual void Interrupt() = 0;
@@ -134,14 +151,26 @@ class Database {
   virtual Status BeginWrite() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // A read-only transaction on one consistent snapshot (backups, copies);
+  // ended with Rollback().
+  virtual Status BeginSnapshot() = 0;
   virtual Status BeginSavepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;
 
+  // Inside a migration's transaction, before reading the schema version: waits
+  // until no other martd is migrating the same database (PostgreSQL: an
+  // advisory lock; SQLite's BEGIN IMMEDIATE already excludes other writers).
+  virtual Status LockForMigration() { return Status::Ok(); }
   // The schema version the migrations left (0: a new database), and setting
   // it inside a migration's transaction.
   virtual Result<int> SchemaVersion() = 0;
   virtual Status SetSchemaVersion(int version) = 0;
+  // The highest id `table`'s id column has handed out, deleted rows included
+  // (AUTOINCREMENT, identity), and raising it: ids are never handed out twice,
+  // in a copy too.
+  virtual Result<int64_t> IdHighWater(std::string_view table) = 0;
+  virtual Status RaiseIdHighWater(std::string_view table, int64_t value) = 0;
   // Whether the database has a table of this name.
   virtual Result<bool> HasTable(std::string_view name) = 0;
   // The backend's own check of its files or pages; an error names what is wrong.
@@ -152,6 +181,12 @@ class Database {
  protected:
   Database() = default;
 };
+
+// Whether a store location names a PostgreSQL database (postgresql:// or postgres://).
+bool IsPostgresLocation(std::string_view location);
+
+// The location with any password replaced by ***, for messages and logs.
+std::string RedactLocation(std::string_view location);
 
 // BeginWrite on construction; rolls back on destruction unless Commit().
 class Transaction {

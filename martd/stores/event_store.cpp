@@ -5,10 +5,9 @@ namespace mart::store {
 Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payload, int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO events (seq, topic, payload, created_at) "
-      "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM events), ?, ?, ?)"));
+      "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM events), ?, ?, ?) RETURNING seq"));
   q.Bind(1, topic).Bind(2, payload).Bind(3, now);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<std::vector<EventRow>> EventStore::ReadAfter(int64_t after, int64_t limit) {

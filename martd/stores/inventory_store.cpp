@@ -48,11 +48,10 @@ Status ExpectRow(Database& db, std::string_view product_id) {
 Result<int64_t> InventoryStore::Insert(const InventoryRecord& r) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO inventory (product_id, available, reserved, reorder_threshold, "
-      "low_stock_alerted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      "low_stock_alerted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   q.Bind(1, r.product_id).Bind(2, r.available).Bind(3, r.reserved).Bind(4, r.reorder_threshold);
   q.Bind(5, int64_t{r.low_stock_alerted}).Bind(6, r.created_at).Bind(7, r.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {

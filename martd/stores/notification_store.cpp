@@ -37,7 +37,7 @@ Status ExpectRow(Database& db, int64_t id) {
 }
 
 std::string ListSql(const NotificationFilter& f) {
-  std::string sql = MART_NOTIFICATION_SELECT " WHERE 1";
+  std::string sql = MART_NOTIFICATION_SELECT " WHERE TRUE";
   if (f.user_id) sql += " AND user_id = :user_id";
   if (f.type) sql += " AND type = :type";
   if (f.status) sql += " AND status = :status";
@@ -167,7 +167,8 @@ Status NotificationStore::MarkFailed(int64_t id, std::string_view error,
 
 Status NotificationStore::Release(int64_t id, int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "UPDATE notifications SET attempts = max(attempts - 1, 0), next_attempt_at = ?1, "
+      "UPDATE notifications SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+      "next_attempt_at = ?1, "
       "updated_at = ?1 WHERE id = ?2 AND status IN ('pending', 'failed')"));
   q.Bind(1, now).Bind(2, id);
   return q.Run();

@@ -50,7 +50,7 @@ Status ExpectRow(Database& db, std::string_view id) {
 }
 
 std::string ListSql(const OrderFilter& f) {
-  std::string sql = MART_ORDER_SELECT " WHERE 1";
+  std::string sql = MART_ORDER_SELECT " WHERE TRUE";
   if (f.user_id) sql += " AND user_id = :user_id";
   if (f.status) sql += " AND status = :status";
   if (f.since) sql += " AND created_at >= :since";

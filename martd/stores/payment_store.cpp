@@ -56,7 +56,7 @@ Result<std::vector<Payment>> ReadAll(Query& q) {
 }
 
 std::string ListSql(const PaymentFilter& f) {
-  std::string sql = MART_PAYMENT_SELECT " WHERE 1";
+  std::string sql = MART_PAYMENT_SELECT " WHERE TRUE";
   if (f.user_id) sql += " AND p.user_id = :user_id";
   if (f.order_id) sql += " AND p.order_id = :order_id";
   if (f.status) sql += " AND p.status = :status";
@@ -69,12 +69,11 @@ std::string ListSql(const PaymentFilter& f) {
 Result<int64_t> PaymentStore::Insert(const Payment& p) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO payments (order_id, user_id, amount_cents, method, status, reason, "
-      "card_last4, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "card_last4, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   q.Bind(1, p.order_id).Bind(2, p.user_id).Bind(3, p.amount_cents);
   q.Bind(4, PaymentMethodName(p.method)).Bind(5, PaymentStatusName(p.status));
   q.Bind(6, p.reason).Bind(7, p.card_last4).Bind(8, p.created_at).Bind(9, p.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<Payment> PaymentStore::Get(int64_t id) {
@@ -115,12 +114,11 @@ Result<bool> PaymentStore::Settle(int64_t id, PaymentStatus from, PaymentStatus 
 Result<std::optional<int64_t>> PaymentStore::InsertRefund(const Refund& r) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO refunds (payment_id, order_id, user_id, amount_cents, status, reason, actor, "
-      "created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (payment_id) DO NOTHING"));
+      "created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (payment_id) DO NOTHING "
+      "RETURNING id"));
   q.Bind(1, r.payment_id).Bind(2, r.order_id).Bind(3, r.user_id).Bind(4, r.amount_cents);
   q.Bind(5, r.reason).Bind(6, r.actor).Bind(7, r.created_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  if (db_.Changes() == 0) return std::optional<int64_t>();
-  return std::optional<int64_t>(db_.LastInsertId());
+  return q.RunReturningIfAny();
 }
 
 Result<std::vector<Refund>> PaymentStore::PendingRefunds(std::string_view order_id) {

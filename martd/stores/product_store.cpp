@@ -40,7 +40,7 @@ const char* AfterCursor(ProductSort sort, bool descending) {
 
 // Only fixed fragments go into the text; every value is a placeholder.
 std::string ProductListSql(const ProductFilter& f) {
-  std::string sql = MART_PRODUCT_SELECT " WHERE 1";
+  std::string sql = MART_PRODUCT_SELECT " WHERE TRUE";
   if (f.category) sql += " AND p.category = :category";
   // Sorted by creation, a price range is a filter, not an index range
   // (unary +): SQLite then walks products_category_created (or

@@ -79,11 +79,10 @@ Result<Backlog> QueueStore::BacklogOf(int64_t cursor, const std::vector<std::str
 Result<int64_t> QueueStore::InsertDeadLetter(const DeadLetter& d) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO dead_letters (consumer, seq, attempts, error, created_at) "
-      "VALUES (?, ?, ?, ?, ?)"));
+      "VALUES (?, ?, ?, ?, ?) RETURNING id"));
   q.Bind(1, d.consumer).Bind(2, d.event.seq).Bind(3, d.attempts).Bind(4, d.error);
   q.Bind(5, d.created_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<std::vector<DeadLetter>> QueueStore::DeadLetters(std::string_view consumer, int64_t limit,

@@ -363,7 +363,8 @@ CREATE INDEX notifications_due ON notifications (next_attempt_at)
 
 }  // namespace
 
-const std::vector<Migration>& AllMigrations() {
+const std::vector<Migration>& AllMigrations(Backend backend) {
+  if (backend == Backend::kPostgres) return PostgresMigrations();
   static const std::vector<Migration> kMigrations = {
       {1, "accounts: users, addresses, sessions, refresh tokens", kAccountsV1},
       {2, "platform: idempotency keys, event log", kPlatformV2},
@@ -382,17 +383,29 @@ const std::vector<Migration>& AllMigrations() {
 int LatestSchemaVersion() { return AllMigrations().back().version; }
 
 
+namespace {
+
+Status CheckNotNewer(int current) {
+  if (current <= LatestSchemaVersion()) return Status::Ok();
+  return FailedPrecondition("database schema version " + std::to_string(current) +
+                            " is newer than this martd (" +
+                            std::to_string(LatestSchemaVersion()) + "); upgrade martd");
+}
+
+}  // namespace
+
 Status Migrate(Database& db) {
   MART_ASSIGN_OR_RETURN(int current, db.SchemaVersion());
-  if (current > LatestSchemaVersion()) {
-    return FailedPrecondition("database schema version " + std::to_string(current) +
-                              " is newer than this martd (" +
-                              std::to_string(LatestSchemaVersion()) + "); upgrade martd");
-  }
-  for (const Migration& migration : AllMigrations()) {
+  MART_RETURN_IF_ERROR(CheckNotNewer(current));
+  for (const Migration& migration : AllMigrations(db.backend())) {
     if (migration.version <= current) continue;
     Transaction transaction(db);
     MART_RETURN_IF_ERROR(transaction.status());
+    MART_RETURN_IF_ERROR(db.LockForMigration());
+    // Another martd may have migrated while this one waited for the lock.
+    MART_ASSIGN_OR_RETURN(current, db.SchemaVersion());
+    MART_RETURN_IF_ERROR(CheckNotNewer(current));
+    if (migration.version <= current) continue;
     MART_RETURN_IF_ERROR(db.Execute(migration.sql));
     MART_RETURN_IF_ERROR(db.SetSchemaVersion(migration.version));
     MART_RETURN_IF_ERROR(transaction.Commit());

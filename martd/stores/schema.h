@@ -17,11 +17,16 @@ struct Migration {
   std::string_view sql;
 };
 
-const std::vector<Migration>& AllMigrations();
+// The migrations of a backend: the same versions and descriptions on both,
+// each in its backend's dialect (PostgreSQL's: postgres_schema.cpp).
+const std::vector<Migration>& AllMigrations(Backend backend = Backend::kSqlite);
+const std::vector<Migration>& PostgresMigrations();
 int LatestSchemaVersion();
 
-// Applies every missing migration, each in its own transaction. A database
-// newer than this build is refused (FAILED_PRECONDITION).
+// Applies every missing migration, each in its own transaction that first
+// takes the migration lock and reads the version again, so two martd starting
+// on one database migrate it once. A database newer than this build is
+// refused (FAILED_PRECONDITION).
 Status Migrate(Database& db);
 
 }  // namespace mart::store

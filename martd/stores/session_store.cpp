@@ -4,10 +4,9 @@ namespace mart::store {
 
 Result<int64_t> SessionStore::CreateSession(int64_t user_id, int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "INSERT INTO sessions (user_id, created_at) VALUES (?, ?)"));
+      "INSERT INTO sessions (user_id, created_at) VALUES (?, ?) RETURNING id"));
   q.Bind(1, user_id).Bind(2, now);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<SessionRow> SessionStore::GetSession(int64_t session_id) {

@@ -141,13 +141,14 @@ Status SqliteDatabase::Control(const char* sql) {
   return query.Run();
 }
 
-int64_t SqliteDatabase::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 int SqliteDatabase::Changes() const { return sqlite3_changes(db_); }
 void SqliteDatabase::Interrupt() { sqlite3_interrupt(db_); }
 
 Status SqliteDatabase::BeginWrite() { return Control("BEGIN IMMEDIATE"); }
 Status SqliteDatabase::Commit() { return Control("COMMIT"); }
 Status SqliteDatabase::Rollback() { return Control("ROLLBACK"); }
+// Deferred: the snapshot is taken at the first read (WAL keeps it while writers go on).
+Status SqliteDatabase::BeginSnapshot() { return Control("BEGIN"); }
 Status SqliteDatabase::BeginSavepoint() { return Control("SAVEPOINT request"); }
 Status SqliteDatabase::ReleaseSavepoint() { return Control("RELEASE request"); }
 Status SqliteDatabase::RollbackToSavepoint() { return Control("ROLLBACK TO request"); }
@@ -161,6 +162,27 @@ Result<int> SqliteDatabase::SchemaVersion() {
 
 Status SqliteDatabase::SetSchemaVersion(int version) {
   return Execute("PRAGMA user_version = " + std::to_string(version));
+}
+
+Result<int64_t> SqliteDatabase::IdHighWater(std::string_view table) {
+  MART_ASSIGN_OR_RETURN(Query q, Prepare("SELECT seq FROM sqlite_sequence WHERE name = ?"));
+  q.Bind(1, table);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  return row ? q.Int(0) : 0;
+}
+
+Status SqliteDatabase::RaiseIdHighWater(std::string_view table, int64_t value) {
+  {
+    MART_ASSIGN_OR_RETURN(Query q, Prepare(
+        "UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2"));
+    q.Bind(1, table).Bind(2, value);
+    MART_RETURN_IF_ERROR(q.Run());
+  }
+  MART_ASSIGN_OR_RETURN(Query q, Prepare(
+      "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2 "
+      "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)"));
+  q.Bind(1, table).Bind(2, value);
+  return q.Run();
 }
 
 Result<bool> SqliteDatabase::HasTable(std::string_view name) {

@@ -29,6 +29,10 @@ class SqliteStatement final : public Statement {
   int64_t ColumnInt(int column) const override;
   std::string ColumnText(int column) const override;
   bool ColumnIsNull(int column) const override;
+  int ColumnCount() const override { return sqlite3_column_count(statement_); }
+  std::string ColumnName(int column) const override {
+    return sqlite3_column_name(statement_, column);
+  }
   void Reset() override;
 
  private:
@@ -44,20 +48,23 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override;
 
   Backend backend() const override { return Backend::kSqlite; }
+  std::string ServerVersion() const override { return sqlite3_libversion(); }
   Result<Query> Prepare(const char* sql) override;
   Result<Query> PrepareText(const std::string& sql) override;
   Status Execute(std::string_view sql) override;
-  int64_t LastInsertId() const override;
   int Changes() const override;
   void Interrupt() override;
   Status BeginWrite() override;
   Status Commit() override;
   Status Rollback() override;
+  Status BeginSnapshot() override;
   Status BeginSavepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
   Result<int> SchemaVersion() override;
   Status SetSchemaVersion(int version) override;
+  Result<int64_t> IdHighWater(std::string_view table) override;
+  Status RaiseIdHighWater(std::string_view table, int64_t value) override;
   Result<bool> HasTable(std::string_view name) override;
   Status QuickCheck() override;
   Result<std::vector<std::string>> IntegrityProblems(int64_t limit) override;

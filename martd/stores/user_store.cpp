@@ -49,12 +49,11 @@ Result<int64_t> UserStore::Insert(const User& user, std::string_view email_norm,
                                   std::string_view password_hash) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO users (email, email_norm, password_hash, first_name, last_name, phone, role, "
-      "is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   q.Bind(1, user.email).Bind(2, email_norm).Bind(3, password_hash).Bind(4, user.first_name);
   q.Bind(5, user.last_name).Bind(6, user.phone).Bind(7, user.role);
   q.Bind(8, int64_t{user.is_active}).Bind(9, user.created_at).Bind(10, user.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<User> UserStore::Get(int64_t id) {
@@ -97,9 +96,10 @@ Result<int64_t> UserStore::CountActiveAdmins() {
 
 Result<std::vector<User>> UserStore::List(const UserFilter& filter) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT " MART_USER_COLUMNS " FROM users WHERE (?1 IS NULL OR role = ?1)"
-      " AND (?2 IS NULL OR is_active = ?2) AND (?3 IS NULL OR instr(email_norm, lower(?3)) > 0)"
-      " AND (?6 IS NULL OR id > ?6) ORDER BY id LIMIT ?4 OFFSET ?5"));
+      "SELECT " MART_USER_COLUMNS " FROM users WHERE (CAST(?1 AS TEXT) IS NULL OR role = ?1)"
+      " AND (CAST(?2 AS BIGINT) IS NULL OR is_active = ?2)"
+      " AND (CAST(?3 AS TEXT) IS NULL OR instr(email_norm, lower(?3)) > 0)"
+      " AND (CAST(?6 AS BIGINT) IS NULL OR id > ?6) ORDER BY id LIMIT ?4 OFFSET ?5"));
   q.Bind(1, filter.role);
   if (filter.active) q.Bind(2, int64_t{*filter.active}); else q.BindNull(2);
   q.Bind(3, filter.email_contains).Bind(4, filter.limit).Bind(5, filter.offset);
@@ -150,12 +150,11 @@ Status UserStore::SetActive(int64_t id, bool active, int64_t now) {
 Result<int64_t> UserStore::InsertAddress(const Address& a) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO addresses (user_id, line1, line2, city, state, postal_code, country, "
-      "is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   q.Bind(1, a.user_id).Bind(2, a.line1).Bind(3, a.line2).Bind(4, a.city).Bind(5, a.state);
   q.Bind(6, a.postal_code).Bind(7, a.country).Bind(8, int64_t{a.is_default});
   q.Bind(9, a.created_at).Bind(10, a.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.LastInsertId();
+  return q.RunReturning();
 }
 
 Result<std::vector<Address>> UserStore::Addresses(int64_t user_id) {

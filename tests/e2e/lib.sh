@@ -12,15 +12,28 @@ export MART_CREDENTIALS_FILE="$E2E_ROOT/credentials.json"
 export NO_COLOR=1
 # Config files come from the test's own dir, never from the real home.
 export XDG_CONFIG_HOME="$E2E_ROOT/config"
-unset MART_TOKEN MART_ENDPOINT MART_PROFILE MART_CONFIG MART_LISTEN MART_LOG_LEVEL
+unset MART_TOKEN MART_ENDPOINT MART_PROFILE MART_CONFIG MART_LISTEN MART_LOG_LEVEL MART_STORE
 ENDPOINT="ipc://$MART_DATA_DIR/run/martd.sock"
 FAILURES=0
 CHECKS=0
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$E2E_ROOT/.secrets"
 
+# The pg run (tests/CMakeLists.txt) sets MART_TEST_STORE to the throwaway
+# PostgreSQL server's database: each script then gets a database of its own,
+# and every martd it starts finds it in MART_STORE (martd --store).
+E2E_PG_DB=
+if [ -n "${MART_TEST_STORE:-}" ]; then
+  E2E_PG_DB="e2e_$$_$RANDOM"
+  psql "$MART_TEST_STORE" -qAt -c "CREATE DATABASE $E2E_PG_DB" >/dev/null
+  export MART_STORE="${MART_TEST_STORE/\/mart\?//$E2E_PG_DB?}"
+fi
+
 cleanup() {
   stop_daemon || true
+  if [ -n "$E2E_PG_DB" ]; then
+    psql "$MART_TEST_STORE" -qAt -c "DROP DATABASE IF EXISTS $E2E_PG_DB WITH (FORCE)" >/dev/null || true
+  fi
   rm -rf "$E2E_ROOT"
 }
 trap cleanup EXIT

@@ -13,6 +13,7 @@
 #include "mart/wire/envelope.h"
 #include "services/clock.h"
 #include "temp_dir.h"
+#include "test_store.h"
 
 namespace mart::testing {
 
@@ -23,6 +24,7 @@ class DaemonTest : public ::testing::Test {
     options_.data_dir = root_ + "/data";
     options_.listen = "ipc://" + root_ + "/data/run/martd.sock";
     options_.auth.password_cost = PasswordCost::kMinimum;
+    options_.store = test::FreshTestStore();  // "" (SQLite in the data dir) unless the pg run
     StartDaemon();
   }
 

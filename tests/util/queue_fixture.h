@@ -32,7 +32,9 @@ class RecordingConsumer : public Consumer {
 
   Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const override {
     ++calls;
-    auto insert = tx.store.db().Prepare("INSERT INTO test_applied (consumer, seq) VALUES (?, ?)");
+    auto insert = tx.store.db().Prepare(
+        "INSERT INTO test_applied (n, consumer, seq) "
+        "VALUES ((SELECT count(*) + 1 FROM test_applied), ?, ?)");
     if (!insert.ok()) return insert.status();
     insert->Bind(1, name_).Bind(2, event.seq);
     MART_RETURN_IF_ERROR(insert->Run());
@@ -56,13 +58,14 @@ class RecordingConsumer : public Consumer {
 };
 
 inline void CreateAppliedTable(store::Store& store) {
-  Must(store.db().Execute("CREATE TABLE test_applied (consumer TEXT NOT NULL, seq INTEGER NOT NULL)"),
+  Must(store.db().Execute("CREATE TABLE test_applied (n BIGINT NOT NULL, consumer TEXT NOT NULL, "
+                          "seq BIGINT NOT NULL)"),
        "create test_applied");
 }
 
 // The seqs a consumer's applied effects left behind, in the order applied.
 inline std::vector<int64_t> Applied(store::Store& store, const std::string& consumer = "recorder") {
-  auto q = Must(store.db().Prepare("SELECT seq FROM test_applied WHERE consumer = ? ORDER BY rowid"),
+  auto q = Must(store.db().Prepare("SELECT seq FROM test_applied WHERE consumer = ? ORDER BY n"),
                 "select");
   q.Bind(1, consumer);
   std::vector<int64_t> seqs;

@@ -9,8 +9,12 @@
 // Fixtures throw std::runtime_error when the setup itself fails; GoogleTest
 // reports that as a failure of the test. Not thread safe.
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <memory>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -57,8 +61,40 @@ inline void Must(const Status& status, std::string_view what) {
   if (!status.ok()) throw std::runtime_error(std::string(what) + ": " + status.ToString());
 }
 
+// The store tests' database: private and in memory, or, when the environment
+// has MART_TEST_STORE=postgresql://…, a fresh schema of that PostgreSQL
+// database (tests/pg/pg-cluster.sh starts a throwaway server; the schemas go
+// with it).
+// FreshTestStore() is that schema's location, "" without MART_TEST_STORE.
+inline std::string FreshTestStore() {
+  const char* postgres = std::getenv("MART_TEST_STORE");
+  if (postgres == nullptr || *postgres == '\0') return "";
+  static std::atomic<int> next{0};
+  const std::string schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(++next) +
+                             "_" + std::to_string(std::random_device{}() % 1000000);
+  {
+    auto admin = Must(store::Database::Open(postgres, store::OpenMode::kReadWrite), "connect");
+    Must(admin->Execute("CREATE SCHEMA " + schema), "create schema");
+  }
+  std::string location = postgres;
+  location += location.find('?') == std::string::npos ? "?" : "&";
+  location += "options=-csearch_path%3D" + schema;
+  return location;
+}
+
 inline std::unique_ptr<store::Store> OpenMemoryStore() {
-  return Must(store::Store::Open("", store::OpenMode::kMemory), "open in-memory store");
+  const std::string postgres = FreshTestStore();
+  if (postgres.empty()) {
+    return Must(store::Store::Open("", store::OpenMode::kMemory), "open in-memory store");
+  }
+  return Must(store::Store::Open(postgres, store::OpenMode::kReadWrite), "open test schema");
+}
+
+// The largest id of `table` (tests that insert rows with raw SQL).
+inline int64_t LastId(store::Database& db, const std::string& table) {
+  auto q = Must(db.PrepareText("SELECT max(id) FROM " + table), "last id");
+  Must(q.Next(), "last id row");
+  return q.Int(0);
 }
 
 class StoreHarness {

@@ -88,4 +88,17 @@ std::string Metrics::RenderQueues(const nlohmann::json& rows) {
   return out.str();
 }
 
+std::string Metrics::RenderStore(const nlohmann::json& status) {
+  if (!status.is_object() || !status.contains("store") || !status["store"].is_object()) return "";
+  const nlohmann::json& store = status["store"];
+  const nlohmann::json backend = store.value("backend", nlohmann::json("unknown"));
+  const nlohmann::json schema = store.value("schema_version", nlohmann::json(0));
+  std::ostringstream out;
+  out << "# HELP mart_store_info The store martd runs on: sqlite or postgresql.\n"
+         "# TYPE mart_store_info gauge\n"
+      << "mart_store_info{backend=\"" << Escape(backend.is_string() ? backend.get<std::string>() : "")
+      << "\",schema_version=\"" << (schema.is_number_integer() ? schema.dump() : "0") << "\"} 1\n";
+  return out.str();
+}
+
 }  // namespace mart::rest

@@ -28,6 +28,9 @@ class Metrics {
   // Gauges from queue.list rows (lag, dead letters, paused) and counters
   // (processed, failed), labelled by worker. Rows without a worker are skipped.
   static std::string RenderQueues(const nlohmann::json& rows);
+  // mart_store_info{backend,schema_version} 1, from a daemon.status reply;
+  // nothing when the reply has no store.
+  static std::string RenderStore(const nlohmann::json& status);
 
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  5.0};

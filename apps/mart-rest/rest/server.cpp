@@ -39,7 +39,9 @@ std::string QueueMetrics(const CallFn& call, const HttpRequest& req) {
 HttpReply MetricsReply(const HttpRequest& req, const Metrics& metrics, const CallFn& call) {
   HttpReply reply = req.method == "GET" ? HttpReply{} : DetailReply(405, "Method Not Allowed");
   if (req.method == "GET") {
-    reply.body = metrics.Render() + QueueMetrics(call, req);
+    Result<nlohmann::json> status = call("daemon.status", nlohmann::json::object(), CallOptions{});
+    reply.body = metrics.Render() + (status.ok() ? Metrics::RenderStore(*status) : "") +
+                 QueueMetrics(call, req);
     reply.content_type = "text/plain; version=0.0.4";
   }
   reply.route = "/metrics";

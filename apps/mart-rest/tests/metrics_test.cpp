@@ -33,5 +33,15 @@ TEST(MetricsTest, QueueRowsBecomeSeriesByWorker) {
   EXPECT_NE(text.find("# TYPE mart_queue_processed_total counter\n"), std::string::npos);
 }
 
+TEST(MetricsTest, TheStoreIsOneInfoSeries) {
+  const nlohmann::json status = nlohmann::json::parse(
+      R"({"ready":true,"store":{"backend":"postgresql","schema_version":8,"location":"x"}})");
+  const std::string text = Metrics::RenderStore(status);
+  EXPECT_NE(text.find("mart_store_info{backend=\"postgresql\",schema_version=\"8\"} 1\n"),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("location"), std::string::npos);  // where it lives is not for scrapers
+  EXPECT_EQ(Metrics::RenderStore(nlohmann::json::parse(R"({"ready":true})")), "");
+}
+
 }  // namespace
 }  // namespace mart::rest

@@ -22,9 +22,9 @@ namespace {
 using nlohmann::json;
 using test::Must;
 
-class BackupServiceTest : public ::testing::Test {
+class SqliteFileBackupTest : public ::testing::Test {
  protected:
-  BackupServiceTest() {
+  SqliteFileBackupTest() {
     std::filesystem::create_directories(data_dir_);
     std::filesystem::create_directories(backup_dir_);
     Status configured = h_.services().backups.Configure({data_dir_, backup_dir_});
@@ -67,7 +67,7 @@ class BackupServiceTest : public ::testing::Test {
   Principal admin_;     // a logged-in admin (token)
 };
 
-TEST_F(BackupServiceTest, TheCopyOpensWithTheSameRowsAndSchemaVersion) {
+TEST_F(SqliteFileBackupTest, TheCopyOpensWithTheSameRowsAndSchemaVersion) {
   h_.MustPlace(h_.watch.id, 2);
   h_.Pump();
   const std::string path = dir_.Sub("mart.bak");
@@ -94,7 +94,7 @@ TEST_F(BackupServiceTest, TheCopyOpensWithTheSameRowsAndSchemaVersion) {
   EXPECT_EQ(verified["sha256"], result["sha256"]);
 }
 
-TEST_F(BackupServiceTest, AnExistingFileIsReplacedOnlyWithForce) {
+TEST_F(SqliteFileBackupTest, AnExistingFileIsReplacedOnlyWithForce) {
   const std::string path = dir_.Sub("mart.bak");
   std::ofstream(path) << "keep me";
   Status refused = Backup(path).status();
@@ -110,7 +110,7 @@ TEST_F(BackupServiceTest, AnExistingFileIsReplacedOnlyWithForce) {
 
 // A crash mid-backup leaves its temp file; a restarted daemon often has the
 // same pid (containers, systemd), and its next backup must not trip on it.
-TEST_F(BackupServiceTest, ATempFileLeftByACrashDoesNotBlockTheNextBackup) {
+TEST_F(SqliteFileBackupTest, ATempFileLeftByACrashDoesNotBlockTheNextBackup) {
   const std::string path = dir_.Sub("mart.bak");
   std::ofstream(path + ".tmp-" + std::to_string(::getpid())) << "half a copy";
   Must(Backup(path), "backup");
@@ -122,7 +122,7 @@ TEST_F(BackupServiceTest, ATempFileLeftByACrashDoesNotBlockTheNextBackup) {
   EXPECT_EQ(temps, 1U) << "only the crashed one's temp file is left";
 }
 
-TEST_F(BackupServiceTest, RelativePathsMissingDirectoriesAndDirectoriesAreRefused) {
+TEST_F(SqliteFileBackupTest, RelativePathsMissingDirectoriesAndDirectoriesAreRefused) {
   Status relative = Backup("sub/mart.bak").status();
   EXPECT_EQ(relative.code(), Code::kInvalidArgument);
   EXPECT_EQ(relative.message(), "backup path must be absolute: sub/mart.bak");
@@ -137,7 +137,7 @@ TEST_F(BackupServiceTest, RelativePathsMissingDirectoriesAndDirectoriesAreRefuse
   EXPECT_EQ(VerifyAs("./mart.bak", operator_).status().code(), Code::kInvalidArgument);
 }
 
-TEST_F(BackupServiceTest, VerifyFindsATamperedStockRow) {
+TEST_F(SqliteFileBackupTest, VerifyFindsATamperedStockRow) {
   const std::string path = dir_.Sub("mart.bak");
   Must(Backup(path), "backup");
   {
@@ -153,7 +153,7 @@ TEST_F(BackupServiceTest, VerifyFindsATamperedStockRow) {
   EXPECT_NE(stock["problems"][0].get<std::string>().find("product " + h_.watch.id), std::string::npos);
 }
 
-TEST_F(BackupServiceTest, VerifyRefusesATruncatedOrForeignFile) {
+TEST_F(SqliteFileBackupTest, VerifyRefusesATruncatedOrForeignFile) {
   const std::string path = dir_.Sub("mart.bak");
   Must(Backup(path), "backup");
   std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
@@ -174,7 +174,7 @@ TEST_F(BackupServiceTest, VerifyRefusesATruncatedOrForeignFile) {
 }
 
 // A bare name is a file in the backup dir, for the operator and a token alike.
-TEST_F(BackupServiceTest, ABareNameGoesIntoTheBackupDir) {
+TEST_F(SqliteFileBackupTest, ABareNameGoesIntoTheBackupDir) {
   json made = Must(Backup("nightly.db", admin_), "backup by a logged-in admin");
   EXPECT_EQ(made["path"], backup_dir_ + "/nightly.db");
   EXPECT_TRUE(std::filesystem::is_regular_file(backup_dir_ + "/nightly.db"));
@@ -185,7 +185,7 @@ TEST_F(BackupServiceTest, ABareNameGoesIntoTheBackupDir) {
 
 // A token may come from another machine: it must not choose where martd
 // writes (or which file it reads), only a name in the operator's backup dir.
-TEST_F(BackupServiceTest, ALoggedInAdminStaysInTheBackupDir) {
+TEST_F(SqliteFileBackupTest, ALoggedInAdminStaysInTheBackupDir) {
   Status elsewhere = Backup(dir_.Sub("mart.bak"), admin_).status();
   EXPECT_EQ(elsewhere.code(), Code::kPermissionDenied);
   EXPECT_NE(elsewhere.message().find("backup dir " + backup_dir_), std::string::npos)
@@ -201,7 +201,7 @@ TEST_F(BackupServiceTest, ALoggedInAdminStaysInTheBackupDir) {
 
 // The corruption: a backup renamed over the live mart.db (or over
 // the signing key, so that martd cannot start). Nobody writes there.
-TEST_F(BackupServiceTest, NothingIsWrittenIntoTheDataDir) {
+TEST_F(SqliteFileBackupTest, NothingIsWrittenIntoTheDataDir) {
   for (const char* name : {"mart.db", "mart.db-wal", "signing.key", "cookie", "martd.lock"}) {
     const std::string live = data_dir_ + "/" + name;
     std::ofstream(live) << "live";
@@ -226,7 +226,7 @@ TEST_F(BackupServiceTest, NothingIsWrittenIntoTheDataDir) {
             Code::kInvalidArgument);
 }
 
-TEST_F(BackupServiceTest, ForceReplacesOnlyARegularFile) {
+TEST_F(SqliteFileBackupTest, ForceReplacesOnlyARegularFile) {
   const std::string fifo = dir_.Sub("fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const std::string target = dir_.Sub("precious.txt");
@@ -251,7 +251,7 @@ TEST_F(BackupServiceTest, ForceReplacesOnlyARegularFile) {
   EXPECT_EQ(kept, "precious");
 }
 
-TEST_F(BackupServiceTest, TheBackupDirMustNotBeTheDataDir) {
+TEST_F(SqliteFileBackupTest, TheBackupDirMustNotBeTheDataDir) {
   BackupService other(h_.services().checks);
   EXPECT_EQ(other.Configure({data_dir_, data_dir_ + "/."}).code(), Code::kFailedPrecondition);
   EXPECT_EQ(other.Configure({data_dir_, home_.Sub("missing")}).code(), Code::kFailedPrecondition);

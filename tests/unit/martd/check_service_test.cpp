@@ -201,7 +201,7 @@ int64_t InsertPayment(test::OrderHarness& h, const Order& order, std::string_vie
            ", " + std::to_string(order.total_cents) + ", 'card', '" + std::string(status) +
            "', '4242', 0, 0)"),
        "insert payment");
-  return h.store().db().LastInsertId();
+  return test::LastId(h.store().db(), "payments");
 }
 
 TEST_F(CheckServiceTest, MoneyKeptForACancelledOrRefundedOrderIsReported) {
@@ -240,7 +240,7 @@ TEST_F(CheckServiceTest, RefundsThatDisagreeWithTheirPaymentsAreReported) {
       std::to_string(order.user_id) + ", 100, 'succeeded', 'r', 'a', 0, 0)");
   json payments = CheckNamed("payments");
   EXPECT_EQ(payments["ok"], false);
-  const std::string refund = std::to_string(h_.store().db().LastInsertId());
+  const std::string refund = std::to_string(test::LastId(h_.store().db(), "refunds"));
   EXPECT_EQ(payments["problems"],
             json::array({"payment " + std::to_string(bare) + " is refunded but has no refund",
                          "refund " + refund + " of payment " + std::to_string(owed) +

@@ -64,7 +64,7 @@ class MailerTest : public ::testing::Test {
     Tx tx = h_.NewTx();
     Must(service().Create(tx, {ann_.user.id, "order_placed", subject, "Total: 9.99\n", seq}),
          "create");
-    return h_.store().db().LastInsertId();
+    return test::LastId(h_.store().db(), "notifications");
   }
 
   store::Notification Get(int64_t id) { return Must(h_.store().notifications().Get(id), "get"); }

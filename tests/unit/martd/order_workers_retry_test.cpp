@@ -44,8 +44,7 @@ TEST_F(OrderWorkersRetryTest, MalformedEventsAreRetriedNotFatal) {
 
 TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNoStock) {
   // A fault only the reservation meets (a full disk, say): holds cannot be written.
-  h_.Sql("CREATE TRIGGER test_holds_fail BEFORE INSERT ON inventory_holds "
-      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+  h_.InjectFault("test_holds_fail", "BEFORE INSERT", "inventory_holds");
   Order order = h_.MustPlace(h_.watch.id, 2);
   for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
     h_.Pump();
@@ -56,7 +55,7 @@ TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNo
   // The customer gives up waiting; nothing is held, so nothing is released.
   Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
   h_.Pump();
-  h_.Sql("DROP TRIGGER test_holds_fail");
+  h_.FixFault("test_holds_fail", "inventory_holds");
 
   // Once the fault is fixed the operator retries every dead letter.
   Tx list = h_.NewTx();
@@ -78,8 +77,7 @@ TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNo
 
 TEST_F(OrderWorkersRetryTest, AStaleReservationAnswerRetriedLateDoesNotReviveTheStockState) {
   // A fault only the orders worker meets: it cannot record an order's stock.
-  h_.Sql("CREATE TRIGGER test_stock_fail BEFORE UPDATE OF stock ON orders "
-      "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+  h_.InjectFault("test_stock_fail", "BEFORE UPDATE OF stock", "orders");
   Order order = h_.MustPlace(h_.watch.id, 2);
   for (int i = 0; i < QueueService::kMaxAttempts; ++i) {
     h_.Pump();
@@ -87,7 +85,7 @@ TEST_F(OrderWorkersRetryTest, AStaleReservationAnswerRetriedLateDoesNotReviveThe
   }
   ASSERT_EQ(h_.QueueRow("orders")["dead"], 1);
   EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 2);  // the inventory worker did its part
-  h_.Sql("DROP TRIGGER test_stock_fail");
+  h_.FixFault("test_stock_fail", "orders");
   Must(h_.SetStatus(h_.ann.principal, order.id, "cancelled"), "cancel");
   h_.Pump();
   ASSERT_EQ(h_.Get(order.id).stock, StockState::kReleased);

@@ -277,7 +277,7 @@ std::string Plan(Database& db, const ProductFilter& filter) {
 
 // The default order (newest first) walks an index in order and stops at the
 // limit: no sort of every product in a price range (migration 7).
-TEST_F(ProductStoreTest, NewestFirstWithAPriceRangeWalksAnIndexInOrder) {
+TEST_F(ProductStoreTest, SqlitesPlanForNewestFirstWithAPriceRangeWalksAnIndexInOrder) {
   ProductFilter filter = Filter();
   filter.min_price_cents = 100;
   filter.max_price_cents = 200;

@@ -34,7 +34,7 @@ std::string SchemaText(Database& db) {
   return text;
 }
 
-TEST(SchemaTest, MigrationsAreNumberedOneByOne) {
+TEST(SqliteSchemaTest, MigrationsAreNumberedOneByOne) {
   const auto& migrations = AllMigrations();
   ASSERT_FALSE(migrations.empty());
   for (size_t i = 0; i < migrations.size(); ++i) {
@@ -45,7 +45,7 @@ TEST(SchemaTest, MigrationsAreNumberedOneByOne) {
   EXPECT_EQ(LatestSchemaVersion(), migrations.back().version);
 }
 
-TEST(SchemaTest, MigrateReachesTheLatestVersion) {
+TEST(SqliteSchemaTest, MigrateReachesTheLatestVersion) {
   auto db = EmptyDb();
   EXPECT_EQ(Must(db->SchemaVersion(), "version"), 0);
   ASSERT_TRUE(Migrate(*db).ok());
@@ -57,7 +57,7 @@ TEST(SchemaTest, MigrateReachesTheLatestVersion) {
   }
 }
 
-TEST(SchemaTest, MigrateAgainIsANoOp) {
+TEST(SqliteSchemaTest, MigrateAgainIsANoOp) {
   auto db = EmptyDb();
   ASSERT_TRUE(Migrate(*db).ok());
   const std::string before = SchemaText(*db);
@@ -66,7 +66,7 @@ TEST(SchemaTest, MigrateAgainIsANoOp) {
   EXPECT_EQ(Must(db->SchemaVersion(), "version"), LatestSchemaVersion());
 }
 
-TEST(SchemaTest, MigrateAppliesOnlyTheMissingSteps) {
+TEST(SqliteSchemaTest, MigrateAppliesOnlyTheMissingSteps) {
   auto db = EmptyDb();
   ASSERT_TRUE(db->Execute(AllMigrations().front().sql).ok());
   ASSERT_TRUE(db->Execute("PRAGMA user_version = 1").ok());
@@ -75,7 +75,7 @@ TEST(SchemaTest, MigrateAppliesOnlyTheMissingSteps) {
   EXPECT_EQ(Tables(*db).count("events"), 1u);
 }
 
-TEST(SchemaTest, AFailingStepRollsBackAndKeepsTheVersion) {
+TEST(SqliteSchemaTest, AFailingStepRollsBackAndKeepsTheVersion) {
   auto db = EmptyDb();
   ASSERT_TRUE(db->Execute(AllMigrations().front().sql).ok());
   ASSERT_TRUE(db->Execute("PRAGMA user_version = 1").ok());
@@ -86,7 +86,7 @@ TEST(SchemaTest, AFailingStepRollsBackAndKeepsTheVersion) {
   EXPECT_EQ(Tables(*db).count("idempotency_keys"), 0u);  // created before the failure, undone
 }
 
-TEST(SchemaTest, NewerDatabaseIsRefused) {
+TEST(SqliteSchemaTest, NewerDatabaseIsRefused) {
   auto db = EmptyDb();
   const int newer = LatestSchemaVersion() + 1;
   ASSERT_TRUE(db->Execute("PRAGMA user_version = " + std::to_string(newer)).ok());
@@ -98,7 +98,7 @@ TEST(SchemaTest, NewerDatabaseIsRefused) {
   EXPECT_TRUE(Tables(*db).empty());
 }
 
-TEST(SchemaTest, StoreOpenRefusesANewerDatabaseFile) {
+TEST(SqliteSchemaTest, StoreOpenRefusesANewerDatabaseFile) {
   test::TempDir dir;
   const std::string path = dir.Sub("mart.db");
   {
@@ -108,7 +108,7 @@ TEST(SchemaTest, StoreOpenRefusesANewerDatabaseFile) {
   EXPECT_EQ(Store::Open(path, OpenMode::kReadWrite).status().code(), Code::kFailedPrecondition);
 }
 
-TEST(SchemaTest, StoreOpenMigratesAFileOnceAndReopensIt) {
+TEST(SqliteSchemaTest, StoreOpenMigratesAFileOnceAndReopensIt) {
   test::TempDir dir;
   const std::string path = dir.Sub("mart.db");
   {
@@ -124,7 +124,7 @@ TEST(SchemaTest, StoreOpenMigratesAFileOnceAndReopensIt) {
 // Migration 8 rebuilds payments and notifications to widen their CHECKs:
 // rows, ids and the AUTOINCREMENT high-water mark survive, and a payment can
 // then be refunded once.
-TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
+TEST(SqliteSchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
   auto db = EmptyDb();
   for (const Migration& migration : AllMigrations()) {
     if (migration.version > 7) break;
@@ -158,13 +158,13 @@ TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
                           "created_at, updated_at) VALUES ('66f1c0ffee0000000000beef', 1, 2499, "
                           "'cod', 'refunding', 0, 0)")
                   .ok());
-  EXPECT_EQ(db->LastInsertId(), 10);
+  EXPECT_EQ(test::LastId(*db, "payments"), 10);
   ASSERT_TRUE(db->Execute("UPDATE payments SET status = 'refunded' WHERE id = 5").ok());
   ASSERT_TRUE(db->Execute("INSERT INTO notifications (user_id, type, subject, body, event_seq, "
                           "status, created_at, updated_at) VALUES (1, 'payment_refunded', 's', "
                           "'b', 2, 'stored', 0, 0)")
                   .ok());
-  EXPECT_EQ(db->LastInsertId(), 4);
+  EXPECT_EQ(test::LastId(*db, "notifications"), 4);
   const std::string refund =
       "INSERT INTO refunds (payment_id, order_id, user_id, amount_cents, status, reason, actor, "
       "created_at) VALUES (5, '66f1c0ffee0000000000beef', 1, 2499, 'pending', 'r', 'a', 0)";
@@ -178,7 +178,7 @@ TEST(SchemaTest, RefundsMigrationKeepsPaymentsAndNotifications) {
   EXPECT_EQ(fk.Int(0), 0);
 }
 
-TEST(SchemaTest, QuickCheckPassesOnAFreshDatabase) {
+TEST(SqliteSchemaTest, QuickCheckPassesOnAFreshDatabase) {
   auto db = EmptyDb();
   EXPECT_TRUE(db->QuickCheck().ok());
   ASSERT_TRUE(Migrate(*db).ok());

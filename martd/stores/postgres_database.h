@@ -1,0 +1,133 @@
+#pragma once
+// The PostgreSQL driver behind the store's seam (database.h), on libpq.
+//
+// The stores' statements are shared with SQLite: this driver rewrites their
+// placeholders (?, ?N, :name) to $n when it prepares them, sends every value
+// as text and lets the server infer each parameter's type from the
+// statement, and reads booleans ('t'/'f') as 1/0. What differs in the
+// schema (identity columns, COLLATE "C", the instr function) lives in the
+// PostgreSQL migrations (postgres_schema.cpp).
+//
+// A connection that breaks (the server restarted, the network dropped) fails
+// the statement running with UNAVAILABLE, including a COMMIT whose outcome is
+// unknown; the next transaction reconnects and prepares its statements again.
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "stores/database.h"
+
+namespace mart::store {
+
+class PostgresDatabase;
+
+// The placeholders of a statement rewritten to PostgreSQL's $n: `?` takes
+// the next number, `?N` the number N, `:name` one number per name. Quoted
+// text, quoted names, comments and `::` casts are left alone.
+struct PostgresSql {
+  std::string text;
+  int parameters = 0;
+  std::vector<std::pair<std::string, int>> names;  // ":name" -> its number
+};
+PostgresSql RewritePlaceholders(std::string_view sql);
+
+class PostgresStatement final : public Statement {
+ public:
+  PostgresStatement(PostgresDatabase& db, PostgresSql sql);
+  ~PostgresStatement() override;
+  PostgresStatement(const PostgresStatement&) = delete;
+  PostgresStatement& operator=(const PostgresStatement&) = delete;
+
+  void BindInt(int index, int64_t value) override;
+  void BindText(int index, std::string_view value) override;
+  void BindNull(int index) override;
+  int NamedIndex(const char* name) const override;
+  Result<bool> Step() override;
+  int64_t ColumnInt(int column) const override;
+  std::string ColumnText(int column) const override;
+  bool ColumnIsNull(int column) const override;
+  int ColumnCount() const override;
+  std::string ColumnName(int column) const override;
+  void Reset() override;
+
+ private:
+  PostgresDatabase& db_;
+  PostgresSql sql_;
+  std::string name_;          // the server-side prepared statement
+  uint64_t prepared_on_ = 0;  // the connection generation it was prepared on; 0: not yet
+  std::vector<std::string> values_;
+  std::vector<bool> is_null_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;  // the current row of result_; -1 before the first Step
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  // `conninfo` is a libpq connection URI (postgresql://…) or key=value string.
+  // kReadOnly connections refuse writes (default_transaction_read_only).
+  static Result<std::unique_ptr<PostgresDatabase>> Open(const std::string& conninfo,
+                                                        OpenMode mode);
+  ~PostgresDatabase() override;
+
+  Backend backend() const override { return Backend::kPostgres; }
+  Result<Query> Prepare(const char* sql) override;
+  Result<Query> PrepareText(const std::string& sql) override;
+  Status Execute(std::string_view sql) override;
+  int Changes() const override { return changes_; }
+  void Interrupt() override;
+  Status BeginWrite() override;
+  Status Commit() override;
+  Status Rollback() override;
+  Status BeginSnapshot() override;
+  Status BeginSavepoint() override;
+  Status ReleaseSavepoint() override;
+  Status RollbackToSavepoint() override;
+  Status LockForMigration() override;
+  Result<int> SchemaVersion() override;
+  Status SetSchemaVersion(int version) override;
+  Result<int64_t> IdHighWater(std::string_view table) override;
+  Status RaiseIdHighWater(std::string_view table, int64_t value) override;
+  Result<bool> HasTable(std::string_view name) override;
+  Status QuickCheck() override;
+  Result<std::vector<std::string>> IntegrityProblems(int64_t limit) override;
+
+  // The server's version, e.g. "15.18".
+  std::string ServerVersion() const override;
+
+ private:
+  friend class PostgresStatement;
+  PostgresDatabase(PGconn* conn, OpenMode mode) : conn_(conn), mode_(mode) {}
+
+  // Reconnects a broken connection, outside a transaction only (inside one,
+  // its work is lost and the caller must see the failure).
+  Status EnsureConnected();
+  // A failed result or connection as a Status; takes ownership of `result`.
+  Status Failure(PGresult* result, std::string_view context);
+  Status Command(const char* sql);
+  Status Begin();
+  Status Connected();  // after PQconnectdb/PQreset: settings, cancel handle
+
+  PGconn* conn_;
+  OpenMode mode_;
+  uint64_t generation_ = 1;  // bumped by each reconnection
+  uint64_t next_statement_ = 0;
+  int changes_ = 0;
+  bool in_transaction_ = false;  // BEGIN sent, COMMIT or ROLLBACK not yet
+  // Savepoints taken outside a transaction begin one (as SQLite's do); true
+  // for each such savepoint on the stack.
+  std::vector<bool> savepoint_began_;
+  std::mutex cancel_mutex_;
+  PGcancel* cancel_ = nullptr;
+  std::unordered_map<const char*, std::unique_ptr<PostgresStatement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<PostgresStatement>> text_cache_;
+};
+
+}  // namespace mart::store

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests (issue 18), from Debian's postgresql.
+#   tests/pg/pg-cluster.sh start DIR   creates DIR, initdb and starts a server in it
+#   tests/pg/pg-cluster.sh stop DIR    stops that server, by the PID it wrote, and removes DIR
+#   tests/pg/pg-cluster.sh uri DIR     prints the postgresql:// URI of its database "mart"
+# The server listens on a Unix socket in DIR only (no TCP port), trusts its own
+# user, and runs without fsync: it lives as long as one test run. initdb refuses
+# to run as root, so as root the cluster belongs to the postgres system user.
+set -euo pipefail
+
+command=${1:?usage: pg-cluster.sh start|stop|uri DIR}
+dir=${2:?usage: pg-cluster.sh start|stop|uri DIR}
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$bindir" ] || { echo "pg-cluster: PostgreSQL is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+case "$command" in
+  uri)
+    echo "postgresql:///mart?host=$dir&user=$(user)"
+    ;;
+  start)
+    # The socket's path must fit in sockaddr_un (107 bytes).
+    if [ $(( ${#dir} + 20 )) -gt 107 ]; then
+      echo "pg-cluster: $dir is too long a path for a Unix socket" >&2
+      exit 1
+    fi
+    if [ -f "$dir/data/postmaster.pid" ]; then "$0" stop "$dir"; fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+    as_owner "$bindir/initdb" -D "$dir/data" -U "$(user)" --auth=trust --encoding=UTF8 \
+      --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null ||
+      { cat "$dir/server.log" >&2; exit 1; }
+    as_owner "$bindir/createdb" -h "$dir" -U "$(user)" mart
+    ;;
+  stop)
+    pidfile="$dir/data/postmaster.pid"
+    if [ -f "$pidfile" ]; then
+      pid=$(head -1 "$pidfile")
+      # SIGINT: PostgreSQL's fast shutdown (sessions are ended, nothing waits).
+      kill -INT "$pid" 2>/dev/null || true
+      for _ in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "pg-cluster: server $pid did not stop; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    fi
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "pg-cluster: unknown command '$command' (start, stop, uri)" >&2
+    exit 2
+    ;;
+esac

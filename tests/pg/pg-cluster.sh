@@ -3,8 +3,11 @@
 #   tests/pg/pg-cluster.sh start DIR   creates DIR, initdb and starts a server in it
 #   tests/pg/pg-cluster.sh stop DIR    stops that server, by the PID it wrote, and removes DIR
 #   tests/pg/pg-cluster.sh uri DIR     prints the postgresql:// URI of its database "mart"
+#   tests/pg/pg-cluster.sh restart DIR starts the server of DIR again, on its data (after a crash)
 # The server listens on a Unix socket in DIR only (no TCP port), trusts its own
-# user, and runs without fsync: it lives as long as one test run. initdb refuses
+# user, and runs without fsync: it lives as long as one test run, and a test
+# that kills it (pg_server_crash.sh) kills the server, not the machine. Commits
+# stay synchronous: a killed server keeps every commit it acknowledged. initdb refuses
 # to run as root, so as root the cluster belongs to the postgres system user.
 set -euo pipefail
 
@@ -38,10 +41,16 @@ case "$command" in
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-k $dir -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h "$dir" -U "$(user)" mart
+    ;;
+  restart)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-k $dir -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null ||
+      { cat "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     pidfile="$dir/data/postmaster.pid"
@@ -61,7 +70,7 @@ case "$command" in
     rm -rf "$dir"
     ;;
   *)
-    echo "pg-cluster: unknown command '$command' (start, stop, uri)" >&2
+    echo "pg-cluster: unknown command '$command' (start, stop, uri, restart)" >&2
     exit 2
     ;;
 esac

@@ -15,7 +15,11 @@ namespace {
 
 class OptionsTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::unsetenv("MART_SMTP_PASSWORD"); ::unsetenv("MART_SMTP_URL"); }
+  void SetUp() override {
+    ::unsetenv("MART_SMTP_PASSWORD");
+    ::unsetenv("MART_SMTP_URL");
+    ::unsetenv("MART_STORE");
+  }
   void TearDown() override { ::unsetenv("MART_SMTP_PASSWORD"); }
 
   std::optional<DaemonOptions> Parse(std::vector<std::string> args) {
@@ -132,6 +136,40 @@ TEST_F(OptionsTest, AFailureRateOutsideZeroToOneIsAUsageError) {
     EXPECT_EQ(exit_code_, 2) << rate;
     EXPECT_NE(message_.find("--payment-failure-rate"), std::string::npos) << message_;
   }
+}
+
+TEST_F(OptionsTest, TheStoreIsTheDataDirsFileUnlessAPostgresUriIsGiven) {
+  auto sqlite = Parse({});
+  ASSERT_TRUE(sqlite.has_value()) << message_;
+  EXPECT_EQ(sqlite->StoreLocation(), temp_.path() + "/data/mart.db");
+  auto postgres = Parse({"--store", "postgresql:///mart?host=/run/postgresql"});
+  ASSERT_TRUE(postgres.has_value()) << message_;
+  EXPECT_EQ(postgres->StoreLocation(), "postgresql:///mart?host=/run/postgresql");
+  EXPECT_FALSE(Parse({"--store", "/var/lib/mart/other.db"}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_NE(message_.find("postgresql://"), std::string::npos) << message_;
+}
+
+TEST_F(OptionsTest, AStoreUriWithAPasswordIsRefusedWithoutEchoingIt) {
+  for (const std::string uri : {"postgresql://mart:S3cret@db/mart",
+                                "postgresql://db/mart?user=mart&password=S3cret"}) {
+    EXPECT_FALSE(Parse({"--store", uri}).has_value()) << uri;
+    EXPECT_EQ(exit_code_, 2);
+    EXPECT_NE(message_.find("PGPASSWORD"), std::string::npos) << message_;
+    EXPECT_EQ(message_.find("S3cret"), std::string::npos) << message_;
+  }
+  EXPECT_FALSE(Parse({"--copy-store", "/tmp/a.db", "postgresql://m:S3cret@db/m"}).has_value());
+  EXPECT_EQ(message_.find("S3cret"), std::string::npos) << message_;
+}
+
+TEST_F(OptionsTest, CopyStoreTakesTwoStoresAndRestoreRefusesAPostgresStore) {
+  auto copy = Parse({"--copy-store", "/tmp/a.db", "postgresql:///mart"});
+  ASSERT_TRUE(copy.has_value()) << message_;
+  EXPECT_EQ(copy->copy_store, (std::vector<std::string>{"/tmp/a.db", "postgresql:///mart"}));
+  EXPECT_FALSE(Parse({"--copy-store", "/tmp/a.db"}).has_value());
+  EXPECT_EQ(exit_code_, 2);
+  EXPECT_FALSE(Parse({"--store", "postgresql:///mart", "--restore", "/tmp/a.db"}).has_value());
+  EXPECT_NE(message_.find("--copy-store"), std::string::npos) << message_;
 }
 
 }  // namespace

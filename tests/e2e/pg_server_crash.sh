@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# PostgreSQL itself dies under order load (SIGKILL to the postmaster, on a
+# private server of this script's own): martd stays up and answers UNAVAILABLE
+# (exit 6) while the database is gone, never OK for an order it did not keep;
+# once the server is back it serves again without a restart, and every order
+# it acknowledged exists. Runs in the pg set only (it needs PostgreSQL).
+source "$(dirname "$0")/lib.sh"
+# Beside the script's private temp dir, which the postgres user cannot enter.
+PG=$(mktemp -d /tmp/mart-e2e-pg.XXXXXX)
+bash "$E2E_DIR/../pg/pg-cluster.sh" start "$PG"
+trap 'stop_daemon || true; bash "$E2E_DIR/../pg/pg-cluster.sh" stop "$PG"; cleanup' EXIT
+export MART_STORE
+MART_STORE=$(bash "$E2E_DIR/../pg/pg-cluster.sh" uri "$PG")
+start_daemon
+martd_pid=$(daemon_pid)
+
+with_admin_and_user
+alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
+product=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
+  --quantity 100000 -q)
+STOP="$E2E_ROOT/stop"
+
+# One client placing orders until told to stop; only acknowledged ones are
+# recorded, and every exit status is counted.
+client() {
+  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" id code
+  touch "$acked" "$codes"
+  while [ ! -e "$STOP" ]; do
+    set +e
+    id=$(alice --timeout 3 order place --no-wait --item "$product:1" -q 2>/dev/null)
+    code=$?
+    set -e
+    echo "$code" >>"$codes"
+    if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
+  done
+}
+clients=()
+for n in 1 2 3; do
+  client "$n" &
+  clients+=($!)
+done
+
+# Some orders in, then the postmaster is killed (its backends end with it).
+for _ in $(seq 1 400); do
+  [ "$(cat "$E2E_ROOT"/acked.* 2>/dev/null | wc -l)" -ge 10 ] && break
+  sleep 0.05
+done
+postmaster=$(head -1 "$PG/data/postmaster.pid")
+kill -KILL "$postmaster"
+while kill -0 "$postmaster" 2>/dev/null; do sleep 0.01; done
+echo "killed the PostgreSQL server (pid $postmaster)"
+# While it is down, requests fail UNAVAILABLE (6) and martd stays up.
+for _ in $(seq 1 400); do
+  grep -qx 6 "$E2E_ROOT"/codes.* && break
+  sleep 0.05
+done
+check "orders were refused with exit 6 while PostgreSQL was down" grep -qx 6 "$E2E_ROOT"/codes.1 "$E2E_ROOT"/codes.2 "$E2E_ROOT"/codes.3
+check "martd is still running" kill -0 "$martd_pid"
+expect_exit 6 alice --timeout 3 order list
+
+# Back: the backends of the killed server are gone once its pid file can be reused.
+for _ in $(seq 1 100); do
+  bash "$E2E_DIR/../pg/pg-cluster.sh" restart "$PG" 2>/dev/null && break
+  sleep 0.1
+done
+echo "restarted the PostgreSQL server"
+for _ in $(seq 1 200); do
+  alice --timeout 3 order list -q >/dev/null 2>&1 && break
+  sleep 0.05
+done
+expect_exit 0 alice order list -q
+sleep 0.5
+touch "$STOP"
+wait "${clients[@]}"
+check "martd served through the outage without a restart" test "$(daemon_pid)" = "$martd_pid"
+
+acked=$(cat "$E2E_ROOT"/acked.* | sort -u)
+count=$(grep -c . <<<"$acked" || true)
+check "orders were acknowledged ($count)" test "$count" -gt 10
+missing=0
+for id in $acked; do
+  as_operator order get "$id" >/dev/null 2>&1 || missing=$((missing + 1))
+done
+expect_eq "0" "$missing" "every acknowledged order exists after the database crash"
+unexpected=$(cat "$E2E_ROOT"/codes.* | grep -vxE '0|6' | sort -u | tr '\n' ' ' || true)
+expect_eq "" "$unexpected" "no exit status but 0 (kept) and 6 (unavailable)"
+
+# The workers drain, and the books balance.
+for _ in $(seq 1 400); do
+  lags=$(admin queue list -o json | jq -r '[.[].lag] | add')
+  [ "$lags" = "0" ] && break
+  sleep 0.05
+done
+expect_eq "0" "$lags" "queues drained after the database came back"
+expect_exit 0 admin admin check -q
+finish

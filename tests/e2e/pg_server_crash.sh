@@ -5,8 +5,7 @@
 # once the server is back it serves again without a restart, and every order
 # it acknowledged exists. Runs in the pg set only (it needs PostgreSQL).
 source "$(dirname "$0")/lib.sh"
-# Beside the script's private temp dir, which the postgres user cannot enter.
-PG=$(mktemp -d /tmp/mart-e2e-pg.XXXXXX)
+PG="$E2E_ROOT/pg"  # names the server; pg-cluster.sh keeps it where the postgres user can go
 bash "$E2E_DIR/../pg/pg-cluster.sh" start "$PG"
 trap 'stop_daemon || true; bash "$E2E_DIR/../pg/pg-cluster.sh" stop "$PG"; cleanup' EXIT
 export MART_STORE
@@ -45,7 +44,7 @@ for _ in $(seq 1 400); do
   [ "$(cat "$E2E_ROOT"/acked.* 2>/dev/null | wc -l)" -ge 10 ] && break
   sleep 0.05
 done
-postmaster=$(head -1 "$PG/data/postmaster.pid")
+postmaster=$(bash "$E2E_DIR/../pg/pg-cluster.sh" pid "$PG")
 kill -KILL "$postmaster"
 while kill -0 "$postmaster" 2>/dev/null; do sleep 0.01; done
 echo "killed the PostgreSQL server (pid $postmaster)"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests (issue 18), from Debian's postgresql.
-#   tests/pg/pg-cluster.sh start DIR   creates DIR, initdb and starts a server in it
-#   tests/pg/pg-cluster.sh stop DIR    stops that server, by the PID it wrote, and removes DIR
+#   tests/pg/pg-cluster.sh start DIR   initdb and start a server for DIR (see below for where)
+#   tests/pg/pg-cluster.sh stop DIR    stops that server, by the PID it wrote, and removes its files
 #   tests/pg/pg-cluster.sh uri DIR     prints the postgresql:// URI of its database "mart"
 #   tests/pg/pg-cluster.sh restart DIR starts the server of DIR again, on its data (after a crash)
-# The server listens on a Unix socket in DIR only (no TCP port), trusts its own
+#   tests/pg/pg-cluster.sh pid DIR     prints the PID of its postmaster
+# The server listens on a Unix socket in its own directory only (no TCP port), trusts its own
 # user, and runs without fsync: it lives as long as one test run, and a test
 # that kills it (pg_server_crash.sh) kills the server, not the machine. Commits
 # stay synchronous: a killed server keeps every commit it acknowledged. initdb refuses
@@ -14,6 +15,10 @@ set -euo pipefail
 command=${1:?usage: pg-cluster.sh start|stop|uri DIR}
 dir=${2:?usage: pg-cluster.sh start|stop|uri DIR}
 case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+# The server lives in /tmp, under a name made from DIR: the postgres user
+# cannot enter a checkout under /root, and a socket path must stay short.
+# DIR itself only names it (the same DIR, the same server).
+dir=/tmp/mart-pg-$(printf '%s' "$dir" | md5sum | cut -c1-16)
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bindir" ] || { echo "pg-cluster: PostgreSQL is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
@@ -28,11 +33,6 @@ case "$command" in
     echo "postgresql:///mart?host=$dir&user=$(user)"
     ;;
   start)
-    # The socket's path must fit in sockaddr_un (107 bytes).
-    if [ $(( ${#dir} + 20 )) -gt 107 ]; then
-      echo "pg-cluster: $dir is too long a path for a Unix socket" >&2
-      exit 1
-    fi
     if [ -f "$dir/data/postmaster.pid" ]; then "$0" stop "$dir"; fi
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -45,6 +45,9 @@ case "$command" in
       start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h "$dir" -U "$(user)" mart
+    ;;
+  pid)
+    head -1 "$dir/data/postmaster.pid"
     ;;
   restart)
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
@@ -70,7 +73,7 @@ case "$command" in
     rm -rf "$dir"
     ;;
   *)
-    echo "pg-cluster: unknown command '$command' (start, stop, uri, restart)" >&2
+    echo "pg-cluster: unknown command '$command' (start, stop, uri, restart, pid)" >&2
     exit 2
     ;;
 esac

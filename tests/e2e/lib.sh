@@ -147,6 +147,26 @@ with_admin_and_user() {
   login alice@example.com Password123 alice
 }
 admin() { "$MARTCTL" --profile admin "$@"; }
+
+# The crash tests' verdicts. missing_orders IDS...: how many of the acknowledged
+# order ids the daemon no longer has. queues_lag: the workers' total lag once it
+# reaches 0, or what it still is after 10 s.
+missing_orders() {
+  local missing=0 id
+  for id in "$@"; do
+    as_operator order get "$id" >/dev/null 2>&1 || missing=$((missing + 1))
+  done
+  echo "$missing"
+}
+queues_lag() {
+  local lags
+  for _ in $(seq 1 200); do
+    lags=$(admin queue list -o json | jq -r '[.[].lag] | add')
+    [ "$lags" = "0" ] && break
+    sleep 0.05
+  done
+  echo "$lags"
+}
 alice() { "$MARTCTL" --profile alice "$@"; }
 # nobody: a profile of martctl.toml with no saved login (martctl refuses a
 # profile it does not know); it never falls back to the operator cookie.

@@ -63,19 +63,11 @@ wait "${clients[@]}"
 acked=$(cat "$E2E_ROOT"/acked.* | sort -u)
 count=$(grep -c . <<<"$acked" || true)
 check "clients had orders acknowledged ($count)" test "$count" -gt 10
-missing=0
-for id in $acked; do
-  as_operator order get "$id" >/dev/null 2>&1 || missing=$((missing + 1))
-done
-expect_eq "0" "$missing" "every acknowledged order exists after 5 SIGKILLs"
+# shellcheck disable=SC2086  # one id per word
+expect_eq "0" "$(missing_orders $acked)" "every acknowledged order exists after 5 SIGKILLs"
 
 # The workers drain what the crashes left queued.
-for _ in $(seq 1 200); do
-  lags=$(admin queue list -o json | jq -r '[.[].lag] | add')
-  [ "$lags" = "0" ] && break
-  sleep 0.05
-done
-expect_eq "0" "$lags" "queues drained after the restarts"
+expect_eq "0" "$(queues_lag)" "queues drained after the restarts"
 expect_eq "0" "$(admin order list --status pending --limit 1000 -o json | jq length)" \
   "no order left pending"
 expect_eq "0" "$(admin queue list -o json | jq '[.[].dead] | add')" "no dead letters"

@@ -76,20 +76,12 @@ check "martd served through the outage without a restart" test "$(daemon_pid)" =
 acked=$(cat "$E2E_ROOT"/acked.* | sort -u)
 count=$(grep -c . <<<"$acked" || true)
 check "orders were acknowledged ($count)" test "$count" -gt 10
-missing=0
-for id in $acked; do
-  as_operator order get "$id" >/dev/null 2>&1 || missing=$((missing + 1))
-done
-expect_eq "0" "$missing" "every acknowledged order exists after the database crash"
+# shellcheck disable=SC2086  # one id per word
+expect_eq "0" "$(missing_orders $acked)" "every acknowledged order exists after the database crash"
 unexpected=$(cat "$E2E_ROOT"/codes.* | grep -vxE '0|6' | sort -u | tr '\n' ' ' || true)
 expect_eq "" "$unexpected" "no exit status but 0 (kept) and 6 (unavailable)"
 
 # The workers drain, and the books balance.
-for _ in $(seq 1 400); do
-  lags=$(admin queue list -o json | jq -r '[.[].lag] | add')
-  [ "$lags" = "0" ] && break
-  sleep 0.05
-done
-expect_eq "0" "$lags" "queues drained after the database came back"
+expect_eq "0" "$(queues_lag)" "queues drained after the database came back"
 expect_exit 0 admin admin check -q
 finish

@@ -23,6 +23,7 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
   if (ctx.principal.IsAdmin()) {
     status["store"]["location"] = info.store;
     status["store"]["server_version"] = ctx.tx.store.db().ServerVersion();
+    status["store"]["statements"] = store::StatementsExecuted();
   }
   // The CURVE public key clients pin; public by design.
   if (!info.server_key.empty()) status["server_key"] = info.server_key;

@@ -1,5 +1,6 @@
 #include "stores/database.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "stores/postgres_database.h"
@@ -27,6 +28,14 @@ Result<int64_t> Query::RunReturning() {
   if (!value) return Internal("statement returned no row where one was expected");
   return *value;
 }
+
+namespace {
+std::atomic<uint64_t> statements{0};
+}  // namespace
+
+void CountStatement() { statements.fetch_add(1, std::memory_order_relaxed); }
+
+uint64_t StatementsExecuted() { return statements.load(std::memory_order_relaxed); }
 
 bool IsPostgresLocation(std::string_view location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;

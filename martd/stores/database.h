@@ -182,6 +182,13 @@ class Database {
   Database() = default;
 };
 
+// Statements this process has executed on any store connection (BEGIN, COMMIT
+// and savepoints included; a statement's rows are one execution): the cost of a
+// workload in statements, which on PostgreSQL are round trips. daemon.status
+// reports it to admins; mart-bench divides it by the orders placed.
+void CountStatement();
+uint64_t StatementsExecuted();
+
 // Whether a store location names a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresLocation(std::string_view location);
 

@@ -158,6 +158,7 @@ Result<bool> PostgresStatement::Step() {
       }
     }
     if (failed == nullptr) {
+      CountStatement();
       result = PQexecPrepared(db_.conn_, name_.c_str(), sql_.parameters, values.data(), nullptr,
                               nullptr, 0);
       const ExecStatusType status = PQresultStatus(result);
@@ -308,6 +309,7 @@ Result<Query> PostgresDatabase::PrepareText(const std::string& sql) {
 Status PostgresDatabase::Execute(std::string_view sql) {
   MART_RETURN_IF_ERROR(EnsureConnected());
   const std::string text(sql);
+  CountStatement();
   PGresult* result = PQexec(conn_, text.c_str());
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, text);
@@ -316,6 +318,7 @@ Status PostgresDatabase::Execute(std::string_view sql) {
 }
 
 Status PostgresDatabase::Command(const char* sql) {
+  CountStatement();
   PGresult* result = PQexec(conn_, sql);
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, sql);

@@ -18,6 +18,7 @@ int SqliteStatement::NamedIndex(const char* name) const {
 }
 
 Result<bool> SqliteStatement::Step() {
+  if (sqlite3_stmt_busy(statement_) == 0) CountStatement();  // a new execution, not its next row
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -130,6 +131,7 @@ Result<Query> SqliteDatabase::PrepareText(const std::string& sql) {
 Status SqliteDatabase::Execute(std::string_view sql) {
   std::string text(sql);
   char* error = nullptr;
+  CountStatement();
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
   if (error != nullptr) sqlite3_free(error);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, text);

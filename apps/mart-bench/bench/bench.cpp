@@ -1,15 +1,19 @@
 #include "bench/bench.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "bench/baselines.h"
 #include "bench/daemon.h"
 #include "bench/report.h"
 #include "bench/seed.h"
+#include "mart/client/client.h"
 
 namespace mart::bench {
 namespace {
@@ -23,7 +27,45 @@ struct Context {
   std::string work_dir;      // echo socket, SQLite baseline, our martd
   size_t order_bytes = 600;  // a serialized order, once one was placed
   std::vector<Row> rows;
+  // The martd measured now: its store's backend and its pid (its memory is read
+  // from /proc when it runs on this machine).
+  std::string store;
+  int64_t martd_pid = 0;
 };
+
+// daemon.status as the operator: the store's backend, martd's pid, and the
+// statements martd has executed on its store (absent from an older martd).
+struct DaemonFacts {
+  std::string backend;
+  int64_t pid = 0;
+  std::optional<uint64_t> statements;
+};
+
+Result<DaemonFacts> AskDaemon(const Fixture& fixture) {
+  Client client({.endpoint = fixture.endpoint, .timeout = std::chrono::milliseconds(10000)});
+  MART_ASSIGN_OR_RETURN(nlohmann::json status,
+                        client.Call("daemon.status", nlohmann::json::object(),
+                                    {.auth = fixture.operator_auth}));
+  DaemonFacts facts;
+  const nlohmann::json store = status.value("store", nlohmann::json::object());
+  facts.backend = store.value("backend", std::string("sqlite"));
+  facts.pid = status.value("pid", int64_t{0});
+  if (store.contains("statements")) facts.statements = store["statements"].get<uint64_t>();
+  return facts;
+}
+
+// martd's resident size in MiB, when it runs on this machine.
+std::optional<double> ResidentMib(int64_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) != 0) continue;
+    std::istringstream fields(line.substr(6));
+    double kib = 0;
+    if (fields >> kib) return kib / 1024;
+  }
+  return std::nullopt;
+}
 
 LoadSpec SpecFor(const Context& context, int clients, std::string endpoint) {
   const BenchOptions& o = context.options;
@@ -67,7 +109,9 @@ Row ProcessingRow(OrderWatch& watch, const std::vector<PlacedOrder>& placed, con
         std::chrono::duration_cast<std::chrono::nanoseconds>(seen->at - order.sent).count());
   }
   if (result.ok > 0) result.seconds = std::chrono::duration<double>(last - first).count();
-  return MakeRow(kProcessing, "martd", place.clients, place.inflight, result);
+  Row row = MakeRow(kProcessing, "martd", place.clients, place.inflight, result);
+  row.store = place.store;
+  return row;
 }
 
 Status RunEcho(Context& context, const std::string& name, int clients,
@@ -96,14 +140,25 @@ Status RunRound(Context& context, const std::string& name, int clients, Round* r
   const bool orders = name == "place";
   OrderWatch watch;
   if (orders) MART_RETURN_IF_ERROR(watch.Start(context.fixture));
+  MART_ASSIGN_OR_RETURN(DaemonFacts before, AskDaemon(context.fixture));
   auto result = RunLoad(SpecFor(context, clients, context.fixture.endpoint), *workload);
   if (!result.ok()) return result.status();
   round->martd = MakeRow(name, "martd", clients, context.options.inflight, *result);
+  round->martd.store = context.store;
   round->martd.extra = WorkloadExtra(*workload, result->seconds);
   if (auto it = result->samples.find("order.place"); it != result->samples.end()) {
     context.order_bytes = it->second.dump().size();
   }
   if (orders) round->processing = ProcessingRow(watch, PlacedOrders(*workload), round->martd);
+  // The statements of every request answered, the warm-up's included, and for
+  // orders those of their way to processing (the wait above).
+  MART_ASSIGN_OR_RETURN(DaemonFacts after, AskDaemon(context.fixture));
+  if (before.statements && after.statements && result->answered > 0) {
+    round->martd.statements_per_request =
+        static_cast<double>(*after.statements - *before.statements) /
+        static_cast<double>(result->answered);
+  }
+  round->martd.rss_mib = ResidentMib(context.martd_pid);
   if (!context.options.baselines) return Status::Ok();
   round->echo.emplace();
   return RunEcho(context, name, clients, result->samples, &*round->echo);
@@ -222,9 +277,28 @@ Status Measure(Context& context, const std::string& endpoint, const std::string&
   }
   if (!context.options.seed_only.empty())
     return WriteFixture(context.fixture, context.options.seed_only);
-  MART_RETURN_IF_ERROR(RunAll(context));
-  Print(context);
-  return Status::Ok();
+  MART_ASSIGN_OR_RETURN(DaemonFacts facts, AskDaemon(context.fixture));
+  context.store = facts.backend;
+  context.martd_pid = facts.pid;
+  return RunAll(context);
+}
+
+// Our own martd on `store` ("sqlite": the file in its data dir; else a
+// PostgreSQL URI), in a directory of its own under the work dir.
+Status MeasureOwn(Context& context, const std::string& store, int index) {
+  const BenchOptions& options = context.options;
+  const std::string root = context.work_dir + "/martd-" + std::to_string(index);
+  std::error_code error;
+  std::filesystem::create_directory(root, error);
+  if (error) return Unavailable("cannot create " + root + ": " + error.message());
+  DaemonSpec spec{options.martd.empty() ? DefaultMartdPath() : options.martd, root,
+                  options.password_cost, {}};
+  if (store != "sqlite") spec.extra_args = {"--store", store};
+  std::cerr << "mart-bench: martd on " << (store == "sqlite" ? "SQLite" : store) << "\n";
+  MART_ASSIGN_OR_RETURN(std::unique_ptr<LocalDaemon> daemon, LocalDaemon::Start(spec));
+  Status status = Measure(context, daemon->endpoint(), daemon->data_dir());
+  Status stopped = daemon->Stop();
+  return status.ok() ? stopped : status;
 }
 
 }  // namespace
@@ -235,24 +309,17 @@ int RunBench(const BenchOptions& options) {
     std::cerr << "mart-bench: " << work_dir.status().message() << "\n";
     return 1;
   }
-  Context context{options, {}, *work_dir, 600, {}};
+  Context context{options, {}, *work_dir, 600, {}, "", 0};
   Status status;
   try {
     if (!options.endpoint.empty()) {
       status = Measure(context, options.endpoint, options.data_dir);
     } else {
-      DaemonSpec spec{options.martd.empty() ? DefaultMartdPath() : options.martd,
-                      *work_dir,
-                      options.password_cost,
-                      {}};
-      auto daemon = LocalDaemon::Start(spec);
-      status = daemon.ok() ? Measure(context, (*daemon)->endpoint(), (*daemon)->data_dir())
-                           : daemon.status();
-      if (daemon.ok()) {
-        Status stopped = (*daemon)->Stop();
-        if (status.ok()) status = stopped;
+      for (size_t i = 0; i < options.stores.size() && status.ok(); ++i) {
+        status = MeasureOwn(context, options.stores[i], static_cast<int>(i));
       }
     }
+    if (status.ok() && options.seed_only.empty()) Print(context);
   } catch (const std::exception& e) {
     status = Internal(std::string("unexpected reply: ") + e.what());
   }

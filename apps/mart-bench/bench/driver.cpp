@@ -106,6 +106,7 @@ class DriverThread {
     if (status.ok() && spec_.check_replies && !out->result.samples.contains(request.out.method)) {
       out->result.samples.emplace(request.out.method, std::move(reply.result));
     }
+    ++out->result.answered;
     if (!request.measured) return;
     out->result.latency.Record(
         std::chrono::duration_cast<std::chrono::nanoseconds>(now - request.sent).count());
@@ -196,6 +197,7 @@ class DriverThread {
 void MergeInto(LoadResult* into, LoadResult&& from) {
   into->latency.Merge(from.latency);
   into->ok += from.ok;
+  into->answered += from.answered;
   into->errors += from.errors;
   for (auto& [code, entry] : from.by_code) {
     ErrorCount& sum = into->by_code[code];

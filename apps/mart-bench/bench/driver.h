@@ -69,6 +69,7 @@ struct LoadResult {
   std::map<std::string, ErrorCount> by_code;  // wire code, or TIMEOUT / MALFORMED
   double seconds = 0;       // from the end of the warm-up to the last measured reply
   double client_cpu_s = 0;  // CPU the whole bench process used meanwhile
+  int64_t answered = 0;     // every reply, the warm-up's included (work martd did)
   // The first successful result of each method: what the echo baseline
   // answers with, so that it does the same JSON work (only with check_replies).
   std::map<std::string, nlohmann::json> samples;

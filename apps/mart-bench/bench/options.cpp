@@ -71,7 +71,22 @@ std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
   app.add_option("--tmp-dir", options.tmp_dir,
                  "where our martd's data dir goes (default $TMPDIR or /tmp)");
   app.add_flag("--keep", options.keep, "keep our martd's data dir (its path is printed)");
+  auto* stores = app.add_option(
+      "--store", options.stores,
+      "our martd's store: sqlite (the file in its data dir, the default) or the URI of an "
+      "empty PostgreSQL database (postgresql://…, password from ~/.pgpass or $PGPASSWORD); "
+      "repeat it to measure one martd per store, one after the other");
+  stores->check(
+      [](const std::string& store) -> std::string {
+        if (store == "sqlite" || store.rfind("postgresql://", 0) == 0 ||
+            store.rfind("postgres://", 0) == 0) {
+          return "";
+        }
+        return "'" + store + "' is neither sqlite nor a postgresql:// URI";
+      },
+      "STORE");
   auto* endpoint = app.add_option("--endpoint", options.endpoint, "use this running martd instead");
+  endpoint->excludes(stores);
   app.add_option("--data-dir", options.data_dir, "its data dir (for the operator cookie)")
       ->needs(endpoint);
   endpoint->needs("--data-dir");

@@ -26,7 +26,10 @@ struct BenchOptions {
   int categories = 20;
   int users = 16;
   WorkloadParams params;
-  // The daemon: our own (martd, password_cost, tmp_dir, keep) or an existing one.
+  // The daemon: our own (martd, password_cost, tmp_dir, keep), one per store
+  // in `stores` ("sqlite", or a PostgreSQL URI of an empty database), measured
+  // one after the other; or an existing one (endpoint, data_dir).
+  std::vector<std::string> stores = {"sqlite"};
   std::string martd;
   std::string password_cost = "interactive";
   std::string tmp_dir;

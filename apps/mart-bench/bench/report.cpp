@@ -54,6 +54,11 @@ nlohmann::json RowJson(const Row& row) {
                          {"p999_ms", row.p999_ms},        {"max_ms", row.max_ms},
                          {"mean_ms", row.mean_ms},        {"client_cpu_s", row.client_cpu_s},
                          {"error_codes", row.error_codes}};
+  line["store"] = row.store.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.store);
+  line["statements_per_request"] = row.statements_per_request
+                                       ? nlohmann::json(*row.statements_per_request)
+                                       : nlohmann::json(nullptr);
+  line["rss_mib"] = row.rss_mib ? nlohmann::json(*row.rss_mib) : nlohmann::json(nullptr);
   line["baseline"] = row.baseline.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.baseline);
   line["rps_ratio"] = row.rps_ratio ? nlohmann::json(*row.rps_ratio) : nlohmann::json(nullptr);
   line["p50_ratio"] = row.p50_ratio ? nlohmann::json(*row.p50_ratio) : nlohmann::json(nullptr);
@@ -65,14 +70,18 @@ nlohmann::json RowJson(const Row& row) {
 
 void PrintTable(std::ostream& out, const std::vector<Row>& rows) {
   const std::vector<std::string> header = {
-      "workload", "target",   "clients", "in-flight",   "requests",  "req/s", "p50 ms",
-      "p99 ms",   "p99.9 ms", "errors",  "req/s ratio", "p50 ratio", "vs"};
+      "workload", "target", "store",     "clients",   "in-flight", "requests", "req/s",
+      "p50 ms",   "p99 ms", "p99.9 ms",  "errors",    "stmts/req", "rss MiB",  "req/s ratio",
+      "p50 ratio", "vs"};
+  constexpr size_t kTextColumns = 3;  // workload, target, store; and vs, the last
   std::vector<std::vector<std::string>> cells = {header};
   for (const Row& row : rows) {
-    cells.push_back({row.workload, row.target, std::to_string(row.clients),
-                     std::to_string(row.clients * row.inflight), std::to_string(row.requests),
-                     Fixed(row.rps, 0), Fixed(row.p50_ms, 3), Fixed(row.p99_ms, 3),
-                     Fixed(row.p999_ms, 3), std::to_string(row.errors),
+    cells.push_back({row.workload, row.target, row.store.empty() ? "-" : row.store,
+                     std::to_string(row.clients), std::to_string(row.clients * row.inflight),
+                     std::to_string(row.requests), Fixed(row.rps, 0), Fixed(row.p50_ms, 3),
+                     Fixed(row.p99_ms, 3), Fixed(row.p999_ms, 3), std::to_string(row.errors),
+                     row.statements_per_request ? Fixed(*row.statements_per_request, 1) : "-",
+                     row.rss_mib ? Fixed(*row.rss_mib, 1) : "-",
                      row.rps_ratio ? Fixed(*row.rps_ratio, 2) : "-",
                      row.p50_ratio ? Fixed(*row.p50_ratio, 2) : "-",
                      row.baseline.empty() ? "-" : row.baseline});
@@ -84,7 +93,7 @@ void PrintTable(std::ostream& out, const std::vector<Row>& rows) {
   for (const auto& line : cells) {
     for (size_t i = 0; i < line.size(); ++i) {
       // Text columns to the left, numbers to the right.
-      const bool text = i < 2 || i + 1 == line.size();
+      const bool text = i < kTextColumns || i + 1 == line.size();
       std::string pad(width[i] - line[i].size(), ' ');
       out << (i ? "  " : "") << (text ? line[i] + pad : pad + line[i]);
     }

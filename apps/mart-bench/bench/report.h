@@ -15,6 +15,7 @@ namespace mart::bench {
 struct Row {
   std::string workload;  // get, list, place, place→processing, …
   std::string target;    // martd, echo, sqlite
+  std::string store;     // the martd row's store backend (sqlite, postgresql); "" for baselines
   int clients = 1;
   int inflight = 1;  // per client
   int64_t requests = 0;
@@ -27,7 +28,11 @@ struct Row {
   std::optional<double> rps_ratio;  // rps / baseline rps
   std::optional<double> p50_ratio;  // p50 / baseline p50
   nlohmann::json error_codes = nlohmann::json::object();  // code → {count, first}
-  nlohmann::json extra = nullptr;                         // workload specifics
+  // The martd row's SQL statements per request, warm-up included (for place:
+  // per order, to processing), and martd's resident size after the run.
+  std::optional<double> statements_per_request;
+  std::optional<double> rss_mib;
+  nlohmann::json extra = nullptr;  // workload specifics
 };
 
 // Fills the figures of a row from a driver result.

@@ -21,8 +21,9 @@ check() {  # check DESCRIPTION CONDITION...
 cat "$ROOT/out.jsonl"
 
 check "every line is a JSON object" jq -e -s 'length > 0 and all(type == "object")' "$ROOT/out.jsonl"
-for key in workload target clients inflight requests errors seconds rps p50_ms p99_ms p999_ms \
-           max_ms error_codes baseline rps_ratio p50_ratio products; do
+for key in workload target store clients inflight requests errors seconds rps p50_ms p99_ms \
+           p999_ms max_ms error_codes statements_per_request rss_mib baseline rps_ratio p50_ratio \
+           products; do
   check "every line has $key" jq -e -s --arg k "$key" 'all(has($k))' "$ROOT/out.jsonl"
 done
 check "no request failed" jq -e -s 'all(.errors == 0)' "$ROOT/out.jsonl"
@@ -43,6 +44,11 @@ check "reads are compared with the echo baseline" jq -e -s \
   'all(.[] | select(.target == "martd" and .workload == "get"); .baseline == "echo:get" and .rps_ratio > 0)' "$ROOT/out.jsonl"
 check "orders are compared with the sqlite baseline" jq -e -s \
   'all(.[] | select(.target == "martd" and (.workload | startswith("place"))); .baseline == "sqlite:commit")' "$ROOT/out.jsonl"
+check "martd rows name their store, baselines none" jq -e -s \
+  'all(if .target == "martd" then .store == "sqlite" else .store == null end)' "$ROOT/out.jsonl"
+check "an order costs statements, and martd's memory is reported" jq -e -s \
+  'all(.[] | select(.target == "martd" and .workload == "place"); .statements_per_request > 1 and .rss_mib > 1)' \
+  "$ROOT/out.jsonl"
 check "the events workload reports events/s" jq -e -s \
   'any(.workload == "events" and .target == "martd" and .events_per_s > 0)' "$ROOT/out.jsonl"
 check "the mixed workload cancels some orders" jq -e -s \
@@ -57,8 +63,10 @@ check "the temp dir is removed" test -z "$(ls -A "$ROOT" | grep -v '^out.jsonl$\
 check "--repeat reports the median of its rounds" jq -e -s \
   'any(.workload == "get" and .target == "martd" and (.rounds_rps | length) == 3 and .rps == (.rounds_rps | sort | .[1]))' \
   "$ROOT/repeat.jsonl"
-check "the table has a header" grep -q '^workload  *target  *clients' "$ROOT/table"
+check "the table has a header" grep -q '^workload  *target  *store  *clients' "$ROOT/table"
 check "the table has the place and processing rows" grep -q '^place\.processing ' "$ROOT/table"
+check "a store that is neither sqlite nor postgresql:// is a usage error (exit 2)" \
+  test "$("$MART_BENCH" --store mysql://x >/dev/null 2>&1; echo $?)" = 2
 check "a bad workload is a usage error (exit 2)" test "$("$MART_BENCH" --workload nope >/dev/null 2>&1; echo $?)" = 2
 
 # --seed-only, then --fixture: a second run measures the same store without seeding.

@@ -41,10 +41,18 @@ TEST(ReportTest, JsonHasTheDocumentedKeys) {
   nlohmann::json line = RowJson(row);
   for (const char* key : {"workload", "target", "clients", "inflight", "requests", "errors",
                           "seconds", "rps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "baseline",
-                          "rps_ratio", "p50_ratio", "error_codes", "events_per_s"}) {
+                          "rps_ratio", "p50_ratio", "error_codes", "events_per_s", "store",
+                          "statements_per_request", "rss_mib"}) {
     EXPECT_TRUE(line.contains(key)) << key;
   }
   EXPECT_TRUE(line["rps_ratio"].is_null());
+  EXPECT_TRUE(line["store"].is_null());  // a row nobody said the store of
+  row.store = "postgresql";
+  row.statements_per_request = 74.5;
+  line = RowJson(row);
+  EXPECT_EQ(line["store"], "postgresql");
+  EXPECT_DOUBLE_EQ(line["statements_per_request"].get<double>(), 74.5);
+  EXPECT_TRUE(line["rss_mib"].is_null());
 }
 
 TEST(ReportTest, TableAlignsItsColumns) {

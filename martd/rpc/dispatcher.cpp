@@ -156,7 +156,12 @@ Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
       return saved;
     }
   }
-  MART_RETURN_IF_ERROR(savepoint.Release());
+  // On PostgreSQL a statement written behind may fail only now: then the
+  // request's work is undone (PostgresDatabase::ReleaseSavepoint), its events too.
+  if (Status released = savepoint.Release(); !released.ok()) {
+    outbox.DiscardAfter(events_before);
+    return released;
+  }
   return result;
 }
 

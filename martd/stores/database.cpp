@@ -8,8 +8,8 @@
 
 namespace mart::store {
 
-Status Query::Run() {
-  MART_ASSIGN_OR_RETURN(bool row, Next());
+Status Statement::RunWithoutRows() {
+  MART_ASSIGN_OR_RETURN(bool row, Step());
   if (row) return Internal("statement returned rows where none were expected");
   return Status::Ok();
 }

@@ -41,6 +41,11 @@ class Statement {
   virtual int NamedIndex(const char* name) const = 0;
   // One step: true when a row is ready, false when done.
   virtual Result<bool> Step() = 0;
+  // Runs a statement that returns no rows (INSERT, UPDATE, DELETE). A backend
+  // may send it later, with the next statement whose answer is awaited, and
+  // report its failure there (PostgreSQL's write-behind); Database::Changes()
+  // still counts its rows.
+  virtual Status RunWithoutRows();
   virtual int64_t ColumnInt(int column) const = 0;
   virtual std::string ColumnText(int column) const = 0;
   virtual bool ColumnIsNull(int column) const = 0;
@@ -92,8 +97,8 @@ class Query {
 
   // Steps once: true when a row is ready, false when done.
   Result<bool> Next() { return statement_->Step(); }
-  // Steps to completion, expecting no rows.
-  Status Run();
+  // Runs a statement that returns no rows (Statement::RunWithoutRows).
+  Status Run() { return statement_->RunWithoutRows(); }
   // For INSERT … RETURNING id: steps to completion, expecting one row, and
   // returns its first column; the optional one is empty when no row came back
   // (ON CONFLICT DO NOTHING).

@@ -1,5 +1,6 @@
 #include "stores/postgres_database.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -132,53 +133,79 @@ int PostgresStatement::NamedIndex(const char* name) const {
   return 0;
 }
 
+// The rows an INSERT, UPDATE or DELETE changed, as sqlite3_changes counts
+// them; -1 for other commands.
+int ChangedRows(PGresult* result) {
+  const char* command = PQcmdStatus(result);
+  if (std::strncmp(command, "INSERT", 6) == 0 || std::strncmp(command, "UPDATE", 6) == 0 ||
+      std::strncmp(command, "DELETE", 6) == 0) {
+    return std::atoi(PQcmdTuples(result));
+  }
+  return -1;
+}
+
 Result<bool> PostgresStatement::Step() {
   if (result_ != nullptr) {
     ++row_;
     return row_ < PQntuples(result_);
   }
-  std::vector<const char*> values(sql_.parameters);
-  for (int i = 0; i < sql_.parameters; ++i) {
-    values[i] = is_null_[i] ? nullptr : values_[i].c_str();
-  }
   PGresult* result = nullptr;
-  // A read-only connection outside a transaction asks again once on a new
-  // connection when the old one broke: a read has no effect to repeat.
-  for (int attempt = 0;; ++attempt) {
-    MART_RETURN_IF_ERROR(db_.EnsureConnected());
-    PGresult* failed = nullptr;
-    if (prepared_on_ != db_.generation_) {
-      PGresult* prepared = PQprepare(db_.conn_, name_.c_str(), sql_.text.c_str(),
-                                     sql_.parameters, nullptr);
-      if (PQresultStatus(prepared) == PGRES_COMMAND_OK) {
-        PQclear(prepared);
-        prepared_on_ = db_.generation_;
-      } else {
-        failed = prepared;
+  if (!db_.queued_.empty() || !db_.failed_earlier_.ok()) {
+    MART_RETURN_IF_ERROR(db_.RoundTrip(this, &result));
+  } else {
+    std::vector<const char*> values(sql_.parameters);
+    for (int i = 0; i < sql_.parameters; ++i) {
+      values[i] = is_null_[i] ? nullptr : values_[i].c_str();
+    }
+    // A read-only connection outside a transaction asks again once on a new
+    // connection when the old one broke: a read has no effect to repeat.
+    for (int attempt = 0;; ++attempt) {
+      MART_RETURN_IF_ERROR(db_.EnsureConnected());
+      if (db_.in_transaction_) db_.transaction_sent_ = true;
+      PGresult* failed = nullptr;
+      if (prepared_on_ != db_.generation_) {
+        PGresult* prepared = PQprepare(db_.conn_, name_.c_str(), sql_.text.c_str(),
+                                       sql_.parameters, nullptr);
+        if (PQresultStatus(prepared) == PGRES_COMMAND_OK) {
+          PQclear(prepared);
+          prepared_on_ = db_.generation_;
+        } else {
+          failed = prepared;
+        }
       }
+      if (failed == nullptr) {
+        CountStatement();
+        result = PQexecPrepared(db_.conn_, name_.c_str(), sql_.parameters, values.data(),
+                                nullptr, nullptr, 0);
+        const ExecStatusType status = PQresultStatus(result);
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) break;
+        failed = result;
+      }
+      const bool again = attempt == 0 && db_.mode_ == OpenMode::kReadOnly &&
+                         !db_.in_transaction_ && PQstatus(db_.conn_) != CONNECTION_OK;
+      if (!again) return db_.Failure(failed, sql_.text);
+      PQclear(failed);
     }
-    if (failed == nullptr) {
-      CountStatement();
-      result = PQexecPrepared(db_.conn_, name_.c_str(), sql_.parameters, values.data(), nullptr,
-                              nullptr, 0);
-      const ExecStatusType status = PQresultStatus(result);
-      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) break;
-      failed = result;
-    }
-    const bool again = attempt == 0 && db_.mode_ == OpenMode::kReadOnly && !db_.in_transaction_ &&
-                       PQstatus(db_.conn_) != CONNECTION_OK;
-    if (!again) return db_.Failure(failed, sql_.text);
-    PQclear(failed);
-  }
-  // Like sqlite3_changes: the rows the last INSERT, UPDATE or DELETE changed.
-  const char* command = PQcmdStatus(result);
-  if (std::strncmp(command, "INSERT", 6) == 0 || std::strncmp(command, "UPDATE", 6) == 0 ||
-      std::strncmp(command, "DELETE", 6) == 0) {
-    db_.changes_ = std::atoi(PQcmdTuples(result));
+    if (const int changed = ChangedRows(result); changed >= 0) db_.changes_ = changed;
   }
   result_ = result;
   row_ = 0;
   return PQntuples(result_) > 0;
+}
+
+// Inside a write transaction: queued with a copy of its values, sent with
+// the next round trip.
+Status PostgresStatement::RunWithoutRows() {
+  if (!db_.WritesBehind()) return Statement::RunWithoutRows();
+  PostgresDatabase::Queued queued;
+  queued.statement = this;
+  queued.values = values_;
+  queued.is_null = is_null_;
+  db_.queued_.push_back(std::move(queued));
+  // Bounded: the server's answers to a long queue would fill the socket
+  // while the queue is still being sent (a bulk copy queues every row).
+  if (db_.queued_.size() >= PostgresDatabase::kMaxQueued) return db_.RoundTrip(nullptr, nullptr);
+  return Status::Ok();
 }
 
 int64_t PostgresStatement::ColumnInt(int column) const {
@@ -260,10 +287,16 @@ PostgresDatabase::~PostgresDatabase() {
 
 Status PostgresDatabase::EnsureConnected() {
   if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-  if (in_transaction_) {
+  // A transaction that sent nothing yet has nothing to lose.
+  if (in_transaction_ && transaction_sent_) {
     return Unavailable("the connection to PostgreSQL was lost during a transaction");
   }
+  return Reconnect();
+}
+
+Status PostgresDatabase::Reconnect() {
   PQreset(conn_);
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) (void)PQexitPipelineMode(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
     return Unavailable("cannot reconnect to PostgreSQL: " + Trimmed(PQerrorMessage(conn_)));
   }
@@ -307,7 +340,9 @@ Result<Query> PostgresDatabase::PrepareText(const std::string& sql) {
 }
 
 Status PostgresDatabase::Execute(std::string_view sql) {
+  if (!queued_.empty()) MART_RETURN_IF_ERROR(RoundTrip(nullptr, nullptr));
   MART_RETURN_IF_ERROR(EnsureConnected());
+  if (in_transaction_) transaction_sent_ = true;
   const std::string text(sql);
   CountStatement();
   PGresult* result = PQexec(conn_, text.c_str());
@@ -318,6 +353,8 @@ Status PostgresDatabase::Execute(std::string_view sql) {
 }
 
 Status PostgresDatabase::Command(const char* sql) {
+  if (!queued_.empty()) MART_RETURN_IF_ERROR(RoundTrip(nullptr, nullptr));
+  if (in_transaction_) transaction_sent_ = true;
   CountStatement();
   PGresult* result = PQexec(conn_, sql);
   const ExecStatusType status = PQresultStatus(result);
@@ -337,65 +374,294 @@ void PostgresDatabase::Interrupt() {
   (void)PQcancel(cancel_, error, sizeof error);
 }
 
-// A connection found broken at BEGIN had nothing in flight: BEGIN again on a new one.
-Status PostgresDatabase::Begin() {
-  MART_RETURN_IF_ERROR(EnsureConnected());
-  Status status = Command("BEGIN");
-  if (!status.ok() && PQstatus(conn_) != CONNECTION_OK) {
-    MART_RETURN_IF_ERROR(EnsureConnected());
-    status = Command("BEGIN");
+int PostgresDatabase::Changes() const {
+  if (QueueHasStatements()) {
+    // The count is of the last statement; a failure comes back with the
+    // next statement or the commit, which find the transaction failed.
+    auto* self = const_cast<PostgresDatabase*>(this);
+    Status sent = self->RoundTrip(nullptr, nullptr);
+    if (!sent.ok()) {
+      self->failed_earlier_ = sent;
+      return 0;
+    }
   }
-  in_transaction_ = status.ok();
+  return changes_;
+}
+
+void PostgresDatabase::Enqueue(const char* control) {
+  Queued queued;
+  queued.control = control;
+  queued_.push_back(std::move(queued));
+}
+
+bool PostgresDatabase::QueueHasStatements() const {
+  return std::any_of(queued_.begin(), queued_.end(),
+                     [](const Queued& queued) { return queued.statement != nullptr; });
+}
+
+Status PostgresDatabase::SendOne(PostgresStatement& statement,
+                                 const std::vector<std::string>& values,
+                                 const std::vector<bool>& is_null,
+                                 std::vector<PostgresStatement*>* sent,
+                                 std::vector<bool>* prepares) {
+  if (statement.prepared_on_ != generation_) {
+    if (PQsendPrepare(conn_, statement.name_.c_str(), statement.sql_.text.c_str(),
+                      statement.sql_.parameters, nullptr) != 1) {
+      return Failure(nullptr, statement.sql_.text);
+    }
+    sent->push_back(&statement);
+    prepares->push_back(true);
+    // Taken as prepared for the rest of this round trip (a statement may be
+    // queued many times); undone below if the PREPARE fails.
+    statement.prepared_on_ = generation_;
+  }
+  std::vector<const char*> pointers(values.size());
+  for (size_t i = 0; i < values.size(); ++i) pointers[i] = is_null[i] ? nullptr : values[i].c_str();
+  CountStatement();
+  if (PQsendQueryPrepared(conn_, statement.name_.c_str(), static_cast<int>(values.size()),
+                          pointers.data(), nullptr, nullptr, 0) != 1) {
+    return Failure(nullptr, statement.sql_.text);
+  }
+  sent->push_back(&statement);
+  prepares->push_back(false);
+  return Status::Ok();
+}
+
+Status PostgresDatabase::RoundTrip(PostgresStatement* last, PGresult** result) {
+  if (!failed_earlier_.ok()) return failed_earlier_;
+  std::vector<Queued> queue = std::move(queued_);
+  queued_.clear();
+  for (OpenSavepoint& savepoint : savepoints_) savepoint.queued_at = -1;
+  // With BEGIN in the queue nothing of the transaction ran before: on a
+  // connection that turns out broken it begins again on a new one, unless
+  // the queue also holds its COMMIT (whose outcome is then unknown).
+  const bool fresh =
+      in_transaction_ && !transaction_sent_ &&
+      std::none_of(queue.begin(), queue.end(), [](const Queued& queued) {
+        return queued.control != nullptr && std::strcmp(queued.control, "COMMIT") == 0;
+      });
+  Status status = SendAndReceive(queue, last, result);
+  if (!status.ok() && fresh && PQstatus(conn_) != CONNECTION_OK) {
+    transaction_sent_ = false;
+    MART_RETURN_IF_ERROR(Reconnect());
+    status = SendAndReceive(queue, last, result);
+  }
   return status;
 }
 
+Status PostgresDatabase::SendAndReceive(const std::vector<Queued>& queue,
+                                        PostgresStatement* last, PGresult** result) {
+  MART_RETURN_IF_ERROR(EnsureConnected());
+  if (in_transaction_) transaction_sent_ = true;
+  if (PQenterPipelineMode(conn_) != 1) return Failure(nullptr, "entering pipeline mode");
+  // What was sent, in order: a statement (its PREPARE or its execution), or
+  // nullptr for a control command (its text in `controls`).
+  std::vector<PostgresStatement*> sent;
+  std::vector<bool> prepares;
+  std::vector<const char*> controls;
+  Status status;
+  for (const Queued& queued : queue) {
+    if (queued.control != nullptr) {
+      CountStatement();
+      if (PQsendQueryParams(conn_, queued.control, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+        status = Failure(nullptr, queued.control);
+        break;
+      }
+      sent.push_back(nullptr);
+      prepares.push_back(false);
+      controls.push_back(queued.control);
+    } else {
+      status = SendOne(*queued.statement, queued.values, queued.is_null, &sent, &prepares);
+      if (!status.ok()) break;
+    }
+  }
+  if (status.ok() && last != nullptr) {
+    status = SendOne(*last, last->values_, last->is_null_, &sent, &prepares);
+  }
+  if (status.ok() && PQpipelineSync(conn_) != 1) status = Failure(nullptr, "pipeline sync");
+  if (!status.ok()) {
+    (void)PQexitPipelineMode(conn_);
+    return status;
+  }
+  // Each command's results end with a NULL; the sync's has none after it.
+  size_t control = 0;
+  PGresult* kept = nullptr;
+  for (size_t i = 0; i < sent.size(); ++i) {
+    PGresult* answer = PQgetResult(conn_);
+    if (answer == nullptr) {
+      if (status.ok()) status = Failure(nullptr, "pipeline");
+      break;
+    }
+    const char* what = sent[i] != nullptr ? sent[i]->sql_.text.c_str() : controls[control];
+    const ExecStatusType code = PQresultStatus(answer);
+    if (code == PGRES_PIPELINE_ABORTED) {
+      if (sent[i] != nullptr && prepares[i]) sent[i]->prepared_on_ = 0;
+      PQclear(answer);  // skipped after an earlier failure
+    } else if (code != PGRES_COMMAND_OK && code != PGRES_TUPLES_OK) {
+      if (sent[i] != nullptr && prepares[i]) sent[i]->prepared_on_ = 0;
+      if (status.ok()) {
+        status = Failure(answer, what);
+      } else {
+        PQclear(answer);
+      }
+    } else if (sent[i] == nullptr) {
+      // COMMIT of a transaction that failed earlier rolls back and says so.
+      if (std::strcmp(what, "COMMIT") == 0 && std::strcmp(PQcmdStatus(answer), "ROLLBACK") == 0 &&
+          status.ok()) {
+        status = Internal("the transaction failed earlier and was rolled back");
+      }
+      PQclear(answer);
+    } else if (prepares[i]) {
+      PQclear(answer);
+    } else {
+      if (const int changed = ChangedRows(answer); changed >= 0) changes_ = changed;
+      if (last != nullptr && i + 1 == sent.size()) {
+        kept = answer;
+      } else {
+        PQclear(answer);
+      }
+    }
+    if (sent[i] == nullptr) ++control;
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the NULL after each
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  if (PQstatus(conn_) == CONNECTION_OK) {
+    PGresult* sync = PQgetResult(conn_);
+    if (sync != nullptr && PQresultStatus(sync) != PGRES_PIPELINE_SYNC && status.ok()) {
+      status = Failure(sync, "pipeline sync");
+    } else if (sync != nullptr) {
+      PQclear(sync);
+    }
+  }
+  (void)PQexitPipelineMode(conn_);
+  if (!status.ok() || (PQstatus(conn_) != CONNECTION_OK && status.ok())) {
+    if (kept != nullptr) PQclear(kept);
+    return status.ok() ? Failure(nullptr, "pipeline") : status;
+  }
+  if (result != nullptr) {
+    *result = kept;
+  } else if (kept != nullptr) {
+    PQclear(kept);
+  }
+  return Status::Ok();
+}
+
+// BEGIN waits in the queue for the transaction's first statement; a
+// connection found broken then had nothing in flight and is made again.
 Status PostgresDatabase::BeginWrite() {
-  savepoint_began_.clear();
-  return Begin();
+  savepoints_.clear();
+  queued_.clear();
+  MART_RETURN_IF_ERROR(EnsureConnected());
+  if (mode_ != OpenMode::kReadWrite) {
+    Status status = Command("BEGIN");
+    in_transaction_ = status.ok();
+    transaction_sent_ = in_transaction_;
+    return status;
+  }
+  in_transaction_ = true;
+  transaction_sent_ = false;
+  Enqueue("BEGIN");
+  return Status::Ok();
+}
+
+Status PostgresDatabase::BeginSnapshot() {
+  savepoints_.clear();
+  queued_.clear();
+  MART_RETURN_IF_ERROR(EnsureConnected());
+  Status status = Command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  in_transaction_ = status.ok();
+  transaction_sent_ = in_transaction_;
+  return status;
 }
 
 // Whatever the answer, the transaction is over: committed, rolled back, or
 // unknown when the connection broke (UNAVAILABLE; the next one reconnects).
-Status PostgresDatabase::BeginSnapshot() {
-  savepoint_began_.clear();
-  MART_RETURN_IF_ERROR(EnsureConnected());
-  Status status = Command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  in_transaction_ = status.ok();
+Status PostgresDatabase::Commit() {
+  if (!failed_earlier_.ok()) {
+    Status failed = std::exchange(failed_earlier_, Status::Ok());
+    (void)Rollback();
+    return failed;
+  }
+  savepoints_.clear();
+  const bool sent = transaction_sent_;
+  in_transaction_ = false;
+  transaction_sent_ = false;
+  if (!sent && !QueueHasStatements()) {
+    queued_.clear();  // nothing reached the server: nothing to commit
+    return Status::Ok();
+  }
+  Enqueue("COMMIT");
+  Status status = RoundTrip(nullptr, nullptr);
+  // A failure before COMMIT left the transaction open on the server.
+  if (!status.ok() && PQstatus(conn_) == CONNECTION_OK &&
+      PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    (void)Command("ROLLBACK");
+  }
   return status;
 }
 
-Status PostgresDatabase::Commit() {
-  in_transaction_ = false;
-  savepoint_began_.clear();
-  return Command("COMMIT");
-}
-
 Status PostgresDatabase::Rollback() {
+  savepoints_.clear();
+  queued_.clear();
+  failed_earlier_ = Status::Ok();
+  const bool sent = transaction_sent_;
   in_transaction_ = false;
-  savepoint_began_.clear();
+  transaction_sent_ = false;
+  if (!sent) return Status::Ok();  // nothing reached the server
   if (PQstatus(conn_) != CONNECTION_OK) return Status::Ok();  // the server rolled it back
   return Command("ROLLBACK");
 }
 
 // As in SQLite, a savepoint outside a transaction begins one, and releasing
-// it commits.
+// it commits; on a read-only connection it is none (see the header).
 Status PostgresDatabase::BeginSavepoint() {
-  const bool begin = !in_transaction_;
-  if (begin) MART_RETURN_IF_ERROR(Begin());
-  Status status = Command("SAVEPOINT request");
-  if (!status.ok()) {
-    if (begin) (void)Rollback();
-    return status;
+  if (!in_transaction_ && mode_ == OpenMode::kReadOnly) {
+    savepoints_.push_back({SavepointKind::kNone});
+    return Status::Ok();
   }
-  savepoint_began_.push_back(begin);
+  const bool begin = !in_transaction_;
+  if (begin) MART_RETURN_IF_ERROR(BeginWrite());
+  if (!WritesBehind()) {
+    Status status = Command("SAVEPOINT request");
+    if (!status.ok()) {
+      if (begin) (void)Rollback();
+      return status;
+    }
+    savepoints_.push_back({begin ? SavepointKind::kBeganTransaction : SavepointKind::kNested});
+    return Status::Ok();
+  }
+  Enqueue("SAVEPOINT request");
+  savepoints_.push_back({begin ? SavepointKind::kBeganTransaction : SavepointKind::kNested,
+                         static_cast<int>(queued_.size()) - 1});
   return Status::Ok();
 }
 
 Status PostgresDatabase::ReleaseSavepoint() {
-  const bool began = !savepoint_began_.empty() && savepoint_began_.back();
-  if (!savepoint_began_.empty()) savepoint_began_.pop_back();
-  Status status = Command("RELEASE SAVEPOINT request");
-  if (!began) return status;
+  if (savepoints_.empty()) return Internal("no savepoint to release");
+  const OpenSavepoint savepoint = savepoints_.back();
+  savepoints_.pop_back();
+  if (savepoint.kind == SavepointKind::kNone) return Status::Ok();
+  Status status;
+  if (savepoint.queued_at >= 0 && savepoint.queued_at + 1 == static_cast<int>(queued_.size())) {
+    queued_.pop_back();  // nothing ran inside it: SAVEPOINT and RELEASE cancel out
+  } else if (!WritesBehind()) {
+    status = Command("RELEASE SAVEPOINT request");
+  } else if (!QueueHasStatements() && failed_earlier_.ok()) {
+    Enqueue("RELEASE SAVEPOINT request");
+  } else {
+    // Its statements answer now, so that a failure is this savepoint's: then
+    // its work is undone and the transaction goes on as if it never ran.
+    Enqueue("RELEASE SAVEPOINT request");
+    status = RoundTrip(nullptr, nullptr);
+    failed_earlier_ = Status::Ok();  // reported here, and undone below
+    queued_.clear();
+    if (!status.ok() && PQstatus(conn_) == CONNECTION_OK) {
+      Status undone = Command("ROLLBACK TO SAVEPOINT request");
+      if (undone.ok()) undone = Command("RELEASE SAVEPOINT request");
+      if (!undone.ok()) status = undone;
+    }
+  }
+  if (savepoint.kind != SavepointKind::kBeganTransaction) return status;
   if (!status.ok()) {
     (void)Rollback();
     return status;
@@ -403,7 +669,22 @@ Status PostgresDatabase::ReleaseSavepoint() {
   return Commit();
 }
 
-Status PostgresDatabase::RollbackToSavepoint() { return Command("ROLLBACK TO SAVEPOINT request"); }
+// Undoes what ran since the savepoint, which stays open. What waits in the
+// queue after it never reached the server: dropped.
+Status PostgresDatabase::RollbackToSavepoint() {
+  if (savepoints_.empty()) return Internal("no savepoint to roll back to");
+  const OpenSavepoint& savepoint = savepoints_.back();
+  if (savepoint.kind == SavepointKind::kNone) return Status::Ok();
+  failed_earlier_ = Status::Ok();  // what failed since the savepoint is undone
+  if (savepoint.queued_at >= 0) {
+    queued_.resize(static_cast<size_t>(savepoint.queued_at) + 1);
+    return Status::Ok();
+  }
+  if (!WritesBehind()) return Command("ROLLBACK TO SAVEPOINT request");
+  queued_.clear();  // all of it came after the savepoint, which was sent
+  Enqueue("ROLLBACK TO SAVEPOINT request");
+  return Status::Ok();
+}
 
 Status PostgresDatabase::LockForMigration() { return Command(kMigrationLock); }
 

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <thread>
@@ -204,6 +206,109 @@ TEST_F(PostgresDatabaseTest, AConnectionLostInATransactionFailsItsCommitAsUnavai
     ASSERT_TRUE(other->Execute("SELECT pg_terminate_backend(" + std::to_string(backend) + ")").ok());
   }
   EXPECT_EQ(transaction.Commit().code(), Code::kUnavailable);
+}
+
+// ---- write-behind: statements run without rows go with the next round trip ----
+
+TEST_F(PostgresDatabaseTest, AStatementWrittenBehindCountsItsChangesAndLands) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)").ok());
+  Transaction transaction(db());
+  ASSERT_TRUE(transaction.status().ok());
+  const uint64_t before = StatementsExecuted();
+  for (int64_t id = 1; id <= 3; ++id) {
+    Query insert = Must(db().Prepare("INSERT INTO t (id, n) VALUES (?, 0)"), "insert");
+    ASSERT_TRUE(insert.Bind(1, id).Run().ok());
+  }
+  EXPECT_EQ(StatementsExecuted(), before) << "queued, not sent yet";
+  {
+    Query update = Must(db().Prepare("UPDATE t SET n = n + 1 WHERE id >= ?"), "update");
+    ASSERT_TRUE(update.Bind(1, int64_t{2}).Run().ok());
+  }
+  EXPECT_EQ(db().Changes(), 2);  // sends the queue to learn it
+  EXPECT_EQ(StatementsExecuted(), before + 5) << "BEGIN, three INSERTs and the UPDATE";
+  ASSERT_TRUE(transaction.Commit().ok());
+  EXPECT_EQ(Count("t"), 3);
+}
+
+TEST_F(PostgresDatabaseTest, AFailureWrittenBehindIsItsSavepointsAndIsUndone) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  Transaction transaction(db());
+  auto insert = [&](int64_t id) {
+    Query q = Must(db().Prepare("INSERT INTO t (id) VALUES (?)"), "insert");
+    return q.Bind(1, id).Run();
+  };
+  ASSERT_TRUE(insert(1).ok());
+  {
+    Savepoint request(db());
+    ASSERT_TRUE(insert(2).ok());
+    ASSERT_TRUE(insert(1).ok()) << "a duplicate, not known yet";
+    Status released = request.Release();
+    EXPECT_EQ(released.code(), Code::kInternal);
+    EXPECT_NE(released.message().find("duplicate key"), std::string::npos) << released.ToString();
+  }
+  {
+    Savepoint next(db());  // the transaction goes on
+    ASSERT_TRUE(insert(3).ok());
+    ASSERT_TRUE(next.Release().ok());
+  }
+  ASSERT_TRUE(transaction.Commit().ok());
+  Query ids = Must(db().Prepare("SELECT string_agg(id::text, ',' ORDER BY id) FROM t"), "ids");
+  ASSERT_TRUE(Must(ids.Next(), "ids row"));
+  EXPECT_EQ(ids.Text(0), "1,3") << "the failed savepoint's row 2 is undone";
+}
+
+TEST_F(PostgresDatabaseTest, ARolledBackSavepointDropsWhatWaitedAndAnEmptyTransactionCostsNothing) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  const uint64_t before = StatementsExecuted();
+  {
+    Transaction transaction(db());
+    {
+      Savepoint undone(db());
+      Query q = Must(db().Prepare("INSERT INTO t (id) VALUES (1)"), "insert");
+      ASSERT_TRUE(q.Run().ok());
+    }  // rolled back before anything was sent
+    ASSERT_TRUE(transaction.Commit().ok());
+  }
+  EXPECT_EQ(StatementsExecuted(), before) << "nothing reached the server";
+  EXPECT_EQ(Count("t"), 0);
+}
+
+TEST_F(PostgresDatabaseTest, AReadIsOneStatementOnAReadOnlyConnection) {
+  auto reader = Must(Database::Open(std::getenv("MART_TEST_STORE"), OpenMode::kReadOnly), "reader");
+  {
+    Query warm = Must(reader->Prepare("SELECT 1"), "warm");  // prepared once
+    ASSERT_TRUE(Must(warm.Next(), "warm row"));
+  }
+  const uint64_t before = StatementsExecuted();
+  {
+    Savepoint request(*reader);
+    Query q = Must(reader->Prepare("SELECT 1"), "select");
+    ASSERT_TRUE(Must(q.Next(), "row"));
+    ASSERT_TRUE(request.Release().ok());
+  }
+  EXPECT_EQ(StatementsExecuted(), before + 1) << "no BEGIN, SAVEPOINT, RELEASE or COMMIT";
+}
+
+// Both backends' migrations end in the same tables with the same columns.
+TEST_F(PostgresDatabaseTest, BothBackendsEndWithTheSameColumns) {
+  auto sqlite = Must(Store::Open("", OpenMode::kMemory), "sqlite");
+  auto columns = [](Database& db, const char* sql) {
+    std::map<std::string, std::set<std::string>> tables;
+    Query q = Must(db.Prepare(sql), "columns");
+    while (Must(q.Next(), "column")) tables[q.Text(0)].insert(q.Text(1));
+    return tables;
+  };
+  auto on_sqlite = columns(sqlite->db(),
+                           "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                           "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'");
+  auto on_postgres = columns(db(),
+                             "SELECT table_name, column_name FROM information_schema.columns "
+                             "WHERE table_schema = current_schema()");
+  on_sqlite.erase("mart_schema");
+  on_postgres.erase("mart_schema");
+  on_postgres["orders"].erase("rowid");  // SQLite's is implicit (the newest-first tie-breaker)
+  EXPECT_EQ(on_sqlite, on_postgres);
+  EXPECT_GT(on_sqlite.size(), 10u);
 }
 
 TEST_F(PostgresDatabaseTest, ReadOnlyConnectionsRefuseWrites) {

@@ -24,6 +24,9 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
     status["store"]["location"] = info.store;
     status["store"]["server_version"] = ctx.tx.store.db().ServerVersion();
     status["store"]["statements"] = store::StatementsExecuted();
+    if (ctx.tx.store.db().backend() == store::Backend::kPostgres) {
+      status["store"]["round_trips"] = store::RoundTrips();
+    }
   }
   // The CURVE public key clients pin; public by design.
   if (!info.server_key.empty()) status["server_key"] = info.server_key;

@@ -128,10 +128,12 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
   }
   nlohmann::json short_lines = nlohmann::json::array();
   std::string reason;
+  std::vector<InventoryRecord> records;  // of each line, when all are there
   for (const StockLine& line : lines) {
     auto record = tx.store.inventory().Get(line.product_id);
     if (!record.ok() && record.status().code() != Code::kNotFound) return record.status();
     int64_t available = record.ok() ? record->available : 0;
+    if (record.ok()) records.push_back(*record);
     if (available >= line.quantity) continue;
     short_lines.push_back({{"product_id", line.product_id}, {"requested", line.quantity},
                            {"available", available}});
@@ -145,9 +147,17 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
         {{"order_id", order_id}, {"short", std::move(short_lines)}, {"reason", reason}}));
     return false;
   }
+  // The records just read, and no hold under this reference yet. A product
+  // on two lines is read again for its second (the first changed it).
   std::vector<std::pair<std::string, int64_t>> reserved;
-  for (const StockLine& line : lines) {
-    MART_RETURN_IF_ERROR(MoveHeld(tx, line.product_id, line.quantity, reference, actor).status());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const StockLine& line = lines[i];
+    const bool seen = std::any_of(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(i),
+                                  [&](const StockLine& l) { return l.product_id == line.product_id; });
+    Known known;
+    if (!seen && records.size() == lines.size()) known = {.record = records[i], .held = 0};
+    MART_RETURN_IF_ERROR(
+        MoveHeld(tx, line.product_id, line.quantity, reference, actor, known).status());
     reserved.emplace_back(line.product_id, line.quantity);
   }
   MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.reserved", order_id, reserved));
@@ -196,11 +206,22 @@ Status InventoryService::EmitOrderStock(
 
 Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view product_id,
                                                    int64_t delta, const std::string& reference,
-                                                   const Principal& actor) const {
+                                                   const Principal& actor,
+                                                   const Known& known) const {
   std::string ref(Trim(reference));
   if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
-  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
-  MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
+  InventoryRecord before;
+  if (known.record) {
+    before = *known.record;
+  } else {
+    MART_ASSIGN_OR_RETURN(before, Get(tx, product_id));
+  }
+  int64_t held = 0;
+  if (known.held) {
+    held = *known.held;
+  } else {
+    MART_ASSIGN_OR_RETURN(held, tx.store.inventory().Held(product_id, ref));
+  }
   if (held + delta < 0) {
     return FailedPrecondition("only " + std::to_string(held) + " units of product " +
                                   before.product_id + " are held under reference '" + ref +
@@ -246,17 +267,17 @@ Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& b
   store::StockDelta delta{.available = change.available_delta,
                          .reserved = change.reserved_delta,
                          .shipped = change.shipped_delta};
-  MART_ASSIGN_OR_RETURN(bool applied,
+  MART_ASSIGN_OR_RETURN(std::optional<InventoryRecord> after,
                         tx.store.inventory().ApplyDelta(before.product_id, delta, tx.now));
-  if (!applied) {
+  if (!after) {
     if (before.available + change.available_delta < 0) {
       return ShortOf(before, "available", change.available_delta);
     }
     return ShortOf(before, "reserved", change.reserved_delta);
   }
-  MART_ASSIGN_OR_RETURN(InventoryRecord after, tx.store.inventory().Get(before.product_id));
-  MART_RETURN_IF_ERROR(Record(tx, before, after, change, actor));
-  return tx.store.inventory().Get(before.product_id);
+  MART_RETURN_IF_ERROR(Record(tx, before, *after, change, actor));
+  after->low_stock_alerted = after->available <= after->reorder_threshold;  // as Record left it
+  return *after;
 }
 
 Status InventoryService::Record(Tx& tx, const InventoryRecord& before,

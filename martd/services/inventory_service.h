@@ -83,9 +83,16 @@ class InventoryService {
   // Emits `topic` {order_id, items} for what the order's hold had.
   Status EmitOrderStock(Tx& tx, std::string_view topic, const std::string& order_id,
                         const std::vector<std::pair<std::string, int64_t>>& holds) const;
+  // What a caller read already in this transaction, so it is not read again
+  // (each read is a round trip on PostgreSQL).
+  struct Known {
+    std::optional<InventoryRecord> record;
+    std::optional<int64_t> held;  // under the reference
+  };
   // Reserve (delta > 0) or release (delta < 0) under a reference.
   Result<InventoryRecord> MoveHeld(Tx& tx, std::string_view product_id, int64_t delta,
-                                   const std::string& reference, const Principal& actor) const;
+                                   const std::string& reference, const Principal& actor,
+                                   const Known& known = {}) const;
   Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
                                 const Principal& actor) const;
   // Ledger row, stock.updated, and the low-stock crossing for a change made.

@@ -31,7 +31,12 @@ Result<int64_t> Query::RunReturning() {
 
 namespace {
 std::atomic<uint64_t> statements{0};
+std::atomic<uint64_t> round_trips{0};
 }  // namespace
+
+void CountRoundTrip() { round_trips.fetch_add(1, std::memory_order_relaxed); }
+
+uint64_t RoundTrips() { return round_trips.load(std::memory_order_relaxed); }
 
 void CountStatement() { statements.fetch_add(1, std::memory_order_relaxed); }
 

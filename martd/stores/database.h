@@ -183,8 +183,20 @@ class Database {
   // The backend's full structural check: up to `limit` problems, none when sound.
   virtual Result<std::vector<std::string>> IntegrityProblems(int64_t limit) = 0;
 
+  // Whether a transaction is open on this connection.
+  virtual bool InTransaction() const = 0;
+  // Changes at every BEGIN, COMMIT, ROLLBACK and ROLLBACK TO: a value read
+  // inside a write transaction stays true while the epoch is unchanged, since
+  // only this connection's own statements can change it then (EventStore's
+  // last sequence number).
+  uint64_t write_epoch() const { return write_epoch_; }
+
  protected:
   Database() = default;
+  void NextWriteEpoch() { ++write_epoch_; }
+
+ private:
+  uint64_t write_epoch_ = 0;
 };
 
 // Statements this process has executed on any store connection (BEGIN, COMMIT
@@ -193,6 +205,10 @@ class Database {
 // reports it to admins; mart-bench divides it by the orders placed.
 void CountStatement();
 uint64_t StatementsExecuted();
+// Of those, the round trips to a PostgreSQL server (several statements go in
+// one when written behind; see postgres_database.h); 0 on SQLite.
+void CountRoundTrip();
+uint64_t RoundTrips();
 
 // Whether a store location names a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresLocation(std::string_view location);

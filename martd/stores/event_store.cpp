@@ -3,11 +3,18 @@
 namespace mart::store {
 
 Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payload, int64_t now) {
+  if (!db_.InTransaction() || !last_seq_ || last_seq_epoch_ != db_.write_epoch()) {
+    MART_ASSIGN_OR_RETURN(int64_t last, LastSeq());
+    last_seq_ = last;
+    last_seq_epoch_ = db_.write_epoch();
+  }
+  const int64_t seq = *last_seq_ + 1;
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "INSERT INTO events (seq, topic, payload, created_at) "
-      "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM events), ?, ?, ?) RETURNING seq"));
-  q.Bind(1, topic).Bind(2, payload).Bind(3, now);
-  return q.RunReturning();
+      "INSERT INTO events (seq, topic, payload, created_at) VALUES (?, ?, ?, ?)"));
+  q.Bind(1, seq).Bind(2, topic).Bind(3, payload).Bind(4, now);
+  MART_RETURN_IF_ERROR(q.Run());
+  last_seq_ = seq;
+  return seq;
 }
 
 Result<std::vector<EventRow>> EventStore::ReadAfter(int64_t after, int64_t limit) {

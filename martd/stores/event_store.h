@@ -1,6 +1,7 @@
 #pragma once
 // The event log: append-only, gap-free sequence numbers (see schema.cpp).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,11 @@ struct EventRow {
 class EventStore {
  public:
   explicit EventStore(Database& db) : db_(db) {}
-  // Appends and returns the new sequence number.
+  // Appends and returns the new sequence number: the last one + 1, read once
+  // per write transaction and then counted here, so the insert needs no
+  // answer (PostgreSQL writes it behind). Numbers stay gap-free and in commit
+  // order: a second writer that read the same last number collides on the
+  // primary key and fails.
   Result<int64_t> Append(std::string_view topic, std::string_view payload, int64_t now);
   // Events with seq > after, oldest first, at most limit.
   Result<std::vector<EventRow>> ReadAfter(int64_t after, int64_t limit);
@@ -27,6 +32,8 @@ class EventStore {
 
  private:
   Database& db_;
+  std::optional<int64_t> last_seq_;  // valid in the write epoch below
+  uint64_t last_seq_epoch_ = 0;
 };
 
 }  // namespace mart::store

@@ -94,16 +94,22 @@ Result<std::vector<LowStockRow>> InventoryStore::LowStock() {
   return rows;
 }
 
-Result<bool> InventoryStore::ApplyDelta(std::string_view product_id, const StockDelta& delta,
-                                        int64_t now) {
+Result<std::optional<InventoryRecord>> InventoryStore::ApplyDelta(std::string_view product_id,
+                                                                  const StockDelta& delta,
+                                                                  int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = available + ?1, reserved = reserved + ?2, "
       "shipped = shipped + ?5, updated_at = ?3 WHERE product_id = ?4 AND available + ?1 >= 0 "
-      "AND reserved + ?2 >= 0 AND shipped + ?5 >= 0"));
+      "AND reserved + ?2 >= 0 AND shipped + ?5 >= 0 RETURNING id, product_id, available, "
+      "reserved, reorder_threshold, low_stock_alerted, created_at, updated_at, shipped"));
   q.Bind(1, delta.available).Bind(2, delta.reserved).Bind(3, now).Bind(4, product_id);
   q.Bind(5, delta.shipped);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.Changes() == 1;
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return std::optional<InventoryRecord>();
+  InventoryRecord after = ReadRecord(q);
+  MART_ASSIGN_OR_RETURN(bool more, q.Next());
+  if (more) return Internal("inventory has two rows for product " + std::string(product_id));
+  return std::optional<InventoryRecord>(std::move(after));
 }
 
 Status InventoryStore::SetAvailable(std::string_view product_id, int64_t available, int64_t now) {

@@ -52,9 +52,11 @@ class InventoryStore {
                                             std::optional<int64_t> after_id = std::nullopt);
   Result<std::vector<LowStockRow>> LowStock();
 
-  // Adds the deltas when no column would go below zero; false (and no
-  // change) when one would.
-  Result<bool> ApplyDelta(std::string_view product_id, const StockDelta& delta, int64_t now);
+  // Adds the deltas when no column would go below zero and returns the
+  // record as it is then (one statement); nullopt (and no change) when one
+  // would go below zero.
+  Result<std::optional<InventoryRecord>> ApplyDelta(std::string_view product_id,
+                                                    const StockDelta& delta, int64_t now);
   Status SetAvailable(std::string_view product_id, int64_t available, int64_t now);
   Status SetThreshold(std::string_view product_id, int64_t threshold, int64_t now);
   Status SetAlerted(std::string_view product_id, bool alerted);

@@ -95,16 +95,21 @@ Result<std::vector<OrderItem>> OrderStore::Items(std::string_view id) {
   return items;
 }
 
+// The order and its lines in one statement (one round trip on PostgreSQL):
+// the order's columns repeat on each line's row.
 Result<Order> OrderStore::Get(std::string_view id) {
-  Order order;
-  {
-    MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_ORDER_SELECT " WHERE id = ?"));
-    q.Bind(1, id);
-    MART_ASSIGN_OR_RETURN(bool row, q.Next());
-    if (!row) return NotFound("order " + std::string(id) + " not found");
-    order = ReadOrder(q);
-  }
-  MART_ASSIGN_OR_RETURN(order.items, Items(id));
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT o.id, o.user_id, o.status, o.stock, o.reason, o.total_cents, o.shipping_address, "
+      "o.created_at, o.updated_at, i.product_id, i.name, i.quantity, i.price_cents "
+      "FROM orders o LEFT JOIN order_items i ON i.order_id = o.id WHERE o.id = ? ORDER BY i.line"));
+  q.Bind(1, id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("order " + std::string(id) + " not found");
+  Order order = ReadOrder(q);
+  do {
+    if (!q.IsNull(9)) order.items.push_back({q.Text(9), q.Text(10), q.Int(11), q.Int(12)});
+    MART_ASSIGN_OR_RETURN(row, q.Next());
+  } while (row);
   return order;
 }
 

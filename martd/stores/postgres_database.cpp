@@ -175,6 +175,7 @@ Result<bool> PostgresStatement::Step() {
       }
       if (failed == nullptr) {
         CountStatement();
+        CountRoundTrip();
         result = PQexecPrepared(db_.conn_, name_.c_str(), sql_.parameters, values.data(),
                                 nullptr, nullptr, 0);
         const ExecStatusType status = PQresultStatus(result);
@@ -345,6 +346,7 @@ Status PostgresDatabase::Execute(std::string_view sql) {
   if (in_transaction_) transaction_sent_ = true;
   const std::string text(sql);
   CountStatement();
+  CountRoundTrip();
   PGresult* result = PQexec(conn_, text.c_str());
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, text);
@@ -356,6 +358,7 @@ Status PostgresDatabase::Command(const char* sql) {
   if (!queued_.empty()) MART_RETURN_IF_ERROR(RoundTrip(nullptr, nullptr));
   if (in_transaction_) transaction_sent_ = true;
   CountStatement();
+  CountRoundTrip();
   PGresult* result = PQexec(conn_, sql);
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result, sql);
@@ -479,6 +482,7 @@ Status PostgresDatabase::SendAndReceive(const std::vector<Queued>& queue,
     status = SendOne(*last, last->values_, last->is_null_, &sent, &prepares);
   }
   if (status.ok() && PQpipelineSync(conn_) != 1) status = Failure(nullptr, "pipeline sync");
+  if (status.ok()) CountRoundTrip();
   if (!status.ok()) {
     (void)PQexitPipelineMode(conn_);
     return status;
@@ -549,6 +553,7 @@ Status PostgresDatabase::SendAndReceive(const std::vector<Queued>& queue,
 // BEGIN waits in the queue for the transaction's first statement; a
 // connection found broken then had nothing in flight and is made again.
 Status PostgresDatabase::BeginWrite() {
+  NextWriteEpoch();
   savepoints_.clear();
   queued_.clear();
   MART_RETURN_IF_ERROR(EnsureConnected());
@@ -577,6 +582,7 @@ Status PostgresDatabase::BeginSnapshot() {
 // Whatever the answer, the transaction is over: committed, rolled back, or
 // unknown when the connection broke (UNAVAILABLE; the next one reconnects).
 Status PostgresDatabase::Commit() {
+  NextWriteEpoch();
   if (!failed_earlier_.ok()) {
     Status failed = std::exchange(failed_earlier_, Status::Ok());
     (void)Rollback();
@@ -601,6 +607,7 @@ Status PostgresDatabase::Commit() {
 }
 
 Status PostgresDatabase::Rollback() {
+  NextWriteEpoch();
   savepoints_.clear();
   queued_.clear();
   failed_earlier_ = Status::Ok();
@@ -656,6 +663,7 @@ Status PostgresDatabase::ReleaseSavepoint() {
     failed_earlier_ = Status::Ok();  // reported here, and undone below
     queued_.clear();
     if (!status.ok() && PQstatus(conn_) == CONNECTION_OK) {
+      NextWriteEpoch();
       Status undone = Command("ROLLBACK TO SAVEPOINT request");
       if (undone.ok()) undone = Command("RELEASE SAVEPOINT request");
       if (!undone.ok()) status = undone;
@@ -675,6 +683,7 @@ Status PostgresDatabase::RollbackToSavepoint() {
   if (savepoints_.empty()) return Internal("no savepoint to roll back to");
   const OpenSavepoint& savepoint = savepoints_.back();
   if (savepoint.kind == SavepointKind::kNone) return Status::Ok();
+  NextWriteEpoch();
   failed_earlier_ = Status::Ok();  // what failed since the savepoint is undone
   if (savepoint.queued_at >= 0) {
     queued_.resize(static_cast<size_t>(savepoint.queued_at) + 1);

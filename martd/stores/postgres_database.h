@@ -106,6 +106,7 @@ class PostgresDatabase final : public Database {
   Status BeginSavepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
+  bool InTransaction() const override { return in_transaction_; }
   Status LockForMigration() override;
   Result<int> SchemaVersion() override;
   Status SetSchemaVersion(int version) override;

@@ -146,14 +146,35 @@ Status SqliteDatabase::Control(const char* sql) {
 int SqliteDatabase::Changes() const { return sqlite3_changes(db_); }
 void SqliteDatabase::Interrupt() { sqlite3_interrupt(db_); }
 
-Status SqliteDatabase::BeginWrite() { return Control("BEGIN IMMEDIATE"); }
-Status SqliteDatabase::Commit() { return Control("COMMIT"); }
-Status SqliteDatabase::Rollback() { return Control("ROLLBACK"); }
+Status SqliteDatabase::BeginWrite() {
+  NextWriteEpoch();
+  return Control("BEGIN IMMEDIATE");
+}
+Status SqliteDatabase::Commit() {
+  NextWriteEpoch();
+  return Control("COMMIT");
+}
+Status SqliteDatabase::Rollback() {
+  NextWriteEpoch();
+  return Control("ROLLBACK");
+}
+bool SqliteDatabase::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 // Deferred: the snapshot is taken at the first read (WAL keeps it while writers go on).
 Status SqliteDatabase::BeginSnapshot() { return Control("BEGIN"); }
-Status SqliteDatabase::BeginSavepoint() { return Control("SAVEPOINT request"); }
-Status SqliteDatabase::ReleaseSavepoint() { return Control("RELEASE request"); }
-Status SqliteDatabase::RollbackToSavepoint() { return Control("ROLLBACK TO request"); }
+// Outside a transaction a savepoint begins one.
+Status SqliteDatabase::BeginSavepoint() {
+  if (!InTransaction()) NextWriteEpoch();
+  return Control("SAVEPOINT request");
+}
+Status SqliteDatabase::ReleaseSavepoint() {
+  Status status = Control("RELEASE request");
+  if (!InTransaction()) NextWriteEpoch();  // it ended the transaction
+  return status;
+}
+Status SqliteDatabase::RollbackToSavepoint() {
+  NextWriteEpoch();
+  return Control("ROLLBACK TO request");
+}
 
 Result<int> SqliteDatabase::SchemaVersion() {
   MART_ASSIGN_OR_RETURN(Query query, Prepare("PRAGMA user_version"));

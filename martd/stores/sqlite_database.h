@@ -61,6 +61,7 @@ class SqliteDatabase final : public Database {
   Status BeginSavepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
+  bool InTransaction() const override;
   Result<int> SchemaVersion() override;
   Status SetSchemaVersion(int version) override;
   Result<int64_t> IdHighWater(std::string_view table) override;

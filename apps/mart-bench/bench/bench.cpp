@@ -39,6 +39,7 @@ struct DaemonFacts {
   std::string backend;
   int64_t pid = 0;
   std::optional<uint64_t> statements;
+  std::optional<uint64_t> round_trips;  // PostgreSQL only
 };
 
 Result<DaemonFacts> AskDaemon(const Fixture& fixture) {
@@ -51,6 +52,7 @@ Result<DaemonFacts> AskDaemon(const Fixture& fixture) {
   facts.backend = store.value("backend", std::string("sqlite"));
   facts.pid = status.value("pid", int64_t{0});
   if (store.contains("statements")) facts.statements = store["statements"].get<uint64_t>();
+  if (store.contains("round_trips")) facts.round_trips = store["round_trips"].get<uint64_t>();
   return facts;
 }
 
@@ -156,6 +158,11 @@ Status RunRound(Context& context, const std::string& name, int clients, Round* r
   if (before.statements && after.statements && result->answered > 0) {
     round->martd.statements_per_request =
         static_cast<double>(*after.statements - *before.statements) /
+        static_cast<double>(result->answered);
+  }
+  if (before.round_trips && after.round_trips && result->answered > 0) {
+    round->martd.round_trips_per_request =
+        static_cast<double>(*after.round_trips - *before.round_trips) /
         static_cast<double>(result->answered);
   }
   round->martd.rss_mib = ResidentMib(context.martd_pid);

@@ -58,6 +58,9 @@ nlohmann::json RowJson(const Row& row) {
   line["statements_per_request"] = row.statements_per_request
                                        ? nlohmann::json(*row.statements_per_request)
                                        : nlohmann::json(nullptr);
+  line["round_trips_per_request"] = row.round_trips_per_request
+                                        ? nlohmann::json(*row.round_trips_per_request)
+                                        : nlohmann::json(nullptr);
   line["rss_mib"] = row.rss_mib ? nlohmann::json(*row.rss_mib) : nlohmann::json(nullptr);
   line["baseline"] = row.baseline.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.baseline);
   line["rps_ratio"] = row.rps_ratio ? nlohmann::json(*row.rps_ratio) : nlohmann::json(nullptr);
@@ -71,8 +74,8 @@ nlohmann::json RowJson(const Row& row) {
 void PrintTable(std::ostream& out, const std::vector<Row>& rows) {
   const std::vector<std::string> header = {
       "workload", "target", "store",     "clients",   "in-flight", "requests", "req/s",
-      "p50 ms",   "p99 ms", "p99.9 ms",  "errors",    "stmts/req", "rss MiB",  "req/s ratio",
-      "p50 ratio", "vs"};
+      "p50 ms",   "p99 ms", "p99.9 ms",  "errors",    "stmts/req", "trips/req", "rss MiB",
+      "req/s ratio", "p50 ratio", "vs"};
   constexpr size_t kTextColumns = 3;  // workload, target, store; and vs, the last
   std::vector<std::vector<std::string>> cells = {header};
   for (const Row& row : rows) {
@@ -81,6 +84,7 @@ void PrintTable(std::ostream& out, const std::vector<Row>& rows) {
                      std::to_string(row.requests), Fixed(row.rps, 0), Fixed(row.p50_ms, 3),
                      Fixed(row.p99_ms, 3), Fixed(row.p999_ms, 3), std::to_string(row.errors),
                      row.statements_per_request ? Fixed(*row.statements_per_request, 1) : "-",
+                     row.round_trips_per_request ? Fixed(*row.round_trips_per_request, 1) : "-",
                      row.rss_mib ? Fixed(*row.rss_mib, 1) : "-",
                      row.rps_ratio ? Fixed(*row.rps_ratio, 2) : "-",
                      row.p50_ratio ? Fixed(*row.p50_ratio, 2) : "-",

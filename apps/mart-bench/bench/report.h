@@ -31,6 +31,7 @@ struct Row {
   // The martd row's SQL statements per request, warm-up included (for place:
   // per order, to processing), and martd's resident size after the run.
   std::optional<double> statements_per_request;
+  std::optional<double> round_trips_per_request;  // PostgreSQL: the exchanges carrying them
   std::optional<double> rss_mib;
   nlohmann::json extra = nullptr;  // workload specifics
 };

@@ -36,6 +36,11 @@ for store in sqlite postgresql; do
     'any(.target == "martd" and .store == $s and .workload == "place" and .statements_per_request > 1)' \
     "$ROOT/out.jsonl"
 done
+check "PostgreSQL's round trips are counted, fewer than its statements" jq -e -s \
+  'any(.target == "martd" and .store == "postgresql" and .workload == "place" and .round_trips_per_request > 1 and .round_trips_per_request < .statements_per_request)' \
+  "$ROOT/out.jsonl"
+check "SQLite has none" jq -e -s \
+  'all(.[] | select(.store == "sqlite"); .round_trips_per_request == null)' "$ROOT/out.jsonl"
 check "the progress names the PostgreSQL store" grep -q "martd on postgresql://" "$ROOT/err"
 check "the database holds the products seeded" \
   test "$(psql "$STORE" -qAt -c 'SELECT count(*) FROM products')" -ge 200

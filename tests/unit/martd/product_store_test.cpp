@@ -88,7 +88,11 @@ TEST_F(ProductStoreTest, GetJoinsTheAvailableQuantity) {
   EXPECT_EQ(p.price_cents, 24999);
   EXPECT_EQ(p.quantity, 100);
   EXPECT_EQ(p.created_at, kT0 + 2'000'000);
-  Must(inventory().ApplyDelta(Id(2), {.available = -30, .reserved = 30}, kT0), "reserve");
+  auto after = Must(inventory().ApplyDelta(Id(2), {.available = -30, .reserved = 30}, kT0), "reserve");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->available, 70);
+  EXPECT_EQ(after->reserved, 30);
+  EXPECT_FALSE(Must(inventory().ApplyDelta(Id(2), {.available = -71}, kT0), "too many").has_value());
   EXPECT_EQ(Must(products().Get(Id(2)), "get").quantity, 70);  // what is available
 }
 

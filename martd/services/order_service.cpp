@@ -243,7 +243,7 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
   MART_RETURN_IF_ERROR(tx.events.Emit(
       "order.placed", {{"order_id", order.id}, {"user_id", buyer}, {"items", event_items},
                        {"total_price", MoneyJson(order.total_cents)}}));
-  return tx.store.orders().Get(order.id);
+  return order;  // as stored: not read back (a round trip on PostgreSQL)
 }
 
 Result<Order> OrderService::Get(Tx& tx, const Principal& principal, std::string_view id) const {
@@ -336,8 +336,13 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
       "order.status_changed",
       {{"order_id", order.id}, {"user_id", order.user_id}, {"from", from_name}, {"to", to_name},
        {"reason", reason ? json(*reason) : json()}, {"actor", actor.Describe()}}));
-  if (ends) MART_RETURN_IF_ERROR(refunds_.Record(tx, order.id));
-  return tx.store.orders().Get(order.id);
+  if (ends) {
+    MART_RETURN_IF_ERROR(refunds_.Record(tx, order.id));
+    return tx.store.orders().Get(order.id);
+  }
+  order.status = to;  // as SetStatus left the row, without reading it back
+  order.updated_at = tx.now;
+  return order;
 }
 
 Status OrderService::OnStockReserved(Tx& tx, const std::string& order_id,

@@ -8,17 +8,11 @@ command -v wrk >/dev/null || { echo "FAIL: wrk is missing (scripts/deps.sh insta
 ROOT=$(dirname "$0")/../../..
 OUT=$(BENCH_PRODUCTS=200 BENCH_JSON=1 bash "$ROOT/scripts/bench-rest.sh" "$MART_BUILD_DIR" 1 4)
 echo "$OUT"
-FAILURES=0
-check() {  # check DESCRIPTION CONDITION...
-  local what=$1
-  shift
-  if "$@" >/dev/null; then echo "ok: $what"; else echo "FAIL: $what" >&2; FAILURES=$((FAILURES + 1)); fi
-}
+source "$(dirname "$0")/check.sh"
 check "three JSON lines" jq -e -s 'length == 3' <<<"$OUT"
 for workload in get list place; do
   check "$workload ran through mart-rest without errors" jq -e -s --arg w "$workload" \
     'any(.workload == $w and .target == "rest" and .clients == 4 and .requests > 0 and .errors == 0)' <<<"$OUT"
 done
 check "the lines have the percentiles" jq -e -s 'all(has("p50_ms") and has("p99_ms") and has("p999_ms") and has("rps"))' <<<"$OUT"
-[ "$FAILURES" -eq 0 ] || { echo "$FAILURES check(s) failed" >&2; exit 1; }
-echo "all checks passed"
+finish_checks

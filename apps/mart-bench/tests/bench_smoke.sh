@@ -8,12 +8,7 @@ set -euo pipefail
 : "${MARTD:?MARTD must point at martd}"
 ROOT=$(mktemp -d /tmp/mart-bench-smoke.XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
-FAILURES=0
-check() {  # check DESCRIPTION CONDITION...
-  local what=$1
-  shift
-  if "$@" >/dev/null; then echo "ok: $what"; else echo "FAIL: $what" >&2; FAILURES=$((FAILURES + 1)); fi
-}
+source "$(dirname "$0")/check.sh"
 
 "$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 200 \
   --users 4 --count 200 --warmup 0 --clients 1,4 --json >"$ROOT/out.jsonl" 2>"$ROOT/err" ||
@@ -87,5 +82,4 @@ check "--fixture with --seed-only is a usage error (exit 2)" test "$("$MART_BENC
   --fixture "$ROOT/fixture" --seed-only "$ROOT" >/dev/null 2>&1; echo $?)" = 2
 check "--fixture needs a directory (exit 2)" test "$("$MART_BENCH" --endpoint "$ENDPOINT" \
   --data-dir "$DATA" --fixture "$ROOT/none" >/dev/null 2>&1; echo $?)" = 2
-[ "$FAILURES" -eq 0 ] || { echo "$FAILURES check(s) failed" >&2; exit 1; }
-echo "all checks passed"
+finish_checks

@@ -13,12 +13,7 @@ DB="bench_$$_$RANDOM"
 psql "$MART_TEST_STORE" -qAt -c "CREATE DATABASE $DB" >/dev/null
 trap 'psql "$MART_TEST_STORE" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null; rm -rf "$ROOT"' EXIT
 STORE="${MART_TEST_STORE/\/mart\?//$DB?}"
-FAILURES=0
-check() {  # check DESCRIPTION CONDITION...
-  local what=$1
-  shift
-  if "$@" >/dev/null; then echo "ok: $what"; else echo "FAIL: $what" >&2; FAILURES=$((FAILURES + 1)); fi
-}
+source "$(dirname "$0")/check.sh"
 
 "$MART_BENCH" --martd "$MARTD" --tmp-dir "$ROOT" --password-cost minimum --products 200 \
   --users 2 --count 100 --warmup 0 --clients 2 --workload get,list,place --store sqlite \
@@ -46,5 +41,4 @@ check "the database holds the products seeded" \
   test "$(psql "$STORE" -qAt -c 'SELECT count(*) FROM products')" -ge 200
 check "a store with --endpoint is a usage error (exit 2)" test "$("$MART_BENCH" --store "$STORE" \
   --endpoint ipc:///nonexistent --data-dir "$ROOT" >/dev/null 2>&1; echo $?)" = 2
-[ "$FAILURES" -eq 0 ] || { echo "$FAILURES check(s) failed" >&2; exit 1; }
-echo "all checks passed"
+finish_checks

@@ -589,15 +589,17 @@ Status PostgresDatabase::Commit() {
     return failed;
   }
   savepoints_.clear();
-  const bool sent = transaction_sent_;
-  in_transaction_ = false;
-  transaction_sent_ = false;
-  if (!sent && !QueueHasStatements()) {
+  if (!transaction_sent_ && !QueueHasStatements()) {
     queued_.clear();  // nothing reached the server: nothing to commit
+    in_transaction_ = false;
     return Status::Ok();
   }
+  // Still in the transaction while COMMIT travels: a connection found broken
+  // now is never replaced, or the queue's tail would run alone on a new one.
   Enqueue("COMMIT");
   Status status = RoundTrip(nullptr, nullptr);
+  in_transaction_ = false;
+  transaction_sent_ = false;
   // A failure before COMMIT left the transaction open on the server.
   if (!status.ok() && PQstatus(conn_) == CONNECTION_OK &&
       PQtransactionStatus(conn_) != PQTRANS_IDLE) {

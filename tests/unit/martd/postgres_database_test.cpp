@@ -311,6 +311,28 @@ TEST_F(PostgresDatabaseTest, BothBackendsEndWithTheSameColumns) {
   EXPECT_GT(on_sqlite.size(), 10u);
 }
 
+// The connection broke mid-transaction and a statement saw it; what the
+// transaction queued afterwards must not run alone on a new connection.
+TEST_F(PostgresDatabaseTest, ACommitAfterALostConnectionFailsAndRunsNothingAlone) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  Transaction transaction(db());
+  const int64_t backend = BackendPid();  // the transaction reached the server
+  {
+    auto other = Must(Database::Open(std::getenv("MART_TEST_STORE"), OpenMode::kReadWrite), "other");
+    ASSERT_TRUE(other->Execute("SELECT pg_terminate_backend(" + std::to_string(backend) + ")").ok());
+  }
+  {
+    Query q = Must(db().Prepare("SELECT 1"), "select");
+    EXPECT_EQ(q.Next().status().code(), Code::kUnavailable);
+  }
+  {
+    Query insert = Must(db().Prepare("INSERT INTO t (id) VALUES (1)"), "insert");
+    (void)insert.Run();  // queued, or refused
+  }
+  EXPECT_EQ(transaction.Commit().code(), Code::kUnavailable);
+  EXPECT_EQ(Count("t"), 0) << "the queued insert ran on a new connection";
+}
+
 TEST_F(PostgresDatabaseTest, ReadOnlyConnectionsRefuseWrites) {
   auto reader = Must(Database::Open(std::getenv("MART_TEST_STORE"), OpenMode::kReadOnly), "reader");
   EXPECT_EQ(reader->Execute("CREATE TABLE never (id BIGINT)").code(), Code::kUnavailable);

@@ -286,7 +286,8 @@ Status Measure(Context& context, const std::string& endpoint, const std::string&
     return WriteFixture(context.fixture, context.options.seed_only);
   MART_ASSIGN_OR_RETURN(DaemonFacts facts, AskDaemon(context.fixture));
   context.store = facts.backend;
-  context.martd_pid = facts.pid;
+  // Its memory only when it runs here (ipc://): over tcp the pid is another machine's.
+  context.martd_pid = endpoint.rfind("ipc://", 0) == 0 ? facts.pid : 0;
   return RunAll(context);
 }
 

@@ -31,8 +31,7 @@ expect_eq "$(jq -r .schema_version <<<"$STATUS")" "$(jq -r .store.schema_version
 if [ "$BACKEND" = sqlite ]; then
   expect_eq "$MART_DATA_DIR/mart.db" "$(jq -r .store.location <<<"$STATUS")" \
     "an admin sees the SQLite file"
-  expect_eq "$(sqlite3 :memory: 'select sqlite_version()' 2>/dev/null || jq -r .store.server_version <<<"$STATUS")" \
-    "$(jq -r .store.server_version <<<"$STATUS")" "and SQLite's version"
+  check "and SQLite's version" grep -Eq '^3\.[0-9]+\.[0-9]+$' <<<"$(jq -r .store.server_version <<<"$STATUS")"
 else
   expect_eq "$MART_STORE" "$(jq -r .store.location <<<"$STATUS")" "an admin sees the URI"
   check "and the PostgreSQL server's version" \

@@ -14,6 +14,8 @@ class ClientEventFeed : public EventFeed {
     return client_.Call(method, params, options);
   }
 
+  uint64_t connection() const override { return client_.connection(); }
+
   std::optional<FeedEvent> Next(std::chrono::milliseconds timeout) override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {

@@ -37,6 +37,10 @@ class EventFeed {
   // The next event; nullopt when none arrived within `timeout` or a signal
   // interrupted the wait (the caller checks why).
   virtual std::optional<FeedEvent> Next(std::chrono::milliseconds timeout) = 0;
+  // Changes whenever the connection is made anew (martd restarted, or
+  // another endpoint of a list answers): the subscription stayed with the
+  // old one (Client::connection()).
+  virtual uint64_t connection() const = 0;
 };
 
 // A mart::Client connection with `options` (not connected until the first

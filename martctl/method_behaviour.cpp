@@ -124,8 +124,21 @@ Result<Output> FinishEventsRead(CallContext& context, nlohmann::json result) {
   return Output{.value = std::move(rows), .id_field = "seq", .columns = EventColumns()};
 }
 
+// Whether a daemon.status answer comes from another martd than the one that
+// replied `stopping` (a second instance of a cluster, or a new martd): by
+// instance id when both name one, else by pid.
+bool AnotherMartd(const nlohmann::json& stopping, const nlohmann::json& answer) {
+  auto id = [](const nlohmann::json& reply) {
+    const nlohmann::json instance = reply.value("instance", nlohmann::json::object());
+    return instance.is_object() ? instance.value("id", nlohmann::json()) : nlohmann::json();
+  };
+  if (!id(stopping).is_null() && !id(answer).is_null()) return id(stopping) != id(answer);
+  return stopping.value("pid", nlohmann::json()) != answer.value("pid", nlohmann::json());
+}
+
 // `daemon stop --wait`: the reply only says that the stop began; wait until
-// the daemon no longer answers (UNAVAILABLE), asking every 100 ms.
+// the daemon no longer answers (UNAVAILABLE), or another one of the endpoint
+// list answers in its place, asking every 100 ms.
 Result<Output> FinishDaemonStop(CallContext& context, nlohmann::json result) {
   const nlohmann::json& flags = context.invocation.flags;
   if (!flags.value("wait", false)) return Output{.value = std::move(result)};
@@ -136,13 +149,17 @@ Result<Output> FinishDaemonStop(CallContext& context, nlohmann::json result) {
   // On ipc:// martd runs on this machine: also wait for its process to end
   // (it releases the data dir last), so that a new martd can start at once.
   const int64_t pid = result.value("pid", int64_t{0});
-  const bool local = context.settings.endpoint.rfind("ipc://", 0) == 0 && pid > 0;
+  const std::vector<std::string>& endpoints = context.settings.endpoints;
+  const bool local = pid > 0 && std::all_of(endpoints.begin(), endpoints.end(),
+                                            [](const std::string& endpoint) {
+                                              return endpoint.rfind("ipc://", 0) == 0;
+                                            });
   auto running = [pid] { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; };
   while (true) {
     Result<nlohmann::json> answer = context.session.CallAnonymously(status, nlohmann::json::object());
-    if (!answer.ok() && answer.status().code() == Code::kUnavailable && !(local && running())) {
-      break;
-    }
+    const bool gone = answer.ok() ? AnotherMartd(result, *answer)
+                                  : answer.status().code() == Code::kUnavailable;
+    if (gone && !(local && running())) break;
     const milliseconds left = deadline - MonotonicNow(context.io);
     if (left.count() <= 0) {
       return Unavailable("martd (pid " + result.value("pid", nlohmann::json()).dump() +

@@ -61,10 +61,7 @@ ClientOptions ClientOptionsFor(const Settings& settings, const CommandSpec& spec
   // mart::Client sends calls whose replies carry tokens only once; they get the whole budget.
   const int retries = spec.mutating && !spec.replay_reply ? 0 : kRetries;
   auto per_try = std::max(std::chrono::milliseconds(1), total / (retries + 1));
-  return ClientOptions{.endpoint = settings.endpoint,
-                       .timeout = per_try,
-                       .retries = retries,
-                       .server_key = settings.server_key};
+  return ClientOptionsOf(settings, per_try, retries);
 }
 
 RenderOptions RenderOptionsFor(const CommandSpec& spec, const Settings& settings, const Io& io) {

@@ -113,9 +113,15 @@ const std::vector<std::string>& ColorChoices() {
 
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags) {
   app->add_option("--endpoint", flags->endpoint,
-                  "martd request endpoint (env MART_ENDPOINT; default: the data dir's socket)");
+                  "martd request endpoint, or a comma-separated list of martd serving one "
+                  "store (env MART_ENDPOINT; default: the data dir's socket)");
+  app->add_option("--endpoint-policy", flags->endpoint_policy,
+                  "with several endpoints: failover (the first that answers; default) or "
+                  "random (a random one first) (env MART_ENDPOINT_POLICY)")
+      ->check(CLI::IsMember(EndpointPolicyNames()));
   app->add_option("--server-key", flags->server_key,
-                  "martd's CURVE public key, for a tcp:// endpoint (env MART_SERVER_KEY)")
+                  "martd's CURVE public key, for tcp:// endpoints (one for all: a cluster "
+                  "shares its key pair) (env MART_SERVER_KEY)")
       ->type_name("KEY");
   app->add_option("--data-dir", flags->data_dir,
                   "martd data dir, for its socket and operator cookie (env MART_DATA_DIR)");
@@ -182,9 +188,17 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   settings.data_dir = data_dir.value;
   SettingOrigin endpoint =
       layers.Pick("endpoint", flags.endpoint, "MART_ENDPOINT", DefaultEndpoint(data_dir.value));
-  settings.endpoint = endpoint.value;
+  MART_ASSIGN_OR_RETURN(settings.endpoints,
+                        SplitEndpoints(endpoint.value, "endpoint (" + endpoint.source + ")"));
+  SettingOrigin policy =
+      layers.Pick("endpoint-policy", flags.endpoint_policy, "MART_ENDPOINT_POLICY", "failover");
+  MART_ASSIGN_OR_RETURN(
+      settings.endpoint_policy,
+      ParseEndpointPolicy(policy.value, "endpoint-policy (" + policy.source + ")"));
   SettingOrigin server_key = layers.Pick("server-key", flags.server_key, "MART_SERVER_KEY", "");
-  if (server_key.value.empty() && IsTcpEndpoint(settings.endpoint)) {
+  const bool tcp = std::any_of(settings.endpoints.begin(), settings.endpoints.end(),
+                               [](const std::string& one) { return IsTcpEndpoint(one); });
+  if (server_key.value.empty() && tcp) {
     // On martd's own machine its data dir says which key it uses.
     std::ifstream pub(settings.data_dir + "/curve.pub");
     if (std::getline(pub, server_key.value)) {
@@ -205,10 +219,19 @@ Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io) {
   settings.quiet = flags.quiet;
   settings.password_stdin = flags.password_stdin;
   if (flags.headers || flags.no_headers) settings.headers = flags.headers;
-  settings.origins = {config, profile, endpoint, server_key, data_dir};
+  settings.origins = {config, profile, endpoint, policy, server_key, data_dir};
   MART_RETURN_IF_ERROR(ResolvePresentation(flags, layers, io, &settings));
   settings.origins.push_back(TokenOrigin(settings));
   return settings;
+}
+
+ClientOptions ClientOptionsOf(const Settings& settings, std::chrono::milliseconds per_try,
+                              int retries) {
+  return ClientOptions{.endpoints = settings.endpoints,
+                       .policy = settings.endpoint_policy,
+                       .timeout = per_try,
+                       .retries = retries,
+                       .server_key = settings.server_key};
 }
 
 }  // namespace mart::cli

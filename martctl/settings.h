@@ -5,10 +5,12 @@
 // variable, then the config file ([profile.NAME] of the selected profile,
 // then its top level; see settings_file.h), then default.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "mart/client/endpoints.h"
 #include "mart/status.h"
 #include "martctl/io.h"
 
@@ -22,7 +24,8 @@ enum class OutputFormat { kTable, kJson };
 
 // The raw global flags, as CLI11 fills them; "" means not given.
 struct GlobalFlags {
-  std::string endpoint = {};
+  std::string endpoint = {};         // one endpoint, or a comma-separated list
+  std::string endpoint_policy = {};  // "failover", "random"
   std::string server_key = {};
   std::string data_dir = {};
   std::string token = {};
@@ -47,9 +50,14 @@ struct SettingOrigin {
 };
 
 struct Settings {
-  std::string endpoint = {};          // --endpoint, $MART_ENDPOINT, DefaultEndpoint(data_dir)
-  // tcp:// only: martd's CURVE public key: --server-key, $MART_SERVER_KEY,
-  // the file, else <data_dir>/curve.pub when readable.
+  // --endpoint, $MART_ENDPOINT, the file, DefaultEndpoint(data_dir): one
+  // martd, or several serving one store (a comma-separated list).
+  std::vector<std::string> endpoints = {};
+  // --endpoint-policy, $MART_ENDPOINT_POLICY, the file, failover.
+  EndpointPolicy endpoint_policy = EndpointPolicy::kFailover;
+  // tcp:// only: martd's CURVE public key (one for all endpoints: a cluster
+  // shares its key pair): --server-key, $MART_SERVER_KEY, the file, else
+  // <data_dir>/curve.pub when readable.
   std::string server_key = {};
   std::string data_dir = {};          // --data-dir, $MART_DATA_DIR, DefaultDataDir()
   std::string cookie_path = {};       // CookiePath(data_dir)
@@ -67,7 +75,8 @@ struct Settings {
   bool password_stdin = false;
   std::string config_path = {};  // --config, $MART_CONFIG, $XDG_CONFIG_HOME/mart/martctl.toml
   std::vector<std::string> file_profiles = {};  // the [profile.NAME] tables of that file
-  std::vector<SettingOrigin> origins = {};  // config, profile, endpoint, server-key, ... token
+  // config, profile, endpoint, endpoint-policy, server-key, ... token
+  std::vector<SettingOrigin> origins = {};
   GlobalFlags given = {};  // the flags as given, before resolution (the REPL repeats them)
 };
 
@@ -79,9 +88,14 @@ const std::vector<std::string>& ColorChoices();
 void AddGlobalFlags(CLI::App* app, GlobalFlags* flags);
 
 // Applies environment, config file and defaults. INVALID_ARGUMENT for a bad
-// timeout, output or color value (from any source), and for a config file
+// timeout, output, color, endpoint list or policy (from any source), and for a config file
 // that is missing (when named by --config or $MART_CONFIG) or invalid.
 // Reads the environment through io.getenv only.
 Result<Settings> ResolveSettings(const GlobalFlags& flags, const Io& io);
+
+// A Client for `settings`' endpoints, policy and server key, waiting
+// `per_try` for each of 1 + `retries` attempts per endpoint.
+ClientOptions ClientOptionsOf(const Settings& settings, std::chrono::milliseconds per_try,
+                              int retries);
 
 }  // namespace mart::cli

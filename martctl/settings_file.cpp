@@ -51,8 +51,9 @@ Status AddItem(const std::string& path, const CLI::ConfigItem& item, SettingsFil
 }  // namespace
 
 const std::vector<std::string>& ProfileKeys() {
-  static const std::vector<std::string> kKeys = {"endpoint", "server-key", "data-dir",
-                                                 "output",   "color",      "timeout"};
+  static const std::vector<std::string> kKeys = {"endpoint", "endpoint-policy", "server-key",
+                                                 "data-dir", "output",          "color",
+                                                 "timeout"};
   return kKeys;
 }
 

@@ -8,8 +8,8 @@
 //   "work" is selected endpoint = "ipc:///srv/mart/run/martd.sock" output =
 //   "json"
 //
-// Top-level keys: endpoint, server-key, data-dir, output, color, timeout,
-// profile; a
+// Top-level keys: endpoint (one, or a comma-separated list), endpoint-policy,
+// server-key, data-dir, output, color, timeout, profile; a
 // [profile.NAME] table takes the same keys but profile. Anything else is an
 // error naming the key and the file. `token` is refused on purpose: access
 // tokens expire within the hour and saved logins (credentials.json, 0600)

@@ -18,6 +18,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "mart/client/endpoints.h"
 #include "mart/commands/spec.h"
 #include "mart/text.h"
 #include "mart/wire/curve_socket.h"
@@ -25,6 +26,22 @@
 
 namespace mart {
 namespace {
+
+// UNAVAILABLE for one endpoint: `message` is what a Client of that endpoint
+// alone says; `reason` is what a list's message says after the endpoint.
+Status Down(const std::string& endpoint, std::string message, std::string reason) {
+  return Status(Code::kUnavailable, std::move(message),
+                {{"endpoint", endpoint}, {"reason", std::move(reason)}});
+}
+
+// Why an endpoint was UNAVAILABLE, for a list's message.
+std::string ReasonOf(const Status& status) {
+  const nlohmann::json& details = status.details();
+  if (details.is_object() && details.contains("reason") && details["reason"].is_string()) {
+    return details["reason"].get<std::string>();
+  }
+  return status.message();  // martd's own UNAVAILABLE ("daemon is not ready …")
+}
 
 // A ZeroMQ ipc connect never fails: it retries in the background, and the
 // request would wait out every timeout. Probing the Unix socket first turns
@@ -41,7 +58,10 @@ Result<std::optional<uid_t>> ProbeIpc(const std::string& endpoint) {
   address.sun_family = AF_UNIX;
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Unavailable("cannot create a socket: " + std::string(std::strerror(errno)));
+  if (fd < 0) {
+    const std::string why = "cannot create a socket: " + std::string(std::strerror(errno));
+    return Down(endpoint, why, why);
+  }
   int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
   int saved = errno;
   ucred peer{};
@@ -49,10 +69,18 @@ Result<std::optional<uid_t>> ProbeIpc(const std::string& endpoint) {
   bool known = rc == 0 && ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0;
   ::close(fd);
   if (rc != 0 && (saved == ENOENT || saved == ECONNREFUSED)) {
-    return Unavailable("daemon unavailable: martd is not running at " + endpoint);
+    return Down(endpoint, "daemon unavailable: martd is not running at " + endpoint,
+                "martd is not running");
   }
-  if (rc != 0) return Unavailable("daemon unavailable at " + endpoint + ": " + std::strerror(saved));
-  if (!known) return Unavailable("cannot tell who serves " + endpoint + ": " + std::strerror(errno));
+  if (rc != 0) {
+    return Down(endpoint, "daemon unavailable at " + endpoint + ": " + std::strerror(saved),
+                std::strerror(saved));
+  }
+  if (!known) {
+    const std::string why = std::strerror(errno);
+    return Down(endpoint, "cannot tell who serves " + endpoint + ": " + why,
+                "cannot tell who serves it: " + why);
+  }
   return std::optional<uid_t>(peer.uid);
 }
 
@@ -97,6 +125,7 @@ struct Client::Impl {
   std::optional<zmq::socket_t> socket;
   std::optional<zmq::socket_t> monitor;  // ipc only: connection events
   bool connected = false;
+  uint64_t connections = 0;  // made so far: Client::connection()
   uint64_t next_id = 1;
   std::string id_prefix = NewRandomKey().substr(0, 8);
   std::deque<FeedFrames> events;
@@ -142,27 +171,49 @@ struct Client::Impl {
   }
 };
 
+// What one endpoint made of a call.
+struct Client::Attempt {
+  Result<nlohmann::json> result;
+  bool sent = false;    // the request may have reached martd
+  bool missed = false;  // UNAVAILABLE there: another endpoint may answer
+};
+
 Client::Client(ClientOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
-  impl_->Open(options_.endpoint);
+  if (options_.endpoints.empty()) options_.endpoints.emplace_back();  // a bad endpoint at Call
+  if (options_.policy == EndpointPolicy::kRandom && options_.endpoints.size() > 1) {
+    if (sodium_init() < 0) std::abort();  // no usable randomness: nothing can be safe
+    start_ = randombytes_uniform(static_cast<uint32_t>(options_.endpoints.size()));
+  }
+  current_ = start_;
+  impl_->Open(current_endpoint());
 }
 
 Client::~Client() { impl_->CloseMonitor(); }
 
+uint64_t Client::connection() const { return impl_->connections; }
+
+void Client::Use(size_t index) {
+  current_ = index;
+  impl_->Open(current_endpoint());
+}
+
 Status Client::Connect() {
+  const std::string& endpoint = current_endpoint();
   if (impl_->connected && !impl_->Lost()) return Status::Ok();
-  if (impl_->connected) impl_->Open(options_.endpoint);
-  MART_ASSIGN_OR_RETURN(std::optional<uid_t> peer, ProbeIpc(options_.endpoint));
-  MART_RETURN_IF_ERROR(CheckPeer(options_.endpoint, peer));
-  if (IsTcpEndpoint(options_.endpoint)) {
-    if (options_.server_key.empty()) return MissingServerKey(options_.endpoint);
+  if (impl_->connected) impl_->Open(endpoint);
+  MART_ASSIGN_OR_RETURN(std::optional<uid_t> peer, ProbeIpc(endpoint));
+  MART_RETURN_IF_ERROR(CheckPeer(endpoint, peer));
+  if (IsTcpEndpoint(endpoint)) {
+    if (options_.server_key.empty()) return MissingServerKey(endpoint);
     MART_RETURN_IF_ERROR(UseCurveClient(*impl_->socket, options_.server_key));
   }
   try {
-    impl_->socket->connect(options_.endpoint);
+    impl_->socket->connect(endpoint);
   } catch (const zmq::error_t& e) {
-    return InvalidArgument("bad endpoint '" + options_.endpoint + "': " + e.what());
+    return InvalidArgument("bad endpoint '" + endpoint + "': " + e.what());
   }
   impl_->connected = true;
+  ++impl_->connections;
   return Status::Ok();
 }
 
@@ -186,30 +237,58 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
   }
   // A resent refresh whose first attempt did go through would look like token
   // reuse and end the session: calls whose replies are never replayed
-  // (they carry tokens) are sent once.
-  const int retries = spec != nullptr && spec->mutating && !spec->replay_reply ? 0 : options_.retries;
+  // (they carry tokens) are sent once, to one endpoint.
+  const bool resend = spec == nullptr || !spec->mutating || spec->replay_reply;
+  const size_t count = options_.endpoints.size();
+  nlohmann::json tried = nlohmann::json::array();
+  std::string listed;
+  for (size_t n = 0; n < count; ++n) {
+    if (n > 0) Use((current_ + 1) % count);
+    Attempt attempt = Send(frame, request.id, resend ? options_.retries : 0, call);
+    if (!attempt.missed || count == 1) return std::move(attempt.result);
+    const std::string reason = ReasonOf(attempt.result.status());
+    tried.push_back({{"endpoint", current_endpoint()}, {"reason", reason}});
+    listed += (listed.empty() ? "" : ", ") + current_endpoint() + " (" + reason + ")";
+    if (attempt.sent && !resend) break;
+  }
+  Use(start_);
+  return Status(Code::kUnavailable, "daemon unavailable: tried " + listed, {{"tried", tried}});
+}
 
+Client::Attempt Client::Send(const std::string& frame, const std::string& id, int retries,
+                             const CallOptions& call) {
+  const std::string& endpoint = current_endpoint();
+  bool sent = false;
+  auto failed = [&sent](Status status) {
+    const bool missed = status.code() == Code::kUnavailable;
+    return Attempt{std::move(status), sent, missed};
+  };
   for (int attempt = 0; attempt <= retries; ++attempt) {
     try {
-      MART_RETURN_IF_ERROR(Connect());
-      bool sent = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
-      if (!sent && IsIpc(options_.endpoint)) {
+      if (Status connected = Connect(); !connected.ok()) return failed(connected);
+      bool queued = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+      if (!queued && IsIpc(endpoint)) {
         // The connection ended before the monitor said so: a new one.
-        impl_->Open(options_.endpoint);
-        MART_RETURN_IF_ERROR(Connect());
-        sent = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+        impl_->Open(endpoint);
+        if (Status connected = Connect(); !connected.ok()) return failed(connected);
+        queued = impl_->socket->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
       }
-      if (!sent) {
-        return Unavailable("daemon unavailable at " + options_.endpoint + ": send queue full");
+      if (!queued) {
+        return failed(Down(endpoint, "daemon unavailable at " + endpoint + ": send queue full",
+                           "send queue full"));
       }
-      MART_ASSIGN_OR_RETURN(std::optional<Reply> reply, AwaitReply(request.id));
-      if (reply) {
-        if (call.next != nullptr) *call.next = std::move(reply->next);
-        return std::move(reply->result);
+      sent = true;
+      Result<std::optional<Reply>> reply = AwaitReply(id);
+      if (!reply.ok()) return failed(reply.status());
+      if (*reply) {
+        if (call.next != nullptr) *call.next = std::move((*reply)->next);
+        if (call.answered != nullptr) *call.answered = endpoint;
+        return Attempt{std::move((*reply)->result), true, false};
       }
     } catch (const zmq::error_t& e) {
-      if (e.num() == EINTR) return Status(Code::kUnavailable, "interrupted");
-      return Unavailable("daemon unavailable at " + options_.endpoint + ": " + e.what());
+      if (e.num() == EINTR) return Attempt{Status(Code::kUnavailable, "interrupted"), sent, false};
+      return failed(Down(endpoint, "daemon unavailable at " + endpoint + ": " + e.what(),
+                         e.what()));
     }
   }
   char waited[32];
@@ -217,11 +296,13 @@ Result<nlohmann::json> Client::Call(std::string_view method, const nlohmann::jso
                 static_cast<double>(options_.timeout.count()) * (retries + 1) / 1000.0);
   // A CURVE handshake with the wrong server key fails silently: say so.
   const std::string curve_hint =
-      IsTcpEndpoint(options_.endpoint)
+      IsTcpEndpoint(endpoint)
           ? " (martd is not listening there, or its key differs from the pinned server key)"
           : "";
-  return Unavailable("daemon unavailable: no reply from " + options_.endpoint + " within " +
-                     waited + " s" + curve_hint);
+  return failed(Down(endpoint,
+                     "daemon unavailable: no reply from " + endpoint + " within " + waited +
+                         " s" + curve_hint,
+                     std::string("no reply within ") + waited + " s" + curve_hint));
 }
 
 Result<std::optional<Reply>> Client::AwaitReply(const std::string& id) {
@@ -234,10 +315,10 @@ Result<std::optional<Reply>> Client::AwaitReply(const std::string& id) {
     if (zmq::poll(&item, 1, std::min(left, kProbeEvery)) == 0) {
       // A daemon that stopped after we connected would cost the whole
       // timeout, per retry: look whether its socket is still served.
-      if (IsIpc(options_.endpoint)) MART_RETURN_IF_ERROR(ProbeIpc(options_.endpoint).status());
+      if (IsIpc(current_endpoint())) MART_RETURN_IF_ERROR(ProbeIpc(current_endpoint()).status());
       // The connection ended (martd restarted): send again on a new one.
       if (impl_->Lost()) {
-        impl_->Open(options_.endpoint);
+        impl_->Open(current_endpoint());
         return std::optional<Reply>();
       }
       continue;

@@ -16,11 +16,11 @@ namespace mart::cli {
 AuthChoice ResolveAuth(const AuthInputs& inputs) {
   if (!inputs.token_flag.empty()) return {AuthSource::kTokenFlag, inputs.token_flag};
   if (!inputs.token_env.empty()) return {AuthSource::kTokenEnv, inputs.token_env};
-  if (inputs.profile.logged_in() && ProfileServes(inputs.profile, inputs.endpoint)) {
+  if (inputs.profile.logged_in() && ProfileServes(inputs.profile, inputs.endpoints)) {
     return {AuthSource::kProfile, inputs.profile.access_token};
   }
   if (inputs.profile_explicit || !inputs.needs_login) return {};
-  if (auto cookie = ReadCookieAuth(inputs.cookie_path, inputs.endpoint)) {
+  if (auto cookie = ReadCookieAuth(inputs.cookie_path, inputs.endpoints)) {
     return {AuthSource::kCookie, *cookie};
   }
   return {};
@@ -58,8 +58,22 @@ bool SameEndpoint(std::string_view a, std::string_view b) {
          });
 }
 
-bool ProfileServes(const Profile& profile, const std::string& endpoint) {
-  return profile.endpoint.empty() || SameEndpoint(profile.endpoint, endpoint);
+namespace {
+
+// Whether every one of `endpoints` is one of `known`, however spelled.
+bool AllAmong(const std::vector<std::string>& endpoints, const std::vector<std::string>& known) {
+  return !endpoints.empty() &&
+         std::all_of(endpoints.begin(), endpoints.end(), [&known](const std::string& endpoint) {
+           return std::any_of(known.begin(), known.end(), [&endpoint](const std::string& one) {
+             return SameEndpoint(one, endpoint);
+           });
+         });
+}
+
+}  // namespace
+
+bool ProfileServes(const Profile& profile, const std::vector<std::string>& endpoints) {
+  return profile.endpoints.empty() || AllAmong(endpoints, profile.endpoints);
 }
 
 std::string LoginHint(const std::string& profile) {
@@ -68,7 +82,7 @@ std::string LoginHint(const std::string& profile) {
 }
 
 std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
-                                          const std::string& endpoint) {
+                                          const std::vector<std::string>& endpoints) {
   if (cookie_path.empty()) return std::nullopt;
   Result<std::string> text = ReadTextFile(cookie_path);
   if (!text.ok()) return std::nullopt;
@@ -76,7 +90,7 @@ std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
   const size_t end = rest.find('\n');
   std::string_view cookie = Trim(rest.substr(0, end));
   std::string_view owner = end == std::string_view::npos ? "" : Trim(rest.substr(end + 1));
-  if (cookie.empty() || !SameEndpoint(owner, endpoint)) return std::nullopt;
+  if (cookie.empty() || !AllAmong(endpoints, {std::string(owner)})) return std::nullopt;
   return std::string(kCookieAuthPrefix) + std::string(cookie);
 }
 

@@ -1,18 +1,22 @@
 #pragma once
 // Which credentials a command sends (DESIGN.md §5), first match:
 //   1. --token            2. $MART_TOKEN
-//   3. the profile's saved login, when it was made against this endpoint
+//   3. the profile's saved login, when it was made against these endpoints
+//      (a login made through a list serves every endpoint of that list: the
+//      instances of a cluster share their signing key)
 //   4. the local operator cookie: "cookie:" + the cookie file's first line,
 //      unless a profile was named explicitly; only for a method that needs a
 //      login, and only to the endpoint martd wrote on the file's second line
 //      (the daemon whose data dir holds it: anywhere else the cookie would be
-//      handed to a stranger who could then act as the operator)
+//      handed to a stranger who could then act as the operator); so never
+//      to a list of several endpoints, which may fail over to another martd
 // and how a token reply (login, refresh) updates a saved profile.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,7 +34,7 @@ struct AuthInputs {
   // --profile or $MART_PROFILE named it: act as that login or anonymously,
   // never fall back to the operator cookie.
   bool profile_explicit = false;
-  std::string endpoint = {};  // where the call goes
+  std::vector<std::string> endpoints = {};  // where the call may go
   std::string cookie_path = {};
   bool needs_login = true;  // the method is not open to anyone
 };
@@ -44,9 +48,11 @@ struct AuthChoice {
 AuthChoice ResolveAuth(const AuthInputs& inputs);
 std::string_view AuthSourceName(AuthSource source);
 
-// A saved login answers only for the daemon that issued it: sending it
-// elsewhere would fail and make martctl drop a good session.
-bool ProfileServes(const Profile& profile, const std::string& endpoint);
+// A saved login answers only for the daemon (or the cluster) that issued it:
+// sending it elsewhere would fail and make martctl drop a good session. True
+// when every one of `endpoints` is one the login was made through
+// (SameEndpoint), or the login names none.
+bool ProfileServes(const Profile& profile, const std::vector<std::string>& endpoints);
 // One daemon however its endpoint is spelled: ipc:// paths compared made
 // absolute, with ".", "..", "//" and symlinks resolved; tcp:// regardless of
 // ASCII case.
@@ -57,9 +63,9 @@ inline constexpr std::string_view kDefaultProfile = "default";
 std::string LoginHint(const std::string& profile);
 
 // "cookie:<first line>" when the file is readable, its first line is not
-// empty and its second line (martd's endpoint) is `endpoint`.
+// empty and its second line (martd's endpoint) is every one of `endpoints`.
 std::optional<std::string> ReadCookieAuth(const std::string& cookie_path,
-                                          const std::string& endpoint);
+                                          const std::vector<std::string>& endpoints);
 
 // The "exp" claim of a JWT, without verifying it (the daemon does that).
 std::optional<int64_t> JwtExpiry(std::string_view token);

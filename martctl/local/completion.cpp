@@ -73,6 +73,7 @@ GlobalFlags ConnectionFlags(const std::vector<std::string>& words) {
   GlobalFlags flags;
   const std::vector<std::pair<std::string, std::string*>> wanted = {
       {"--endpoint", &flags.endpoint},
+      {"--endpoint-policy", &flags.endpoint_policy},
       {"--server-key", &flags.server_key},
       {"--data-dir", &flags.data_dir},
       {"--token", &flags.token},
@@ -157,10 +158,7 @@ std::vector<Candidate> CompleteCommandLine(const std::vector<std::string>& words
       if (!resolved.ok()) return {};
       settings = std::move(resolved).value();
       session.emplace(*settings,
-                      Connect(io, ClientOptions{.endpoint = settings->endpoint,
-                                                .timeout = kLookupTimeout,
-                                                .retries = 0,
-                                                .server_key = settings->server_key}),
+                      Connect(io, ClientOptionsOf(*settings, kLookupTimeout, 0)),
                       io.clock);
     }
     return LookUpIds(*session, list);

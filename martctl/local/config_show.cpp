@@ -92,7 +92,7 @@ int RunConfigAddRemote(const Invocation& invocation, const Settings& settings, I
         std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_s * 1000));
     Transport transport = Connect(
         io, ClientOptions{
-                .endpoint = endpoint, .timeout = timeout, .retries = 0, .server_key = key});
+                .endpoints = {endpoint}, .timeout = timeout, .retries = 0, .server_key = key});
     Result<nlohmann::json> status =
         transport("daemon.status", nlohmann::json::object(), CallOptions{});
     if (!status.ok()) {

@@ -30,6 +30,20 @@ std::string StringMember(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// "endpoints": [...], or an older file's "endpoint": "..."; strings only.
+std::vector<std::string> EndpointsMember(const json& object) {
+  std::vector<std::string> endpoints;
+  auto list = object.find("endpoints");
+  if (list != object.end() && list->is_array()) {
+    for (const json& item : *list) {
+      if (item.is_string()) endpoints.push_back(item.get<std::string>());
+    }
+  } else if (std::string one = StringMember(object, "endpoint"); !one.empty()) {
+    endpoints.push_back(std::move(one));
+  }
+  return endpoints;
+}
+
 int64_t IntMember(const json& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
@@ -59,7 +73,7 @@ json ProfileToJson(const Profile& profile) {
   auto put = [&](const char* key, const std::string& value) {
     if (!value.empty()) object[key] = value;
   };
-  put("endpoint", profile.endpoint);
+  if (!profile.endpoints.empty()) object["endpoints"] = profile.endpoints;
   put("email", profile.email);
   if (profile.user_id != 0) object["user_id"] = profile.user_id;
   put("role", profile.role);
@@ -72,7 +86,7 @@ json ProfileToJson(const Profile& profile) {
 Profile ProfileFromJson(const json& object) {
   Profile profile;
   if (!object.is_object()) return profile;
-  profile.endpoint = StringMember(object, "endpoint");
+  profile.endpoints = EndpointsMember(object);
   profile.email = StringMember(object, "email");
   profile.user_id = IntMember(object, "user_id");
   profile.role = StringMember(object, "role");

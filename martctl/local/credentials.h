@@ -1,18 +1,20 @@
 #pragma once
 // Saved logins ("profiles") in one JSON file, by default
 // $XDG_CONFIG_HOME/mart/credentials.json:
-//   {"profiles": {"default": {"endpoint": "...", "email": "...", "user_id": 1,
+//   {"profiles": {"default": {"endpoints": ["..."], "email": "...", "user_id": 1,
 //     "role": "...", "access_token": "...", "refresh_token": "...",
 //     "access_expires_at": <unix seconds>}}}
 // The directory is created 0700; the file is always rewritten whole, 0600,
 // through a temporary file and rename(), so a reader never sees half a file
 // and the tokens are never readable by others, not even briefly.
-// Not thread safe; across processes use CredentialsLock.
+// (A file written before endpoint lists has "endpoint": "..." instead; it is
+// read as a list of one.) Not thread safe; across processes use CredentialsLock.
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +23,9 @@
 namespace mart::cli {
 
 struct Profile {
-  std::string endpoint = {};  // the daemon the tokens were issued by
+  // The endpoints the login was made through: the daemon, or the instances of
+  // the cluster, that issued the tokens (auth.h, ProfileServes).
+  std::vector<std::string> endpoints = {};
   std::string email = {};
   int64_t user_id = 0;  // 0: unknown
   std::string role = {};
@@ -51,7 +55,7 @@ class CredentialsFile {
   Result<std::map<std::string, Profile>> LoadAll() const;
   // Replaces the named profile and keeps the others. INTERNAL on I/O errors.
   Status Store(std::string_view name, const Profile& profile);
-  // Drops the tokens of a profile, keeping its endpoint and email. A missing
+  // Drops the tokens of a profile, keeping its endpoints and email. A missing
   // profile is not an error.
   Status ForgetTokens(std::string_view name);
 

@@ -234,9 +234,11 @@ DoctorRow SocketRow(const std::string& endpoint) {
   return Ok("socket", path);
 }
 
-// *backend: the store martd reports ("sqlite", "postgresql"), "" when it does not answer.
-DoctorRow DaemonRow(const Settings& settings, Io& io, std::string* backend) {
-  const std::string& endpoint = settings.endpoint;
+// The martd at `endpoint` (one of settings.endpoints, asked alone). *backend:
+// the store martd reports ("sqlite", "postgresql"); left as it is when it
+// does not answer.
+DoctorRow DaemonRow(const Settings& settings, const std::string& endpoint, Io& io,
+                    std::string* backend) {
   if (endpoint.rfind(kIpcScheme, 0) == 0) {
     const std::string path = endpoint.substr(kIpcScheme.size());
     std::optional<struct stat> info = StatPath(path);
@@ -252,11 +254,9 @@ DoctorRow DaemonRow(const Settings& settings, Io& io, std::string* backend) {
   const auto wait = std::min(
       kMaxStatusWait,
       std::chrono::milliseconds(static_cast<int64_t>(settings.timeout_s * 1000)));
-  Transport transport =
-      Connect(io, ClientOptions{.endpoint = endpoint,
-                                .timeout = wait,
-                                .retries = 0,
-                                .server_key = settings.server_key});
+  ClientOptions options = ClientOptionsOf(settings, wait, 0);
+  options.endpoints = {endpoint};
+  Transport transport = Connect(io, options);
   Result<json> status = transport("daemon.status", json::object(), CallOptions{});
   if (!status.ok()) {
     return Problem("daemon",
@@ -349,9 +349,16 @@ std::vector<DoctorRow> RunDoctorChecks(const Settings& settings, Io& io) {
                                             "at stop)")));
   rows.push_back(SecretFileRow("credentials", settings.credentials_path, "saved login tokens",
                                Ok("credentials", "not present (no saved logins)")));
-  rows.push_back(SocketRow(settings.endpoint));
+  // Each martd of an endpoint list on its own: the list works while one
+  // answers, and this says which do not.
   std::string backend;
-  rows.push_back(DaemonRow(settings, io, &backend));
+  const bool several = settings.endpoints.size() > 1;
+  for (const std::string& endpoint : settings.endpoints) {
+    for (DoctorRow row : {SocketRow(endpoint), DaemonRow(settings, endpoint, io, &backend)}) {
+      if (several && row.detail.rfind(endpoint, 0) != 0) row.detail = endpoint + ": " + row.detail;
+      rows.push_back(std::move(row));
+    }
+  }
   // On PostgreSQL (martd --store) the data dir's SQLite file is not the store.
   if (backend == "postgresql") {
     for (DoctorRow& row : rows) {

@@ -119,7 +119,17 @@ class EventTail {
     }
     const int64_t lease_ms = terms->value("lease_ms", int64_t{0});
     renew_at_ = MonotonicNow(io_) + milliseconds(std::max<int64_t>(lease_ms / 3, 1000));
+    subscribed_on_ = feed_->connection();
     return Status::Ok();
+  }
+
+  // The subscription belongs to the connection that made it: on a new one
+  // (martd restarted, or another endpoint took over) subscribe again, then
+  // read what the change-over hid from the log.
+  Status Resubscribe() {
+    MART_RETURN_IF_ERROR(Renew());
+    if (subscribed_on_ != feed_->connection()) return Status::Ok();  // not answered yet
+    return ReadLog(sequencer_.OnIdle());
   }
 
   Status PrintBacklog() {
@@ -201,7 +211,11 @@ class EventTail {
 
   Status Follow() {
     while (!guard_.interrupted()) {
-      if (MonotonicNow(io_) >= renew_at_) MART_RETURN_IF_ERROR(Renew());
+      if (feed_->connection() != subscribed_on_) {
+        MART_RETURN_IF_ERROR(Resubscribe());
+      } else if (MonotonicNow(io_) >= renew_at_) {
+        MART_RETURN_IF_ERROR(Renew());
+      }
       std::optional<FeedEvent> frame = feed_->Next(kIdlePoll);
       if (guard_.interrupted()) break;
       if (!frame) {
@@ -254,6 +268,7 @@ class EventTail {
   ListWriter rows_;
   EventSequencer sequencer_;
   milliseconds renew_at_{0};
+  uint64_t subscribed_on_ = 0;  // the feed's connection() when last subscribed
 };
 
 }  // namespace

@@ -8,7 +8,10 @@
 // martd publishes them, until SIGINT (exit 130) or SIGTERM (exit 143): it
 // subscribes to the feed (events.subscribe, renewed every third of its lease)
 // before reading the backlog on the same connection, so nothing falls between
-// the two, and fills the feed's gaps from the log (event_sequencer.h). While
+// the two, and fills the feed's gaps from the log (event_sequencer.h). When
+// the connection is made anew (martd restarted, or another martd of an
+// endpoint list took over) it subscribes again at once and reads the log up
+// to its end, so the events of the change-over are printed too. While
 // martd is unavailable (restarting) it retries every second, saying so once;
 // when martd refuses the renewal (the caller is no longer an admin, or logged
 // out) it stops with that error.

@@ -68,10 +68,7 @@ std::vector<CommandEntry> LocalCommands() {
 
 int RunVersion(const Invocation&, const Settings& settings, Io& io) {
   Transport transport = Connect(
-      io, ClientOptions{.endpoint = settings.endpoint,
-                        .timeout = kVersionTimeout,
-                        .retries = 0,
-                        .server_key = settings.server_key});
+      io, ClientOptionsOf(settings, kVersionTimeout, 0));
   Result<json> status = transport("daemon.status", json::object(), CallOptions{});
   json martd = nullptr;
   if (status.ok() && status->is_object() && status->contains("version") &&
@@ -116,11 +113,14 @@ int RunHelpExitCodes(const Invocation&, const Settings& settings, Io& io) {
 
 json EnvironmentTable() {
   return json::array({
-      {{"variable", "MART_ENDPOINT"}, {"meaning", "martd request endpoint (like --endpoint)"}},
+      {{"variable", "MART_ENDPOINT"},
+       {"meaning", "martd request endpoint, or a comma-separated list (like --endpoint)"}},
+      {{"variable", "MART_ENDPOINT_POLICY"},
+       {"meaning", "failover or random, with several endpoints (like --endpoint-policy)"}},
       {{"variable", "MART_DATA_DIR"},
        {"meaning", "martd data dir, for its default socket and operator cookie (like --data-dir)"}},
       {{"variable", "MART_SERVER_KEY"},
-       {"meaning", "martd's CURVE public key, for a tcp:// endpoint (like --server-key)"}},
+       {"meaning", "martd's CURVE public key, for tcp:// endpoints (like --server-key)"}},
       {{"variable", "MART_TOKEN"}, {"meaning", "access token to send (like --token)"}},
       {{"variable", "MART_PROFILE"}, {"meaning", "saved login to use (like --profile)"}},
       {{"variable", "MART_TIMEOUT"}, {"meaning", "seconds to wait for the daemon (like --timeout)"}},
@@ -167,12 +167,7 @@ int RunHelpFormats(const Invocation&, const Settings& settings, Io& io) {
 int RunDaemonWait(const Invocation& invocation, const Settings& settings, Io& io) {
   const int64_t seconds = invocation.params.value("wait_timeout", kDefaultDaemonWaitSeconds);
   const milliseconds deadline = MonotonicNow(io) + std::chrono::seconds(seconds);
-  Transport transport = Connect(
-      io,
-      ClientOptions{.endpoint = settings.endpoint,
-                    .timeout = milliseconds(1000),
-                    .retries = 0,
-                    .server_key = settings.server_key});
+  Transport transport = Connect(io, ClientOptionsOf(settings, milliseconds(1000), 0));
   while (true) {
     Result<json> status = transport("daemon.status", json::object(), CallOptions{});
     if (IsReady(status)) return 0;

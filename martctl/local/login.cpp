@@ -44,7 +44,7 @@ Status PrepareLogin(CallContext& context, json*) { return LoadProfile(context).s
 
 Result<Output> FinishLogin(CallContext& context, json result) {
   Profile profile;
-  profile.endpoint = context.settings.endpoint;
+  profile.endpoints = context.settings.endpoints;
   const json user = result.value("user", json::object());
   profile.email = StringOr(user, "email", StringOr(context.invocation.params, "email", ""));
   if (user.is_object() && user.contains("id") && user["id"].is_number_integer()) {

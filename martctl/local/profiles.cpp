@@ -61,7 +61,8 @@ int RunConfigProfiles(const Invocation&, const Settings& settings, Io& io) {
                     {"current", name == settings.profile},
                     {"endpoint", endpoint.empty() ? json() : json(endpoint)},
                     {"login", logged_in ? json(login->second.email) : json()},
-                    {"login_endpoint", logged_in ? json(login->second.endpoint) : json()},
+                    {"login_endpoint",
+                     logged_in ? json(JoinEndpoints(login->second.endpoints)) : json()},
                     {"defined_in", defined.empty() ? json() : json(Joined(defined))}});
   }
   RenderOptions options = BaseRenderOptions(settings, io);
@@ -159,9 +160,9 @@ Status CheckProfile(const Settings& settings, const Invocation& invocation, Io& 
   }
   if (spec == nullptr) return Status::Ok();
   Result<Profile> login = CredentialsFile(settings.credentials_path).Load(settings.profile);
-  if (login.ok() && login->logged_in() && !ProfileServes(*login, settings.endpoint)) {
+  if (login.ok() && login->logged_in() && !ProfileServes(*login, settings.endpoints)) {
     io.err << ErrorLead(io) << "note: profile " << settings.profile << " is logged in at "
-           << login->endpoint << ", not at " << settings.endpoint
+           << JoinEndpoints(login->endpoints) << ", not at " << JoinEndpoints(settings.endpoints)
            << ", so its login is not sent there\n";
   }
   return Status::Ok();

@@ -25,7 +25,7 @@ Status Session::Resolve(const CommandSpec& spec) {
                     .token_env = settings_.token_env,
                     .profile = {},
                     .profile_explicit = settings_.profile_explicit,
-                    .endpoint = settings_.endpoint,
+                    .endpoints = settings_.endpoints,
                     .cookie_path = settings_.cookie_path,
                     .needs_login = spec.access != Access::kAnyone};
   // An explicit token never needs the credentials file, even a broken one;
@@ -84,7 +84,7 @@ Status Session::Renew(const std::string& used) {
   MART_ASSIGN_OR_RETURN(Profile latest, credentials_.Load(settings_.profile));
   renewed_ = true;
   if (latest.logged_in() && latest.access_token != used && !NearExpiry(latest) &&
-      ProfileServes(latest, settings_.endpoint)) {
+      ProfileServes(latest, settings_.endpoints)) {
     profile_ = std::move(latest);
     choice_.auth = profile_.access_token;
     return Status::Ok();

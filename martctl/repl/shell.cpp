@@ -12,6 +12,7 @@
 
 #include "martctl/app.h"
 #include "martctl/command_tree.h"
+#include "martctl/local/auth.h"
 #include "martctl/local/completion.h"
 #include "martctl/local/credentials.h"
 #include "martctl/repl/line_editor.h"
@@ -38,6 +39,7 @@ std::vector<FlagWords> GivenFlags(const GlobalFlags& flags) {
     if (!value.empty()) given.push_back({name, alias, {name, value}});
   };
   add("--endpoint", "", flags.endpoint);
+  add("--endpoint-policy", "", flags.endpoint_policy);
   add("--server-key", "", flags.server_key);
   add("--data-dir", "", flags.data_dir);
   add("--token", "", flags.token);
@@ -135,14 +137,11 @@ ConnectionState Shell::Probe() {
   if (!settings.ok()) return state;
   state.profile = settings->profile;
   Result<Profile> saved = CredentialsFile(settings->credentials_path).Load(settings->profile);
-  if (saved.ok() && !saved->access_token.empty() && saved->endpoint == settings->endpoint) {
+  if (saved.ok() && saved->logged_in() && ProfileServes(*saved, settings->endpoints)) {
     state.user = saved->email;
   }
   Transport transport = Connect(
-      io_, ClientOptions{.endpoint = settings->endpoint,
-                                  .timeout = kProbeTimeout,
-                                  .retries = 0,
-                                  .server_key = settings->server_key});
+      io_, ClientOptionsOf(*settings, kProbeTimeout, 0));
   state.up = transport("daemon.status", json::object(), CallOptions{}).ok();
   return state;
 }

@@ -59,7 +59,7 @@ class EventFeedAuthTest : public DaemonTest {
   // A new connection over CURVE, like a remote martctl.
   std::unique_ptr<Client> Remote() {
     ClientOptions options;
-    options.endpoint = options_.listen;
+    options.endpoints = {options_.listen};
     options.server_key = server_key_;
     options.timeout = std::chrono::milliseconds(10000);
     options.retries = 0;

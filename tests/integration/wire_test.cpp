@@ -161,7 +161,7 @@ TEST_F(WireTest, ASecondDaemonOnTheSameDataDirIsRefused) {
 
 TEST_F(WireTest, NoDaemonMeansUnavailableAtOnce) {
   ClientOptions options;
-  options.endpoint = "ipc://" + root_ + "/nobody-here.sock";
+  options.endpoints = {"ipc://" + root_ + "/nobody-here.sock"};
   Client client(options);
   auto reply = client.Call("daemon.status", json::object());
   ASSERT_FALSE(reply.ok());
@@ -179,7 +179,7 @@ TEST_F(WireTest, ADaemonThatGoesAwayMidCallIsUnavailableNotATimeout) {
   peer->set(zmq::sockopt::linger, 0);
   peer->bind(endpoint);
   ClientOptions options;
-  options.endpoint = endpoint;
+  options.endpoints = {endpoint};
   options.timeout = std::chrono::milliseconds(600000);
   options.retries = 3;
   Client client(options);

@@ -46,7 +46,7 @@ class DaemonTest : public ::testing::Test {
 
   std::unique_ptr<Client> NewClient() {
     ClientOptions options;
-    options.endpoint = options_.listen;
+    options.endpoints = {options_.listen};
     options.timeout = std::chrono::milliseconds(10000);
     options.retries = 0;
     return std::make_unique<Client>(options);

@@ -42,8 +42,10 @@ struct DaemonFacts {
   std::optional<uint64_t> round_trips;  // PostgreSQL only
 };
 
+// Asks the first endpoint, whose data dir holds the operator cookie.
 Result<DaemonFacts> AskDaemon(const Fixture& fixture) {
-  Client client({.endpoint = fixture.endpoint, .timeout = std::chrono::milliseconds(10000)});
+  Client client({.endpoints = {fixture.endpoints.front()},
+                 .timeout = std::chrono::milliseconds(10000)});
   MART_ASSIGN_OR_RETURN(nlohmann::json status,
                         client.Call("daemon.status", nlohmann::json::object(),
                                     {.auth = fixture.operator_auth}));
@@ -69,9 +71,9 @@ std::optional<double> ResidentMib(int64_t pid) {
   return std::nullopt;
 }
 
-LoadSpec SpecFor(const Context& context, int clients, std::string endpoint) {
+LoadSpec SpecFor(const Context& context, int clients, std::vector<std::string> endpoints) {
   const BenchOptions& o = context.options;
-  return {.endpoint = std::move(endpoint),
+  return {.endpoints = std::move(endpoints),
           .clients = clients,
           .depth = o.inflight,
           .threads = o.threads,
@@ -122,7 +124,7 @@ Status RunEcho(Context& context, const std::string& name, int clients,
   EchoServer echo(endpoint, samples);
   MART_RETURN_IF_ERROR(echo.Start());
   auto workload = MakeWorkload(name, context.fixture, context.options.params);
-  LoadSpec spec = SpecFor(context, clients, endpoint);
+  LoadSpec spec = SpecFor(context, clients, {endpoint});
   spec.check_replies = false;
   auto result = RunLoad(spec, *workload);
   if (!result.ok()) return result.status();
@@ -143,7 +145,7 @@ Status RunRound(Context& context, const std::string& name, int clients, Round* r
   OrderWatch watch;
   if (orders) MART_RETURN_IF_ERROR(watch.Start(context.fixture));
   MART_ASSIGN_OR_RETURN(DaemonFacts before, AskDaemon(context.fixture));
-  auto result = RunLoad(SpecFor(context, clients, context.fixture.endpoint), *workload);
+  auto result = RunLoad(SpecFor(context, clients, context.fixture.endpoints), *workload);
   if (!result.ok()) return result.status();
   round->martd = MakeRow(name, "martd", clients, context.options.inflight, *result);
   round->martd.store = context.store;
@@ -155,12 +157,14 @@ Status RunRound(Context& context, const std::string& name, int clients, Round* r
   // The statements of every request answered, the warm-up's included, and for
   // orders those of their way to processing (the wait above).
   MART_ASSIGN_OR_RETURN(DaemonFacts after, AskDaemon(context.fixture));
-  if (before.statements && after.statements && result->answered > 0) {
+  // martd counts statements per instance: over several, one count is no measure.
+  const bool one = context.fixture.endpoints.size() == 1;
+  if (one && before.statements && after.statements && result->answered > 0) {
     round->martd.statements_per_request =
         static_cast<double>(*after.statements - *before.statements) /
         static_cast<double>(result->answered);
   }
-  if (before.round_trips && after.round_trips && result->answered > 0) {
+  if (one && before.round_trips && after.round_trips && result->answered > 0) {
     round->martd.round_trips_per_request =
         static_cast<double>(*after.round_trips - *before.round_trips) /
         static_cast<double>(result->answered);
@@ -270,24 +274,28 @@ void Print(const Context& context) {
   }
 }
 
-// Seeds, runs and prints, against the daemon at `endpoint`.
-Status Measure(Context& context, const std::string& endpoint, const std::string& data_dir) {
+// Seeds, runs and prints, against the daemon at `endpoints` (several: instances
+// serving one store, the first one's data dir being `data_dir`).
+Status Measure(Context& context, const std::vector<std::string>& endpoints,
+               const std::string& data_dir) {
   MART_ASSIGN_OR_RETURN(std::string auth, OperatorAuth(data_dir));
   SeedSpec seed{.products = context.options.products,
                 .categories = context.options.categories,
                 .users = context.options.users,
                 .seed = context.options.params.seed};
   if (context.options.fixture.empty()) {
-    MART_ASSIGN_OR_RETURN(context.fixture, SeedFixture(endpoint, auth, seed, std::cerr));
+    MART_ASSIGN_OR_RETURN(context.fixture, SeedFixture(endpoints, auth, seed, std::cerr));
   } else {
-    MART_ASSIGN_OR_RETURN(context.fixture, LoadFixture(endpoint, auth, context.options.fixture));
+    MART_ASSIGN_OR_RETURN(context.fixture, LoadFixture(endpoints, auth, context.options.fixture));
   }
   if (!context.options.seed_only.empty())
     return WriteFixture(context.fixture, context.options.seed_only);
   MART_ASSIGN_OR_RETURN(DaemonFacts facts, AskDaemon(context.fixture));
   context.store = facts.backend;
-  // Its memory only when it runs here (ipc://): over tcp the pid is another machine's.
-  context.martd_pid = endpoint.rfind("ipc://", 0) == 0 ? facts.pid : 0;
+  // Its memory only when it runs here (ipc://): over tcp the pid is another
+  // machine's; and only when it is the one instance measured.
+  const std::string& first = endpoints.front();
+  context.martd_pid = endpoints.size() == 1 && first.rfind("ipc://", 0) == 0 ? facts.pid : 0;
   return RunAll(context);
 }
 
@@ -304,7 +312,7 @@ Status MeasureOwn(Context& context, const std::string& store, int index) {
   if (store != "sqlite") spec.extra_args = {"--store", store};
   std::cerr << "mart-bench: martd on " << (store == "sqlite" ? "SQLite" : store) << "\n";
   MART_ASSIGN_OR_RETURN(std::unique_ptr<LocalDaemon> daemon, LocalDaemon::Start(spec));
-  Status status = Measure(context, daemon->endpoint(), daemon->data_dir());
+  Status status = Measure(context, {daemon->endpoint()}, daemon->data_dir());
   Status stopped = daemon->Stop();
   return status.ok() ? stopped : status;
 }
@@ -320,8 +328,8 @@ int RunBench(const BenchOptions& options) {
   Context context{options, {}, *work_dir, 600, {}, "", 0};
   Status status;
   try {
-    if (!options.endpoint.empty()) {
-      status = Measure(context, options.endpoint, options.data_dir);
+    if (!options.endpoints.empty()) {
+      status = Measure(context, options.endpoints, options.data_dir);
     } else {
       for (size_t i = 0; i < options.stores.size() && status.ok(); ++i) {
         status = MeasureOwn(context, options.stores[i], static_cast<int>(i));

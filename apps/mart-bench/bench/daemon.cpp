@@ -81,7 +81,7 @@ Status WaitReady(const std::string& endpoint, double timeout_s, pid_t pid) {
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (Exited(pid, &status)) return Unavailable("martd exited during its start");
-    Client client({.endpoint = endpoint, .timeout = std::chrono::milliseconds(500), .retries = 0});
+    Client client({.endpoints = {endpoint}, .timeout = std::chrono::milliseconds(500), .retries = 0});
     auto reply = client.Call("daemon.status", nlohmann::json::object());
     if (reply.ok() && reply->value("ready", false)) return Status::Ok();
     if (!reply.ok()) last = reply.status();

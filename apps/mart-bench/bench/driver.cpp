@@ -140,7 +140,7 @@ class DriverThread {
       conn.socket = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::dealer);
       conn.socket->set(zmq::sockopt::linger, 0);
       conn.socket->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kHardMaxMessageBytes));
-      conn.socket->connect(spec_.endpoint);
+      conn.socket->connect(spec_.endpoints[static_cast<size_t>(client) % spec_.endpoints.size()]);
       conns_.push_back(std::move(conn));
     }
   }

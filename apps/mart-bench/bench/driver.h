@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "bench/histogram.h"
 #include "mart/status.h"
@@ -21,7 +22,8 @@ namespace mart::bench {
 using Clock = std::chrono::steady_clock;
 
 struct LoadSpec {
-  std::string endpoint;
+  // Client i connects to endpoints[i % size]: a run spreads over the instances.
+  std::vector<std::string> endpoints;
   int clients = 1;
   int depth = 1;
   int threads = 1;
@@ -80,7 +82,7 @@ void MergeInto(LoadResult* into, LoadResult&& from);
 // Seconds as a clock duration.
 Clock::duration Seconds(double seconds);
 
-// Runs `workload` against spec.endpoint. Fails only when sockets cannot be set up.
+// Runs `workload` against spec.endpoints. Fails only when sockets cannot be set up.
 Result<LoadResult> RunLoad(const LoadSpec& spec, Workload& workload);
 
 }  // namespace mart::bench

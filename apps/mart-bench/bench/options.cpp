@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
+#include "mart/client/endpoints.h"
+
 namespace mart::bench {
 
 std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
                                               std::string* message, int* exit_code) {
   BenchOptions options;
   std::string workloads = "all";
+  std::string endpoints;
   CLI::App app{"mart-bench: load generator for martd over the native protocol, with baselines"};
   app.set_version_flag("--version", std::string("mart-bench ") + MART_VERSION);
   app.add_option("-w,--workload", workloads,
@@ -85,9 +88,13 @@ std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
         return "'" + store + "' is neither sqlite nor a postgresql:// URI";
       },
       "STORE");
-  auto* endpoint = app.add_option("--endpoint", options.endpoint, "use this running martd instead");
+  auto* endpoint = app.add_option(
+      "--endpoint", endpoints,
+      "use this running martd instead; a comma-separated list drives several instances "
+      "serving one store, client i on endpoint i modulo their number");
   endpoint->excludes(stores);
-  app.add_option("--data-dir", options.data_dir, "its data dir (for the operator cookie)")
+  app.add_option("--data-dir", options.data_dir,
+                 "its data dir (for the operator cookie; with a list, the first one's)")
       ->needs(endpoint);
   endpoint->needs("--data-dir");
   app.add_option("--seed-only", options.seed_only,
@@ -110,6 +117,15 @@ std::optional<BenchOptions> ParseBenchOptions(int argc, const char* const* argv,
              : std::string("mart-bench: ") + e.what() + "\nrun 'mart-bench --help' for the options";
     if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) *message = e.what();
     return std::nullopt;
+  }
+  if (!endpoints.empty()) {
+    Result<std::vector<std::string>> list = SplitEndpoints(endpoints, "--endpoint");
+    if (!list.ok()) {
+      *message = "mart-bench: " + list.status().message();
+      *exit_code = 2;
+      return std::nullopt;
+    }
+    options.endpoints = std::move(list).value();
   }
   if (workloads == "all") {
     options.workloads = WorkloadNames();

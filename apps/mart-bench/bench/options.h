@@ -28,13 +28,15 @@ struct BenchOptions {
   WorkloadParams params;
   // The daemon: our own (martd, password_cost, tmp_dir, keep), one per store
   // in `stores` ("sqlite", or a PostgreSQL URI of an empty database), measured
-  // one after the other; or an existing one (endpoint, data_dir).
+  // one after the other; or existing ones (endpoints, data_dir): one martd, or
+  // several serving one store, the clients spread over them round-robin;
+  // data_dir is the first one's.
   std::vector<std::string> stores = {"sqlite"};
   std::string martd;
   std::string password_cost = "interactive";
   std::string tmp_dir;
   bool keep = false;
-  std::string endpoint;
+  std::vector<std::string> endpoints;
   std::string data_dir;
   // Seed only, and write the fixture for the wrk scripts into this directory.
   std::string seed_only;

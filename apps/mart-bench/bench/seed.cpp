@@ -121,13 +121,16 @@ Status WritePrivateLines(const std::string& path, const std::vector<std::string>
 
 }  // namespace
 
-Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& operator_auth,
+Result<Fixture> LoadFixture(const std::vector<std::string>& endpoints, const std::string& operator_auth,
                             const std::string& dir) {
   Fixture fixture;
-  fixture.endpoint = endpoint;
+  fixture.endpoints = endpoints;
   fixture.operator_auth = operator_auth;
   fixture.tag = "fixture";
-  Client client({.endpoint = endpoint, .timeout = std::chrono::milliseconds(60000), .retries = 1});
+  // As the operator: its cookie is the first endpoint's (--data-dir), and goes nowhere else.
+  Client client({.endpoints = {endpoints.front()},
+                 .timeout = std::chrono::milliseconds(60000),
+                 .retries = 1});
   MART_ASSIGN_OR_RETURN(fixture.events_endpoint, EventsEndpoint(client));
   MART_ASSIGN_OR_RETURN(fixture.product_ids, ReadLines(dir + "/products.txt"));
   MART_ASSIGN_OR_RETURN(fixture.categories, ReadLines(dir + "/categories.txt"));
@@ -153,13 +156,16 @@ Status WriteFixture(const Fixture& fixture, const std::string& dir) {
   return Status::Ok();
 }
 
-Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
+Result<Fixture> SeedFixture(const std::vector<std::string>& endpoints, const std::string& operator_auth,
                             const SeedSpec& spec, std::ostream& log) {
   Fixture fixture;
-  fixture.endpoint = endpoint;
+  fixture.endpoints = endpoints;
   fixture.operator_auth = operator_auth;
   fixture.tag = "b" + NewRandomKey().substr(0, 8);
-  Client client({.endpoint = endpoint, .timeout = std::chrono::milliseconds(60000), .retries = 1});
+  // As the operator: its cookie is the first endpoint's (--data-dir), and goes nowhere else.
+  Client client({.endpoints = {endpoints.front()},
+                 .timeout = std::chrono::milliseconds(60000),
+                 .retries = 1});
   MART_ASSIGN_OR_RETURN(fixture.events_endpoint, EventsEndpoint(client));
   for (int c = 0; c < spec.categories; ++c) {
     char name[64];

@@ -23,8 +23,9 @@ struct BenchUser {
 };
 
 struct Fixture {
-  std::string endpoint;
-  std::string events_endpoint;
+  // One martd, or several serving one store; the operator cookie is the first's.
+  std::vector<std::string> endpoints;
+  std::string events_endpoint;         // the first one's
   std::string operator_auth;  // "cookie:<hex>"
   std::string tag;
   std::vector<std::string> product_ids;
@@ -42,9 +43,9 @@ struct SeedSpec {
 // Prints progress lines to `log`. Prices are uniform in 1.00–1000.00.
 // Reads what WriteFixture wrote (--seed-only) for a martd already seeded:
 // products, categories and customer tokens (no emails or passwords).
-Result<Fixture> LoadFixture(const std::string& endpoint, const std::string& operator_auth,
+Result<Fixture> LoadFixture(const std::vector<std::string>& endpoints, const std::string& operator_auth,
                             const std::string& dir);
-Result<Fixture> SeedFixture(const std::string& endpoint, const std::string& operator_auth,
+Result<Fixture> SeedFixture(const std::vector<std::string>& endpoints, const std::string& operator_auth,
                             const SeedSpec& spec, std::ostream& log);
 
 // --seed-only: products.txt, categories.txt and tokens.txt in `dir`, one item

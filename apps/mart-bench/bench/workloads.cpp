@@ -287,8 +287,9 @@ OrderWatch::~OrderWatch() { Stop(); }
 
 Status OrderWatch::Start(const Fixture& fixture) {
   thread_ = std::thread([this, endpoint = fixture.events_endpoint] { Run(endpoint); });
-  Client client(
-      {.endpoint = fixture.endpoint, .timeout = std::chrono::milliseconds(5000), .retries = 0});
+  Client client({.endpoints = {fixture.endpoints.front()},
+                 .timeout = std::chrono::milliseconds(5000),
+                 .retries = 0});
   for (int attempt = 0; attempt < 100 && !joined_.load(); ++attempt) {
     auto published = client.Call("events.publish", {{"topic", "bench.joined"}},
                                  {.auth = fixture.operator_auth, .idempotency_key = ""});

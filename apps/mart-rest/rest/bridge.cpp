@@ -38,6 +38,8 @@ HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) c
   options.auth = BearerToken(request.authorization);
   options.idempotency_key = request.idempotency_key;
   options.forwarded_for = request.client_address;
+  std::string answered;
+  options.answered = &answered;
   if (IsCookie(options.auth)) return ErrorReply(Unauthenticated("invalid token"));
   if (spec.access != Access::kAnyone && options.auth.empty()) return NotAuthenticatedReply();
   Result<TranslatedParams> params = TranslateRequest(route, request, match.path_params);
@@ -49,6 +51,7 @@ HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) c
   }
   Result<nlohmann::json> shaped = ShapeResult(rule, std::move(result).value(), params->own);
   if (!shaped.ok()) return ErrorReply(shaped.status());
+  if (rule.names_martd) *shaped = NameMartd(std::move(*shaped), answered);
   HttpReply reply;
   reply.status = rule.success_status;
   if (reply.status != 204) {

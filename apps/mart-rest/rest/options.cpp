@@ -36,8 +36,14 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
   app.set_version_flag("--version", std::string("mart-rest ") + MART_VERSION);
   app.add_option("--listen", listen, "HOST:PORT to serve HTTP on (default 127.0.0.1:8080)")
       ->envname("MART_REST_LISTEN");
-  app.add_option("--endpoint", options.endpoint, "martd request endpoint (default: the data "
-                 "dir's socket, as martctl finds it)")->envname("MART_ENDPOINT");
+  std::string endpoints;
+  app.add_option("--endpoint", endpoints, "martd request endpoint, or a comma-separated list "
+                 "of martd serving one store (default: the data dir's socket, as martctl finds "
+                 "it)")->envname("MART_ENDPOINT");
+  std::string policy = "failover";
+  app.add_option("--endpoint-policy", policy, "with several endpoints: failover (the first "
+                 "that answers, the default) or random (each connection starts at a random "
+                 "one)")->envname("MART_ENDPOINT_POLICY")->check(CLI::IsMember(EndpointPolicyNames()));
   app.add_option("--data-dir", options.data_dir, "martd's data dir, to find its default "
                  "endpoint")->envname("MART_DATA_DIR");
   // --timeout means what it means to martctl: the whole budget of one call to
@@ -74,14 +80,17 @@ std::optional<RestOptions> ParseRestOptions(int argc, char** argv, std::string* 
     return std::nullopt;
   }
   if (app.count("--timeout") > 0) options.timeout_ms = static_cast<int>(timeout_s * 1000 / 2);
-  Status status = ParseListen(listen, &options);
+  if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
+  if (endpoints.empty()) endpoints = DefaultEndpoint(options.data_dir);
+  Result<std::vector<std::string>> list = SplitEndpoints(endpoints, "--endpoint");
+  Status status = list.ok() ? ParseListen(listen, &options) : list.status();
   if (!status.ok()) {
     *exit_code = 2;
     *message = "mart-rest: " + status.message();
     return std::nullopt;
   }
-  if (options.data_dir.empty()) options.data_dir = DefaultDataDir();
-  if (options.endpoint.empty()) options.endpoint = DefaultEndpoint(options.data_dir);
+  options.endpoints = std::move(list).value();
+  options.endpoint_policy = *ParseEndpointPolicy(policy, "--endpoint-policy");
   return options;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // mart-rest's command line: --listen HOST:PORT (env MART_REST_LISTEN, default
 // 127.0.0.1:8080), --endpoint (env MART_ENDPOINT, default the same socket
-// martctl finds from --data-dir / MART_DATA_DIR), --timeout-ms, --threads,
+// martctl finds from --data-dir / MART_DATA_DIR; a comma-separated list for
+// several martd serving one store), --endpoint-policy failover|random (env
+// MART_ENDPOINT_POLICY; mart::Client's EndpointPolicy), --timeout-ms, --threads,
 // --max-connections, --header-timeout-ms, --body-timeout-ms, --idle-timeout-ms
 // (see http_server.h for what each bounds), --config FILE (default
 // $XDG_CONFIG_HOME/mart/mart-rest.toml: the same long names as keys; see
@@ -9,7 +11,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "mart/client/endpoints.h"
 #include "mart/status.h"
 
 namespace mart::rest {
@@ -17,7 +21,8 @@ namespace mart::rest {
 struct RestOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (the ready line says which)
-  std::string endpoint;
+  std::vector<std::string> endpoints;  // at least one after parsing
+  EndpointPolicy endpoint_policy = EndpointPolicy::kFailover;
   std::string data_dir;
   int timeout_ms = 5000;  // per try; one retry, then 503
   // Handler threads: how many requests are handled at once. They see only

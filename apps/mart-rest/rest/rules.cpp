@@ -27,6 +27,7 @@ constexpr std::string_view kHoldDefaults = R"({"reference": "rest-api"})";
 
 const std::vector<RouteRule>& AllRules() {
   static const std::vector<RouteRule> kRules = {
+      {.method = "daemon.status", .names_martd = true},
       {.method = "auth.register", .success_status = 201},
       // The seeds log in with FastAPI's OAuth2 form: username is the email.
       {.method = "auth.login", .aliases = {{"username", "email"}}, .accepts_form = true},

@@ -60,6 +60,9 @@ struct RouteRule {
   // the seeds' end_date keeps orders placed at or before it, so `until` is
   // one microsecond later.
   std::string_view inclusive_end = {};
+  // The body also says which martd answered (/health, in front of several):
+  // "martd": {"endpoint", and "instance" when the result has one}.
+  bool names_martd = false;
 };
 
 // The rule for a registry method's own route; a default rule (its `method`

@@ -116,7 +116,8 @@ int RunRestServer(const RestOptions& options) {
     std::fprintf(stderr, "mart-rest: %s\n", routes.status().ToString().c_str());
     return 1;
   }
-  ClientPool pool({.endpoint = options.endpoint,
+  ClientPool pool({.endpoints = options.endpoints,
+                   .policy = options.endpoint_policy,
                    .timeout = std::chrono::milliseconds(options.timeout_ms),
                    .retries = 1});
   const CallFn call = [&pool](std::string_view method, const nlohmann::json& params,
@@ -140,7 +141,7 @@ int RunRestServer(const RestOptions& options) {
     return 6;
   }
   std::fprintf(stderr, "mart-rest: listening on http://%s:%d, forwarding to %s\n",
-               options.host.c_str(), *port, options.endpoint.c_str());
+               options.host.c_str(), *port, JoinEndpoints(options.endpoints).c_str());
   ServeUntilSignal(server);
   std::fprintf(stderr, "mart-rest: stopped\n");
   return 0;

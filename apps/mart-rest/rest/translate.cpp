@@ -329,6 +329,16 @@ Result<nlohmann::json> ShapeResult(const RouteRule& rule, nlohmann::json result,
   return result;
 }
 
+json NameMartd(json body, const std::string& endpoint) {
+  if (!body.is_object()) return body;
+  json martd = {{"endpoint", endpoint}};
+  if (auto instance = body.find("instance"); instance != body.end() && instance->is_object()) {
+    martd["instance"] = *instance;
+  }
+  body["martd"] = std::move(martd);
+  return body;
+}
+
 Status ForClient(const Status& status, const Route& route, const TranslatedParams& params) {
   const json& details = status.details();
   if (status.code() != Code::kInvalidArgument || !details.is_object() ||

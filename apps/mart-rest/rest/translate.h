@@ -46,6 +46,11 @@ Result<TranslatedParams> TranslateRequest(const Route& route, const HttpRequest&
 Result<nlohmann::json> ShapeResult(const RouteRule& rule, nlohmann::json result,
                                    const nlohmann::json& own = nlohmann::json::object());
 
+// `body` with "martd": {"endpoint": `endpoint`, "instance": body's "instance"
+// when it is an object} (RouteRule::names_martd). A body that is no object is
+// returned as it is.
+nlohmann::json NameMartd(nlohmann::json body, const std::string& endpoint);
+
 // A failed call's status as the client should read it: an INVALID_ARGUMENT
 // naming a param (details `field`, "items[0].quantity") gets `loc` with the
 // client's source and name for it, the path split as FastAPI does

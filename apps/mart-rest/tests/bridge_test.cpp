@@ -21,12 +21,14 @@ class BridgeTest : public ::testing::Test {
                     -> Result<json> {
                   calls_.push_back({std::string(method), params, options});
                   if (!next_error_.ok()) return next_error_;
+                  if (options.answered != nullptr) *options.answered = answered_by_;
                   return next_result_;
                 }) {}
 
   std::vector<Recorded> calls_;
   json next_result_ = json::object();
   Status next_error_;
+  std::string answered_by_ = "ipc:///run/b.sock";  // the endpoint the fake "answers" from
   Bridge bridge_;
 };
 
@@ -109,6 +111,21 @@ TEST_F(BridgeTest, DaemonErrorsMapThroughTheTable) {
   next_error_ = Unavailable("daemon unavailable at ipc:///x");
   HttpReply down = bridge_.Handle({.method = "GET", .path = "/health"});
   EXPECT_EQ(down.status, 503);
+}
+
+TEST_F(BridgeTest, HealthSaysWhichMartdAnswered) {
+  next_result_ = {{"ready", true}, {"pid", 42}};
+  json plain = json::parse(bridge_.Handle({.method = "GET", .path = "/health"}).body);
+  EXPECT_EQ(plain["ready"], true);
+  EXPECT_EQ(plain["martd"], json({{"endpoint", "ipc:///run/b.sock"}}));
+  // The instance martd reports, as it reports it; one that is no object is left out.
+  next_result_["instance"] = {{"id", "i-2"}, {"host", "b"}};
+  json named = json::parse(bridge_.Handle({.method = "GET", .path = "/health"}).body);
+  EXPECT_EQ(named["martd"],
+            json({{"endpoint", "ipc:///run/b.sock"}, {"instance", {{"id", "i-2"}, {"host", "b"}}}}));
+  next_result_["instance"] = "i-2";
+  json odd = json::parse(bridge_.Handle({.method = "GET", .path = "/health"}).body);
+  EXPECT_FALSE(odd["martd"].contains("instance"));
 }
 
 TEST_F(BridgeTest, ValidationErrorsPointAtThePathParam) {

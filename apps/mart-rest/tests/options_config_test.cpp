@@ -53,7 +53,7 @@ TEST_F(RestConfigTest, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
   ASSERT_TRUE(from_file.has_value()) << message_;
   EXPECT_EQ(from_file->port, 9001);
   EXPECT_EQ(from_file->threads, 7);
-  EXPECT_EQ(from_file->endpoint, "ipc:///tmp/file.sock");
+  EXPECT_EQ(from_file->endpoints, std::vector<std::string>{"ipc:///tmp/file.sock"});
   ::setenv("MART_REST_LISTEN", "127.0.0.1:9002", 1);
   auto from_env = Parse({"--config", file});
   ASSERT_TRUE(from_env.has_value()) << message_;

@@ -25,8 +25,34 @@ TEST(OptionsTest, FlagsWinAndDefaultsAreLoopback) {
   ASSERT_TRUE(options.has_value()) << message;
   EXPECT_EQ(options->host, "127.0.0.1");
   EXPECT_EQ(options->port, 8080);
-  EXPECT_EQ(options->endpoint, "ipc:///tmp/x.sock");
+  EXPECT_EQ(options->endpoints, std::vector<std::string>{"ipc:///tmp/x.sock"});
+  EXPECT_EQ(options->endpoint_policy, EndpointPolicy::kFailover);
   EXPECT_EQ(options->threads, 64);
+}
+
+std::optional<RestOptions> ParseArgs(std::vector<std::string> args, std::string* message,
+                                      int* exit_code) {
+  args.insert(args.begin(), "mart-rest");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return ParseRestOptions(static_cast<int>(argv.size()), argv.data(), message, exit_code);
+}
+
+TEST(OptionsTest, EndpointTakesAListAndAPolicy) {
+  std::string message;
+  int exit_code = -1;
+  auto options = ParseArgs({"--endpoint", "ipc:///tmp/a.sock, ipc:///tmp/b.sock",
+                            "--endpoint-policy", "random"}, &message, &exit_code);
+  ASSERT_TRUE(options.has_value()) << message;
+  EXPECT_EQ(options->endpoints,
+            (std::vector<std::string>{"ipc:///tmp/a.sock", "ipc:///tmp/b.sock"}));
+  EXPECT_EQ(options->endpoint_policy, EndpointPolicy::kRandom);
+  EXPECT_FALSE(ParseArgs({"--endpoint", "ipc:///tmp/a.sock,"}, &message, &exit_code));
+  EXPECT_EQ(exit_code, 2);
+  EXPECT_NE(message.find("empty endpoint"), std::string::npos) << message;
+  exit_code = -1;
+  EXPECT_FALSE(ParseArgs({"--endpoint-policy", "nearest"}, &message, &exit_code));
+  EXPECT_EQ(exit_code, 2);
 }
 
 TEST(OptionsTest, ThreadsAreBounded) {

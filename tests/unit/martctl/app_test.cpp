@@ -140,7 +140,23 @@ TEST(AppTest, TimeoutIsTheWholeBudgetOfACall) {
   EXPECT_EQ(test.client_options.retries, 0);
   test.env["MART_ENDPOINT"] = "ipc:///somewhere.sock";
   ASSERT_EQ(test.Run({"daemon", "status"}), 0);
-  EXPECT_EQ(test.client_options.endpoint, "ipc:///somewhere.sock");
+  EXPECT_EQ(test.client_options.endpoints, std::vector<std::string>{"ipc:///somewhere.sock"});
+  EXPECT_EQ(test.client_options.policy, EndpointPolicy::kFailover);
+}
+
+TEST(AppTest, EndpointIsAListWithAPolicy) {
+  testing::TestIo test;
+  test.env["MART_ENDPOINT"] = "ipc:///a.sock, ipc:///b.sock";
+  test.env["MART_ENDPOINT_POLICY"] = "random";
+  ASSERT_EQ(test.Run({"daemon", "status"}), 0);
+  EXPECT_EQ(test.client_options.endpoints,
+            (std::vector<std::string>{"ipc:///a.sock", "ipc:///b.sock"}));
+  EXPECT_EQ(test.client_options.policy, EndpointPolicy::kRandom);
+  ASSERT_EQ(test.Run({"daemon", "status", "--endpoint-policy", "failover"}), 0);
+  EXPECT_EQ(test.client_options.policy, EndpointPolicy::kFailover);
+  EXPECT_EQ(test.Run({"daemon", "status", "--endpoint", "ipc:///a.sock,,ipc:///b.sock"}), 2);
+  EXPECT_NE(test.err.str().find("empty endpoint"), std::string::npos) << test.err.str();
+  EXPECT_EQ(test.Run({"daemon", "status", "--endpoint-policy", "nearest"}), 2);
 }
 
 TEST(AppTest, NoDaemonIsExitSix) {

@@ -20,8 +20,8 @@ class AuthResolutionTest : public ::testing::Test {
     std::ofstream(cookie_path_) << "  c00k1e\nipc:///a\n";
     inputs_ = AuthInputs{.token_flag = "flag-token",
                          .token_env = "env-token",
-                         .profile = Profile{.endpoint = "ipc:///a", .access_token = "saved-token"},
-                         .endpoint = "ipc:///a",
+                         .profile = Profile{.endpoints = {"ipc:///a"}, .access_token = "saved-token"},
+                         .endpoints = {"ipc:///a"},
                          .cookie_path = cookie_path_};
   }
 
@@ -60,10 +60,28 @@ TEST_F(AuthResolutionTest, ThenTheTrimmedCookie) {
   EXPECT_EQ(choice.auth, "cookie:c00k1e");
 }
 
+// A login made through a list of endpoints (a cluster) serves every one of
+// them, and any part of the list; not a list with an endpoint it was not made
+// through.
+TEST_F(AuthResolutionTest, ALoginMadeThroughAListServesEveryEndpointOfIt) {
+  inputs_.token_flag.clear();
+  inputs_.token_env.clear();
+  inputs_.profile_explicit = true;  // no cookie to fall back to
+  inputs_.profile.endpoints = {"ipc:///a", "tcp://shop-b:7300"};
+  for (std::vector<std::string> endpoints :
+       {std::vector<std::string>{"ipc:///a", "tcp://shop-b:7300"}, {"tcp://SHOP-B:7300"},
+        {"tcp://shop-b:7300", "ipc:///a"}, {"ipc:///a"}}) {
+    inputs_.endpoints = endpoints;
+    EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kProfile) << JoinEndpoints(endpoints);
+  }
+  inputs_.endpoints = {"ipc:///a", "ipc:///c"};
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
+}
+
 TEST_F(AuthResolutionTest, AProfileForAnotherDaemonIsSkipped) {
   inputs_.token_flag.clear();
   inputs_.token_env.clear();
-  inputs_.profile.endpoint = "ipc:///b";
+  inputs_.profile.endpoints = {"ipc:///b"};
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
 }
 
@@ -74,18 +92,21 @@ TEST_F(AuthResolutionTest, TheCookieGoesOnlyToTheDaemonThatWroteIt) {
   inputs_.token_env.clear();
   inputs_.profile = Profile{};
   for (const char* elsewhere : {"ipc:///b", "tcp://198.51.100.7:7000", "ipc:///a/"}) {
-    inputs_.endpoint = elsewhere;
+    inputs_.endpoints = {elsewhere};
     AuthChoice choice = ResolveAuth(inputs_);
     EXPECT_EQ(choice.source, AuthSource::kNone) << elsewhere;
     EXPECT_EQ(choice.auth, "") << elsewhere;
   }
+  // Nor to a list that holds it: the call may fail over to another martd.
+  inputs_.endpoints = {"ipc:///a", "ipc:///b"};
+  EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
   std::ofstream(cookie_path_) << "c00k1e\n";  // a cookie that names no daemon
-  inputs_.endpoint = "ipc:///a";
+  inputs_.endpoints = {"ipc:///a"};
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
 }
 
 TEST_F(AuthResolutionTest, TheCookieIsNotSentForAMethodOpenToAnyone) {
-  inputs_ = AuthInputs{.endpoint = "ipc:///a", .cookie_path = cookie_path_, .needs_login = false};
+  inputs_ = AuthInputs{.endpoints = {"ipc:///a"}, .cookie_path = cookie_path_, .needs_login = false};
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kNone);
   inputs_.needs_login = true;
   EXPECT_EQ(ResolveAuth(inputs_).source, AuthSource::kCookie);
@@ -107,9 +128,9 @@ TEST_F(AuthResolutionTest, NothingReadableMeansNoAuth) {
   EXPECT_EQ(choice.source, AuthSource::kNone);
   EXPECT_EQ(choice.auth, "");
   std::ofstream(cookie_path_) << " \n";
-  EXPECT_FALSE(ReadCookieAuth(cookie_path_, "").has_value());
+  EXPECT_FALSE(ReadCookieAuth(cookie_path_, {""}).has_value());
   std::ofstream(cookie_path_) << " \nipc:///a\n";
-  EXPECT_FALSE(ReadCookieAuth(cookie_path_, "ipc:///a").has_value());
+  EXPECT_FALSE(ReadCookieAuth(cookie_path_, {"ipc:///a"}).has_value());
 }
 
 std::string Base64Url(const std::string& text) {

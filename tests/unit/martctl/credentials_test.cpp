@@ -20,7 +20,7 @@ mode_t ModeOf(const std::string& path) {
 }
 
 Profile SampleProfile() {
-  return Profile{.endpoint = "ipc:///run/martd.sock",
+  return Profile{.endpoints = {"ipc:///run/martd.sock", "ipc:///run/martd-2.sock"},
                  .email = "ann@example.com",
                  .user_id = 7,
                  .role = "admin",
@@ -76,7 +76,7 @@ TEST(CredentialsTest, FileHasTheDocumentedShape) {
   std::ifstream in(path);
   nlohmann::json document = nlohmann::json::parse(in);
   const auto& profile = document["profiles"]["default"];
-  EXPECT_EQ(profile["endpoint"], "ipc:///run/martd.sock");
+  EXPECT_EQ(profile["endpoints"], nlohmann::json({"ipc:///run/martd.sock", "ipc:///run/martd-2.sock"}));
   EXPECT_EQ(profile["user_id"], 7);
   EXPECT_EQ(profile["access_token"], "access-1");
   EXPECT_EQ(profile["refresh_token"], "refresh-1");
@@ -93,7 +93,14 @@ TEST(CredentialsTest, ForgetTokensKeepsTheRest) {
   EXPECT_FALSE(profile.logged_in());
   EXPECT_TRUE(profile.refresh_token.empty());
   EXPECT_EQ(profile.email, "ann@example.com");
-  EXPECT_EQ(profile.endpoint, "ipc:///run/martd.sock");
+  EXPECT_EQ(profile.endpoints, SampleProfile().endpoints);
+}
+
+// A file written before endpoint lists names one endpoint: a list of one.
+TEST(CredentialsTest, AnOlderFilesEndpointIsAListOfOne) {
+  Profile old = ProfileFromJson({{"endpoint", "ipc:///run/martd.sock"}, {"access_token", "a"}});
+  EXPECT_EQ(old.endpoints, std::vector<std::string>{"ipc:///run/martd.sock"});
+  EXPECT_TRUE(ProfileFromJson({{"endpoints", "ipc:///not-a-list"}}).endpoints.empty());
 }
 
 TEST(CredentialsTest, MissingFileIsNoProfileAndBrokenFileIsAnError) {

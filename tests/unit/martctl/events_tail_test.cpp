@@ -247,6 +247,33 @@ TEST_F(EventsTailTest, WhileTheDaemonRestartsItRetriesEverySecondSayingSoOnce) {
   EXPECT_EQ(PrintedSeqs(), (std::vector<int64_t>{1, 2, 3}));
 }
 
+TEST_F(EventsTailTest, ANewConnectionIsSubscribedAgainAndTheChangeOverReadFromTheLog) {
+  Append(4);
+  // Frame 4 comes on the first connection. The idle read after it is answered,
+  // then the feed connects anew (another martd of the list took over) while 5
+  // to 7 are committed; the new connection pushes 8 once subscribed.
+  test_.feed = {Frame(4, "order.placed"), std::nullopt, Frame(8, "order.placed")};
+  test_.feed_drained = [] { std::raise(SIGINT); };
+  test_.answer = [this](const RecordedCall& call) {
+    Result<json> answer = Answer(call);
+    if (call.method == "events.read" && reads_.size() == 2) {
+      test_.feed_connection = 2;
+      Append(4);
+    }
+    return answer;
+  };
+  ASSERT_EQ(test_.Run({"events", "tail", "--follow", "--since", "3", "-q"}), 130);
+  EXPECT_EQ(PrintedSeqs(), Range(4, 8));
+  ASSERT_EQ(subscriptions_.size(), 2u) << "subscribed again on the new connection";
+  // Right after subscribing again, the log is read from where the tail stood.
+  auto second = std::find_if(test_.calls.begin() + 1, test_.calls.end(),
+                             [](const RecordedCall& c) { return c.method == "events.subscribe"; });
+  ASSERT_NE(second, test_.calls.end());
+  ASSERT_NE(second + 1, test_.calls.end());
+  EXPECT_EQ((second + 1)->method, "events.read");
+  EXPECT_EQ((second + 1)->params["after"], 4);
+}
+
 TEST_F(EventsTailTest, WithoutFollowUnavailableIsExitSix) {
   down_ = {Unavailable("daemon unavailable: no reply")};
   EXPECT_EQ(test_.Run({"events", "tail"}), 6);

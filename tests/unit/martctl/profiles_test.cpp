@@ -97,14 +97,14 @@ TEST(ProfilesTest, OneSocketHoweverItIsSpelled) {
   EXPECT_FALSE(SameEndpoint(a, "ipc://" + dir.path() + "/run/other.sock"));
   EXPECT_TRUE(SameEndpoint("tcp://Shop.Example:7300", "tcp://shop.example:7300"));
   EXPECT_FALSE(SameEndpoint("tcp://shop:7300", "tcp://shop:7301"));
-  EXPECT_TRUE(ProfileServes(Profile{.endpoint = a, .access_token = "t"},
-                            "ipc://" + dir.path() + "//run/martd.sock"));
+  EXPECT_TRUE(ProfileServes(Profile{.endpoints = {a}, .access_token = "t"},
+                            {"ipc://" + dir.path() + "//run/martd.sock"}));
 }
 
 TEST(ProfilesTest, ALoginMadeAtAnotherDaemonIsNotSentAndSaysSo) {
   testing::TestIo test;
   CredentialsFile file(test.CredentialsPath());
-  ASSERT_TRUE(file.Store("default", Profile{.endpoint = "ipc:///elsewhere.sock",
+  ASSERT_TRUE(file.Store("default", Profile{.endpoints = {"ipc:///elsewhere.sock"},
                                             .email = "ann@example.com",
                                             .access_token = "a.b.c",
                                             .refresh_token = "r"})

@@ -18,14 +18,14 @@ constexpr int64_t kNow = 1'700'000'000;
 class SessionTest : public ::testing::Test {
  protected:
   SessionTest() {
-    settings_.endpoint = "ipc:///d";
+    settings_.endpoints = {"ipc:///d"};
     settings_.profile = "default";
     settings_.credentials_path = dir_.path() + "/credentials.json";
     settings_.cookie_path = dir_.path() + "/no-cookie";
   }
 
   void SaveLogin(int64_t expires_at) {
-    Profile profile{.endpoint = "ipc:///d",
+    Profile profile{.endpoints = {"ipc:///d"},
                     .email = "ann@example.com",
                     .access_token = "old-access",
                     .refresh_token = "old-refresh",

@@ -34,7 +34,7 @@ TEST(SettingsFileTest, FileFillsWhatFlagsAndEnvironmentLeaveOpen) {
   std::string path = test.WriteConfig(kConfig);
   Io io = test.MakeIo();
   Settings settings = ResolveSettings(GlobalFlags{}, io).value();
-  EXPECT_EQ(settings.endpoint, "ipc:///file.sock");
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{"ipc:///file.sock"});
   EXPECT_EQ(settings.timeout_s, 7);
   EXPECT_EQ(settings.output, OutputFormat::kJson);
   EXPECT_FALSE(settings.color);  // color = "always" is only in [profile.work]
@@ -47,7 +47,7 @@ TEST(SettingsFileTest, FileFillsWhatFlagsAndEnvironmentLeaveOpen) {
   flags.timeout = "2";
   flags.output = "table";
   settings = ResolveSettings(flags, io).value();
-  EXPECT_EQ(settings.endpoint, "ipc:///env.sock");
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{"ipc:///env.sock"});
   EXPECT_EQ(Origin(settings, "endpoint").source, "env MART_ENDPOINT");
   EXPECT_EQ(settings.timeout_s, 2);
   EXPECT_EQ(Origin(settings, "timeout").source, "flag --timeout");
@@ -61,13 +61,13 @@ TEST(SettingsFileTest, ProfileTableAppliesOnlyToThatProfile) {
   GlobalFlags work;
   work.profile = "work";
   Settings settings = ResolveSettings(work, io).value();
-  EXPECT_EQ(settings.endpoint, "ipc:///work.sock");
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{"ipc:///work.sock"});
   EXPECT_EQ(Origin(settings, "endpoint").source, "file " + path + " [profile.work]");
   EXPECT_TRUE(settings.color);
   EXPECT_EQ(settings.timeout_s, 7);  // not in the table: the top level
   GlobalFlags other;
   other.profile = "home";
-  EXPECT_EQ(ResolveSettings(other, io)->endpoint, "ipc:///file.sock");
+  EXPECT_EQ(ResolveSettings(other, io)->endpoints, std::vector<std::string>{"ipc:///file.sock"});
 }
 
 TEST(SettingsFileTest, FileMayChooseTheProfile) {
@@ -77,9 +77,9 @@ TEST(SettingsFileTest, FileMayChooseTheProfile) {
   Settings settings = ResolveSettings(GlobalFlags{}, io).value();
   EXPECT_EQ(settings.profile, "work");
   EXPECT_TRUE(settings.profile_explicit);
-  EXPECT_EQ(settings.endpoint, "ipc:///work.sock");
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{"ipc:///work.sock"});
   test.env["MART_PROFILE"] = "home";
-  EXPECT_EQ(ResolveSettings(GlobalFlags{}, io)->endpoint, "ipc:///file.sock");
+  EXPECT_EQ(ResolveSettings(GlobalFlags{}, io)->endpoints, std::vector<std::string>{"ipc:///file.sock"});
 }
 
 TEST(SettingsFileTest, ConfigFlagAndEnvironmentNameTheFile) {
@@ -89,7 +89,7 @@ TEST(SettingsFileTest, ConfigFlagAndEnvironmentNameTheFile) {
   std::ofstream(other) << "endpoint = \"ipc:///other.sock\"\n";
   Io io = test.MakeIo();
   test.env["MART_CONFIG"] = other;
-  EXPECT_EQ(ResolveSettings(GlobalFlags{}, io)->endpoint, "ipc:///other.sock");
+  EXPECT_EQ(ResolveSettings(GlobalFlags{}, io)->endpoints, std::vector<std::string>{"ipc:///other.sock"});
   GlobalFlags flags;
   flags.config = test.dir.path() + "/missing.toml";
   Result<Settings> missing = ResolveSettings(flags, io);
@@ -155,12 +155,36 @@ TEST(ConfigShowTest, PrintsEverySettingWithItsSourceAndNeverTheToken) {
   EXPECT_TRUE(test.calls.empty());  // a local command: martd is never asked
 }
 
+TEST(SettingsFileTest, AProfileTakesAListOfEndpointsAndAPolicy) {
+  testing::TestIo test;
+  std::string path = test.WriteConfig(
+      "endpoint-policy = \"random\"\n"
+      "[profile.cluster]\n"
+      "endpoint = \"ipc:///a.sock, ipc:///b.sock\"\n");
+  Io io = test.MakeIo();
+  Settings settings = ResolveSettings(GlobalFlags{.profile = "cluster"}, io).value();
+  EXPECT_EQ(settings.endpoints, (std::vector<std::string>{"ipc:///a.sock", "ipc:///b.sock"}));
+  EXPECT_EQ(settings.endpoint_policy, EndpointPolicy::kRandom);
+  EXPECT_EQ(Origin(settings, "endpoint").value, "ipc:///a.sock, ipc:///b.sock");
+  EXPECT_EQ(Origin(settings, "endpoint-policy").source, "file " + path);
+  test.env["MART_ENDPOINT_POLICY"] = "failover";
+  EXPECT_EQ(ResolveSettings(GlobalFlags{}, io)->endpoint_policy, EndpointPolicy::kFailover);
+  test.WriteConfig("endpoint-policy = \"nearest\"\n");
+  test.env.erase("MART_ENDPOINT_POLICY");
+  Result<Settings> bad = ResolveSettings(GlobalFlags{}, io);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("endpoint-policy (file "), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ConfigShowTest, TableWithoutTheTokenToo) {
   testing::TestIo test;
   ASSERT_EQ(test.Run({"config", "show", "--token", "flag-secret"}), 0) << test.err.str();
   EXPECT_EQ(test.out.str().find("flag-secret"), std::string::npos);
   EXPECT_NE(test.out.str().find("token\t(set)\tflag --token"), std::string::npos) << test.out.str();
   EXPECT_NE(test.out.str().find("endpoint\t"), std::string::npos);
+  EXPECT_NE(test.out.str().find("endpoint-policy\tfailover\tdefault"), std::string::npos)
+      << test.out.str();
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ TEST(SettingsTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
   flags.token = "flag-token";
   Io io = test.MakeIo();
   Settings settings = ResolveSettings(flags, io).value();
-  EXPECT_EQ(settings.endpoint, "ipc:///flag.sock");
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{"ipc:///flag.sock"});
   EXPECT_EQ(settings.profile, "env-profile");
   EXPECT_EQ(settings.token_flag, "flag-token");
   EXPECT_EQ(settings.token_env, "env-token");
@@ -34,7 +34,7 @@ TEST(SettingsTest, DefaultsFollowTheDataDir) {
   flags.data_dir = test.dir.path() + "/elsewhere";
   Settings settings = ResolveSettings(flags, io).value();
   EXPECT_EQ(settings.data_dir, flags.data_dir);
-  EXPECT_EQ(settings.endpoint, DefaultEndpoint(flags.data_dir));
+  EXPECT_EQ(settings.endpoints, std::vector<std::string>{DefaultEndpoint(flags.data_dir)});
   EXPECT_EQ(settings.cookie_path, CookiePath(flags.data_dir));
   EXPECT_EQ(settings.profile, "default");
   EXPECT_EQ(settings.timeout_s, 5);

@@ -168,7 +168,7 @@ TEST(ShellTest, PromptShowsProfileUserAndConnection) {
 TEST(ShellTest, ProbeAsksDaemonStatusQuicklyAndReadsTheSavedLogin) {
   TestIo test;
   test.env["MART_ENDPOINT"] = "ipc:///tmp/x.sock";
-  Profile saved{.endpoint = "ipc:///tmp/x.sock", .email = "ann@example.com"};
+  Profile saved{.endpoints = {"ipc:///tmp/x.sock"}, .email = "ann@example.com"};
   saved.access_token = "a";
   ASSERT_TRUE(CredentialsFile(test.CredentialsPath()).Store("shop", saved).ok());
   Io io = test.MakeIo();

@@ -39,12 +39,20 @@ struct RecordedCall {
 };
 
 // Hands out TestIo::feed in order; an empty optional is a quiet wait.
-// Calls on the feed's connection go to `transport` (the fake daemon).
+// Calls on the feed's connection go to `transport` (the fake daemon);
+// *connection is what connection() says (a test changes it to play a new
+// connection).
 class ScriptedFeed : public EventFeed {
  public:
   ScriptedFeed(std::deque<std::optional<FeedEvent>>* script, std::function<void()>* drained,
-               std::chrono::milliseconds* elapsed, Transport transport)
-      : script_(script), drained_(drained), elapsed_(elapsed), transport_(std::move(transport)) {}
+               std::chrono::milliseconds* elapsed, const uint64_t* connection, Transport transport)
+      : script_(script),
+        drained_(drained),
+        elapsed_(elapsed),
+        connection_(connection),
+        transport_(std::move(transport)) {}
+
+  uint64_t connection() const override { return *connection_; }
 
   Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
                               const CallOptions& options) override {
@@ -67,6 +75,7 @@ class ScriptedFeed : public EventFeed {
   std::deque<std::optional<FeedEvent>>* script_;
   std::function<void()>* drained_;
   std::chrono::milliseconds* elapsed_;
+  const uint64_t* connection_;
   Transport transport_;
 };
 
@@ -131,8 +140,9 @@ class TestIo {
                     elapsed += pause;
                   },
               .subscribe = [this](const ClientOptions& options) -> std::unique_ptr<EventFeed> {
-                subscribed = options.endpoint;
-                return std::make_unique<ScriptedFeed>(&feed, &feed_drained, &elapsed, Recorder());
+                subscribed = JoinEndpoints(options.endpoints);
+                return std::make_unique<ScriptedFeed>(&feed, &feed_drained, &elapsed,
+                                                      &feed_connection, Recorder());
               }};
   }
 
@@ -168,7 +178,8 @@ class TestIo {
   std::deque<std::optional<FeedEvent>> feed;  // what the event feed delivers, in order
   // Runs when the feed has nothing left (a test raises SIGINT to end a tail).
   std::function<void()> feed_drained = [] { throw std::runtime_error("event feed drained"); };
-  std::string subscribed;  // the endpoint of the last feed connection
+  std::string subscribed;  // the endpoints of the last feed connection
+  uint64_t feed_connection = 1;  // the feed's connection(): a new value is a new connection
 };
 
 }  // namespace mart::cli::testing

@@ -1,6 +1,7 @@
 #pragma once
-// mart::Client: one DEALER connection to martd. Not thread safe: use one per
-// thread. Sockets have linger 0, so destroying a Client never blocks.
+// mart::Client: one DEALER connection to martd, or to one of several martd
+// serving the same store. Not thread safe: use one per thread. Sockets have
+// linger 0, so destroying a Client never blocks.
 //
 // Call() sends one request and waits up to `timeout` for its reply; with no
 // reply it resends the same request (same id, same idempotency key) up to
@@ -18,28 +19,53 @@
 // ZeroMQ reconnect on its own; after martd restarts, the next call (or the
 // retry of the current one) connects anew, checked again.
 //
+// Several endpoints (a cluster: endpoints.h): the Client talks to one at a
+// time, the first of the list or a random one (EndpointPolicy), and stays on
+// it while it answers. When it is UNAVAILABLE (its socket refused or gone, no
+// reply within the timeouts of its retries, or martd itself answering
+// UNAVAILABLE, e.g. while it stops), the call moves to the next endpoint,
+// round the list, and sends the same request again (same id, same
+// idempotency key: the keys live in the shared store, so the effect happens
+// once). Calls that are never resent (login, refresh) move on only when the
+// request surely was not sent (the socket refused before sending). When no
+// endpoint answers: UNAVAILABLE "daemon unavailable: tried ipc://a (martd is
+// not running), ipc://b (no reply within 5.0 s)", details {"tried": [{"endpoint",
+// "reason"}, ...]}; the next call starts again where the Client started. With
+// one endpoint nothing of this applies and messages name that endpoint.
+// --timeout-like budgets (timeout x attempts) apply per endpoint.
+//
 // Events: after an events.subscribe call on this Client, martd pushes the live
 // feed to this connection as three-frame messages [topic][json][seq];
-// NextEvent() returns them, also those that arrived while a Call waited.
+// NextEvent() returns them, also those that arrived while a Call waited. A new
+// connection (martd restarted, or another endpoint answers) has no
+// subscription: connection() changes, and the caller subscribes again.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "mart/client/endpoints.h"
 #include "mart/status.h"
 #include "mart/wire/envelope.h"
 
 namespace mart {
 
 struct ClientOptions {
-  std::string endpoint;  // ipc://… or tcp://…
-  std::chrono::milliseconds timeout{5000};
-  int retries = 2;
-  // martd's CURVE public key (Z85); required for tcp:// (wire/curve.h).
+  // ipc://… or tcp://…: one martd, or several serving one store, in the
+  // order EndpointPolicy::kFailover prefers them. Empty: INVALID_ARGUMENT at
+  // the first call.
+  std::vector<std::string> endpoints = {};
+  EndpointPolicy policy = EndpointPolicy::kFailover;
+  std::chrono::milliseconds timeout{5000};  // per attempt
+  int retries = 2;                          // per endpoint
+  // martd's CURVE public key (Z85); required for tcp:// (wire/curve.h). One
+  // key for every endpoint: the instances of a cluster share one key pair.
   std::string server_key = {};
 };
 
@@ -52,6 +78,9 @@ struct CallOptions {
   // Where to put the reply's `next` (a paged list's cursor, "" when no rows
   // follow); nullptr when the caller does not page.
   std::string* next = nullptr;
+  // Where to put the endpoint whose martd gave the result (left as it is
+  // when the call fails); nullptr when the caller does not ask.
+  std::string* answered = nullptr;
 };
 
 // One event of the live feed, as martd sent it.
@@ -68,7 +97,8 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // The result object, the daemon's error, or UNAVAILABLE ("daemon unavailable at …").
+  // The result object, the daemon's error, or UNAVAILABLE ("daemon unavailable at …"),
+  // after trying every endpoint as described above.
   Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params,
                               const CallOptions& options = {});
 
@@ -80,15 +110,30 @@ class Client {
   static constexpr size_t kMaxQueuedEvents = 100000;
 
   const ClientOptions& options() const { return options_; }
+  // The endpoint the last reply came from; before the first, the one the
+  // next call tries first.
+  const std::string& current_endpoint() const { return options_.endpoints[current_]; }
+  // Counts the connections made so far: it changes when the Client connects
+  // anew (martd restarted, or another endpoint took over), which ends an
+  // events.subscribe made on the previous one.
+  uint64_t connection() const;
 
  private:
+  struct Attempt;
+  // The call on the current endpoint, with its retries.
+  Attempt Send(const std::string& frame, const std::string& id, int retries,
+               const CallOptions& call);
   // Connects when not connected, or anew when the ipc connection ended.
   Status Connect();
   // The reply to `id`; nullopt to send again (timeout, or the connection ended).
   Result<std::optional<Reply>> AwaitReply(const std::string& id);
+  // Makes endpoints[index] the current endpoint, with a fresh socket.
+  void Use(size_t index);
 
   struct Impl;
   ClientOptions options_;
+  size_t start_ = 0;    // where calls start after every endpoint failed
+  size_t current_ = 0;  // the endpoint in use
   std::unique_ptr<Impl> impl_;
 };
 

@@ -67,6 +67,7 @@ std::vector<std::string> GlobalChoices(const CLI::Option& option) {
   for (const std::string& name : option.get_lnames()) {
     if (name == "output") return OutputChoices();
     if (name == "color") return ColorChoices();
+    if (name == "endpoint-policy") return EndpointPolicyNames();
   }
   return {};
 }

@@ -38,7 +38,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-daemon_pid() { head -n 1 "$MART_DATA_DIR/martd.lock" 2>/dev/null || true; }
+# daemon_pid [DATA_DIR]: the pid of the martd on that data dir (default the script's).
+daemon_pid() { head -n 1 "${1:-$MART_DATA_DIR}/martd.lock" 2>/dev/null || true; }
 
 start_daemon() {
   "$MARTD" --detach --password-cost minimum "$@"
@@ -64,10 +65,11 @@ remember_cookie() {
 }
 register_secret password Password123
 
-# Sends SIGTERM and waits for the daemon to exit; returns its exit status.
+# stop_daemon [DATA_DIR]: sends SIGTERM to the martd on that data dir (default the
+# script's) and waits for it to exit.
 stop_daemon() {
   local pid
-  pid=$(daemon_pid)
+  pid=$(daemon_pid "${1:-}")
   [ -n "$pid" ] || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 200); do

@@ -80,6 +80,16 @@ check "--fixture measures the seeded products without errors" jq -e -s \
   'length == 4 and all(.errors == 0 and .requests > 0 and .products == 30)' "$ROOT/fixture.jsonl"
 check "--fixture with --seed-only is a usage error (exit 2)" test "$("$MART_BENCH" --endpoint "$ENDPOINT" --data-dir "$DATA" \
   --fixture "$ROOT/fixture" --seed-only "$ROOT" >/dev/null 2>&1; echo $?)" = 2
+# A list of endpoints: the clients are spread over them (here the same martd twice, spelled
+# two ways), and the per-instance figures are left out.
+"$MART_BENCH" --endpoint "$ENDPOINT,ipc://$DATA/run/../run/martd.sock" --data-dir "$DATA" \
+  --fixture "$ROOT/fixture" --count 20 --warmup 0 --clients 2 --workload get --no-baselines --json \
+  >"$ROOT/list.jsonl" 2>/dev/null
+check "a list of endpoints is measured, per-instance figures left out" jq -e -s \
+  'length == 1 and all(.errors == 0 and .requests > 0 and .statements_per_request == null)' \
+  "$ROOT/list.jsonl"
+check "an empty entry in --endpoint is a usage error (exit 2)" test "$("$MART_BENCH" \
+  --endpoint "$ENDPOINT," --data-dir "$DATA" >/dev/null 2>&1; echo $?)" = 2
 check "--fixture needs a directory (exit 2)" test "$("$MART_BENCH" --endpoint "$ENDPOINT" \
   --data-dir "$DATA" --fixture "$ROOT/none" >/dev/null 2>&1; echo $?)" = 2
 finish_checks

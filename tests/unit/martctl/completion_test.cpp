@@ -47,6 +47,8 @@ TEST(CompletionTest, GlobalFlagsComeBeforeOrAfterTheCommand) {
   EXPECT_EQ(CompleteWords({"order", "list", "-o", ""}),
             (std::vector<std::string>{"table", "json"}));
   EXPECT_EQ(CompleteWords({"--color", "n"}), std::vector<std::string>{"never"});
+  EXPECT_EQ(CompleteWords({"order", "list", "--endpoint-policy", ""}),
+            (std::vector<std::string>{"failover", "random"}));
 }
 
 TEST(CompletionTest, FlagsOfTheCommandAndGlobalOnes) {

@@ -32,7 +32,7 @@
 // not running), ipc://b (no reply within 5.0 s)", details {"tried": [{"endpoint",
 // "reason"}, ...]}; the next call starts again where the Client started. With
 // one endpoint nothing of this applies and messages name that endpoint.
-// --timeout-like budgets (timeout x attempts) apply per endpoint.
+// `timeout` and `retries` apply to each endpoint.
 //
 // Events: after an events.subscribe call on this Client, martd pushes the live
 // feed to this connection as three-frame messages [topic][json][seq];

@@ -6,6 +6,7 @@
 #include "mart/log.h"
 #include "mart/paths.h"
 #include "mart/wire/curve.h"
+#include "services/cluster_service.h"
 #include "stores/schema.h"
 #include "stores/sqlite_database.h"
 
@@ -24,23 +25,39 @@ Status Daemon::OpenStoreAndServices() {
     MART_ASSIGN_OR_RETURN(checkpointer_,
                           store::Checkpointer::Start(*sqlite, options_.StoreLocation()));
   }
-  MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey());
-  MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie(options_.listen));
+  MART_ASSIGN_OR_RETURN(SigningKey key, data_dir_->LoadOrCreateSigningKey(options_.signing_key));
+  MART_ASSIGN_OR_RETURN(std::string instance_id, data_dir_->LoadOrCreateInstanceId());
   DaemonInfo info;
   info.pid = ::getpid();
   info.started_at = clock_.NowMicros();
   info.endpoint = options_.listen;
   info.store = store::RedactLocation(options_.StoreLocation());
+  info.instance_id = instance_id;
+  char host[256] = {};
+  info.host = ::gethostname(host, sizeof host - 1) == 0 ? host : "unknown";
+  instance_ = {.id = info.instance_id, .host = info.host, .pid = info.pid,
+               .endpoint = info.endpoint, .version = info.version,
+               .started_at = info.started_at, .seen_at = info.started_at};
+  if (OnPostgres()) MART_RETURN_IF_ERROR(JoinCluster(key));
+  MART_ASSIGN_OR_RETURN(std::string cookie, data_dir_->WriteCookie(options_.listen));
   // On tcp:// the feed is only the authenticated one (rpc/feed.h).
   info.events_endpoint = IsTcpEndpoint(options_.listen) ? "" : EventsEndpointFor(options_.listen);
   if (IsTcpEndpoint(options_.listen)) {
-    MART_ASSIGN_OR_RETURN(curve_, data_dir_->LoadOrCreateCurveKeys());
+    MART_ASSIGN_OR_RETURN(curve_, data_dir_->LoadOrCreateCurveKeys(options_.curve_key));
     info.server_key = curve_.public_key;
   }
   info.ready = &ready_;
   info.request_stop = on_stop_;
   services_ = std::make_unique<Services>(clock_, key, std::move(cookie), options_.auth, info,
                                          options_.payments);
+  if (OnPostgres()) {
+    // Login limits hold across every instance on the database.
+    MART_ASSIGN_OR_RETURN(auto logins, store::Database::Open(options_.StoreLocation(),
+                                                             store::OpenMode::kReadWrite));
+    MART_ASSIGN_OR_RETURN(auto checks, store::Database::Open(options_.StoreLocation(),
+                                                             store::OpenMode::kReadWrite));
+    services_->auth.ShareLoginCounts(std::move(logins), std::move(checks));
+  }
   // ParseDaemonOptions sets the default; a Daemon built in-process may not.
   const std::string backups =
       options_.backup_dir.empty() ? options_.data_dir + "/backups" : options_.backup_dir;
@@ -71,10 +88,19 @@ Status Daemon::Start() {
     MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint));
   }
   store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
-  store_thread_->SetCommitListener(
-      [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
-        publisher->Publish(events);
-      });
+  if (OnPostgres()) {
+    // Other instances commit too: the relay merges their events from the log.
+    MART_ASSIGN_OR_RETURN(relay_, FeedRelay::Start(*publisher_, options_.StoreLocation()));
+    store_thread_->SetCommitListener([relay = relay_.get()](
+                                         const std::vector<store::EventRow>& events) {
+      relay->Committed(events);
+    });
+  } else {
+    store_thread_->SetCommitListener(
+        [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
+          publisher->Publish(events);
+        });
+  }
   pool_ = std::make_unique<rpc::WorkerPool>(options_.StoreLocation(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_,
@@ -85,6 +111,7 @@ Status Daemon::Start() {
   if (mailer_) mailer_->Start();
   MART_RETURN_IF_ERROR(pool_->Start());
   MART_RETURN_IF_ERROR(server_->Start(options_.listen, curve_.secret_key));
+  if (OnPostgres()) StartHeartbeat();
   ready_ = true;
   serving_ = true;
   StartIntegrityCheck();
@@ -95,10 +122,51 @@ Status Daemon::Start() {
            (auth.empty() ? "" : " (" + auth + ")");
   }
   LogInfo("ready: martd " + std::string(MART_VERSION) + " pid " + std::to_string(::getpid()) +
-          " data dir " + options_.data_dir + " store " + store_->db().BackendName() + " " +
+          (OnPostgres() ? " instance " + instance_.id : std::string()) + " data dir " +
+          options_.data_dir + " store " + store_->db().BackendName() + " " +
           store::RedactLocation(options_.StoreLocation()) + " listening on " + options_.listen +
           mail);
   return Status::Ok();
+}
+
+bool Daemon::OnPostgres() const { return store::IsPostgresLocation(options_.StoreLocation()); }
+
+Status Daemon::JoinCluster(const SigningKey& key) {
+  Status joined = ClusterService::Join(*store_, key, instance_);
+  if (!joined.ok()) return joined;
+  LogInfo("joined the martd instances of " + store::RedactLocation(options_.StoreLocation()) +
+          " as instance " + instance_.id + " (signing key fingerprint " +
+          ClusterService::Fingerprint(key) + ")");
+  return Status::Ok();
+}
+
+void Daemon::StartHeartbeat() {
+  heartbeat_thread_ = std::thread([this] {
+    std::unique_lock lock(heartbeat_mutex_);
+    while (!heartbeat_wake_.wait_for(lock,
+                                     std::chrono::microseconds(ClusterService::kHeartbeatMicros),
+                                     [this] { return heartbeat_stopping_; })) {
+      lock.unlock();
+      Status seen = store_thread_->Call([this](Tx& tx) {
+        return ClusterService::Heartbeat(tx.store, instance_, tx.now);
+      });
+      if (!seen.ok()) LogWarn("recording this instance's heartbeat failed: " + seen.ToString());
+      lock.lock();
+    }
+  });
+}
+
+void Daemon::StopHeartbeat() {
+  if (!heartbeat_thread_.joinable()) return;
+  {
+    std::lock_guard lock(heartbeat_mutex_);
+    heartbeat_stopping_ = true;
+  }
+  heartbeat_wake_.notify_all();
+  heartbeat_thread_.join();
+  Status left = store_thread_->Call(
+      [this](Tx& tx) { return ClusterService::Leave(tx.store, instance_.id); });
+  if (!left.ok()) LogWarn("removing this instance from the instances table failed: " + left.ToString());
 }
 
 Status Daemon::integrity() const {
@@ -160,7 +228,9 @@ void Daemon::Stop() {
   }
   if (pool_) pool_->Stop();
   if (mailer_) mailer_->Stop();  // records its last send while the store thread runs
+  StopHeartbeat();               // and leaves the instances table, a clean stop
   if (store_thread_) store_thread_->Stop();
+  if (relay_) relay_->Stop();  // after the store thread's last commit
   server_.reset();
   if (publisher_) publisher_->Close();
   if (was_ready) {
@@ -169,6 +239,7 @@ void Daemon::Stop() {
       if (endpoint.rfind("ipc://", 0) == 0) ::unlink(endpoint.substr(6).c_str());
     }
   }
+  relay_.reset();
   publisher_.reset();
   pool_.reset();
   mailer_.reset();

@@ -9,6 +9,7 @@
 // idempotent and safe after a partial start. Neither is thread safe: call them from one thread.
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 
 #include "daemon/data_dir.h"
 #include "daemon/options.h"
+#include "events/feed_relay.h"
 #include "events/publisher.h"
 #include "notify/mailer.h"
 #include "rpc/dispatcher.h"
@@ -62,6 +64,14 @@ class Daemon {
   void BuildMailer();
   void StartIntegrityCheck();
   void StopIntegrityCheck();
+  // On PostgreSQL: joins the instances sharing the database
+  // (services/cluster_service.h), then records a heartbeat every
+  // ClusterService::kHeartbeatMicros through the store thread; at a clean
+  // stop the instance leaves.
+  Status JoinCluster(const SigningKey& key);
+  void StartHeartbeat();
+  void StopHeartbeat();
+  bool OnPostgres() const;
 
   DaemonOptions options_;
   std::function<void()> on_stop_;
@@ -77,6 +87,12 @@ class Daemon {
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<zmq::context_t> context_;
   std::unique_ptr<Publisher> publisher_;
+  std::unique_ptr<FeedRelay> relay_;  // PostgreSQL: the feed carries every instance's events
+  store::InstanceRow instance_;       // PostgreSQL: this martd's row in the instances table
+  std::mutex heartbeat_mutex_;
+  std::condition_variable heartbeat_wake_;
+  bool heartbeat_stopping_ = false;
+  std::thread heartbeat_thread_;
   std::unique_ptr<rpc::StoreThread> store_thread_;
   std::unique_ptr<notify::MailTransport> transport_;
   std::unique_ptr<notify::Mailer> mailer_;

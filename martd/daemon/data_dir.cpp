@@ -26,6 +26,19 @@ Result<std::string> ReadSmallFile(const std::string& path) {
   return content.str();
 }
 
+// A key file an operator named: it must exist, and only its owner may read it.
+Result<std::string> ReadSecretFile(const std::string& flag, const std::string& file) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return FailedPrecondition(flag + " " + file + ": not a readable file");
+  }
+  if ((info.st_mode & 077) != 0) {
+    return FailedPrecondition(flag + " " + file + ": group or others may read it; chmod 600 it "
+                              "first");
+  }
+  return ReadSmallFile(file);
+}
+
 }  // namespace
 
 Status MakeDirs(const std::string& path, unsigned mode) {
@@ -94,9 +107,20 @@ DataDir::~DataDir() {
   ::close(lock_fd_);  // closing releases the flock
 }
 
-Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {
-  const std::string key_path = path_ + "/signing.key";
+Result<SigningKey> DataDir::LoadOrCreateSigningKey(const std::string& file) const {
   SigningKey key{};
+  if (!file.empty()) {
+    MART_ASSIGN_OR_RETURN(std::string given, ReadSecretFile("--signing-key", file));
+    if (given.size() != key.size()) {
+      return FailedPrecondition("--signing-key " + file + " holds " +
+                                std::to_string(given.size()) + " bytes; a signing key is " +
+                                std::to_string(key.size()) + " (the signing.key of a data dir, or "
+                                "head -c 32 /dev/urandom)");
+    }
+    std::memcpy(key.data(), given.data(), key.size());
+    return key;
+  }
+  const std::string key_path = path_ + "/signing.key";
   // Only a missing key is made anew: replacing an unreadable one would
   // silently invalidate every token issued so far.
   if (::access(key_path.c_str(), F_OK) == 0 || errno != ENOENT) {
@@ -118,12 +142,29 @@ Result<SigningKey> DataDir::LoadOrCreateSigningKey() const {
   return key;
 }
 
-Result<CurveKeys> DataDir::LoadOrCreateCurveKeys() const {
-  const std::string key_path = path_ + "/curve.key";
+Result<std::string> DataDir::LoadOrCreateInstanceId() const {
+  const std::string id_path = path_ + "/instance.id";
+  if (::access(id_path.c_str(), F_OK) == 0 || errno != ENOENT) {
+    MART_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(id_path));
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (text.size() == 12 && text.find_first_not_of("0123456789abcdef") == std::string::npos) {
+      return text;
+    }
+    return FailedPrecondition(id_path + " is damaged (want 12 hex characters); remove it to "
+                              "name this martd anew");
+  }
+  std::string id = NewRandomKey().substr(0, 12);
+  MART_RETURN_IF_ERROR(WriteFileAtomic(id_path, id + "\n", 0600));
+  return id;
+}
+
+Result<CurveKeys> DataDir::LoadOrCreateCurveKeys(const std::string& file) const {
+  const std::string key_path = file.empty() ? path_ + "/curve.key" : file;
   const std::string public_path = path_ + "/curve.pub";
   CurveKeys keys;
-  if (::access(key_path.c_str(), F_OK) == 0 || errno != ENOENT) {
-    MART_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(key_path));
+  if (!file.empty() || ::access(key_path.c_str(), F_OK) == 0 || errno != ENOENT) {
+    MART_ASSIGN_OR_RETURN(std::string text, file.empty() ? ReadSmallFile(key_path)
+                                                         : ReadSecretFile("--curve-key", file));
     std::istringstream lines(text);
     std::getline(lines, keys.secret_key);
     std::getline(lines, keys.public_key);

@@ -26,12 +26,23 @@ class DataDir {
   const std::string& path() const { return path_; }
   std::string DatabasePath() const { return path_ + "/mart.db"; }
 
-  // 32 random bytes, created on first start.
-  Result<SigningKey> LoadOrCreateSigningKey() const;
+  // The token signing key: 32 bytes. From `file` when given (several martd
+  // on one database share one key: --signing-key), which must exist, be a
+  // regular file and be readable by its owner only; else signing.key in the
+  // data dir, 32 random bytes made on first start. FAILED_PRECONDITION for a
+  // file of another size or one others may read.
+  Result<SigningKey> LoadOrCreateSigningKey(const std::string& file = "") const;
+  // This martd's name among several on one database (daemon status, the
+  // instances table): 12 random hex characters kept in instance.id, made on
+  // first start, so a restart is the same instance.
+  Result<std::string> LoadOrCreateInstanceId() const;
   // martd's CURVE key pair for tcp:// (wire/curve.h), made on first use:
   // curve.key (0600: the secret and public keys, a line each) and curve.pub
-  // (the public key, for clients to pin).
-  Result<CurveKeys> LoadOrCreateCurveKeys() const;
+  // (the public key, for clients to pin). With `file` (--curve-key: one key
+  // pair for every martd of a cluster, so clients pin one key) the pair comes
+  // from there, in the same format and readable by its owner only; curve.pub
+  // is still written.
+  Result<CurveKeys> LoadOrCreateCurveKeys(const std::string& file = "") const;
   // A fresh random cookie, written 0600 as two lines: the cookie, then
   // `endpoint` (where this martd listens: martctl hands the cookie to that
   // endpoint only). Returns the cookie.

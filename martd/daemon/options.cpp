@@ -74,6 +74,12 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
   app.add_option("--backup-dir", options.backup_dir, "where 'martctl admin backup NAME' "
                  "writes, and the only directory a logged-in admin's backups may use "
                  "(default DATA_DIR/backups, made 0700)")->envname("MART_BACKUP_DIR");
+  app.add_option("--signing-key", options.signing_key, "file of the 32-byte token signing key "
+                 "(mode 0600) that every martd on one PostgreSQL database shares (default "
+                 "DATA_DIR/signing.key, made on first start)")->envname("MART_SIGNING_KEY");
+  app.add_option("--curve-key", options.curve_key, "file of the CURVE key pair for tcp:// "
+                 "(mode 0600, curve.key's format), to give every martd of a cluster one key "
+                 "(default DATA_DIR/curve.key, made on first use)")->envname("MART_CURVE_KEY");
   app.add_option("--log-level", raw.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->envname("MART_LOG_LEVEL");
   app.add_option("--password-cost", raw.cost, "argon2id cost: interactive (default), moderate, "

@@ -32,6 +32,10 @@ struct DaemonOptions {
   // --backup-dir: where admin backups go (services/backup_service.h); absolute.
   // Default <data_dir>/backups.
   std::string backup_dir;
+  // --signing-key FILE, --curve-key FILE: keys every martd of a cluster shares
+  // (README "Running several martd"); empty: the data dir's own.
+  std::string signing_key;
+  std::string curve_key;
   LogLevel log_level = LogLevel::kInfo;
   AuthOptions auth;
   PaymentOptions payments;  // --auto-capture, --payment-failure-rate, --payment-seed

@@ -1,5 +1,6 @@
 #include "handlers/handlers.h"
 #include "mart/log.h"
+#include "services/cluster_service.h"
 #include "stores/schema.h"
 
 namespace mart::handlers {
@@ -20,7 +21,15 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
   };
   // Where the data lives and what serves it are for admins (and the operator):
   // anyone may ask daemon.status.
+  // Which martd answered: clients that fail over between instances show it.
+  status["instance"] = {{"id", info.instance_id}};
   if (ctx.principal.IsAdmin()) {
+    status["instance"]["host"] = info.host;
+    // Several martd may share a PostgreSQL database: those seen lately.
+    if (ctx.tx.store.db().backend() == store::Backend::kPostgres) {
+      MART_ASSIGN_OR_RETURN(status["cluster"]["instances"],
+                            ClusterService::Instances(ctx.tx.store, info.instance_id, ctx.tx.now));
+    }
     status["store"]["location"] = info.store;
     status["store"]["server_version"] = ctx.tx.store.db().ServerVersion();
     status["store"]["statements"] = store::StatementsExecuted();

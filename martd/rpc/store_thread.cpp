@@ -133,11 +133,19 @@ void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
       for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
       for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
+      // Other martd on the same database hear of the commit (events/feed_relay.h).
+      if (outbox_.PendingCount() > 0) {
+        if (Status announced = store_.events().AnnounceAppended(); !announced.ok()) {
+          committed = announced;
+        }
+      }
       if (HasMutating(batch)) fault::CrashPoint("batch.before_commit");
       // The transaction rolls back when it goes out of scope uncommitted.
-      committed = HasMutating(batch) && fault::ErrorPoint("commit.disk_full")
-                      ? Unavailable("database or disk is full: injected fault commit.disk_full")
-                      : transaction.Commit();
+      if (committed.ok()) {
+        committed = HasMutating(batch) && fault::ErrorPoint("commit.disk_full")
+                        ? Unavailable("database or disk is full: injected fault commit.disk_full")
+                        : transaction.Commit();
+      }
     }
   }
   if (committed.ok() && HasMutating(batch)) fault::CrashPoint("batch.after_commit");

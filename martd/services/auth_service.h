@@ -92,6 +92,14 @@ class AuthService {
 
   const AuthOptions& options() const { return options_; }
 
+  // Several martd on one PostgreSQL database: both limiters count in its
+  // login_attempts table, each on its own connection (LoginLimiter::ShareCounts).
+  void ShareLoginCounts(std::unique_ptr<store::Database> logins,
+                        std::unique_ptr<store::Database> password_checks) {
+    limiter_.ShareCounts(std::move(logins));
+    password_limiter_.ShareCounts(std::move(password_checks));
+  }
+
  private:
   Result<nlohmann::json> IssueTokens(Tx& tx, const User& user, int64_t session_id) const;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mart/log.h"
+
 namespace mart {
 namespace {
 
@@ -49,16 +51,8 @@ Status LoginLimiter::Refuse(const std::string& account, const std::string& sourc
                      {{"retry_after_s", retry_after}, {"scope", source.empty() ? "account" : "source"}});
 }
 
-Status LoginLimiter::Check(const std::string& account, const std::string& source) {
-  std::lock_guard lock(mutex_);
-  auto it = accounts_.find(account);
-  if (it == accounts_.end()) return Status::Ok();
-  const int64_t now = clock_.NowMicros();
-  Account& record = it->second;
-  if (Expire(record, now)) {
-    accounts_.erase(it);
-    return Status::Ok();
-  }
+Status LoginLimiter::Decide(const std::string& account, const std::string& source,
+                            const Account& record, int64_t now) const {
   auto mine = record.by_source.find(source);
   if (mine != record.by_source.end() &&
       static_cast<int>(mine->second.size()) >= limits_.per_source) {
@@ -69,6 +63,59 @@ Status LoginLimiter::Check(const std::string& account, const std::string& source
     return Refuse(account, "", record.failures.front(), now);
   }
   return Status::Ok();
+}
+
+Status LoginLimiter::Check(const std::string& account, const std::string& source) {
+  std::lock_guard lock(mutex_);
+  const int64_t now = clock_.NowMicros();
+  if (shared_) {
+    MART_ASSIGN_OR_RETURN(Account record, LoadShared(account, now));
+    return Decide(account, source, record, now);
+  }
+  auto it = accounts_.find(account);
+  if (it == accounts_.end()) return Status::Ok();
+  Account& record = it->second;
+  if (Expire(record, now)) {
+    accounts_.erase(it);
+    return Status::Ok();
+  }
+  return Decide(account, source, record, now);
+}
+
+void LoginLimiter::ShareCounts(std::unique_ptr<store::Database> db) {
+  std::lock_guard lock(mutex_);
+  shared_db_ = std::move(db);
+  shared_ = std::make_unique<store::ClusterStore>(*shared_db_);
+  accounts_.clear();
+}
+
+// The rows replayed in order give the record memory would hold: a failure
+// counts for the account and its source, a success clears its source's count
+// and makes the source known.
+Result<LoginLimiter::Account> LoginLimiter::LoadShared(const std::string& account, int64_t now) {
+  const int64_t horizon = std::max(limits_.window_seconds, limits_.known_source_seconds);
+  MART_ASSIGN_OR_RETURN(auto rows,
+                        shared_->LoginAttempts(account, now - horizon * 1000000, kMaxRowsRead));
+  Account record;
+  for (const store::LoginAttemptRow& row : rows) {
+    if (row.succeeded) {
+      record.by_source.erase(row.source);
+      record.known[row.source] = row.at;
+    } else {
+      Push(record.failures, row.at, limits_.per_account);
+      Push(record.by_source[row.source], row.at, limits_.per_source);
+    }
+  }
+  Expire(record, now);
+  return record;
+}
+
+void LoginLimiter::PruneShared(int64_t now) {
+  if (now - last_prune_ < 600LL * 1000000) return;
+  last_prune_ = now;
+  const int64_t horizon = std::max(limits_.window_seconds, limits_.known_source_seconds);
+  Status pruned = shared_->PruneLoginAttempts(now - horizon * 1000000);
+  if (!pruned.ok()) LogWarn("pruning old login attempts failed: " + pruned.ToString());
 }
 
 void LoginLimiter::MakeRoomForAccount(int64_t now) {
@@ -82,6 +129,12 @@ void LoginLimiter::MakeRoomForAccount(int64_t now) {
 void LoginLimiter::RecordFailure(const std::string& account, const std::string& source) {
   std::lock_guard lock(mutex_);
   const int64_t now = clock_.NowMicros();
+  if (shared_) {
+    Status added = shared_->AddLoginAttempt(account, source, false, now);
+    if (!added.ok()) LogWarn("recording a failed login failed: " + added.ToString());
+    PruneShared(now);
+    return;
+  }
   // Guessing against many made-up accounts must not grow memory without bound.
   if (!accounts_.contains(account)) MakeRoomForAccount(now);
   Account& record = accounts_[account];
@@ -101,6 +154,11 @@ void LoginLimiter::RecordFailure(const std::string& account, const std::string& 
 void LoginLimiter::RecordSuccess(const std::string& account, const std::string& source) {
   std::lock_guard lock(mutex_);
   const int64_t now = clock_.NowMicros();
+  if (shared_) {
+    Status added = shared_->AddLoginAttempt(account, source, true, now);
+    if (!added.ok()) LogWarn("recording a login failed: " + added.ToString());
+    return;
+  }
   if (!accounts_.contains(account)) MakeRoomForAccount(now);
   Account& record = accounts_[account];
   record.by_source.erase(source);
@@ -112,6 +170,17 @@ void LoginLimiter::RecordSuccess(const std::string& account, const std::string& 
 
 int LoginLimiter::Unlock(const std::string& account) {
   std::lock_guard lock(mutex_);
+  if (shared_) {
+    const int64_t since = clock_.NowMicros() - limits_.window_seconds * 1000000;
+    Result<int64_t> forgotten = shared_->ForgetLoginFailures(account, std::nullopt, since);
+    if (!forgotten.ok()) {
+      LogWarn("unlocking " + account + " failed: " + forgotten.status().ToString());
+      return 0;
+    }
+    // Failures older than the window count for nothing; they go too.
+    (void)shared_->ForgetLoginFailures(account, std::nullopt, 0);
+    return static_cast<int>(std::min<int64_t>(*forgotten, limits_.per_account));
+  }
   auto it = accounts_.find(account);
   if (it == accounts_.end()) return 0;
   Expire(it->second, clock_.NowMicros());
@@ -124,6 +193,12 @@ int LoginLimiter::Unlock(const std::string& account) {
 
 void LoginLimiter::Forget(const std::string& account) {
   std::lock_guard lock(mutex_);
+  if (shared_) {
+    Status forgotten = shared_->ForgetLoginAttempts(account);
+    if (!forgotten.ok()) LogWarn("forgetting the logins of " + account + " failed: " +
+                                 forgotten.ToString());
+    return;
+  }
   accounts_.erase(account);
 }
 

@@ -15,8 +15,14 @@
 // other sources' counts alone. In memory: a restart forgets everything.
 // Memory is bounded (kMax* below): past a bound, expired entries go first,
 // then arbitrary ones. Thread safe.
+//
+// Several martd on one PostgreSQL database count together (ShareCounts): each
+// attempt is a row of login_attempts, and a check reads the account's rows
+// from every instance, so spreading guesses over N instances gains nothing.
+// The rules are the same; the memory is the database's.
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -24,6 +30,8 @@
 
 #include "mart/status.h"
 #include "services/clock.h"
+#include "stores/cluster_store.h"
+#include "stores/database.h"
 
 namespace mart {
 
@@ -54,6 +62,15 @@ class LoginLimiter {
   // password was reset: the places it was used from prove nothing now).
   void Forget(const std::string& account);
 
+  // From now on, counts live in `db`'s login_attempts table (a connection of
+  // the limiter's own, autocommit) instead of memory. A check the database
+  // cannot answer is refused with its error (UNAVAILABLE): a limit that
+  // cannot be read is not skipped.
+  void ShareCounts(std::unique_ptr<store::Database> db);
+
+  // Shared rows read per check: the newest of the account's attempts.
+  static constexpr int64_t kMaxRowsRead = 1000;
+
   static constexpr size_t kMaxAccounts = 100000;
   static constexpr size_t kMaxSourcesPerAccount = 64;
   static constexpr size_t kMaxKnownSourcesPerAccount = 16;
@@ -65,6 +82,12 @@ class LoginLimiter {
     std::unordered_map<std::string, int64_t> known;  // source -> time of its last success
   };
 
+  // The decision of Check on one account's record.
+  Status Decide(const std::string& account, const std::string& source, const Account& record,
+                int64_t now) const;
+  // The shared record of the account, rebuilt from its rows.
+  Result<Account> LoadShared(const std::string& account, int64_t now);
+  void PruneShared(int64_t now);
   // Drops what has left the window (and known sources past their time);
   // true when nothing is left.
   bool Expire(Account& account, int64_t now) const;
@@ -78,6 +101,9 @@ class LoginLimiter {
   const std::string attempts_;
   std::mutex mutex_;
   std::unordered_map<std::string, Account> accounts_;
+  std::unique_ptr<store::Database> shared_db_;  // ShareCounts; null: in memory
+  std::unique_ptr<store::ClusterStore> shared_;
+  int64_t last_prune_ = 0;
 };
 
 }  // namespace mart

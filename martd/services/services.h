@@ -33,6 +33,8 @@ struct DaemonInfo {
   std::string events_endpoint;
   std::string server_key;  // CURVE public key (Z85) when listening on tcp://
   std::string store;       // the store's location, any password redacted
+  std::string instance_id;  // DataDir::LoadOrCreateInstanceId
+  std::string host;         // this machine's name
   const std::atomic<bool>* ready = nullptr;
   // daemon.stop: asks the process to stop as SIGTERM does (after this
   // request's reply); empty where nothing can stop it (a Daemon run

@@ -36,4 +36,13 @@ Result<int64_t> EventStore::LastSeq() {
   return row ? q.Int(0) : 0;
 }
 
+Status EventStore::AnnounceAppended() {
+  if (db_.backend() != Backend::kPostgres) return Status::Ok();
+  // The server folds identical notifications of one transaction into one. The
+  // payload names the store's schema: listeners of other stores ignore it.
+  MART_ASSIGN_OR_RETURN(Query q,
+                        db_.Prepare("SELECT pg_notify('mart_events', current_schema())"));
+  return q.Run();
+}
+
 }  // namespace mart::store

@@ -29,6 +29,13 @@ class EventStore {
   // Events with seq > after, oldest first, at most limit.
   Result<std::vector<EventRow>> ReadAfter(int64_t after, int64_t limit);
   Result<int64_t> LastSeq();
+  // In a write transaction that appended events: tells every martd listening
+  // on the same database (LogListener) that the log grew, when it commits.
+  // PostgreSQL's NOTIFY on kLogChannel, written behind and sent once however
+  // often it is called; nothing on SQLite, which one martd serves alone.
+  Status AnnounceAppended();
+
+  static constexpr const char* kLogChannel = "mart_events";
 
  private:
   Database& db_;

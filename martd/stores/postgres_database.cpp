@@ -43,6 +43,21 @@ void IgnoreNotice(void*, const char*) {}
 
 // The one advisory lock key of schema migrations (the ASCII of "mart").
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1835102836)";
+// The writer lock (the ASCII of "mrtw", and the schema: stores in other
+// schemas of the database are other shops): every write transaction of every
+// martd on the store takes it first, so writes run one transaction at a time
+// across instances, as on one instance's store thread (see the header).
+constexpr const char* kWriterLock =
+    "SELECT pg_advisory_xact_lock(1836217463, hashtext(current_schema()))";
+// The writer's session: a wait for the writer lock (or any row lock) ends
+// with "database is busy" (UNAVAILABLE, which clients retry) rather than
+// never; a martd that stops talking in the middle of a transaction (its host
+// gone, the connection not yet seen dead) loses it, and the lock with it,
+// instead of holding every other instance's writes.
+constexpr const char* kWriterSettings =
+    "SET client_min_messages = warning; SET lock_timeout = '10s'; "
+    "SET idle_in_transaction_session_timeout = '15s'; SET tcp_keepalives_idle = 5; "
+    "SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3";
 
 }  // namespace
 
@@ -268,7 +283,7 @@ Status PostgresDatabase::Connected() {
   const char* settings =
       mode_ == OpenMode::kReadOnly
           ? "SET client_min_messages = warning; SET default_transaction_read_only = on"
-          : "SET client_min_messages = warning";
+          : kWriterSettings;
   PGresult* result = PQexec(conn_, settings);
   if (PQresultStatus(result) != PGRES_COMMAND_OK) return Failure(result, settings);
   PQclear(result);
@@ -566,6 +581,7 @@ Status PostgresDatabase::BeginWrite() {
   in_transaction_ = true;
   transaction_sent_ = false;
   Enqueue("BEGIN");
+  Enqueue(kWriterLock);
   return Status::Ok();
 }
 

@@ -24,6 +24,20 @@
 // rolls back without a round trip. A savepoint outside a transaction on a
 // read-only connection is none at all: each statement reads committed data,
 // as it would inside one (READ COMMITTED), so a read is one round trip.
+//
+// Several martd may share one database (README "Running several martd"). A
+// read-write connection's every transaction takes one advisory lock first
+// (the writer lock, one per schema, queued behind BEGIN: no round trip of its
+// own), held to
+// COMMIT or ROLLBACK and dropped by the server when the connection dies. So
+// writes run one transaction at a time across every instance, as they do on
+// one instance's store thread, and everything the stores and services assume
+// of a single writer holds: each statement after the lock sees every commit
+// made before it (READ COMMITTED takes a snapshot per statement), stock
+// checks and the event log's next number included. Waiting longer than
+// lock_timeout (10 s) for it is UNAVAILABLE ("database is busy"); a writer
+// idle inside a transaction for 15 s is ended by the server, so a hung or
+// unreachable martd cannot keep the others from writing.
 
 #include <libpq-fe.h>
 

@@ -361,6 +361,38 @@ CREATE INDEX notifications_due ON notifications (next_attempt_at)
   WHERE next_attempt_at IS NOT NULL;
 )sql";
 
+constexpr std::string_view kClusterV9 = R"sql(
+-- What every martd on one database must agree on (the signing key's
+-- fingerprint), by name.
+CREATE TABLE cluster_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The martd instances serving this database, each seen at its last heartbeat.
+CREATE TABLE instances (
+  id         TEXT PRIMARY KEY,
+  host       TEXT NOT NULL,
+  pid        INTEGER NOT NULL,
+  endpoint   TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  seen_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Login attempts every instance counts (services/login_limiter.h): failures
+-- in the window, and the sources an account logged in from lately.
+CREATE TABLE login_attempts (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  account TEXT NOT NULL,
+  source  TEXT NOT NULL,
+  kind    TEXT NOT NULL CHECK (kind IN ('failure', 'success')),
+  at      INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_account ON login_attempts (account, at);
+CREATE INDEX login_attempts_at ON login_attempts (at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations(Backend backend) {
@@ -376,6 +408,7 @@ const std::vector<Migration>& AllMigrations(Backend backend) {
       {7, "catalog: indexes for the newest products, by category and price", kListIndexV7},
       {8, "payments: refunds; payments refunding and refunded; payment_refunded notifications",
        kRefundsV8},
+      {9, "cluster: shared settings, instances, login attempts", kClusterV9},
   };
   return kMigrations;
 }

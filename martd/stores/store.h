@@ -7,6 +7,7 @@
 
 #include "stores/database.h"
 #include "stores/check_store.h"
+#include "stores/cluster_store.h"
 #include "stores/event_store.h"
 #include "stores/inventory_store.h"
 #include "stores/notification_store.h"
@@ -36,6 +37,7 @@ class Store {
   PaymentStore& payments() { return payments_; }
   QueueStore& queues() { return queues_; }
   CheckStore& checks() { return checks_; }
+  ClusterStore& cluster() { return cluster_; }
   NotificationStore& notifications() { return notifications_; }
 
  private:
@@ -51,6 +53,7 @@ class Store {
         payments_(*db_),
         queues_(*db_),
         checks_(*db_),
+        cluster_(*db_),
         notifications_(*db_) {}
 
   std::unique_ptr<Database> db_;
@@ -64,6 +67,7 @@ class Store {
   PaymentStore payments_;
   QueueStore queues_;
   CheckStore checks_;
+  ClusterStore cluster_;
   NotificationStore notifications_;
 };
 

@@ -172,13 +172,14 @@ int LoginLimiter::Unlock(const std::string& account) {
   std::lock_guard lock(mutex_);
   if (shared_) {
     const int64_t since = clock_.NowMicros() - limits_.window_seconds * 1000000;
-    Result<int64_t> forgotten = shared_->ForgetLoginFailures(account, std::nullopt, since);
-    if (!forgotten.ok()) {
-      LogWarn("unlocking " + account + " failed: " + forgotten.status().ToString());
+    Result<int64_t> forgotten = shared_->ForgetLoginFailures(account, since);
+    // Failures older than the window count for nothing; they go too.
+    Status done = forgotten.ok() ? shared_->ForgetLoginFailures(account, 0).status()
+                                 : forgotten.status();
+    if (!done.ok()) {
+      LogWarn("unlocking " + account + " failed: " + done.ToString());
       return 0;
     }
-    // Failures older than the window count for nothing; they go too.
-    (void)shared_->ForgetLoginFailures(account, std::nullopt, 0);
     return static_cast<int>(std::min<int64_t>(*forgotten, limits_.per_account));
   }
   auto it = accounts_.find(account);

@@ -83,13 +83,10 @@ Result<std::vector<LoginAttemptRow>> ClusterStore::LoginAttempts(std::string_vie
   return rows;
 }
 
-Result<int64_t> ClusterStore::ForgetLoginFailures(std::string_view account,
-                                                  const std::optional<std::string>& source,
-                                                  int64_t since) {
+Result<int64_t> ClusterStore::ForgetLoginFailures(std::string_view account, int64_t since) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "DELETE FROM login_attempts WHERE account = ?1 AND kind = 'failure' "
-      "AND (?2 IS NULL OR source = ?2) AND at >= ?3"));
-  q.Bind(1, account).Bind(2, source).Bind(3, since);
+      "DELETE FROM login_attempts WHERE account = ? AND kind = 'failure' AND at >= ?"));
+  q.Bind(1, account).Bind(2, since);
   MART_RETURN_IF_ERROR(q.Run());
   return db_.Changes();
 }

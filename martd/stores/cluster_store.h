@@ -54,10 +54,9 @@ class ClusterStore {
   // of the newest.
   Result<std::vector<LoginAttemptRow>> LoginAttempts(std::string_view account, int64_t since,
                                                      int64_t limit);
-  // Forgets the account's failures (from `source` only, when given), or all of
-  // its attempts. Returns the rows removed.
-  Result<int64_t> ForgetLoginFailures(std::string_view account,
-                                      const std::optional<std::string>& source, int64_t since);
+  // Forgets the account's failures at or after `since` (returns how many),
+  // or all of its attempts.
+  Result<int64_t> ForgetLoginFailures(std::string_view account, int64_t since);
   Status ForgetLoginAttempts(std::string_view account);
   Status PruneLoginAttempts(int64_t before);
 

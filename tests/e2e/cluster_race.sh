@@ -17,17 +17,9 @@ head -c 32 /dev/urandom >"$KEY"
 chmod 600 "$KEY"
 B_DIR="$E2E_ROOT/b"
 # Instance A keeps lib.sh's data dir (its cookie, stop_daemon); B has its own.
-b_pid() { head -n 1 "$B_DIR/martd.lock" 2>/dev/null || true; }
-stop_b() {
-  local pid
-  pid=$(b_pid)
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
-}
 TAILS=()
 stop_tails() { [ "${#TAILS[@]}" -eq 0 ] || kill "${TAILS[@]}" 2>/dev/null || true; }
-trap 'stop_tails; stop_b; cleanup' EXIT
+trap 'stop_tails; stop_daemon "$B_DIR" || true; cleanup' EXIT
 on_b() { MART_DATA_DIR="$B_DIR" "$MARTCTL" "$@"; }
 as_operator_b() { MART_DATA_DIR="$B_DIR" MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" "$MARTCTL" "$@"; }
 
@@ -50,7 +42,8 @@ printf 'Password123\n' | on_b --profile admin-b auth login --email admin@example
 # A token minted by A is accepted by B.
 token=$(jq -r '.profiles.alice.access_token' "$MART_CREDENTIALS_FILE")
 register_secret token "$token"
-expect_exit 0 env MART_TOKEN="$token" MART_DATA_DIR="$B_DIR" "$MARTCTL" profile show -o json
+with_token_on_b() { MART_TOKEN="$token" MART_DATA_DIR="$B_DIR" "$MARTCTL" "$@"; }
+expect_exit 0 with_token_on_b profile show -o json
 expect_eq "alice@example.com" "$(jq -r .email <<<"$OUT")" "A's token works on B"
 
 alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
@@ -66,37 +59,44 @@ TAILS+=($!)
 as_operator_b events tail --from-beginning --follow -o json >"$E2E_ROOT/feed.b" 2>/dev/null &
 TAILS+=($!)
 
-# One client: 30 operations as alice through its instance ("a" or "b").
+# One client: 30 operations as alice through its instance ("a" or "b"); the
+# exit status of each goes to codes.N.
 client() {
-  local n=$1 side=$2 acked="$E2E_ROOT/acked.$1" id product as admin_as operator_as
+  set +e
+  local n=$1 side=$2 acked="$E2E_ROOT/acked.$1" id product code as admin_as operator_as
   if [ "$side" = a ]; then
     as=(alice) admin_as=(admin) operator_as=(as_operator)
   else
     as=(on_b --profile alice-b) admin_as=(on_b --profile admin-b) operator_as=(as_operator_b)
   fi
-  touch "$acked"
+  touch "$acked" "$E2E_ROOT/codes.$n"
   for _ in $(seq 1 30); do
     product=${products[$((RANDOM % 3))]}
+    id=$(shuf -n 1 "$acked" 2>/dev/null)
     case $((RANDOM % 20)) in
       [0-9] | 10 | 11)
-        if id=$("${as[@]}" order place --no-wait --item "$product:$((RANDOM % 3 + 1))" -q \
-          2>/dev/null); then
-          echo "$id" >>"$acked"
-        fi ;;
+        id=$("${as[@]}" order place --no-wait --item "$product:$((RANDOM % 3 + 1))" -q 2>/dev/null)
+        code=$?
+        [ "$code" -eq 0 ] && echo "$id" >>"$acked" ;;
       12 | 13 | 14)
-        id=$(shuf -n 1 "$acked" 2>/dev/null || true)
-        [ -n "$id" ] && "${as[@]}" order cancel "$id" >/dev/null 2>&1 ;;
+        [ -z "$id" ] && continue
+        "${as[@]}" order cancel "$id" >/dev/null 2>&1
+        code=$? ;;
       15 | 16)
-        id=$(shuf -n 1 "$acked" 2>/dev/null || true)
-        [ -n "$id" ] && "${as[@]}" order pay "$id" --method card --card-number 4242424242424242 \
-          --expiry 12/39 --cvc 123 >/dev/null 2>&1 ;;
+        [ -z "$id" ] && continue
+        "${as[@]}" order pay "$id" --method card --card-number 4242424242424242 --expiry 12/39 \
+          --cvc 123 >/dev/null 2>&1
+        code=$? ;;
       17 | 18)
         "${operator_as[@]}" inventory adjust "$product" --delta 2 --reason "restock $n" \
-          >/dev/null 2>&1 ;;
+          >/dev/null 2>&1
+        code=$? ;;
       19)
-        id=$(shuf -n 1 "$acked" 2>/dev/null || true)
-        [ -n "$id" ] && "${admin_as[@]}" order status "$id" --status shipped >/dev/null 2>&1 ;;
-    esac || true
+        [ -z "$id" ] && continue
+        "${admin_as[@]}" order status "$id" --status shipped >/dev/null 2>&1
+        code=$? ;;
+    esac
+    echo "$code" >>"$E2E_ROOT/codes.$n"
   done
 }
 clients=()
@@ -107,6 +107,10 @@ done
 wait "${clients[@]}"
 acked=$(cat "$E2E_ROOT"/acked.* | sort -u)
 echo "$(wc -l <<<"$acked") orders acknowledged"
+# Refusals are fine (5: an order already ended, not payable, not shippable);
+# an internal error or an unavailable instance is not.
+expect_eq "" "$(sort "$E2E_ROOT"/codes.* | uniq -c | grep -vE ' (0|5)$' || true)" \
+  "every call succeeded or was refused (exit 0 or 5)"
 
 expect_eq 0 "$(queues_lag)" "the workers drained"
 # shellcheck disable=SC2086
@@ -160,5 +164,5 @@ for side in a b; do
     "instance $side's feed holds seq 1..$last in order"
 done
 stop_tails
-stop_b
+stop_daemon "$B_DIR"
 finish

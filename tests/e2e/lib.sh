@@ -30,6 +30,7 @@ if [ -n "${MART_TEST_STORE:-}" ]; then
 fi
 
 cleanup() {
+  stop_peer_load
   stop_daemon || true
   if [ -n "$E2E_PG_DB" ]; then
     psql "$MART_TEST_STORE" -qAt -c "DROP DATABASE IF EXISTS $E2E_PG_DB WITH (FORCE)" >/dev/null || true
@@ -45,6 +46,38 @@ start_daemon() {
   "$MARTD" --detach --password-cost minimum "$@"
   "$MARTCTL" daemon wait --wait-timeout 10
   remember_cookie
+  if [ -n "${E2E_PEER_LOAD:-}" ]; then start_peer_load; fi
+}
+
+# E2E_PEER_LOAD=1 (the pg run of the seed walkthroughs): a second martd on the
+# same PostgreSQL store, with the first one's signing key, writes events
+# through itself in a loop while the script drives the first (README "Running
+# several martd"). The load writes nothing a walkthrough reads (its own event
+# topic), so every value the script asserts stays the same.
+PEER_DIR="$E2E_ROOT/peer"
+PEER_LOAD_PID=
+start_peer_load() {
+  [ -n "$PEER_LOAD_PID" ] && return 0
+  [ -n "$E2E_PG_DB" ] || { echo "E2E_PEER_LOAD needs the pg run" >&2; return 1; }
+  MART_DATA_DIR="$PEER_DIR" "$MARTD" --detach --password-cost minimum \
+    --signing-key "$MART_DATA_DIR/signing.key" >/dev/null
+  MART_DATA_DIR="$PEER_DIR" "$MARTCTL" daemon wait --wait-timeout 10
+  register_secret operator-cookie "$(head -n1 "$PEER_DIR/cookie")"
+  (
+    n=0
+    while MART_DATA_DIR="$PEER_DIR" MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" \
+      "$MARTCTL" events publish peer.load --data "{\"n\": $n}" >/dev/null 2>&1; do
+      n=$((n + 1))
+      echo "$n" >>"$E2E_ROOT/peer.load"
+    done
+  ) &
+  PEER_LOAD_PID=$!
+}
+stop_peer_load() {
+  [ -n "$PEER_LOAD_PID" ] || return 0
+  stop_daemon "$PEER_DIR" || true
+  wait "$PEER_LOAD_PID" 2>/dev/null || true
+  PEER_LOAD_PID=
 }
 
 # The secret-leak check (secret_scan.py, run by finish) looks for the secrets
@@ -197,6 +230,10 @@ check_no_secret_leaks() {
 }
 
 finish() {
+  if [ -n "$PEER_LOAD_PID" ]; then
+    check "the second instance took writes meanwhile" test -s "$E2E_ROOT/peer.load"
+    stop_peer_load
+  fi
   check_no_secret_leaks
   echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]

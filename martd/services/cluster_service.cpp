@@ -56,7 +56,7 @@ Result<nlohmann::json> ClusterService::Instances(store::Store& store, const std:
                          {"version", row.version},
                          {"started_at", FormatTimestamp(row.started_at)},
                          {"seen_s_ago", (now - row.seen_at) / 1000000},
-                         {"self", row.id == self}});
+                         {"is_self", row.id == self}});
   }
   return instances;
 }

@@ -82,6 +82,12 @@ Status LoginLimiter::Check(const std::string& account, const std::string& source
   return Decide(account, source, record, now);
 }
 
+// Both limiters of a daemon share the table: each keeps to its own names (a
+// login's email could otherwise spell a password check's account).
+std::string LoginLimiter::SharedKey(const std::string& account) const {
+  return attempts_ + "/" + account;
+}
+
 void LoginLimiter::ShareCounts(std::unique_ptr<store::Database> db) {
   std::lock_guard lock(mutex_);
   shared_db_ = std::move(db);
@@ -95,7 +101,8 @@ void LoginLimiter::ShareCounts(std::unique_ptr<store::Database> db) {
 Result<LoginLimiter::Account> LoginLimiter::LoadShared(const std::string& account, int64_t now) {
   const int64_t horizon = std::max(limits_.window_seconds, limits_.known_source_seconds);
   MART_ASSIGN_OR_RETURN(auto rows,
-                        shared_->LoginAttempts(account, now - horizon * 1000000, kMaxRowsRead));
+                        shared_->LoginAttempts(SharedKey(account), now - horizon * 1000000,
+                                               kMaxRowsRead));
   Account record;
   for (const store::LoginAttemptRow& row : rows) {
     if (row.succeeded) {
@@ -130,7 +137,7 @@ void LoginLimiter::RecordFailure(const std::string& account, const std::string& 
   std::lock_guard lock(mutex_);
   const int64_t now = clock_.NowMicros();
   if (shared_) {
-    Status added = shared_->AddLoginAttempt(account, source, false, now);
+    Status added = shared_->AddLoginAttempt(SharedKey(account), source, false, now);
     if (!added.ok()) LogWarn("recording a failed login failed: " + added.ToString());
     PruneShared(now);
     return;
@@ -155,7 +162,7 @@ void LoginLimiter::RecordSuccess(const std::string& account, const std::string& 
   std::lock_guard lock(mutex_);
   const int64_t now = clock_.NowMicros();
   if (shared_) {
-    Status added = shared_->AddLoginAttempt(account, source, true, now);
+    Status added = shared_->AddLoginAttempt(SharedKey(account), source, true, now);
     if (!added.ok()) LogWarn("recording a login failed: " + added.ToString());
     return;
   }
@@ -172,9 +179,9 @@ int LoginLimiter::Unlock(const std::string& account) {
   std::lock_guard lock(mutex_);
   if (shared_) {
     const int64_t since = clock_.NowMicros() - limits_.window_seconds * 1000000;
-    Result<int64_t> forgotten = shared_->ForgetLoginFailures(account, since);
+    Result<int64_t> forgotten = shared_->ForgetLoginFailures(SharedKey(account), since);
     // Failures older than the window count for nothing; they go too.
-    Status done = forgotten.ok() ? shared_->ForgetLoginFailures(account, 0).status()
+    Status done = forgotten.ok() ? shared_->ForgetLoginFailures(SharedKey(account), 0).status()
                                  : forgotten.status();
     if (!done.ok()) {
       LogWarn("unlocking " + account + " failed: " + done.ToString());
@@ -195,7 +202,7 @@ int LoginLimiter::Unlock(const std::string& account) {
 void LoginLimiter::Forget(const std::string& account) {
   std::lock_guard lock(mutex_);
   if (shared_) {
-    Status forgotten = shared_->ForgetLoginAttempts(account);
+    Status forgotten = shared_->ForgetLoginAttempts(SharedKey(account));
     if (!forgotten.ok()) LogWarn("forgetting the logins of " + account + " failed: " +
                                  forgotten.ToString());
     return;

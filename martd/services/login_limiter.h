@@ -87,6 +87,7 @@ class LoginLimiter {
                 int64_t now) const;
   // The shared record of the account, rebuilt from its rows.
   Result<Account> LoadShared(const std::string& account, int64_t now);
+  std::string SharedKey(const std::string& account) const;
   void PruneShared(int64_t now);
   // Drops what has left the window (and known sources past their time);
   // true when nothing is left.

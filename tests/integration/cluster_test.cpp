@@ -164,7 +164,7 @@ TEST_F(ClusterTest, StatusNamesEveryInstance) {
   ASSERT_EQ(instances.size(), 2u) << status->dump();
   int self = 0;
   for (const json& instance : instances) {
-    if (instance["self"].get<bool>()) {
+    if (instance["is_self"].get<bool>()) {
       ++self;
       EXPECT_EQ(instance["id"], (*status)["instance"]["id"]);
       EXPECT_EQ(instance["endpoint"], options_.listen);

@@ -84,6 +84,57 @@ TEST_F(DataDirTest, DamagedSigningKeyIsRefused) {
   EXPECT_EQ(dir->LoadOrCreateSigningKey().status().code(), Code::kFailedPrecondition);
 }
 
+// --signing-key: the cluster's key from a file of the operator's; never made,
+// never loosely readable, exactly 32 bytes.
+TEST_F(DataDirTest, AGivenSigningKeyFileIsUsedAsItIs) {
+  auto dir = Must(DataDir::Open(DataPath()), "open");
+  const std::string file = tmp_.Sub("cluster.key");
+  ASSERT_TRUE(WriteFileAtomic(file, std::string(32, '\x07'), 0600).ok());
+  SigningKey want{};
+  want.fill(7);
+  EXPECT_EQ(Must(dir->LoadOrCreateSigningKey(file), "given key"), want);
+  EXPECT_FALSE(Exists(DataPath() + "/signing.key")) << "the data dir's own key is not made";
+
+  ::chmod(file.c_str(), 0640);
+  auto loose = dir->LoadOrCreateSigningKey(file);
+  EXPECT_EQ(loose.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(loose.status().message().find("chmod 600"), std::string::npos) << loose.status().message();
+  ASSERT_TRUE(WriteFileAtomic(file, "short", 0600).ok());
+  EXPECT_EQ(dir->LoadOrCreateSigningKey(file).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(dir->LoadOrCreateSigningKey(tmp_.Sub("missing.key")).status().code(),
+            Code::kFailedPrecondition);
+}
+
+// --curve-key: one key pair for every instance; curve.pub still follows it.
+TEST_F(DataDirTest, AGivenCurveKeyFileIsUsedAndItsPublicHalfWritten) {
+  auto first = Must(DataDir::Open(DataPath()), "open");
+  const CurveKeys made = Must(first->LoadOrCreateCurveKeys(), "made");
+  const std::string file = tmp_.Sub("cluster-curve.key");
+  ASSERT_TRUE(WriteFileAtomic(file, made.secret_key + "\n" + made.public_key + "\n", 0600).ok());
+  auto other = Must(DataDir::Open(tmp_.Sub("other")), "open other");
+  const CurveKeys given = Must(other->LoadOrCreateCurveKeys(file), "given");
+  EXPECT_EQ(given.public_key, made.public_key);
+  EXPECT_EQ(given.secret_key, made.secret_key);
+  EXPECT_EQ(Read(tmp_.Sub("other") + "/curve.pub"), made.public_key + "\n");
+  EXPECT_FALSE(Exists(tmp_.Sub("other") + "/curve.key"));
+  ::chmod(file.c_str(), 0644);
+  EXPECT_EQ(other->LoadOrCreateCurveKeys(file).status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(DataDirTest, TheInstanceIdIsMadeOnceAndKept) {
+  std::string first;
+  {
+    auto dir = Must(DataDir::Open(DataPath()), "open");
+    first = Must(dir->LoadOrCreateInstanceId(), "made");
+  }
+  EXPECT_EQ(first.size(), 12u);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), std::string::npos) << first;
+  auto again = Must(DataDir::Open(DataPath()), "reopen");
+  EXPECT_EQ(Must(again->LoadOrCreateInstanceId(), "kept"), first);
+  ASSERT_TRUE(WriteFileAtomic(DataPath() + "/instance.id", "nonsense\n", 0600).ok());
+  EXPECT_EQ(again->LoadOrCreateInstanceId().status().code(), Code::kFailedPrecondition);
+}
+
 TEST_F(DataDirTest, CookieIsPrivateAndChangesEveryWrite) {
   auto dir = Must(DataDir::Open(DataPath()), "open");
   std::string first = Must(dir->WriteCookie("ipc:///run/m.sock"), "first cookie");

@@ -35,18 +35,6 @@ product=$(admin product create --name Kettle --category Kitchen --price 30.00 \
   --quantity 100000 -q)
 STOP="$E2E_ROOT/stop"
 
-client() {
-  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" id code
-  touch "$acked" "$codes"
-  while [ ! -e "$STOP" ]; do
-    set +e
-    id=$(alice --timeout 3 order place --no-wait --item "$product:1" -q 2>/dev/null)
-    code=$?
-    set -e
-    echo "$code" >>"$codes"
-    if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
-  done
-}
 acked_count() { cat "$E2E_ROOT"/acked.* 2>/dev/null | wc -l; }
 # Until N more orders are acknowledged than now (a condition, bounded).
 more_orders() {
@@ -59,7 +47,7 @@ more_orders() {
 }
 clients=()
 for n in 1 2 3 4; do
-  client "$n" &
+  order_client "$n" "$product" &
   clients+=($!)
 done
 

@@ -203,6 +203,21 @@ queues_lag() {
   echo "$lags"
 }
 alice() { "$MARTCTL" --profile alice "$@"; }
+# order_client N PRODUCT: alice places one-unit orders until the file $STOP
+# exists; acknowledged ids go to acked.N, every exit status to codes.N (the
+# crash and failover tests).
+order_client() {
+  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" id code
+  touch "$acked" "$codes"
+  while [ ! -e "$STOP" ]; do
+    set +e
+    id=$(alice --timeout 3 order place --no-wait --item "$2:1" -q 2>/dev/null)
+    code=$?
+    set -e
+    echo "$code" >>"$codes"
+    if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
+  done
+}
 # nobody: a profile of martctl.toml with no saved login (martctl refuses a
 # profile it does not know); it never falls back to the operator cookie.
 nobody() {

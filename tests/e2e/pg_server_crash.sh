@@ -19,23 +19,9 @@ product=$(as_operator product create --name Kettle --category Kitchen --price 30
   --quantity 100000 -q)
 STOP="$E2E_ROOT/stop"
 
-# One client placing orders until told to stop; only acknowledged ones are
-# recorded, and every exit status is counted.
-client() {
-  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" id code
-  touch "$acked" "$codes"
-  while [ ! -e "$STOP" ]; do
-    set +e
-    id=$(alice --timeout 3 order place --no-wait --item "$product:1" -q 2>/dev/null)
-    code=$?
-    set -e
-    echo "$code" >>"$codes"
-    if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
-  done
-}
 clients=()
 for n in 1 2 3; do
-  client "$n" &
+  order_client "$n" "$product" &
   clients+=($!)
 done
 

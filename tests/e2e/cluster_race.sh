@@ -18,7 +18,11 @@ chmod 600 "$KEY"
 B_DIR="$E2E_ROOT/b"
 # Instance A keeps lib.sh's data dir (its cookie, stop_daemon); B has its own.
 TAILS=()
-stop_tails() { [ "${#TAILS[@]}" -eq 0 ] || kill "${TAILS[@]}" 2>/dev/null || true; }
+stop_tails() {
+  [ "${#TAILS[@]}" -eq 0 ] || kill "${TAILS[@]}" 2>/dev/null || true
+  [ "${#TAILS[@]}" -eq 0 ] || wait "${TAILS[@]}" 2>/dev/null || true
+  TAILS=()
+}
 trap 'stop_tails; stop_daemon "$B_DIR" || true; cleanup' EXIT
 on_b() { MART_DATA_DIR="$B_DIR" "$MARTCTL" "$@"; }
 as_operator_b() { MART_DATA_DIR="$B_DIR" MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" "$MARTCTL" "$@"; }
@@ -53,10 +57,13 @@ for name in Kettle Toaster Blender; do
     --quantity 20 -q)")
 done
 
-# Each instance's feed, from the first event on.
-as_operator events tail --from-beginning --follow -o json >"$E2E_ROOT/feed.a" 2>/dev/null &
+# Each instance's feed, from the first event on. martctl itself runs in the
+# background (not a function's subshell), so $! is the process to stop.
+MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" "$MARTCTL" events tail --from-beginning \
+  --follow -o json >"$E2E_ROOT/feed.a" 2>/dev/null &
 TAILS+=($!)
-as_operator_b events tail --from-beginning --follow -o json >"$E2E_ROOT/feed.b" 2>/dev/null &
+MART_DATA_DIR="$B_DIR" MART_CREDENTIALS_FILE="$E2E_ROOT/no-credentials.json" "$MARTCTL" events \
+  tail --from-beginning --follow -o json >"$E2E_ROOT/feed.b" 2>/dev/null &
 TAILS+=($!)
 
 # One client: 30 operations as alice through its instance ("a" or "b"); the

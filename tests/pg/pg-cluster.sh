@@ -3,7 +3,9 @@
 #   tests/pg/pg-cluster.sh start DIR   initdb and start a server for DIR (see below for where)
 #   tests/pg/pg-cluster.sh stop DIR    stops that server, by the PID it wrote, and removes its files
 #   tests/pg/pg-cluster.sh uri DIR     prints the postgresql:// URI of its database "mart"
-#   tests/pg/pg-cluster.sh restart DIR starts the server of DIR again, on its data (after a crash)
+#   tests/pg/pg-cluster.sh restart DIR starts the server of DIR again, on its data (after a crash;
+#                                      retried until the killed server's backends are gone)
+#   tests/pg/pg-cluster.sh kill DIR    SIGKILLs its postmaster and waits until it is gone (crash tests)
 #   tests/pg/pg-cluster.sh pid DIR     prints the PID of its postmaster
 # The server listens on a Unix socket in its own directory only (no TCP port), trusts its own
 # user, and runs without fsync: it lives as long as one test run, and a test
@@ -50,10 +52,21 @@ case "$command" in
     head -1 "$dir/data/postmaster.pid"
     ;;
   restart)
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null ||
-      { cat "$dir/server.log" >&2; exit 1; }
+    # The backends of a killed server linger a moment, and the pid file with them.
+    for _ in $(seq 1 100); do
+      as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-k $dir -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null 2>&1 && exit 0
+      sleep 0.1
+    done
+    cat "$dir/server.log" >&2
+    exit 1
+    ;;
+  kill)
+    postmaster=$(head -1 "$dir/data/postmaster.pid")
+    kill -KILL "$postmaster"
+    while kill -0 "$postmaster" 2>/dev/null; do sleep 0.01; done
+    echo "killed the PostgreSQL server (pid $postmaster)"
     ;;
   stop)
     pidfile="$dir/data/postmaster.pid"

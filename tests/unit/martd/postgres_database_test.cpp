@@ -89,6 +89,15 @@ class PostgresDatabaseTest : public ::testing::Test {
     return q.Int(0);
   }
 
+  // The test store's location with its schema: another connection to the same store.
+  std::string SameStore() {
+    Query q = Must(db().Prepare("SELECT current_schema()"), "schema");
+    EXPECT_TRUE(Must(q.Next(), "schema row"));
+    std::string location = std::getenv("MART_TEST_STORE");
+    location += (location.find('?') == std::string::npos ? "?" : "&");
+    return location + "options=-csearch_path%3D" + q.Text(0);
+  }
+
   int64_t Count(const std::string& table) {
     Query q = Must(db().PrepareText("SELECT count(*) FROM " + table), "count");
     EXPECT_TRUE(Must(q.Next(), "count row"));
@@ -345,16 +354,7 @@ TEST_F(PostgresDatabaseTest, ReadOnlyConnectionsRefuseWrites) {
 // the next number, never the same one, and neither fails.
 TEST_F(PostgresDatabaseTest, EventNumbersStayGapFreeWithTwoWriters) {
   const char* base = std::getenv("MART_TEST_STORE");
-  std::string schema;
-  {
-    Query q = Must(db().Prepare("SELECT current_schema()"), "schema");
-    ASSERT_TRUE(Must(q.Next(), "schema row"));
-    schema = q.Text(0);
-  }
-  std::string location = base;
-  location += (location.find('?') == std::string::npos ? "?" : "&");
-  location += "options=-csearch_path%3D" + schema;
-  auto second = Must(Store::Open(location, OpenMode::kReadWrite), "second writer");
+  auto second = Must(Store::Open(SameStore(), OpenMode::kReadWrite), "second writer");
 
   Transaction first(db());
   EXPECT_EQ(Must(store_->events().Append("order.created", "{}", 1), "first append"), 1);
@@ -382,6 +382,32 @@ TEST_F(PostgresDatabaseTest, EventNumbersStayGapFreeWithTwoWriters) {
   EXPECT_EQ(*raced, 2) << "it read the log's end after the first commit";
   EXPECT_EQ(Count("events"), 2);
   EXPECT_EQ(Must(store_->events().Append("order.created", "{}", 3), "next append"), 3);
+}
+
+// A writer that waits for the writer lock longer than lock_timeout (10 s in
+// martd; 50 ms here) gives up with UNAVAILABLE, which clients retry, and none
+// of its statements lands.
+TEST_F(PostgresDatabaseTest, AWriterWaitingTooLongForTheLockIsUnavailableAndWritesNothing) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  auto second = Must(Database::Open(SameStore(), OpenMode::kReadWrite), "second writer");
+  ASSERT_TRUE(second->Execute("SET lock_timeout = '50ms'").ok());
+  Transaction first(db());
+  {
+    Query insert = Must(db().Prepare("INSERT INTO t (id) VALUES (?)"), "insert");
+    ASSERT_TRUE(insert.Bind(1, int64_t{1}).Run().ok());
+  }
+  (void)db().Changes();  // BEGIN and the lock reach the server now
+  Status waited;
+  {
+    Transaction other(*second);
+    Query insert = Must(second->Prepare("INSERT INTO t (id) VALUES (?)"), "insert");
+    ASSERT_TRUE(insert.Bind(1, int64_t{2}).Run().ok());  // written behind
+    waited = other.Commit();
+  }
+  EXPECT_EQ(waited.code(), Code::kUnavailable) << waited.ToString();
+  EXPECT_NE(waited.message().find("busy"), std::string::npos) << waited.ToString();
+  ASSERT_TRUE(first.Commit().ok());
+  EXPECT_EQ(Count("t"), 1) << "only the first writer's row";
 }
 
 }  // namespace

@@ -11,6 +11,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 # Each stage says when it starts, in seconds since the start, so a slow CI run shows where.
 stage() { echo "== $* (at ${SECONDS} s)" >&2; }
+# Runs ctest; when it fails, ends with what failed inside each failing test (GoogleTest's
+# failure lines, e2e FAIL: lines), since a CI log often keeps only its last lines.
+run_ctest() {
+  local dir=$1
+  shift
+  local rc=0
+  ctest --test-dir "$dir" --output-on-failure "$@" || rc=$?
+  [ "$rc" = 0 ] && return 0
+  local log="$dir/Testing/Temporary/LastTest.log"
+  if [ -f "$log" ]; then
+    echo "== what failed, from $log:"
+    grep -a -E -A6 '(: Failure$|^\S*FAIL: |\[  FAILED  \] [A-Za-z])' "$log" | grep -a -v '^--$' | tail -n 60 || true
+  fi
+  return "$rc"
+}
 
 "$root/scripts/deps.sh"
 
@@ -19,7 +34,7 @@ stage build
 stage "test (all)"
 # Twice as many tests as cores: many wait on a daemon, PostgreSQL or a socket rather
 # than compute (the suite took 382 s at -j4 against 461 s at -j2 on 2 cores).
-ctest --test-dir "$root/build" --output-on-failure -j "$((jobs * 2))"
+run_ctest "$root/build" -j "$((jobs * 2))"
 
 if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "build with ASan+UBSan"
@@ -32,8 +47,7 @@ if [ "${MART_SKIP_SANITIZERS:-0}" != 1 ]; then
     integration_tests fuzz_replay
   stage "test (unit, integration and fuzz replays, sanitized)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" \
-      -L 'unit|integration|fuzz|pg-sanitized'
+    run_ctest "$root/build-asan" -j "$jobs" -L 'unit|integration|fuzz|pg-sanitized'
 fi
 
 if [ "${MART_SKIP_FUZZ:-0}" != 1 ]; then

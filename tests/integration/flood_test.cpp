@@ -35,14 +35,24 @@ class FloodTest : public testing::DaemonTest {
     socket.send(zmq::buffer(EncodeRequest(request)), zmq::send_flags::none);
   }
 
-  // Receives one reply; its status code (kInternal when none came).
-  static Code Receive(zmq::socket_t& socket) {
+  // Receives one reply; its status code (kInternal when none came). Every
+  // reply that is not OK is also named in `seen`, so a failure says what came.
+  Code Receive(zmq::socket_t& socket) {
     zmq::message_t frame;
-    if (!socket.recv(frame)) return Code::kInternal;
+    if (!socket.recv(frame)) {
+      seen_ += "no reply within 10 s; ";
+      return Code::kInternal;
+    }
     Reply reply;
-    if (!DecodeReply(frame.to_string_view(), &reply).ok()) return Code::kInternal;
+    if (Status decoded = DecodeReply(frame.to_string_view(), &reply); !decoded.ok()) {
+      seen_ += "undecodable reply (" + decoded.ToString() + "); ";
+      return Code::kInternal;
+    }
+    if (!reply.status.ok()) seen_ += reply.id + ": " + reply.status.ToString() + "; ";
     return reply.status.code();
   }
+
+  std::string seen_;
 
   zmq::context_t context_{1};
 };
@@ -70,16 +80,17 @@ TEST_F(FloodTest, AFloodingConnectionGetsItsShareAndTheOtherConnectionAllItsRequ
   // While the store is held, only the requests past the share are answered:
   // at once, with RATE_LIMITED.
   for (int i = 0; i < kExtra; ++i) EXPECT_EQ(Receive(flood), Code::kRateLimited) << i;
+  seen_.clear();
   for (int i = 0; i < kOther; ++i) Send(other, i);
 
   release.set_value();
   holder.join();
   int ok = 0;
   for (int i = 0; i < kShare; ++i) ok += Receive(flood) == Code::kOk;
-  EXPECT_EQ(ok, kShare) << "every admitted request of the flood is answered";
+  EXPECT_EQ(ok, kShare) << "every admitted request of the flood is answered; " << seen_;
   int other_ok = 0;
   for (int i = 0; i < kOther; ++i) other_ok += Receive(other) == Code::kOk;
-  EXPECT_EQ(other_ok, kOther) << "the other connection completes all its requests";
+  EXPECT_EQ(other_ok, kOther) << "the other connection completes all its requests; " << seen_;
   EXPECT_EQ(daemon_->store_thread().Call([](Tx&) { return Status::Ok(); }).code(), Code::kOk);
 }
 

@@ -14,6 +14,7 @@ packages=(
   libedit-dev tmux
   clang libclang-rt-14-dev
   libpq-dev postgresql
+  librabbitmq-dev rabbitmq-server amqp-tools librdkafka-dev kcat
 )
 
 missing=()
@@ -33,5 +34,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The postinst scripts of rabbitmq-server and postgresql start a system server
+# (invoke-rc.d), which the tests never use (they start private ones,
+# tests/brokers/ and tests/pg/) and which, in a container without systemd, fails
+# the install or stays behind. A policy-rc.d that exits 101 tells invoke-rc.d not
+# to start anything; one already there (Docker's images have one) is left alone.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# scripts/deps.sh: no service starts now.\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -253,3 +253,48 @@ finish() {
   echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]
 }
+
+# The throwaway brokers (tests/brokers/, issue 20): ctest starts each once per run, before
+# the tests that need it (the fixtures rabbitmq and kafka, tests/CMakeLists.txt:
+# mart_broker_e2e), and passes its dir in MART_RABBITMQ_DIR or MART_KAFKA_DIR.
+BROKERS_DIR=$(cd "$E2E_DIR/../brokers" && pwd)
+# use_rabbitmq: exports the node's MART_TEST_AMQP_URI (amqp://mart@127.0.0.1:PORT/%2F, no
+# password), MART_TEST_AMQP_PASSWORD_FILE, MART_TEST_AMQP_AUTHFILE (amqp-tools' --authfile),
+# MART_TEST_AMQP_HOST, MART_TEST_AMQP_PORT, MART_TEST_RABBITMQ_NODE and ERL_EPMD_PORT
+# (rabbitmq.sh env), and has finish look for its password in what the script leaves.
+use_rabbitmq() {
+  : "${MART_RABBITMQ_DIR:?MART_RABBITMQ_DIR must name the dir of the rabbitmq fixture (ctest sets it)}"
+  eval "$(bash "$BROKERS_DIR/rabbitmq.sh" env "$MART_RABBITMQ_DIR")"
+  register_secret amqp-password "$(cat "$MART_TEST_AMQP_PASSWORD_FILE")"
+}
+# test_rabbitmqctl ARGS…: rabbitmqctl on that node (its cookie, its epmd), e.g.
+# test_rabbitmqctl -q list_queues name messages.
+test_rabbitmqctl() { bash "$BROKERS_DIR/rabbitmq.sh" ctl "$MART_RABBITMQ_DIR" "$@"; }
+# amqp TOOL ARGS…: amqp-TOOL (publish, get, consume, declare-queue…) on that node as mart,
+# the password read from the authfile, never on a command line.
+amqp() {
+  local tool=$1
+  shift
+  "amqp-$tool" -s "$MART_TEST_AMQP_HOST" --port "$MART_TEST_AMQP_PORT" \
+    --authfile "$MART_TEST_AMQP_AUTHFILE" "$@"
+}
+# use_kafka: exports MART_TEST_KAFKA_BOOTSTRAP, the mock cluster's brokers (host:port,…).
+use_kafka() {
+  : "${MART_KAFKA_DIR:?MART_KAFKA_DIR must name the dir of the kafka fixture (ctest sets it)}"
+  eval "$(bash "$BROKERS_DIR/kafka.sh" env "$MART_KAFKA_DIR")"
+}
+# kafka_sh start|stop|bootstrap|down|up DIR [ID]: tests/brokers/kafka.sh.
+kafka_sh() { bash "$BROKERS_DIR/kafka.sh" "$@"; }
+# own_kafka: a mock Kafka cluster of the script's own (it starts in milliseconds), stopped
+# when the script exits; sets OWN_KAFKA_DIR and OWN_KAFKA_BOOTSTRAP. For a test that takes
+# brokers down (kafka_sh down "$OWN_KAFKA_DIR"): the fixture's cluster serves the other
+# tests running meanwhile. Its dir is not in E2E_ROOT, whose every file finish reads: it
+# would wait forever on the cluster's FIFO.
+OWN_KAFKA_DIR=
+OWN_KAFKA_BOOTSTRAP=
+own_kafka() {
+  OWN_KAFKA_DIR=$(mktemp -d /tmp/mart-kafka.XXXXXX)
+  trap 'kafka_sh stop "$OWN_KAFKA_DIR" || true; rm -rf "$OWN_KAFKA_DIR"; cleanup' EXIT
+  kafka_sh start "$OWN_KAFKA_DIR"
+  OWN_KAFKA_BOOTSTRAP=$(kafka_sh bootstrap "$OWN_KAFKA_DIR")
+}

@@ -104,22 +104,4 @@ nlohmann::json ToJson(const Payment& p) {
           {"refunds", std::move(refunds)}};
 }
 
-nlohmann::json PaymentEventJson(const Payment& p) {
-  return {{"payment_id", p.id},
-          {"order_id", p.order_id},
-          {"user_id", p.user_id},
-          {"amount", MoneyJson(p.amount_cents)},
-          {"method", PaymentMethodName(p.method)},
-          {"reason", OrNull(p.reason)}};
-}
-
-nlohmann::json RefundEventJson(const Payment& payment, const Refund& refund) {
-  nlohmann::json data = PaymentEventJson(payment);
-  data["amount"] = MoneyJson(refund.amount_cents);
-  data["reason"] = refund.reason;
-  data["refund_id"] = refund.id;
-  data["actor"] = refund.actor;
-  return data;
-}
-
 }  // namespace mart

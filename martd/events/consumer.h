@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events/catalog.h"
 #include "mart/status.h"
 #include "services/context.h"
 #include "stores/event_store.h"
@@ -27,6 +28,41 @@ class Consumer {
   virtual const std::vector<std::string>& topics() const = 0;
   // Applies one event; runs on the store thread inside the caller's savepoint.
   virtual Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const = 0;
+};
+
+// A Consumer of the catalog's event types Es (events/catalog.h): its topics
+// are theirs, and Apply decodes each event once into its type and calls
+// Self's handler for that type,
+//   Status On(Tx& tx, const store::EventRow& event, const E& payload) const;
+// A payload that does not decode is INVALID_ARGUMENT naming the event and the
+// field (retried, then dead-lettered), never a crash.
+template <class Self, events::Event... Es>
+class TypedConsumer : public Consumer {
+ public:
+  const std::vector<std::string>& topics() const final {
+    static const std::vector<std::string> kTopics = {std::string(Es::kTopic)...};
+    return kTopics;
+  }
+
+  Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const final {
+    Status status;
+    const bool taken =
+        ((event.topic == Es::kTopic && (status = Decoded<Es>(tx, event, data), true)) || ...);
+    if (!taken) return Internal("the " + std::string(name()) + " worker takes no " + event.topic);
+    return status;
+  }
+
+ private:
+  template <class E>
+  Status Decoded(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const {
+    Result<E> payload = events::FromJson<E>(data);
+    if (!payload.ok()) {
+      return InvalidArgument(
+          "event " + std::to_string(event.seq) + ": " + payload.status().message(),
+          payload.status().details());
+    }
+    return static_cast<const Self&>(*this).On(tx, event, *payload);
+  }
 };
 
 }  // namespace mart

@@ -1,5 +1,6 @@
 #include "services/account_service.h"
 
+#include "events/catalog.h"
 #include "mart/text.h"
 
 namespace mart {
@@ -146,8 +147,9 @@ Result<User> AccountService::SetRole(Tx& tx, int64_t id, std::string_view role) 
     }
   }
   MART_RETURN_IF_ERROR(tx.store.users().SetRole(id, role, tx.now));
-  MART_RETURN_IF_ERROR(tx.events.Emit(
-      "user.role_changed", {{"user_id", id}, {"from", user.role}, {"to", std::string(role)}}));
+  MART_RETURN_IF_ERROR(events::Emit(
+      tx.events,
+      events::UserRoleChanged{.user_id = id, .from = user.role, .to = std::string(role)}));
   return tx.store.users().Get(id);
 }
 
@@ -165,8 +167,8 @@ Result<User> AccountService::SetActive(Tx& tx, int64_t id, bool active) const {
   if (!active) {
     MART_RETURN_IF_ERROR(tx.store.sessions().RevokeUserSessions(id, 0, "deactivated", tx.now));
   }
-  MART_RETURN_IF_ERROR(tx.events.Emit(active ? "user.activated" : "user.deactivated",
-                                      {{"user_id", id}}));
+  MART_RETURN_IF_ERROR(active ? events::Emit(tx.events, events::UserActivated{{.user_id = id}})
+                              : events::Emit(tx.events, events::UserDeactivated{{.user_id = id}}));
   return tx.store.users().Get(id);
 }
 

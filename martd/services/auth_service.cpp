@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "events/catalog.h"
 #include "mart/client/client.h"
 #include "mart/text.h"
 #include "mart/wire/envelope.h"
@@ -219,8 +220,9 @@ Result<User> AuthService::Register(Tx& tx, NewUser request, std::string_view pas
     if (admins == 0) user.role = kRoleAdmin;
   }
   MART_ASSIGN_OR_RETURN(user.id, tx.store.users().Insert(user, email_norm, password_hash));
-  MART_RETURN_IF_ERROR(tx.events.Emit(
-      "user.registered", {{"user_id", user.id}, {"email", user.email}, {"role", user.role}}));
+  MART_RETURN_IF_ERROR(events::Emit(
+      tx.events,
+      events::UserRegistered{.user_id = user.id, .email = user.email, .role = user.role}));
   return user;
 }
 
@@ -299,7 +301,7 @@ Status AuthService::ChangePassword(Tx& tx, const Principal& principal,
   MART_RETURN_IF_ERROR(tx.store.users().SetPasswordHash(principal.user_id, new_hash, tx.now));
   MART_RETURN_IF_ERROR(tx.store.sessions().RevokeUserSessions(
       principal.user_id, principal.session_id, "password changed", tx.now));
-  return tx.events.Emit("user.password_changed", {{"user_id", principal.user_id}});
+  return events::Emit(tx.events, events::UserPasswordChanged{.user_id = principal.user_id});
 }
 
 void AuthService::ForgetLimits(const User& user) {
@@ -311,7 +313,7 @@ Result<int> AuthService::Unlock(Tx& tx, int64_t user_id) {
   MART_ASSIGN_OR_RETURN(User user, tx.store.users().Get(user_id));
   (void)password_limiter_.Unlock(PasswordCheckAccount(user.id));
   const int forgotten = limiter_.Unlock(ToLowerAscii(user.email));
-  MART_RETURN_IF_ERROR(tx.events.Emit("user.unlocked", {{"user_id", user.id}}));
+  MART_RETURN_IF_ERROR(events::Emit(tx.events, events::UserUnlocked{{.user_id = user.id}}));
   return forgotten;
 }
 
@@ -323,8 +325,8 @@ Status AuthService::SetPassword(Tx& tx, const Principal& actor, int64_t user_id,
   MART_RETURN_IF_ERROR(
       tx.store.sessions().RevokeUserSessions(user.id, keep, "password set by an admin", tx.now));
   ForgetLimits(user);
-  return tx.events.Emit("user.password_changed",
-                        {{"user_id", user.id}, {"by", actor.Describe()}});
+  return events::Emit(tx.events,
+                      events::UserPasswordChanged{.user_id = user.id, .by = actor.Describe()});
 }
 
 }  // namespace mart

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "events/catalog.h"
 #include "mart/client/client.h"
 #include "mart/text.h"
 
@@ -18,9 +19,13 @@ Status CleanText(std::optional<std::string>& value, std::string_view field) {
   return Status::Ok();
 }
 
-nlohmann::json EventPayload(const Product& p) {
-  return {{"product_id", p.id}, {"name", p.name}, {"category", p.category},
-          {"price_cents", p.price_cents}};
+// product.created, .updated or .deleted (E) of `p` as it is now.
+template <class E>
+Status EmitProduct(Tx& tx, const Product& p) {
+  return events::Emit(tx.events, E{{.product_id = p.id,
+                                    .name = p.name,
+                                    .category = p.category,
+                                    .price_cents = p.price_cents}});
 }
 
 }  // namespace
@@ -64,7 +69,7 @@ Result<Product> CatalogService::CreateWithId(Tx& tx, std::string id, const NewPr
   product.price_cents = *clean.price_cents;
   product.created_at = product.updated_at = tx.now;
   MART_RETURN_IF_ERROR(tx.store.products().Insert(product));
-  MART_RETURN_IF_ERROR(tx.events.Emit("product.created", EventPayload(product)));
+  MART_RETURN_IF_ERROR(EmitProduct<events::ProductCreated>(tx, product));
   MART_RETURN_IF_ERROR(
       inventory_.CreateFor(tx, product.id, request.quantity, request.threshold, actor).status());
   return tx.store.products().Get(product.id);
@@ -166,7 +171,7 @@ Result<Product> CatalogService::Update(Tx& tx, std::string_view id,
   if (clean.price_cents) product.price_cents = *clean.price_cents;
   product.updated_at = tx.now;
   MART_RETURN_IF_ERROR(tx.store.products().Update(product));
-  MART_RETURN_IF_ERROR(tx.events.Emit("product.updated", EventPayload(product)));
+  MART_RETURN_IF_ERROR(EmitProduct<events::ProductUpdated>(tx, product));
   return tx.store.products().Get(id);
 }
 
@@ -179,7 +184,7 @@ Status CatalogService::Delete(Tx& tx, std::string_view id) const {
                               {{"product_id", product.id}});
   }
   MART_RETURN_IF_ERROR(tx.store.products().Delete(id));
-  return tx.events.Emit("product.deleted", EventPayload(product));
+  return EmitProduct<events::ProductDeleted>(tx, product);
 }
 
 Result<nlohmann::json> CatalogService::Categories(Tx& tx) const {

@@ -24,6 +24,16 @@ Status RefuseOrderReference(std::string_view reference) {
                          {{"field", "reference"}});
 }
 
+// What an order's hold had, as inventory.released and .shipped list it.
+events::OrderStock HeldStock(const std::string& order_id,
+                             const std::vector<std::pair<std::string, int64_t>>& holds) {
+  events::OrderStock stock{.order_id = order_id};
+  for (const auto& [product_id, quantity] : holds) {
+    stock.items.push_back({.product_id = product_id, .quantity = quantity});
+  }
+  return stock;
+}
+
 }  // namespace
 
 std::string OrderHoldReference(std::string_view order_id) {
@@ -126,8 +136,8 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     return FailedPrecondition("order " + order_id + " already holds stock",
                               {{"order_id", order_id}});
   }
-  nlohmann::json short_lines = nlohmann::json::array();
-  std::string reason;
+  events::InventoryReservationFailed failed{.order_id = order_id};
+  std::string& reason = failed.reason;
   std::vector<InventoryRecord> records;  // of each line, when all are there
   for (const StockLine& line : lines) {
     auto record = tx.store.inventory().Get(line.product_id);
@@ -135,21 +145,19 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     int64_t available = record.ok() ? record->available : 0;
     if (record.ok()) records.push_back(*record);
     if (available >= line.quantity) continue;
-    short_lines.push_back({{"product_id", line.product_id}, {"requested", line.quantity},
-                           {"available", available}});
+    failed.short_lines.push_back(
+        {.product_id = line.product_id, .requested = line.quantity, .available = available});
     reason += (reason.empty() ? "insufficient stock: product " : "; product ") + line.product_id +
               (record.ok() ? "" : " (no longer sold)") + " requested " +
               std::to_string(line.quantity) + ", available " + std::to_string(available);
   }
-  if (!short_lines.empty()) {
-    MART_RETURN_IF_ERROR(tx.events.Emit(
-        "inventory.reservation_failed",
-        {{"order_id", order_id}, {"short", std::move(short_lines)}, {"reason", reason}}));
+  if (!failed.short_lines.empty()) {
+    MART_RETURN_IF_ERROR(events::Emit(tx.events, failed));
     return false;
   }
   // The records just read, and no hold under this reference yet. A product
   // on two lines is read again for its second (the first changed it).
-  std::vector<std::pair<std::string, int64_t>> reserved;
+  events::InventoryReserved reserved{{.order_id = order_id}};
   for (size_t i = 0; i < lines.size(); ++i) {
     const StockLine& line = lines[i];
     const bool seen = std::any_of(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(i),
@@ -158,9 +166,9 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     if (!seen && records.size() == lines.size()) known = {.record = records[i], .held = 0};
     MART_RETURN_IF_ERROR(
         MoveHeld(tx, line.product_id, line.quantity, reference, actor, known).status());
-    reserved.emplace_back(line.product_id, line.quantity);
+    reserved.items.push_back(line);
   }
-  MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.reserved", order_id, reserved));
+  MART_RETURN_IF_ERROR(events::Emit(tx.events, reserved));
   return true;
 }
 
@@ -173,7 +181,10 @@ Result<int64_t> InventoryService::ReleaseOrder(Tx& tx, const std::string& order_
     MART_RETURN_IF_ERROR(MoveHeld(tx, product_id, -quantity, reference, actor).status());
     units += quantity;
   }
-  if (!holds.empty()) MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.released", order_id, holds));
+  if (!holds.empty()) {
+    MART_RETURN_IF_ERROR(
+        events::Emit(tx.events, events::InventoryReleased{HeldStock(order_id, holds)}));
+  }
   return units;
 }
 
@@ -190,18 +201,11 @@ Result<int64_t> InventoryService::ShipOrder(Tx& tx, const std::string& order_id,
     MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, reference, 0));
     units += quantity;
   }
-  if (!holds.empty()) MART_RETURN_IF_ERROR(EmitOrderStock(tx, "inventory.shipped", order_id, holds));
-  return units;
-}
-
-Status InventoryService::EmitOrderStock(
-    Tx& tx, std::string_view topic, const std::string& order_id,
-    const std::vector<std::pair<std::string, int64_t>>& holds) const {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& [product_id, quantity] : holds) {
-    items.push_back({{"product_id", product_id}, {"quantity", quantity}});
+  if (!holds.empty()) {
+    MART_RETURN_IF_ERROR(
+        events::Emit(tx.events, events::InventoryShipped{HeldStock(order_id, holds)}));
   }
-  return tx.events.Emit(topic, {{"order_id", order_id}, {"items", std::move(items)}});
+  return units;
 }
 
 Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view product_id,
@@ -245,20 +249,18 @@ Result<std::vector<StockMovement>> InventoryService::History(Tx& tx, std::string
 Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,
                                                       const Principal& actor) const {
   MART_ASSIGN_OR_RETURN(std::vector<store::LowStockRow> rows, tx.store.inventory().LowStock());
-  nlohmann::json items = nlohmann::json::array();
+  events::InventoryReorderRequested request{.requested_by = actor.Describe()};
   for (const auto& row : rows) {
-    items.push_back({{"product_id", row.record.product_id},
-                     {"name", row.name},
-                     {"available_quantity", row.record.available},
-                     {"reserved_quantity", row.record.reserved},
-                     {"reorder_threshold", row.record.reorder_threshold},
-                     {"suggested_quantity", SuggestedReorder(row.record)}});
+    request.items.push_back({.product_id = row.record.product_id,
+                             .name = row.name,
+                             .available_quantity = row.record.available,
+                             .reserved_quantity = row.record.reserved,
+                             .reorder_threshold = row.record.reorder_threshold,
+                             .suggested_quantity = SuggestedReorder(row.record)});
   }
-  if (notify && !items.empty()) {
-    MART_RETURN_IF_ERROR(tx.events.Emit(
-        "inventory.reorder_requested", {{"items", items}, {"requested_by", actor.Describe()}}));
-  }
-  return items;
+  if (notify && !request.items.empty()) MART_RETURN_IF_ERROR(events::Emit(tx.events, request));
+  // The method's result is the event's list, item for item.
+  return events::ToJson(request).at("items");
 }
 
 Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& before,
@@ -290,16 +292,17 @@ Status InventoryService::Record(Tx& tx, const InventoryRecord& before,
                          .reference = change.reference, .reason = change.reason,
                          .actor = actor.Describe(), .created_at = tx.now};
   MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovement(movement));
-  MART_RETURN_IF_ERROR(tx.events.Emit(
-      "stock.updated", {{"product_id", after.product_id}, {"type", change.type},
-                        {"delta", movement.delta}, {"available", after.available},
-                        {"reserved", after.reserved}}));
+  const events::StockUpdated updated{.product_id = after.product_id, .type = change.type,
+                                     .delta = movement.delta, .available = after.available,
+                                     .reserved = after.reserved};
+  MART_RETURN_IF_ERROR(events::Emit(tx.events, updated));
   bool low = after.available <= after.reorder_threshold;
   if (low && !before.low_stock_alerted) {
     MART_RETURN_IF_ERROR(tx.store.inventory().SetAlerted(after.product_id, true));
-    return tx.events.Emit("inventory.low_stock",
-                          {{"product_id", after.product_id}, {"available", after.available},
-                           {"reorder_threshold", after.reorder_threshold}});
+    return events::Emit(tx.events,
+                        events::InventoryLowStock{.product_id = after.product_id,
+                                                  .available = after.available,
+                                                  .reorder_threshold = after.reorder_threshold});
   }
   if (!low && before.low_stock_alerted) {
     return tx.store.inventory().SetAlerted(after.product_id, false);

@@ -12,17 +12,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events/catalog.h"
 #include "mart/domain/catalog.h"
 #include "mart/status.h"
 #include "services/context.h"
 
 namespace mart {
 
-// A line of an order, as the inventory worker reserves it.
-struct StockLine {
-  std::string product_id;
-  int64_t quantity = 0;
-};
+// A line of an order, as the inventory worker reserves it and the
+// inventory.* events of orders list it.
+using StockLine = events::StockLine;
 
 // Orders hold their stock under this reference; manual holds may not use it.
 std::string OrderHoldReference(std::string_view order_id);
@@ -80,9 +79,6 @@ class InventoryService {
     std::optional<std::string> reference = {};
     std::optional<std::string> reason = {};
   };
-  // Emits `topic` {order_id, items} for what the order's hold had.
-  Status EmitOrderStock(Tx& tx, std::string_view topic, const std::string& order_id,
-                        const std::vector<std::pair<std::string, int64_t>>& holds) const;
   // What a caller read already in this transaction, so it is not read again
   // (each read is a round trip on PostgreSQL).
   struct Known {

@@ -1,68 +1,70 @@
 #include "services/notification_worker.h"
 
-#include "services/notification_texts.h"
-
 namespace mart {
 namespace {
-
-using nlohmann::json;
 
 constexpr int64_t kAdminPage = 500;
 
 }  // namespace
 
-const std::vector<std::string>& NotificationWorker::topics() const {
-  static const std::vector<std::string> kTopics = {
-      "user.registered",     "order.placed",        "order.status_changed",
-      "payment.succeeded",   "payment.failed",      "payment.pending",     "payment.refunded",
-      "inventory.low_stock", "inventory.reorder_requested", "queue.dead_lettered"};
-  return kTopics;
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::UserRegistered& registered) const {
+  auto user = tx.store.users().Get(registered.user_id);
+  if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
+  return ToUser(tx, event, registered.user_id, "welcome", WelcomeText(*user));
 }
 
-Status NotificationWorker::Apply(Tx& tx, const store::EventRow& event, const json& data) const {
-  const std::string& topic = event.topic;
-  if (topic == "user.registered") {
-    MART_ASSIGN_OR_RETURN(int64_t user_id, EventInt(data, "user_id", event));
-    auto user = tx.store.users().Get(user_id);
-    if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
-    MART_ASSIGN_OR_RETURN(MessageText text, WelcomeText(data, *user));
-    return ToUser(tx, event, user_id, "welcome", std::move(text));
-  }
-  if (topic == "inventory.low_stock") {
-    MART_ASSIGN_OR_RETURN(MessageText text, LowStockText(tx, event, data));
-    return ToAdmins(tx, event, "low_stock", std::move(text));
-  }
-  if (topic == "inventory.reorder_requested") {
-    MART_ASSIGN_OR_RETURN(MessageText text, ReorderText(event, data));
-    return ToAdmins(tx, event, "reorder", std::move(text));
-  }
-  if (topic == "queue.dead_lettered") {
-    MART_ASSIGN_OR_RETURN(std::string consumer, EventText(data, "consumer", event));
-    if (consumer == name()) return Status::Ok();  // telling admins would loop on a broken mailer
-    MART_ASSIGN_OR_RETURN(MessageText text, DeadLetterText(event, data));
-    return ToAdmins(tx, event, "dead_letter", std::move(text));
-  }
-  // The buyer's events: orders and payments.
-  MART_ASSIGN_OR_RETURN(int64_t user_id, EventInt(data, "user_id", event));
-  Result<MessageText> text = MessageText{};
-  std::string type;
-  if (topic == "order.placed") {
-    text = OrderPlacedText(tx, event, data);
-    type = "order_placed";
-  } else if (topic == "order.status_changed") {
-    text = OrderStatusText(event, data);
-    type = "order_status";
-  } else {
-    text = PaymentText(event, data);
-    type = "payment_" + topic.substr(topic.find('.') + 1);
-  }
-  if (!text.ok()) return text.status();
-  return ToUser(tx, event, user_id, type, std::move(*text));
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::OrderPlaced& placed) const {
+  MART_ASSIGN_OR_RETURN(MessageText text, OrderPlacedText(tx, placed));
+  return ToUser(tx, event, placed.user_id, "order_placed", std::move(text));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::OrderStatusChanged& change) const {
+  return ToUser(tx, event, change.user_id, "order_status", OrderStatusText(change));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::PaymentSucceeded& payment) const {
+  return ToUser(tx, event, payment.user_id, "payment_succeeded", PaymentText(payment));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::PaymentFailed& payment) const {
+  return ToUser(tx, event, payment.user_id, "payment_failed", PaymentText(payment));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::PaymentPending& payment) const {
+  return ToUser(tx, event, payment.user_id, "payment_pending", PaymentText(payment));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::PaymentRefunded& payment) const {
+  return ToUser(tx, event, payment.user_id, "payment_refunded", PaymentText(payment));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::InventoryLowStock& low) const {
+  MART_ASSIGN_OR_RETURN(MessageText text, LowStockText(tx, low));
+  return ToAdmins(tx, event, "low_stock", std::move(text));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::InventoryReorderRequested& request) const {
+  return ToAdmins(tx, event, "reorder", ReorderText(request));
+}
+
+Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
+                              const events::QueueDeadLettered& letter) const {
+  if (letter.consumer == name())
+    return Status::Ok();  // telling admins would loop on a broken mailer
+  return ToAdmins(tx, event, "dead_letter", DeadLetterText(letter));
 }
 
 Status NotificationWorker::ToUser(Tx& tx, const store::EventRow& event, int64_t user_id,
-                                  std::string_view type,
-                                  std::pair<std::string, std::string> text) const {
+                                  std::string_view type, MessageText text) const {
   auto user = tx.store.users().Get(user_id);
   if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
   NewNotification n{.user_id = user_id, .type = std::string(type),
@@ -72,7 +74,7 @@ Status NotificationWorker::ToUser(Tx& tx, const store::EventRow& event, int64_t 
 }
 
 Status NotificationWorker::ToAdmins(Tx& tx, const store::EventRow& event, std::string_view type,
-                                    std::pair<std::string, std::string> text) const {
+                                    MessageText text) const {
   store::UserFilter filter;
   filter.role = std::string(kRoleAdmin);
   filter.active = true;

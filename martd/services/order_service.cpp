@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "events/catalog.h"
 #include "mart/domain/money.h"
 #include "mart/text.h"
 #include "services/account_service.h"
@@ -215,7 +216,7 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
   order.id = NewProductId(tx.now);
   order.user_id = buyer;
   order.created_at = order.updated_at = tx.now;
-  json event_items = json::array();
+  events::OrderPlaced placed{.order_id = order.id, .user_id = buyer};
   for (const Line& line : lines) {
     MART_ASSIGN_OR_RETURN(Product product, tx.store.products().Get(line.product_id));
     if (line.expected_cents && *line.expected_cents != product.price_cents) {
@@ -232,17 +233,16 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
       return InvalidArgument("the order's total is too large", {{"field", "items"}});
     }
     order.items.push_back({product.id, product.name, line.quantity, product.price_cents});
-    event_items.push_back({{"product_id", product.id}, {"quantity", line.quantity},
-                           {"price", MoneyJson(product.price_cents)}});
+    placed.items.push_back(
+        {.product_id = product.id, .quantity = line.quantity, .price_cents = product.price_cents});
   }
   MART_RETURN_IF_ERROR(tx.store.orders().Insert(order));
   MART_RETURN_IF_ERROR(tx.store.orders().AppendChange(
       {.order_id = order.id, .from = std::nullopt, .to = OrderStatus::kPending,
        .actor = principal.Describe(),
        .reason = "placed", .at = tx.now}));
-  MART_RETURN_IF_ERROR(tx.events.Emit(
-      "order.placed", {{"order_id", order.id}, {"user_id", buyer}, {"items", event_items},
-                       {"total_price", MoneyJson(order.total_cents)}}));
+  placed.total_cents = order.total_cents;
+  MART_RETURN_IF_ERROR(events::Emit(tx.events, placed));
   return order;  // as stored: not read back (a round trip on PostgreSQL)
 }
 
@@ -332,10 +332,13 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
   MART_RETURN_IF_ERROR(tx.store.orders().AppendChange({.order_id = order.id, .from = order.status,
                                                        .to = to, .actor = actor.Describe(),
                                                        .reason = reason, .at = tx.now}));
-  MART_RETURN_IF_ERROR(tx.events.Emit(
-      "order.status_changed",
-      {{"order_id", order.id}, {"user_id", order.user_id}, {"from", from_name}, {"to", to_name},
-       {"reason", reason ? json(*reason) : json()}, {"actor", actor.Describe()}}));
+  MART_RETURN_IF_ERROR(
+      events::Emit(tx.events, events::OrderStatusChanged{.order_id = order.id,
+                                                         .user_id = order.user_id,
+                                                         .from = from_name,
+                                                         .to = to_name,
+                                                         .reason = reason,
+                                                         .actor = actor.Describe()}));
   if (ends) {
     MART_RETURN_IF_ERROR(refunds_.Record(tx, order.id));
     return tx.store.orders().Get(order.id);

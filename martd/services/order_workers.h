@@ -6,6 +6,7 @@
 //   orders     takes those answers and moves the order on (pending ->
 //              processing, or cancelled with the reason) and records where
 //              its stock stands.
+// Each payload is decoded into its catalog type first (events/consumer.h).
 
 #include "events/consumer.h"
 #include "services/inventory_service.h"
@@ -13,23 +14,31 @@
 
 namespace mart {
 
-class InventoryWorker : public Consumer {
+class InventoryWorker
+    : public TypedConsumer<InventoryWorker, events::OrderPlaced, events::OrderStatusChanged> {
  public:
   explicit InventoryWorker(const InventoryService& inventory) : inventory_(inventory) {}
   std::string_view name() const override { return "inventory"; }
-  const std::vector<std::string>& topics() const override;
-  Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const override;
+
+  Status On(Tx& tx, const store::EventRow& event, const events::OrderPlaced& placed) const;
+  Status On(Tx& tx, const store::EventRow& event, const events::OrderStatusChanged& change) const;
 
  private:
   const InventoryService& inventory_;
 };
 
-class OrdersWorker : public Consumer {
+class OrdersWorker : public TypedConsumer<OrdersWorker, events::InventoryReserved,
+                                          events::InventoryReservationFailed,
+                                          events::InventoryReleased, events::InventoryShipped> {
  public:
   explicit OrdersWorker(const OrderService& orders) : orders_(orders) {}
   std::string_view name() const override { return "orders"; }
-  const std::vector<std::string>& topics() const override;
-  Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const override;
+
+  Status On(Tx& tx, const store::EventRow& event, const events::InventoryReserved& reserved) const;
+  Status On(Tx& tx, const store::EventRow& event,
+            const events::InventoryReservationFailed& failed) const;
+  Status On(Tx& tx, const store::EventRow& event, const events::InventoryReleased& released) const;
+  Status On(Tx& tx, const store::EventRow& event, const events::InventoryShipped& shipped) const;
 
  private:
   const OrderService& orders_;

@@ -1,5 +1,6 @@
 #include "services/payment_service.h"
 
+#include "events/catalog.h"
 #include "services/catalog_service.h"
 
 namespace mart {
@@ -7,17 +8,22 @@ namespace {
 
 using nlohmann::json;
 
-// The event of a payment recorded or settled in `status`. Refunds are
-// RefundService's: a payment is never recorded or settled here as refunding.
-std::string_view EventTopic(PaymentStatus status) {
-  switch (status) {
-    case PaymentStatus::kSucceeded: return "payment.succeeded";
-    case PaymentStatus::kFailed: return "payment.failed";
-    case PaymentStatus::kRefunded: return "payment.refunded";
+// The event of a payment recorded or settled in its status now. Refunds are
+// RefundService's: a payment is never recorded or settled here as refunding
+// or refunded.
+Status EmitPayment(EventSink& sink, const Payment& payment) {
+  switch (payment.status) {
+    case PaymentStatus::kSucceeded:
+      return events::Emit(sink, events::PaymentEventOf<events::PaymentSucceeded>(payment));
+    case PaymentStatus::kFailed:
+      return events::Emit(sink, events::PaymentEventOf<events::PaymentFailed>(payment));
+    case PaymentStatus::kPending:
+      return events::Emit(sink, events::PaymentEventOf<events::PaymentPending>(payment));
     case PaymentStatus::kRefunding:
-    case PaymentStatus::kPending: break;
+    case PaymentStatus::kRefunded: break;
   }
-  return "payment.pending";
+  return Internal("payment " + std::to_string(payment.id) + " is " +
+                  std::string(PaymentStatusName(payment.status)) + ": only a refund announces it");
 }
 
 bool HasCardFields(const PayRequest& request) {
@@ -63,7 +69,7 @@ Status PaymentService::CheckPayable(Tx& tx, const Order& order) const {
 Result<Payment> PaymentService::Record(Tx& tx, Payment payment) const {
   payment.created_at = payment.updated_at = tx.now;
   MART_ASSIGN_OR_RETURN(payment.id, tx.store.payments().Insert(payment));
-  MART_RETURN_IF_ERROR(tx.events.Emit(EventTopic(payment.status), PaymentEventJson(payment)));
+  MART_RETURN_IF_ERROR(EmitPayment(tx.events, payment));
   return payment;
 }
 
@@ -157,7 +163,7 @@ Status PaymentService::SettleCashOnDelivery(Tx& tx, const std::string& order_id,
                           tx.store.payments().Settle(p.id, PaymentStatus::kPending, to, why, tx.now));
     if (!settled) continue;
     MART_ASSIGN_OR_RETURN(Payment now, tx.store.payments().Get(p.id));
-    MART_RETURN_IF_ERROR(tx.events.Emit(EventTopic(now.status), PaymentEventJson(now)));
+    MART_RETURN_IF_ERROR(EmitPayment(tx.events, now));
   }
   return Status::Ok();
 }

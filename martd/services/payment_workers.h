@@ -10,19 +10,20 @@
 //                  the queue's backoff and dead-lettered after the last try.
 // Each step checks the order's and payments' state now, so an event applied
 // twice or out of log order (a dead letter retried late) never charges or
-// refunds twice.
+// refunds twice. The payload is decoded into its catalog type first
+// (events/consumer.h).
 
 #include "events/consumer.h"
 #include "services/payment_service.h"
 
 namespace mart {
 
-class PaymentsWorker : public Consumer {
+class PaymentsWorker : public TypedConsumer<PaymentsWorker, events::OrderStatusChanged> {
  public:
   explicit PaymentsWorker(const PaymentService& payments) : payments_(payments) {}
   std::string_view name() const override { return "payments"; }
-  const std::vector<std::string>& topics() const override;
-  Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const override;
+
+  Status On(Tx& tx, const store::EventRow& event, const events::OrderStatusChanged& change) const;
 
  private:
   const PaymentService& payments_;

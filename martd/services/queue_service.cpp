@@ -124,10 +124,10 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
                              .attempts = state.attempts, .error = *state.last_error,
                              .created_at = now};
     MART_RETURN_IF_ERROR(store.queues().InsertDeadLetter(letter).status());
-    MART_RETURN_IF_ERROR(outbox.Emit(
-        "queue.dead_lettered", {{"consumer", letter.consumer}, {"seq", event.seq},
-                                {"topic", event.topic}, {"attempts", letter.attempts},
-                                {"error", letter.error}}));
+    MART_RETURN_IF_ERROR(events::Emit(
+        outbox, events::QueueDeadLettered{.consumer = letter.consumer, .seq = event.seq,
+                                          .topic = event.topic, .attempts = letter.attempts,
+                                          .error = letter.error}));
     LogWarn("worker " + std::string(consumer.name()) + " gave up on event " +
             std::to_string(event.seq) + " after " + std::to_string(state.attempts) +
             " attempts; dead-lettered: " + *state.last_error);

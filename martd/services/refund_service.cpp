@@ -3,6 +3,8 @@
 #include <optional>
 #include <vector>
 
+#include "events/catalog.h"
+
 namespace mart {
 namespace {
 
@@ -80,7 +82,7 @@ Status RefundService::Pay(Tx& tx, const Refund& refund) const {
     return Internal("refund " + std::to_string(refund.id) + " of payment " +
                     std::to_string(payment.id) + " vanished");
   }
-  return tx.events.Emit("payment.refunded", RefundEventJson(payment, payment.refunds.front()));
+  return events::Emit(tx.events, events::PaymentRefundedOf(payment, payment.refunds.front()));
 }
 
 Status RefundService::Complete(Tx& tx, const std::string& order_id) const {

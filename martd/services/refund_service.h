@@ -12,7 +12,7 @@
 //             cash-on-delivery payment is paid back by hand: there is nothing
 //             to ask a gateway); the refund becomes succeeded, the payment
 //             `refunded`, and `payment.refunded` is emitted
-//             (RefundEventJson), all with the worker's cursor.
+//             (events::PaymentRefunded), all with the worker's cursor.
 // A gateway that does not approve is UNAVAILABLE: the queue retries the
 // event with backoff, then dead-letters it; the refund stays pending (admin
 // check reports it) until `martctl dlq retry` or `payment.refund` completes

@@ -1,10 +1,10 @@
-#include "services/payment_workers.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "events/catalog.h"
+#include "services/payment_workers.h"
 #include "util/payment_harness.h"
 
 namespace mart {
@@ -31,7 +31,11 @@ class PaymentsWorkerTest : public ::testing::Test {
   // Applies an order.status_changed event to the payments worker directly, as
   // a dead letter retried out of log order would be.
   void ApplyStatusChanged(const std::string& order_id, S to) {
-    json data = {{"order_id", order_id}, {"to", OrderStatusName(to)}};
+    json data = events::ToJson(events::OrderStatusChanged{.order_id = order_id,
+                                                          .user_id = h_.Get(order_id).user_id,
+                                                          .from = "processing",
+                                                          .to = std::string(OrderStatusName(to)),
+                                                          .actor = "the local operator"});
     store::EventRow event;
     event.seq = 999;
     event.topic = "order.status_changed";

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "events/catalog.h"
 #include "util/payment_harness.h"
 
 namespace mart {
@@ -54,7 +55,11 @@ class RefundTest : public ::testing::Test {
   // Applies an order.status_changed event to the payments worker directly, as
   // a retry or a dead letter retried late would.
   Status ApplyStatusChanged(const std::string& order_id, S to) {
-    json data = {{"order_id", order_id}, {"to", OrderStatusName(to)}};
+    json data = events::ToJson(events::OrderStatusChanged{.order_id = order_id,
+                                                          .user_id = h_.Get(order_id).user_id,
+                                                          .from = "processing",
+                                                          .to = std::string(OrderStatusName(to)),
+                                                          .actor = "the local operator"});
     store::EventRow event{.seq = 999, .topic = "order.status_changed", .payload = data.dump()};
     Tx tx = h_.NewTx();
     return h_.services().payments_worker.Apply(tx, event, data);

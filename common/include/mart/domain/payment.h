@@ -68,11 +68,5 @@ struct Payment {
 
 nlohmann::json ToJson(const Refund& refund);
 nlohmann::json ToJson(const Payment& payment);
-// The payload of payment.succeeded, payment.failed and payment.pending:
-// {payment_id, order_id, user_id, amount, method, reason}.
-nlohmann::json PaymentEventJson(const Payment& payment);
-// The payload of payment.refunded: PaymentEventJson's keys (reason: the
-// refund's) plus {refund_id, actor}.
-nlohmann::json RefundEventJson(const Payment& payment, const Refund& refund);
 
 }  // namespace mart

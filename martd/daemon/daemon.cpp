@@ -1,7 +1,11 @@
 #include "daemon/daemon.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
+#include "events/amqp_sink.h"
+#include "events/kafka_sink.h"
 #include "handlers/handlers.h"
 #include "mart/log.h"
 #include "mart/paths.h"
@@ -88,19 +92,19 @@ Status Daemon::Start() {
     MART_RETURN_IF_ERROR(publisher_->Bind(services_->info.events_endpoint));
   }
   store_thread_ = std::make_unique<rpc::StoreThread>(*store_, *dispatcher_, *context_);
+  MART_RETURN_IF_ERROR(BuildExporters());
   if (OnPostgres()) {
     // Other instances commit too: the relay merges their events from the log.
     MART_ASSIGN_OR_RETURN(relay_, FeedRelay::Start(*publisher_, options_.StoreLocation()));
-    store_thread_->SetCommitListener([relay = relay_.get()](
-                                         const std::vector<store::EventRow>& events) {
-      relay->Committed(events);
-    });
-  } else {
-    store_thread_->SetCommitListener(
-        [publisher = publisher_.get()](const std::vector<store::EventRow>& events) {
-          publisher->Publish(events);
-        });
   }
+  store_thread_->SetCommitListener([this](const std::vector<store::EventRow>& events) {
+    if (relay_) {
+      relay_->Committed(events);
+    } else {
+      publisher_->Publish(events);
+    }
+    for (auto& exporter : exporters_) exporter->Wake();
+  });
   pool_ = std::make_unique<rpc::WorkerPool>(options_.StoreLocation(), options_.worker_threads,
                                             *dispatcher_, *store_thread_, *context_);
   server_ = std::make_unique<rpc::Server>(*context_, *dispatcher_, *store_thread_, *pool_,
@@ -108,6 +112,7 @@ Status Daemon::Start() {
   MART_RETURN_IF_ERROR(publisher_->ConnectFeed(rpc::kFeedEndpoint, &server_->feed_subscribers()));
   BuildMailer();
   store_thread_->Start();
+  for (auto& exporter : exporters_) MART_RETURN_IF_ERROR(exporter->Start());
   if (mailer_) mailer_->Start();
   MART_RETURN_IF_ERROR(pool_->Start());
   MART_RETURN_IF_ERROR(server_->Start(options_.listen, curve_.secret_key));
@@ -126,6 +131,35 @@ Status Daemon::Start() {
           options_.data_dir + " store " + store_->db().BackendName() + " " +
           store::RedactLocation(options_.StoreLocation()) + " listening on " + options_.listen +
           mail);
+  return Status::Ok();
+}
+
+Status Daemon::BuildExporters() {
+  const std::vector<std::string> names = services_->queues.Names();
+  auto call = [store_thread = store_thread_.get()](std::function<Status(Tx&)> fn) {
+    return store_thread->Call(std::move(fn));
+  };
+  for (const events::ExportTarget& target : options_.exports) {
+    if (std::find(names.begin(), names.end(), target.name) != names.end()) {
+      return InvalidArgument("--export " + target.url + ": the name " + target.name +
+                             " is a queue worker's; add name=OTHER to the URL");
+    }
+    std::unique_ptr<events::ExportSink> sink;
+    if (target.kind == events::ExportKind::kAmqp) {
+      std::vector<std::string> queues;
+      if (target.map == events::ExportMap::kSeeds) {
+        queues = events::SeedDestinations(events::ExportKind::kAmqp);
+      }
+      sink = std::make_unique<events::AmqpSink>(target, std::move(queues));
+    } else {
+      sink = std::make_unique<events::KafkaSink>(target);
+    }
+    auto exporter = std::make_unique<events::Exporter>(target, std::move(sink),
+                                                       options_.StoreLocation(), call, clock_);
+    services_->queues.RegisterExport(target.name,
+                                     [runner = exporter.get()] { return runner->Live(); });
+    exporters_.push_back(std::move(exporter));
+  }
   return Status::Ok();
 }
 
@@ -228,6 +262,7 @@ void Daemon::Stop() {
   }
   if (pool_) pool_->Stop();
   if (mailer_) mailer_->Stop();  // records its last send while the store thread runs
+  for (auto& exporter : exporters_) exporter->Stop();  // records its last page, likewise
   StopHeartbeat();               // and leaves the instances table, a clean stop
   if (store_thread_) store_thread_->Stop();
   if (relay_) relay_->Stop();  // after the store thread's last commit
@@ -244,6 +279,7 @@ void Daemon::Stop() {
   pool_.reset();
   mailer_.reset();
   transport_.reset();
+  exporters_.clear();
   store_thread_.reset();
   context_.reset();
   dispatcher_.reset();

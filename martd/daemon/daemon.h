@@ -20,6 +20,7 @@
 
 #include "daemon/data_dir.h"
 #include "daemon/options.h"
+#include "events/exporter.h"
 #include "events/feed_relay.h"
 #include "events/publisher.h"
 #include "notify/mailer.h"
@@ -71,6 +72,8 @@ class Daemon {
   Status JoinCluster(const SigningKey& key);
   void StartHeartbeat();
   void StopHeartbeat();
+  // --export: a runner per sink, shown by `queue list` (events/exporter.h).
+  Status BuildExporters();
   bool OnPostgres() const;
 
   DaemonOptions options_;
@@ -94,6 +97,7 @@ class Daemon {
   bool heartbeat_stopping_ = false;
   std::thread heartbeat_thread_;
   std::unique_ptr<rpc::StoreThread> store_thread_;
+  std::vector<std::unique_ptr<events::Exporter>> exporters_;
   std::unique_ptr<notify::MailTransport> transport_;
   std::unique_ptr<notify::Mailer> mailer_;
   std::unique_ptr<rpc::WorkerPool> pool_;

@@ -30,6 +30,8 @@ struct RawFlags {
   bool no_first_admin = false;
   std::string smtp_password_file;
   std::vector<std::string> faults;
+  std::vector<std::string> exports;
+  std::string export_map = "none";
 };
 
 void AddPaymentFlags(CLI::App& app, PaymentOptions& payments) {
@@ -105,6 +107,15 @@ void AddFlags(CLI::App& app, DaemonOptions& options, RawFlags& raw) {
                "send the SMTP password in clear text when an smtp:// server offers no "
                "STARTTLS (default: TLS only, and such a server gets no mail)");
   AddPaymentFlags(app, options.payments);
+  app.add_option("--export", raw.exports, "copy the event log, at least once and in order, to "
+                 "RabbitMQ (amqp://[USER@]HOST[:PORT][/VHOST][?exchange=NAME]) or Kafka "
+                 "(kafka://HOST[:PORT][,HOST…][?topic-prefix=P]); repeatable; passwords from "
+                 "password-file=FILE or $MART_EXPORT_PASSWORD_<NAME>, never in the URL")
+      ->envname("MART_EXPORT")
+      ->delimiter(' ');
+  app.add_option("--export-map", raw.export_map, "none (default), or seeds: also route events "
+                 "to the queue and topic names of the projects mart replaces")
+      ->check(CLI::IsMember({"none", "seeds"}));
   // Test only (testing/fault.h): hidden from --help, never from a file.
   app.add_option("--fault", raw.faults, "arm a fault point NAME[@N] (tests only)")
       ->group("")
@@ -218,6 +229,17 @@ std::optional<std::string> Finish(DaemonOptions& options, const RawFlags& raw) {
   if (auto error = CheckCopyStore(options)) return error;
   for (const std::string& fault : raw.faults) {
     if (Status armed = fault::Arm(fault); !armed.ok()) return "martd: --fault " + armed.message();
+  }
+  // The queue workers' names (services/services.h): a sink may not take one.
+  std::vector<std::string> taken = {"inventory", "orders", "payments", "notifications"};
+  auto map = events::ParseExportMap(raw.export_map);
+  if (!map.ok()) return "martd: " + map.status().message();
+  for (const std::string& url : raw.exports) {
+    auto target = events::ParseExportTarget(url, taken);
+    if (!target.ok()) return "martd: " + target.status().message();
+    target->map = *map;
+    taken.push_back(target->name);
+    options.exports.push_back(std::move(*target));
   }
   ParseLogLevel(raw.log_level, &options.log_level);
   options.auth.password_cost = kCosts.at(raw.cost);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "events/export_target.h"
 #include "mart/log.h"
 #include "mart/status.h"
 #include "notify/smtp_transport.h"
@@ -44,6 +45,9 @@ struct DaemonOptions {
   // --smtp-password-file (mode 0600 or stricter) or $MART_SMTP_PASSWORD.
   // No url: notifications are stored, not mailed.
   notify::SmtpOptions smtp;
+  // --export URL (repeatable), --export-map: sinks the event log is copied
+  // to (events/exporter.h), their passwords already read.
+  std::vector<events::ExportTarget> exports;
 };
 
 // Parses argv. On --help/--version, or a usage error, returns the text to

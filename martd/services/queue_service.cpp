@@ -40,6 +40,19 @@ int64_t QueueService::BackoffMicros(int64_t attempts) {
   return wait;
 }
 
+std::vector<std::string> QueueService::Names() const {
+  std::vector<std::string> names;
+  for (const Consumer* consumer : consumers_) names.emplace_back(consumer->name());
+  for (const Export& sink : exports_) names.push_back(sink.name);
+  return names;
+}
+
+const QueueService::Export* QueueService::FindExport(std::string_view name) const {
+  auto it = std::find_if(exports_.begin(), exports_.end(),
+                         [&](const Export& sink) { return sink.name == name; });
+  return it == exports_.end() ? nullptr : &*it;
+}
+
 const Consumer* QueueService::Find(std::string_view name) const {
   auto it = std::find_if(consumers_.begin(), consumers_.end(),
                          [&](const Consumer* c) { return c->name() == name; });
@@ -176,6 +189,7 @@ Result<json> QueueService::QueueRow(Tx& tx, const Consumer& consumer, int64_t la
     age = std::max<int64_t>(0, tx.now - *backlog.oldest_created_at) / 1000 / 1000.0;
   }
   return json{{"worker", consumer.name()},
+              {"kind", "worker"},
               {"state", StateOf(state, backlog.count)},
               {"cursor", state.cursor},
               {"last_seq", last_seq},
@@ -189,11 +203,49 @@ Result<json> QueueService::QueueRow(Tx& tx, const Consumer& consumer, int64_t la
               {"oldest_pending_age_s", age}};
 }
 
+// A sink takes every topic, and the log has no gaps: its lag is the
+// distance from its cursor to the log's end.
+Result<json> QueueService::ExportRow(Tx& tx, const Export& sink, int64_t last_seq) const {
+  MART_ASSIGN_OR_RETURN(store::ConsumerState state, tx.store.queues().Load(sink.name, tx.now));
+  const int64_t lag = std::max<int64_t>(0, last_seq - state.cursor);
+  json age = nullptr;
+  if (lag > 0) {
+    MART_ASSIGN_OR_RETURN(auto oldest, tx.store.events().ReadAfter(state.cursor, 1));
+    if (!oldest.empty()) {
+      age = std::max<int64_t>(0, tx.now - oldest.front().created_at) / 1000 / 1000.0;
+    }
+  }
+  json live = sink.live();
+  std::string_view state_name = StateOf(state, lag);
+  if (!state.paused && live.value("role", "") == "standby") state_name = "standby";
+  json row{{"worker", sink.name},
+           {"kind", "export"},
+           {"state", state_name},
+           {"cursor", state.cursor},
+           {"last_seq", last_seq},
+           {"lag", lag},
+           {"processed", state.processed},
+           {"failed", state.failed},
+           {"dead", 0},
+           {"dead_lettered_total", 0},
+           {"attempts", state.attempts},
+           {"last_error", state.last_error ? json(*state.last_error) : json()},
+           {"oldest_pending_age_s", age}};
+  row["target"] = live.value("target", "");
+  row["role"] = live.value("role", "");
+  row["rate"] = live.value("rate", 0.0);
+  return row;
+}
+
 Result<json> QueueService::Queues(Tx& tx) const {
   MART_ASSIGN_OR_RETURN(int64_t last_seq, tx.store.events().LastSeq());
   json rows = json::array();
   for (const Consumer* consumer : consumers_) {
     MART_ASSIGN_OR_RETURN(json row, QueueRow(tx, *consumer, last_seq));
+    rows.push_back(std::move(row));
+  }
+  for (const Export& sink : exports_) {
+    MART_ASSIGN_OR_RETURN(json row, ExportRow(tx, sink, last_seq));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -202,28 +254,36 @@ Result<json> QueueService::Queues(Tx& tx) const {
 Result<json> QueueService::Workers(Tx& tx) const {
   MART_ASSIGN_OR_RETURN(json queues, Queues(tx));
   json rows = json::array();
-  for (size_t i = 0; i < consumers_.size(); ++i) {
+  for (size_t i = 0; i < queues.size(); ++i) {
+    const bool sink = i >= consumers_.size();
     rows.push_back({{"worker", queues[i]["worker"]},
+                    {"kind", queues[i]["kind"]},
                     {"state", queues[i]["state"]},
                     {"is_paused", queues[i]["state"] == "paused"},
                     {"cursor", queues[i]["cursor"]},
-                    {"topics", consumers_[i]->topics()}});
+                    {"topics", sink ? json::array({"*"}) : json(consumers_[i]->topics())}});
   }
   return rows;
 }
 
 Result<json> QueueService::SetPaused(Tx& tx, std::string_view name, bool paused) const {
   const Consumer* consumer = Find(name);
-  if (consumer == nullptr) return NotFound("worker " + std::string(name) + " not found");
+  const Export* sink = FindExport(name);
+  if (consumer == nullptr && sink == nullptr) {
+    std::string names;
+    for (const std::string& known : Names()) names += (names.empty() ? "" : ", ") + known;
+    return NotFound("worker " + std::string(name) + " not found (this martd runs " + names + ")");
+  }
   MART_ASSIGN_OR_RETURN(store::ConsumerState state, tx.store.queues().Load(name, tx.now));
   if (state.paused != paused) {
     state.paused = paused;
     state.updated_at = tx.now;
     MART_RETURN_IF_ERROR(tx.store.queues().Save(state));
-    LogInfo("worker " + std::string(name) + (paused ? " paused" : " resumed"));
+    LogInfo(std::string(sink != nullptr ? "export " : "worker ") + std::string(name) +
+            (paused ? " paused" : " resumed"));
   }
   MART_ASSIGN_OR_RETURN(int64_t last_seq, tx.store.events().LastSeq());
-  return QueueRow(tx, *consumer, last_seq);
+  return sink != nullptr ? ExportRow(tx, *sink, last_seq) : QueueRow(tx, *consumer, last_seq);
 }
 
 Result<json> QueueService::DeadLetters(Tx& tx, std::string_view worker, int64_t limit,

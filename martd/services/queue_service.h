@@ -7,6 +7,7 @@
 // `queue.dead_lettered` {consumer, seq, topic, attempts, error} in that same
 // transaction. Everything here runs on the store thread.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ class QueueService {
   // At start, before any other call; the order is the order they run in.
   void Register(const Consumer* consumer) { consumers_.push_back(consumer); }
   const std::vector<const Consumer*>& consumers() const { return consumers_; }
+  // An export sink (events/exporter.h): a consumer of every topic that runs
+  // on a thread of its own, not in Pump(). Its cursor row has its name;
+  // `live` (thread safe) gives what only the running process knows:
+  // {"kind", "target", "role", "rate"}. At start, before requests.
+  void RegisterExport(std::string name, std::function<nlohmann::json()> live) {
+    exports_.push_back({std::move(name), std::move(live)});
+  }
+  // The workers' and sinks' names.
+  std::vector<std::string> Names() const;
 
   // Runs workers until none has work or `budget` events were looked at. Any
   // error leaves the log and the cursors as they were (the caller's
@@ -69,9 +79,16 @@ class QueueService {
   Status ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
                   const store::EventRow& event) const;
   Result<nlohmann::json> QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const;
+  struct Export {
+    std::string name;
+    std::function<nlohmann::json()> live;
+  };
+  const Export* FindExport(std::string_view name) const;
+  Result<nlohmann::json> ExportRow(Tx& tx, const Export& sink, int64_t last_seq) const;
 
   const Clock& clock_;
   std::vector<const Consumer*> consumers_;
+  std::vector<Export> exports_;
 };
 
 }  // namespace mart

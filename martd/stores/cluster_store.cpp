@@ -103,4 +103,23 @@ Status ClusterStore::PruneLoginAttempts(int64_t before) {
   return q.Run();
 }
 
+Result<bool> ClusterStore::TryLock(std::string_view name) {
+  // The first key tells mart's session locks from the writer lock
+  // (postgres_database.cpp) and from other programs' locks.
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT pg_try_advisory_lock(1836217464, hashtext(current_schema() || '/' || ?))"));
+  q.Bind(1, name);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return Internal("pg_try_advisory_lock returned no row");
+  const std::string held = q.Text(0);
+  return held == "t" || held == "true" || held == "1";
+}
+
+Result<int64_t> ClusterStore::ConnectionId() {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT pg_backend_pid()"));
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return Internal("pg_backend_pid returned no row");
+  return q.Int(0);
+}
+
 }  // namespace mart::store

@@ -60,6 +60,16 @@ class ClusterStore {
   Status ForgetLoginAttempts(std::string_view account);
   Status PruneLoginAttempts(int64_t before);
 
+  // PostgreSQL only, on a connection of the caller's own, outside a
+  // transaction. Takes the session advisory lock named `name` (in this
+  // schema) when no other connection holds it; true when this connection
+  // holds it now. PostgreSQL releases it when the connection ends, so a
+  // killed holder frees it (events/exporter.h runs each sink on one martd).
+  Result<bool> TryLock(std::string_view name);
+  // PostgreSQL only: this connection's server process id. A reconnect
+  // changes it, which tells its caller that session locks were lost.
+  Result<int64_t> ConnectionId();
+
  private:
   Database& db_;
 };

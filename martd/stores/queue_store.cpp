@@ -27,12 +27,18 @@ Result<ConsumerState> QueueStore::Load(std::string_view name, int64_t now) {
     insert.Bind(1, name).Bind(2, now);
     MART_RETURN_IF_ERROR(insert.Run());
   }
+  MART_ASSIGN_OR_RETURN(std::optional<ConsumerState> state, Find(name));
+  if (!state) return Internal("consumer " + std::string(name) + " has no row");
+  return *state;
+}
+
+Result<std::optional<ConsumerState>> QueueStore::Find(std::string_view name) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT name, cursor, paused, processed, failed, dead, attempts, retry_at, last_error, "
       "updated_at FROM consumers WHERE name = ?"));
   q.Bind(1, name);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
-  if (!row) return Internal("consumer " + std::string(name) + " has no row");
+  if (!row) return std::optional<ConsumerState>();
   ConsumerState s;
   s.name = q.Text(0);
   s.cursor = q.Int(1);
@@ -44,7 +50,7 @@ Result<ConsumerState> QueueStore::Load(std::string_view name, int64_t now) {
   s.retry_at = q.Int(7);
   s.last_error = q.OptText(8);
   s.updated_at = q.Int(9);
-  return s;
+  return std::optional<ConsumerState>(std::move(s));
 }
 
 Status QueueStore::Save(const ConsumerState& s) {

@@ -46,6 +46,9 @@ class QueueStore {
 
   // The consumer's row, created (cursor 0) when it has none.
   Result<ConsumerState> Load(std::string_view name, int64_t now);
+  // The consumer's row, nullopt when it has none; reads only (a read-only
+  // connection may call it).
+  Result<std::optional<ConsumerState>> Find(std::string_view name);
   Status Save(const ConsumerState& state);
   // `topics` is a fixed list of exact topic names.
   Result<Backlog> BacklogOf(int64_t cursor, const std::vector<std::string>& topics);

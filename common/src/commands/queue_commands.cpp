@@ -3,13 +3,11 @@
 namespace mart {
 namespace {
 
-std::vector<std::string_view> WorkerNames() {
-  return {"inventory", "orders", "payments", "notifications"};
-}
-
+// A string, not a choice: export sinks (martd --export) are named by the operator.
 ArgSpec WorkerName(bool required) {
-  return {.name = "worker", .type = ArgType::kEnum, .help = "a worker (queue consumer)",
-          .required = required, .positional = required, .choices = WorkerNames()};
+  return {.name = "worker", .type = ArgType::kString,
+          .help = "a worker or export sink (martctl worker list)", .required = required,
+          .positional = required};
 }
 
 ArgSpec DeadLetterId(bool required) {
@@ -22,7 +20,8 @@ ArgSpec DeadLetterId(bool required) {
 std::vector<CommandSpec> QueueCommands() {
   return {
       {.method = "queue.list",
-       .summary = "show each worker's queue: state, lag, processed, failed, dead (admin)",
+       .summary = "show each worker's and export sink's queue: state, lag, processed, failed, "
+                  "dead (admin)",
        .access = Access::kAdmin,
        .example = "martctl queue list -o json",
        .rest = "GET /api/v1/queues",
@@ -30,7 +29,8 @@ std::vector<CommandSpec> QueueCommands() {
        .columns = {"worker", "state", "lag", "processed", "failed", "dead",
                    "oldest_pending_age_s"}},
       {.method = "worker.list",
-       .summary = "list the queue workers, the topics they consume and their state (admin)",
+       .summary = "list the queue workers and export sinks, the topics they consume and their "
+                  "state (admin)",
        .access = Access::kAdmin,
        .example = "martctl worker list",
        .id_field = "worker",

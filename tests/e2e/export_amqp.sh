@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# martd --export amqp://… against a real RabbitMQ node (the run's throwaway
+# one, tests/brokers/rabbitmq.sh): while clients place and cancel orders,
+# martd is killed with SIGKILL and restarted, and the broker is stopped and
+# started again. Afterwards a queue bound to the exchange holds every event of
+# the log at least once, first arrivals in seq order, duplicates only of pages
+# that were out when something died; the outage showed as lag and an error in
+# `queue list` while orders went on; and with --export-map seeds the
+# walkthrough's order_created queue got each order.
+source "$(dirname "$0")/lib.sh"
+use_rabbitmq
+
+EXCHANGE="mart.e2e.$$"
+ALL="e2e-all-$$"
+SEED_QUEUES=(order_created inventory_reserved inventory_failed order_processed inventory_release)
+for queue in "${SEED_QUEUES[@]}" "$ALL"; do amqp delete-queue -q "$queue" >/dev/null 2>&1 || true; done
+
+EXPORT="$MART_TEST_AMQP_URI?exchange=$EXCHANGE&queue=$ALL&password-file=$MART_TEST_AMQP_PASSWORD_FILE&timeout-s=3"
+start_daemon --export "$EXPORT" --export-map seeds
+
+# The sink connects at start: it declares its exchange and the queue of queue=, bound to
+# every routing key, before any event exists.
+queue_depth() { test_rabbitmqctl -q list_queues name messages | awk -v q="$1" '$1 == q {print $2}'; }
+for _ in $(seq 1 200); do [ -n "$(queue_depth "$ALL")" ] && break; sleep 0.05; done
+check "the sink declared its exchange at start" \
+  bash -c 'grep -qx "$1" <<<"$0"' "$(test_rabbitmqctl -q list_exchanges name)" "$EXCHANGE"
+bound=$(test_rabbitmqctl -q list_bindings source_name destination_name routing_key |
+  awk -v e="$EXCHANGE" -v q="$ALL" '$1 == e && $2 == q && $3 == "#"' | wc -l)
+expect_eq 1 "$bound" "and the queue of queue=, bound with #"
+
+sink_row() { as_operator queue list -o json | jq -c '.[] | select(.worker == "amqp")'; }
+ROW=$(sink_row)
+expect_eq export "$(jq -r .kind <<<"$ROW")" "queue list shows the sink as an export"
+check "its target names the exchange but no password" \
+  bash -c '[[ $0 == *"exchange $1"* && $0 != *"$2"* ]]' "$(jq -r .target <<<"$ROW")" "$EXCHANGE" \
+  "$(cat "$MART_TEST_AMQP_PASSWORD_FILE")"
+
+with_admin_and_user
+alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
+product=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
+  --quantity 100000 -q)
+STOP="$E2E_ROOT/stop"
+clients=()
+for n in 1 2 3; do
+  order_client "$n" "$product" &
+  clients+=($!)
+done
+
+# Two kills of martd while the sink exports.
+for round in 1 2; do
+  sleep 0.7
+  pid=$(daemon_pid)
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+  echo "killed martd (round $round)"
+  start_daemon --export "$EXPORT" --export-map seeds
+done
+
+# The broker goes away: orders go on, the sink's lag and error show.
+bash "$BROKERS_DIR/rabbitmq.sh" stop "$MART_RABBITMQ_DIR"
+placed_while_down=$(alice order place --no-wait --item "$product:1" -q)
+check "an order is placed while the broker is down" test -n "$placed_while_down"
+for _ in $(seq 1 300); do
+  ROW=$(sink_row)
+  [ "$(jq -r '.last_error != null and .lag > 0' <<<"$ROW")" = true ] && break
+  sleep 0.05
+done
+check "queue list shows the outage: lag and the last error" \
+  test "$(jq -r '.last_error != null and .lag > 0 and .state == "retrying"' <<<"$ROW")" = true
+bash "$BROKERS_DIR/rabbitmq.sh" restart "$MART_RABBITMQ_DIR"
+
+touch "$STOP"
+wait "${clients[@]}"
+for _ in $(seq 1 600); do
+  ROW=$(sink_row)
+  [ "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true ] && break
+  sleep 0.05
+done
+check "the backlog drains when the broker is back" \
+  test "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true
+check "the sink counted failed attempts" test "$(jq -r .failed <<<"$ROW")" -gt 0
+
+# What the broker holds.
+drain() {  # drain QUEUE FILE: every message's body, one per line
+  local depth
+  depth=$(queue_depth "$1")
+  : >"$2"
+  if [ "${depth:-0}" -gt 0 ]; then
+    amqp consume -q "$1" -c "$depth" -p 500 -- sh -c 'cat; echo' >>"$2"
+  fi
+}
+drain "$ALL" "$E2E_ROOT/all.jsonl"
+LAST_SEQ=$(as_operator events read --after 0 --limit 1 -o json | jq .last_seq)
+jq -r .seq "$E2E_ROOT/all.jsonl" >"$E2E_ROOT/seqs"
+missing=$(comm -23 <(seq 1 "$LAST_SEQ" | sort) <(sort -u "$E2E_ROOT/seqs") | wc -l)
+expect_eq 0 "$missing" "every seq from 1 to $LAST_SEQ reached the exchange's queue"
+# First arrivals only ever go forward: a page published again repeats seqs, never reorders.
+backwards=$(awk '!seen[$1]++ { if ($1 < last) bad++; last = $1 } END { print bad + 0 }' \
+  "$E2E_ROOT/seqs")
+expect_eq 0 "$backwards" "first arrivals in seq order"
+duplicates=$(($(wc -l <"$E2E_ROOT/seqs") - $(sort -u "$E2E_ROOT/seqs" | wc -l)))
+echo "duplicates after 2 kills and a broker outage: $duplicates"
+check "duplicates are at most the pages out when something died (3 x 500)" \
+  test "$duplicates" -le 1500
+check "every message is a whole event object" \
+  test "$(jq -s 'map(has("seq") and has("topic") and has("created_at") and has("data")) | all' \
+    "$E2E_ROOT/all.jsonl")" = true
+
+# Seed names: every acknowledged order is on the walkthrough's order_created queue.
+drain order_created "$E2E_ROOT/order_created.jsonl"
+cat "$E2E_ROOT"/acked.* >"$E2E_ROOT/acked"
+echo "$placed_while_down" >>"$E2E_ROOT/acked"
+not_seen=$(comm -23 <(sort -u "$E2E_ROOT/acked") \
+  <(jq -r 'select(.topic == "order.placed") | .data.order_id' "$E2E_ROOT/order_created.jsonl" | sort -u) |
+  wc -l)
+expect_eq 0 "$not_seen" "order_created got each acknowledged order ($(sort -u "$E2E_ROOT/acked" | wc -l))"
+check "order_processed got orders that reached processing" \
+  test "$(queue_depth order_processed)" -gt 0
+
+for queue in "${SEED_QUEUES[@]}" "$ALL"; do amqp delete-queue -q "$queue" >/dev/null 2>&1 || true; done
+finish

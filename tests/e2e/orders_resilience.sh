@@ -21,7 +21,8 @@ expect_eq "processing reserved" "$(state "$b")" "order B reserved before the pau
 expect_eq "8 2" "$(stock)" "B holds 2"
 
 expect_exit 4 alice worker pause inventory
-expect_exit 2 admin worker pause shipping
+expect_exit 3 admin worker pause shipping
+expect_stderr "this martd runs inventory, orders, payments, notifications"
 expect_exit 0 admin worker pause inventory -o json
 expect_eq "paused" "$(jq -r .state <<<"$OUT")" "inventory worker paused"
 expect_exit 0 admin worker pause inventory

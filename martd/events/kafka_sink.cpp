@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "mart/log.h"
+
 namespace mart::events {
 namespace {
 
@@ -23,6 +25,13 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
   } else if (page->first_error.empty()) {
     page->first_error = rd_kafka_err2str(message->err);
   }
+}
+
+// librdkafka's own lines (a broker that went away, each reconnect) go to
+// martd's log at debug: the sink's error in `queue list` and its warning
+// already say what matters, once per failed page.
+void OnLog(const rd_kafka_t*, int, const char* facility, const char* line) {
+  LogDebug(std::string("kafka ") + facility + ": " + line);
 }
 
 }  // namespace
@@ -62,8 +71,7 @@ Status KafkaSink::Connect() {
       {"linger.ms", "5"},
       {"message.timeout.ms", timeout.c_str()},
       {"socket.keepalive.enable", "true"},
-      // librdkafka's own log lines would go to stderr unasked.
-      {"log_level", "3"},
+      {"log_level", "4"},
   };
   for (const auto& [name, value] : settings) {
     if (rd_kafka_conf_set(conf, name, value, error, sizeof error) != RD_KAFKA_CONF_OK) {
@@ -72,6 +80,7 @@ Status KafkaSink::Connect() {
     }
   }
   rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_conf_set_log_cb(conf, OnLog);
   rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (handle == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -83,13 +83,15 @@ void AmqpSink::Close() { connection_.reset(); }
 
 Status AmqpSink::Fail(const std::string& what, const std::string& reason) {
   Close();
-  std::string message = what + " (" + target_.Describe() + "): " + reason;
+  // The broker's and the library's words never held the password so far;
+  // should one ever echo it, it stops here.
+  std::string said = reason;
   if (!target_.password.empty()) {
-    for (size_t at; (at = message.find(target_.password)) != std::string::npos;) {
-      message.replace(at, target_.password.size(), "***");
+    for (size_t at; (at = said.find(target_.password)) != std::string::npos;) {
+      said.replace(at, target_.password.size(), "***");
     }
   }
-  return Unavailable(message);
+  return Unavailable(what + " (" + target_.Describe() + "): " + said);
 }
 
 Status AmqpSink::Connect() {
@@ -162,7 +164,6 @@ Status AmqpSink::Publish(const std::vector<ExportMessage>& messages) {
   std::vector<uint64_t> tags;
   for (const ExportMessage& message : messages) {
     const std::string seq = std::to_string(message.seq);
-    const std::string version = std::to_string(message.version);
     amqp_table_entry_t headers[] = {IntEntry("mart-seq", message.seq),
                                     TextEntry("mart-topic", message.topic),
                                     IntEntry("mart-version", message.version),

@@ -121,9 +121,9 @@ Status Exporter::Start() {
     stopping_ = false;
     role_ = "starting";
   }
-  thread_ = std::thread([this] { Run(); });
   LogInfo("exporting events as " + target_.name + " to " + target_.Describe() +
           (target_.map == ExportMap::kSeeds ? " (and the seed projects' names)" : ""));
+  thread_ = std::thread([this] { Run(); });
   return Status::Ok();
 }
 

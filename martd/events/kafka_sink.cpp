@@ -2,7 +2,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
+#include <vector>
 
 #include "mart/log.h"
 
@@ -88,6 +91,15 @@ Status KafkaSink::Connect() {
   }
   producer_ = std::make_unique<Producer>();
   producer_->handle = handle;
+  // librdkafka connects in the background; asking for the cluster's brokers
+  // makes a wrong address show now rather than when the first page times out.
+  const rd_kafka_metadata_t* metadata = nullptr;
+  rd_kafka_resp_err_t asked =
+      rd_kafka_metadata(handle, 0, nullptr, &metadata, std::min(target_.timeout_s, 10) * 1000);
+  if (asked != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Fail("cannot reach the Kafka cluster", rd_kafka_err2str(asked));
+  }
+  rd_kafka_metadata_destroy(metadata);
   return Status::Ok();
 }
 
@@ -101,22 +113,42 @@ Status KafkaSink::Publish(const std::vector<ExportMessage>& messages) {
   for (const ExportMessage& message : messages) {
     const std::string seq = std::to_string(message.seq);
     const std::string version = std::to_string(message.version);
+    // produceva, not producev: the RD_KAFKA_V_* macros are GNU statement
+    // expressions, which clang's -Wpedantic refuses.
+    std::vector<rd_kafka_vu_t> fields;
+    fields.reserve(10);  // add() hands out references into it
+    auto add = [&fields](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
+      fields.emplace_back();
+      fields.back().vtype = type;
+      return fields.back();
+    };
+    add(RD_KAFKA_VTYPE_TOPIC).u.cstr = message.destination.c_str();
+    add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
+    rd_kafka_vu_t& key = add(RD_KAFKA_VTYPE_KEY);
+    key.u.mem.ptr = const_cast<char*>(message.key.data());
+    key.u.mem.size = message.key.size();
+    rd_kafka_vu_t& value = add(RD_KAFKA_VTYPE_VALUE);
+    value.u.mem.ptr = const_cast<char*>(message.body.data());
+    value.u.mem.size = message.body.size();
+    for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"mart-seq", &seq},
+                                     {"mart-topic", &message.topic},
+                                     {"mart-version", &version}}) {
+      rd_kafka_vu_t& header = add(RD_KAFKA_VTYPE_HEADER);
+      header.u.header.name = name;
+      header.u.header.val = text->data();
+      header.u.header.size = static_cast<ssize_t>(text->size());
+    }
+    add(RD_KAFKA_VTYPE_TIMESTAMP).u.i64 = message.created_at / 1000;
+    add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = &page;
     for (;;) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          handle, RD_KAFKA_V_TOPIC(message.destination.c_str()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_KEY(message.key.data(), message.key.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(message.body.data()), message.body.size()),
-          RD_KAFKA_V_HEADER("mart-seq", seq.data(), static_cast<ssize_t>(seq.size())),
-          RD_KAFKA_V_HEADER("mart-topic", message.topic.data(),
-                            static_cast<ssize_t>(message.topic.size())),
-          RD_KAFKA_V_HEADER("mart-version", version.data(), static_cast<ssize_t>(version.size())),
-          RD_KAFKA_V_TIMESTAMP(message.created_at / 1000), RD_KAFKA_V_OPAQUE(&page),
-          RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_error_t* error = rd_kafka_produceva(handle, fields.data(), fields.size());
+      if (error == nullptr) break;
+      const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
+      const std::string reason = rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+      if (code != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         // The page's earlier messages are purged (their reports run) before `page` goes.
-        return Fail("producing event " + seq + " to Kafka failed", rd_kafka_err2str(err));
+        return Fail("producing event " + seq + " to Kafka failed", reason);
       }
       rd_kafka_poll(handle, 100);
     }

@@ -36,29 +36,18 @@ check "its target names the exchange but no password" \
   "$(cat "$MART_TEST_AMQP_PASSWORD_FILE")"
 
 with_admin_and_user
-alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
-product=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
-  --quantity 100000 -q)
-STOP="$E2E_ROOT/stop"
-clients=()
-for n in 1 2 3; do
-  order_client "$n" "$product" &
-  clients+=($!)
-done
+start_order_load 3
 
 # Two kills of martd while the sink exports.
 for round in 1 2; do
   sleep 0.7
-  pid=$(daemon_pid)
-  kill -KILL "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+  kill_and_restart_daemon --export "$EXPORT" --export-map seeds
   echo "killed martd (round $round)"
-  start_daemon --export "$EXPORT" --export-map seeds
 done
 
 # The broker goes away: orders go on, the sink's lag and error show.
 bash "$BROKERS_DIR/rabbitmq.sh" stop "$MART_RABBITMQ_DIR"
-placed_while_down=$(alice order place --no-wait --item "$product:1" -q)
+placed_while_down=$(alice order place --no-wait --item "$PRODUCT:1" -q)
 check "an order is placed while the broker is down" test -n "$placed_while_down"
 for _ in $(seq 1 300); do
   ROW=$(sink_row)
@@ -69,8 +58,7 @@ check "queue list shows the outage: lag and the last error" \
   test "$(jq -r '.last_error != null and .lag > 0 and .state == "retrying"' <<<"$ROW")" = true
 bash "$BROKERS_DIR/rabbitmq.sh" restart "$MART_RABBITMQ_DIR"
 
-touch "$STOP"
-wait "${clients[@]}"
+stop_order_load
 for _ in $(seq 1 600); do
   ROW=$(sink_row)
   [ "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true ] && break

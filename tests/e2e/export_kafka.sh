@@ -12,20 +12,12 @@ own_kafka
 EXPORT="kafka://$OWN_KAFKA_BOOTSTRAP?timeout-s=3"
 start_daemon --export "$EXPORT" --export-map seeds
 with_admin_and_user
-alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
-product=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
-  --quantity 100000 -q)
-STOP="$E2E_ROOT/stop"
-order_client 1 "$product" &
-client=$!
+start_order_load 1
 
 for round in 1 2; do
   sleep 0.6
-  pid=$(daemon_pid)
-  kill -KILL "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+  kill_and_restart_daemon --export "$EXPORT" --export-map seeds
   echo "killed martd (round $round)"
-  start_daemon --export "$EXPORT" --export-map seeds
 done
 
 sink_row() { as_operator queue list -o json | jq -c '.[] | select(.worker == "kafka")'; }
@@ -37,8 +29,7 @@ done
 check "queue list shows the brokers' outage as lag and an error" \
   test "$(sink_row | jq -r '.last_error != null and .lag > 0')" = true
 kafka_sh up "$OWN_KAFKA_DIR"
-touch "$STOP"
-wait "$client"
+stop_order_load
 for _ in $(seq 1 600); do
   [ "$(sink_row | jq -r '.lag == 0 and .last_error == null')" = true ] && break
   sleep 0.05

@@ -218,6 +218,34 @@ order_client() {
     if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
   done
 }
+# start_order_load N: alice gets an address and the operator a product of
+# 100,000 units (PRODUCT), then N order_clients run in the background
+# (ORDER_CLIENTS) until $STOP exists; stop_order_load ends them.
+start_order_load() {
+  local n
+  alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
+  PRODUCT=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
+    --quantity 100000 -q)
+  STOP="$E2E_ROOT/stop"
+  ORDER_CLIENTS=()
+  for n in $(seq 1 "$1"); do
+    order_client "$n" "$PRODUCT" &
+    ORDER_CLIENTS+=($!)
+  done
+}
+stop_order_load() {
+  touch "$STOP"
+  wait "${ORDER_CLIENTS[@]}"
+}
+# kill_and_restart_daemon ARGS…: SIGKILL the script's martd, wait until it is
+# gone, start it again with ARGS (the crash tests).
+kill_and_restart_daemon() {
+  local pid
+  pid=$(daemon_pid)
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+  start_daemon "$@"
+}
 # nobody: a profile of martctl.toml with no saved login (martctl refuses a
 # profile it does not know); it never falls back to the operator cookie.
 nobody() {

@@ -14,16 +14,7 @@ start_daemon
 martd_pid=$(daemon_pid)
 
 with_admin_and_user
-alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
-product=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
-  --quantity 100000 -q)
-STOP="$E2E_ROOT/stop"
-
-clients=()
-for n in 1 2 3; do
-  order_client "$n" "$product" &
-  clients+=($!)
-done
+start_order_load 3
 
 # Some orders in, then the postmaster is killed (its backends end with it).
 for _ in $(seq 1 400); do
@@ -48,8 +39,7 @@ for _ in $(seq 1 200); do
 done
 expect_exit 0 alice order list -q
 sleep 0.5
-touch "$STOP"
-wait "${clients[@]}"
+stop_order_load
 check "martd served through the outage without a restart" test "$(daemon_pid)" = "$martd_pid"
 
 acked=$(cat "$E2E_ROOT"/acked.* | sort -u)

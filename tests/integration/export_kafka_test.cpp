@@ -132,10 +132,6 @@ class ExportKafkaTest : public DaemonTest {
     }
   }
 
-  int64_t LastSeq() {
-    return Must(Call("events.read", {{"after", 0}, {"limit", 1}}, Cookie()), "read")["last_seq"];
-  }
-
   // Every message under the sink's topics, until `count` distinct seqs came
   // (bounded).
   std::vector<Received> Consume(const std::set<std::string>& topics, size_t count) {
@@ -254,7 +250,7 @@ TEST_F(ExportKafkaTest, EveryEventArrivesInOrderPerKey) {
   json row = WaitForSink([](const json& r) { return r["lag"] == 0 && r["processed"] > 0; });
   EXPECT_EQ(row["kind"], "export");
   EXPECT_EQ(row["role"], "active");
-  EXPECT_EQ(row["cursor"], LastSeq());
+  EXPECT_EQ(row["cursor"], row["last_seq"]);  // one row: the workers may append meanwhile
   EXPECT_NE(row["target"].get<std::string>().find(bootstraps_), std::string::npos);
   ExpectEveryEventExported();
 }
@@ -283,7 +279,8 @@ TEST_F(ExportKafkaTest, APausedSinkHoldsItsEventsUntilResumed) {
   json row = SinkRow();
   EXPECT_EQ(row["state"], "paused");
   EXPECT_EQ(row["cursor"], 0);
-  EXPECT_EQ(row["lag"], LastSeq());
+  EXPECT_GT(row["lag"], 0);
+  EXPECT_EQ(row["lag"], row["last_seq"]);
   Must(Call("worker.resume", {{"worker", "kafka"}}, Cookie()), "resume");
   WaitForSink([](const json& r) { return r["lag"] == 0; });
   ExpectEveryEventExported();

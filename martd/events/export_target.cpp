@@ -12,8 +12,29 @@
 namespace mart::events {
 namespace {
 
+// The URL as an error may show it: a password someone put in it anyway
+// (user:PASSWORD@, password=…) becomes ***.
+std::string Redacted(std::string url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  const size_t end = url.find_first_of("/?", scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos && (end == std::string::npos || at < end)) {
+    const size_t colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (const char* key : {"password=", "pass="}) {
+    for (size_t from = 0; (from = url.find(key, from)) != std::string::npos;) {
+      const bool starts = from > 0 && (url[from - 1] == '?' || url[from - 1] == '&');
+      const size_t value = from + std::string_view(key).size();
+      if (starts) url.replace(value, url.find('&', value) - value, "***");
+      from = value;
+    }
+  }
+  return url;
+}
+
 Status Bad(const std::string& url, const std::string& why) {
-  return InvalidArgument("--export " + url + ": " + why, {{"field", "export"}});
+  return InvalidArgument("--export " + Redacted(url) + ": " + why, {{"field", "export"}});
 }
 
 std::optional<std::string> PercentDecode(std::string_view text) {

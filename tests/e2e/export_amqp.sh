@@ -28,8 +28,7 @@ bound=$(test_rabbitmqctl -q list_bindings source_name destination_name routing_k
   awk -v e="$EXCHANGE" -v q="$ALL" '$1 == e && $2 == q && $3 == "#"' | wc -l)
 expect_eq 1 "$bound" "and the queue of queue=, bound with #"
 
-sink_row() { as_operator queue list -o json | jq -c '.[] | select(.worker == "amqp")'; }
-ROW=$(sink_row)
+wait_for_queue_row amqp 'true'
 expect_eq export "$(jq -r .kind <<<"$ROW")" "queue list shows the sink as an export"
 check "its target names the exchange but no password" \
   bash -c '[[ $0 == *"exchange $1"* && $0 != *"$2"* ]]' "$(jq -r .target <<<"$ROW")" "$EXCHANGE" \
@@ -49,21 +48,13 @@ done
 bash "$BROKERS_DIR/rabbitmq.sh" stop "$MART_RABBITMQ_DIR"
 placed_while_down=$(alice order place --no-wait --item "$PRODUCT:1" -q)
 check "an order is placed while the broker is down" test -n "$placed_while_down"
-for _ in $(seq 1 300); do
-  ROW=$(sink_row)
-  [ "$(jq -r '.last_error != null and .lag > 0' <<<"$ROW")" = true ] && break
-  sleep 0.05
-done
+wait_for_queue_row amqp '.last_error != null and .lag > 0'
 check "queue list shows the outage: lag and the last error" \
   test "$(jq -r '.last_error != null and .lag > 0 and .state == "retrying"' <<<"$ROW")" = true
 bash "$BROKERS_DIR/rabbitmq.sh" restart "$MART_RABBITMQ_DIR"
 
 stop_order_load
-for _ in $(seq 1 600); do
-  ROW=$(sink_row)
-  [ "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true ] && break
-  sleep 0.05
-done
+wait_for_queue_row amqp '.lag == 0 and .last_error == null'
 check "the backlog drains when the broker is back" \
   test "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true
 check "the sink counted failed attempts" test "$(jq -r .failed <<<"$ROW")" -gt 0

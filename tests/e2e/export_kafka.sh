@@ -20,22 +20,15 @@ for round in 1 2; do
   echo "killed martd (round $round)"
 done
 
-sink_row() { as_operator queue list -o json | jq -c '.[] | select(.worker == "kafka")'; }
 kafka_sh down "$OWN_KAFKA_DIR"
-for _ in $(seq 1 300); do
-  [ "$(sink_row | jq -r '.last_error != null and .lag > 0')" = true ] && break
-  sleep 0.05
-done
+wait_for_queue_row kafka '.last_error != null and .lag > 0'
 check "queue list shows the brokers' outage as lag and an error" \
-  test "$(sink_row | jq -r '.last_error != null and .lag > 0')" = true
+  test "$(jq -r '.last_error != null and .lag > 0 and .state == "retrying"' <<<"$ROW")" = true
 kafka_sh up "$OWN_KAFKA_DIR"
 stop_order_load
-for _ in $(seq 1 600); do
-  [ "$(sink_row | jq -r '.lag == 0 and .last_error == null')" = true ] && break
-  sleep 0.05
-done
+wait_for_queue_row kafka '.lag == 0 and .last_error == null'
 check "the backlog drains when the brokers are back" \
-  test "$(sink_row | jq -r '.lag == 0 and .last_error == null')" = true
+  test "$(jq -r '.lag == 0 and .last_error == null' <<<"$ROW")" = true
 
 # Read every topic back: key, mart-seq header and body per message.
 : >"$E2E_ROOT/log.jsonl"

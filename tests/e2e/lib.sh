@@ -237,6 +237,17 @@ stop_order_load() {
   touch "$STOP"
   wait "${ORDER_CLIENTS[@]}"
 }
+# wait_for_queue_row WORKER JQ_CONDITION: polls `queue list` (up to 30 s) until
+# WORKER's row meets the condition; sets ROW to the last row seen either way,
+# so a check on ROW afterwards says what it was.
+wait_for_queue_row() {
+  for _ in $(seq 1 600); do
+    ROW=$(as_operator queue list -o json | jq -c --arg w "$1" '.[] | select(.worker == $w)')
+    [ "$(jq -r "$2" <<<"$ROW")" = true ] && return 0
+    sleep 0.05
+  done
+  return 0
+}
 # kill_and_restart_daemon ARGS…: SIGKILL the script's martd, wait until it is
 # gone, start it again with ARGS (the crash tests).
 kill_and_restart_daemon() {

@@ -65,11 +65,16 @@ TEST(ExportTargetTest, APasswordComesFromAPrivateFileNeverFromTheUrl) {
   ASSERT_TRUE(target.ok()) << target.status().ToString();
   EXPECT_EQ(target->password, "file-secret");
 
-  for (const std::string url : {"amqp://mart:pw@h", "amqp://mart@h?password=pw"}) {
+  for (const std::string url : {"amqp://mart:pw-in-url@h", "amqp://mart@h?password=pw-in-url",
+                                 "amqp://mart@h?exchange=x&pass=pw-in-url&name=n"}) {
     auto refused = ParseExportTarget(url, kWorkers);
     ASSERT_FALSE(refused.ok()) << url;
     EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
     EXPECT_NE(refused.status().message().find("password-file"), std::string::npos);
+    // The refusal shows the URL, never the password in it.
+    EXPECT_EQ(refused.status().message().find("pw-in-url"), std::string::npos)
+        << refused.status().message();
+    EXPECT_NE(refused.status().message().find("***"), std::string::npos);
   }
   // A named user without any password is refused at start, not at the first publish.
   auto none = ParseExportTarget("amqp://mart@h", kWorkers);

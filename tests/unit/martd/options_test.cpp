@@ -19,6 +19,7 @@ class OptionsTest : public ::testing::Test {
     ::unsetenv("MART_SMTP_PASSWORD");
     ::unsetenv("MART_SMTP_URL");
     ::unsetenv("MART_STORE");
+    ::unsetenv("MART_EXPORT");
   }
   void TearDown() override { ::unsetenv("MART_SMTP_PASSWORD"); }
 
@@ -170,6 +171,42 @@ TEST_F(OptionsTest, CopyStoreTakesTwoStoresAndRestoreRefusesAPostgresStore) {
   EXPECT_EQ(exit_code_, 2);
   EXPECT_FALSE(Parse({"--store", "postgresql:///mart", "--restore", "/tmp/a.db"}).has_value());
   EXPECT_NE(message_.find("--copy-store"), std::string::npos) << message_;
+}
+
+
+TEST_F(OptionsTest, ExportsAreRepeatableTakeTheMapAndNeverAWorkersName) {
+  auto options = Parse({"--export", "kafka://k1?topic-prefix=shop.", "--export", "kafka://k2",
+                        "--export", "amqp://127.0.0.1?name=bus", "--export-map", "seeds"});
+  ASSERT_TRUE(options.has_value()) << message_;
+  ASSERT_EQ(options->exports.size(), 3u);
+  EXPECT_EQ(options->exports[0].name, "kafka");
+  EXPECT_EQ(options->exports[1].name, "kafka-2");
+  EXPECT_EQ(options->exports[2].name, "bus");
+  for (const auto& target : options->exports) EXPECT_EQ(target.map, events::ExportMap::kSeeds);
+
+  ::setenv("MART_EXPORT", "kafka://k1 kafka://k2?name=second", 1);
+  options = Parse({});
+  ::unsetenv("MART_EXPORT");
+  ASSERT_TRUE(options.has_value()) << message_;
+  ASSERT_EQ(options->exports.size(), 2u);
+  EXPECT_EQ(options->exports[1].name, "second");
+  EXPECT_TRUE(Parse({})->exports.empty());
+}
+
+TEST_F(OptionsTest, ABadExportIsAUsageErrorNamingIt) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--export", "amqp://mart:secret@h"}, "password-file"},
+      {{"--export", "kafka://k?name=inventory"}, "already a worker's"},
+      {{"--export", "kafka://k?name=twin", "--export", "amqp://h?name=twin"}, "already"},
+      {{"--export", "ftp://h"}, "give amqp://"},
+      {{"--export", "kafka://k", "--export-map", "all"}, "--export-map"},
+  };
+  for (const auto& [args, why] : cases) {
+    EXPECT_FALSE(Parse(args).has_value()) << args[1];
+    EXPECT_EQ(exit_code_, 2) << args[1];
+    EXPECT_NE(message_.find(why), std::string::npos) << message_;
+    EXPECT_EQ(message_.find("secret"), std::string::npos) << "the refusal repeats no password";
+  }
 }
 
 }  // namespace

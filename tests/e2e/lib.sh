@@ -246,6 +246,7 @@ wait_for_queue_row() {
     [ "$(jq -r "$2" <<<"$ROW")" = true ] && return 0
     sleep 0.05
   done
+  echo "wait_for_queue_row: $1 never had $2; its last row: $ROW" >&2
   return 0
 }
 # kill_and_restart_daemon ARGS…: SIGKILL the script's martd, wait until it is

@@ -136,32 +136,19 @@ Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
 
 Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
                                                   Outbox& outbox, std::string* next) const {
-  store::Savepoint savepoint(store.db());
-  MART_RETURN_IF_ERROR(savepoint.status());
-  const size_t events_before = outbox.PendingCount();
+  EffectScope effects(store.db(), outbox);
+  MART_RETURN_IF_ERROR(effects.status());
   Tx tx{store, outbox, services_.clock.NowMicros()};
   Principal principal = job.principal;
   bool keep_effects = false;
   auto result = RunHandler(job, principal, tx, &keep_effects, next);
-  if (!result.ok() && !keep_effects) {
-    outbox.DiscardAfter(events_before);
-    return result;  // the savepoint rolls back as it goes out of scope
-  }
+  if (!result.ok() && !keep_effects) return result;  // its rows and events go
   const std::string& key = job.request.idempotency_key;
   if (result.ok() && !job.fingerprint.empty()) {
     store::IdempotencyRecord record{job.request.method, job.fingerprint, result->dump()};
-    Status saved = store.idempotency().Insert(principal.Key(), key, record, tx.now);
-    if (!saved.ok()) {
-      outbox.DiscardAfter(events_before);
-      return saved;
-    }
+    MART_RETURN_IF_ERROR(store.idempotency().Insert(principal.Key(), key, record, tx.now));
   }
-  // On PostgreSQL a statement written behind may fail only now: then the
-  // request's work is undone (PostgresDatabase::ReleaseSavepoint), its events too.
-  if (Status released = savepoint.Release(); !released.ok()) {
-    outbox.DiscardAfter(events_before);
-    return released;
-  }
+  MART_RETURN_IF_ERROR(effects.Keep());
   return result;
 }
 

@@ -104,9 +104,8 @@ void StoreThread::MaybePrune() {
 }
 
 Status StoreThread::RunTask(Task& task) {
-  store::Savepoint savepoint(store_.db());
-  MART_RETURN_IF_ERROR(savepoint.status());
-  const size_t events_before = outbox_.PendingCount();
+  EffectScope effects(store_.db(), outbox_);
+  MART_RETURN_IF_ERROR(effects.status());
   Tx tx{store_, outbox_, dispatcher_.services().clock.NowMicros()};
   Status status;
   try {
@@ -114,9 +113,8 @@ Status StoreThread::RunTask(Task& task) {
   } catch (const std::exception& e) {
     status = Internal(std::string("internal store work threw: ") + e.what());
   }
-  if (status.ok()) status = savepoint.Release();
-  if (!status.ok()) outbox_.DiscardAfter(events_before);  // the savepoint rolls back
-  return status;
+  MART_RETURN_IF_ERROR(status);
+  return effects.Keep();
 }
 
 void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,

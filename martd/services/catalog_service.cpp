@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "events/catalog.h"
+#include "events/outbox.h"
 #include "mart/client/client.h"
 #include "mart/text.h"
 
@@ -112,13 +113,13 @@ Result<ImportOutcome> CatalogService::Import(Tx& tx, const std::vector<Result<Im
     if (status.ok()) {
       // With keep_going a skipped row must leave nothing behind; without it,
       // the request's own savepoint undoes the whole batch.
-      std::optional<store::Savepoint> row;
-      if (keep_going) row.emplace(tx.store.db());
+      std::optional<EffectScope> row;
+      if (keep_going) row.emplace(tx.store.db(), tx.events);
       std::string created_id;
       auto effect = row && !row->status().ok() ? Result<ImportEffect>(row->status())
                                                : ImportOne(tx, *rows[i], actor, &created_id);
       status = effect.status();
-      if (status.ok() && row) status = row->Release();
+      if (status.ok() && row) status = row->Keep();
       if (status.ok()) {
         if (*effect == ImportEffect::kCreated) outcome.ids.push_back(std::move(created_id));
         if (*effect == ImportEffect::kUpdated) ++outcome.updated;

@@ -60,34 +60,21 @@ const Consumer* QueueService::Find(std::string_view name) const {
 }
 
 Result<PumpOutcome> QueueService::Pump(store::Store& store, Outbox& outbox, int64_t budget) const {
-  store::Savepoint savepoint(store.db());
-  MART_RETURN_IF_ERROR(savepoint.status());
-  const size_t events_before = outbox.PendingCount();
   PumpOutcome outcome;
-  Status status;
   // Workers feed each other (inventory answers, orders moves on), so rounds
   // repeat until a whole round finds nothing to do.
-  for (bool progress = true; progress && status.ok();) {
+  for (bool progress = true; progress;) {
     progress = false;
     for (const Consumer* consumer : consumers_) {
       if (budget <= 0) {
         outcome.more = true;
         break;
       }
-      auto looked = Drain(*consumer, store, outbox, budget, &outcome);
-      if (!looked.ok()) {
-        status = looked.status();
-        break;
-      }
-      budget -= *looked;
-      progress = progress || *looked > 0;
+      MART_ASSIGN_OR_RETURN(int64_t looked, Drain(*consumer, store, outbox, budget, &outcome));
+      budget -= looked;
+      progress = progress || looked > 0;
     }
     if (outcome.more) break;
-  }
-  if (status.ok()) status = savepoint.Release();
-  if (!status.ok()) {
-    outbox.DiscardAfter(events_before);
-    return status;
   }
   return outcome;
 }
@@ -103,38 +90,90 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
   }
   MART_ASSIGN_OR_RETURN(auto events,
                         store.events().ReadAfter(state.cursor, std::min(budget, kPage)));
+  if (events.empty() && state.attempts == 0) return 0;
+  // The page is one unit: its effects, the events they cause and the new
+  // cursor are kept together or not at all. All its events run in one
+  // savepoint; when one fails, that is undone and the events before it run
+  // again, each in its own savepoint, then the failure is recorded for the
+  // failing one without running it a second time (retried after the backoff
+  // or dead-lettered, as if it had been alone).
+  std::optional<Failure> failure;
+  for (int pass = 0; pass < 2; ++pass) {
+    EffectScope page(store.db(), outbox);
+    MART_RETURN_IF_ERROR(page.status());
+    store::ConsumerState after = state;
+    PumpOutcome seen = *outcome;
+    MART_ASSIGN_OR_RETURN(PageRun run,
+                          ApplyPage(consumer, store, outbox, events, failure, &after, &seen));
+    if (run.failure) {
+      failure = std::move(run.failure);
+      continue;  // the page is undone
+    }
+    if (run.looked > 0 || after.attempts > 0) {
+      after.updated_at = now;
+      MART_RETURN_IF_ERROR(store.queues().Save(after));
+    }
+    MART_RETURN_IF_ERROR(page.Keep());
+    *outcome = seen;
+    return run.looked;
+  }
+  return Internal("worker " + std::string(consumer.name()) + ": a page failed twice in one pass");
+}
+
+Result<QueueService::PageRun> QueueService::ApplyPage(const Consumer& consumer,
+                                                      store::Store& store, Outbox& outbox,
+                                                      const std::vector<store::EventRow>& events,
+                                                      const std::optional<Failure>& known,
+                                                      store::ConsumerState* state,
+                                                      PumpOutcome* outcome) const {
+  const int64_t now = clock_.NowMicros();
   const auto& topics = consumer.topics();
-  int64_t looked = 0;
-  for (const store::EventRow& event : events) {
-    ++looked;
+  PageRun run;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const store::EventRow& event = events[i];
+    ++run.looked;
     if (std::find(topics.begin(), topics.end(), event.topic) == topics.end()) {
-      state.cursor = event.seq;
+      state->cursor = event.seq;
       continue;
     }
-    Status applied = ApplyOne(consumer, store, outbox, event);
+    Status applied;
+    if (!known) {
+      applied = ApplyOne(consumer, store, outbox, event);
+      if (!applied.ok()) {
+        run.failure = Failure{i, applied};
+        return run;
+      }
+    } else if (i == known->index) {
+      applied = known->status;
+    } else {
+      EffectScope step(store.db(), outbox);
+      applied = step.status();
+      if (applied.ok()) applied = ApplyOne(consumer, store, outbox, event);
+      if (applied.ok()) applied = step.Keep();
+    }
     if (applied.ok()) {
       fault::CrashPoint("worker.after_effect");
-      state.cursor = event.seq;
-      ++state.processed;
+      state->cursor = event.seq;
+      ++state->processed;
       ++outcome->applied;
-      state.attempts = 0;
-      state.retry_at = 0;
-      state.last_error.reset();
+      state->attempts = 0;
+      state->retry_at = 0;
+      state->last_error.reset();
       continue;
     }
-    ++state.failed;
-    ++state.attempts;
-    state.last_error = applied.ToString();
-    if (state.attempts < kMaxAttempts) {
-      state.retry_at = now + BackoffMicros(state.attempts);
-      outcome->retry_at = std::min(outcome->retry_at.value_or(state.retry_at), state.retry_at);
+    ++state->failed;
+    ++state->attempts;
+    state->last_error = applied.ToString();
+    if (state->attempts < kMaxAttempts) {
+      state->retry_at = now + BackoffMicros(state->attempts);
+      outcome->retry_at = std::min(outcome->retry_at.value_or(state->retry_at), state->retry_at);
       LogInfo("worker " + std::string(consumer.name()) + " failed on event " +
-              std::to_string(event.seq) + " (attempt " + std::to_string(state.attempts) +
-              "), will retry: " + *state.last_error);
+              std::to_string(event.seq) + " (attempt " + std::to_string(state->attempts) +
+              "), will retry: " + *state->last_error);
       break;
     }
     store::DeadLetter letter{.consumer = std::string(consumer.name()), .event = event,
-                             .attempts = state.attempts, .error = *state.last_error,
+                             .attempts = state->attempts, .error = *state->last_error,
                              .created_at = now};
     MART_RETURN_IF_ERROR(store.queues().InsertDeadLetter(letter).status());
     MART_RETURN_IF_ERROR(events::Emit(
@@ -142,41 +181,30 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
                                           .topic = event.topic, .attempts = letter.attempts,
                                           .error = letter.error}));
     LogWarn("worker " + std::string(consumer.name()) + " gave up on event " +
-            std::to_string(event.seq) + " after " + std::to_string(state.attempts) +
-            " attempts; dead-lettered: " + *state.last_error);
-    ++state.dead;
+            std::to_string(event.seq) + " after " + std::to_string(state->attempts) +
+            " attempts; dead-lettered: " + *state->last_error);
+    ++state->dead;
     ++outcome->applied;
-    state.cursor = event.seq;
-    state.attempts = 0;
-    state.retry_at = 0;
+    state->cursor = event.seq;
+    state->attempts = 0;
+    state->retry_at = 0;
   }
-  if (looked > 0 || state.attempts > 0) {
-    state.updated_at = now;
-    MART_RETURN_IF_ERROR(store.queues().Save(state));
-  }
-  return looked;
+  return run;
 }
 
+// The event's effects, in whatever unit the caller keeps them.
 Status QueueService::ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
                               const store::EventRow& event) const {
-  store::Savepoint savepoint(store.db());
-  MART_RETURN_IF_ERROR(savepoint.status());
-  const size_t events_before = outbox.PendingCount();
-  Status status;
   json data = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
   if (data.is_discarded() || !data.is_object()) {
-    status = InvalidArgument("event " + std::to_string(event.seq) + " payload is not a JSON object");
-  } else {
-    Tx tx{store, outbox, clock_.NowMicros()};
-    try {
-      status = consumer.Apply(tx, event, data);
-    } catch (const std::exception& e) {
-      status = Internal("worker " + std::string(consumer.name()) + " threw: " + e.what());
-    }
+    return InvalidArgument("event " + std::to_string(event.seq) + " payload is not a JSON object");
   }
-  if (status.ok()) status = savepoint.Release();
-  if (!status.ok()) outbox.DiscardAfter(events_before);  // the savepoint rolls back
-  return status;
+  Tx tx{store, outbox, clock_.NowMicros()};
+  try {
+    return consumer.Apply(tx, event, data);
+  } catch (const std::exception& e) {
+    return Internal("worker " + std::string(consumer.name()) + " threw: " + e.what());
+  }
 }
 
 Result<json> QueueService::QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const {

@@ -45,9 +45,10 @@ class QueueService {
   // The workers' and sinks' names.
   std::vector<std::string> Names() const;
 
-  // Runs workers until none has work or `budget` events were looked at. Any
-  // error leaves the log and the cursors as they were (the caller's
-  // transaction is then to be rolled back).
+  // Runs workers until none has work or `budget` events were looked at. A
+  // worker takes a page of events at a time, kept as one unit with its new
+  // cursor; an error undoes the page it happened in, and the pages kept
+  // before it stay (each moved its cursor with its effects).
   Result<PumpOutcome> Pump(store::Store& store, Outbox& outbox, int64_t budget) const;
 
   // Rows for `queue list` and `worker list`.
@@ -76,6 +77,22 @@ class QueueService {
   // One worker's share of a pump; returns the events it looked at.
   Result<int64_t> Drain(const Consumer& consumer, store::Store& store, Outbox& outbox,
                         int64_t budget, PumpOutcome* outcome) const;
+  struct Failure {
+    size_t index;  // in the page
+    Status status;
+  };
+  struct PageRun {
+    int64_t looked = 0;              // events looked at
+    std::optional<Failure> failure;  // set when an event failed in the shared savepoint
+  };
+  // The page's events in order, moving `state` and `outcome`. Without
+  // `known`, all in the caller's savepoint, stopping at the first failure;
+  // with it, each event before the known failure in a savepoint of its own,
+  // and the known failure recorded as the event's outcome.
+  Result<PageRun> ApplyPage(const Consumer& consumer, store::Store& store, Outbox& outbox,
+                            const std::vector<store::EventRow>& events,
+                            const std::optional<Failure>& known, store::ConsumerState* state,
+                            PumpOutcome* outcome) const;
   Status ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
                   const store::EventRow& event) const;
   Result<nlohmann::json> QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const;

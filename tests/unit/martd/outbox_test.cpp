@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "util/test_store.h"
 
 namespace mart {
@@ -33,17 +36,35 @@ TEST(OutboxTest, EmitAppendsToTheLogAndRemembersTheEvent) {
   EXPECT_EQ(outbox.PendingCount(), 0u);
 }
 
-TEST(OutboxTest, DiscardAfterForgetsLaterEvents) {
+TEST(EffectScopeTest, LeavingWithoutKeepUndoesTheRowsAndTheEventsTogether) {
   test::StoreHarness harness;
   Outbox& outbox = harness.outbox();
+  store::Transaction transaction(harness.store().db());
   ASSERT_TRUE(outbox.Emit("a.done", {}).ok());
-  size_t mark = outbox.PendingCount();
-  ASSERT_TRUE(outbox.Emit("b.done", {}).ok());
-  ASSERT_TRUE(outbox.Emit("c.done", {}).ok());
-  outbox.DiscardAfter(mark);
-  auto pending = outbox.TakePending();
-  ASSERT_EQ(pending.size(), 1u);
-  EXPECT_EQ(pending[0].topic, "a.done");
+  {
+    EffectScope failing(harness.store().db(), outbox);
+    ASSERT_TRUE(failing.status().ok());
+    ASSERT_TRUE(outbox.Emit("b.done", {}).ok());
+    ASSERT_TRUE(outbox.Emit("c.done", {}).ok());
+  }
+  {
+    EffectScope kept(harness.store().db(), outbox);
+    ASSERT_TRUE(outbox.Emit("d.done", {}).ok());
+    {
+      EffectScope inner(harness.store().db(), outbox);  // undone inside a kept unit
+      ASSERT_TRUE(outbox.Emit("e.done", {}).ok());
+    }
+    ASSERT_TRUE(kept.Keep().ok());
+  }
+  ASSERT_TRUE(transaction.Commit().ok());
+  std::vector<std::string> pending;
+  for (const auto& event : outbox.TakePending()) pending.push_back(event.topic);
+  EXPECT_EQ(pending, (std::vector<std::string>{"a.done", "d.done"}));
+  std::vector<std::string> logged;
+  for (const auto& event : Must(harness.store().events().ReadAfter(0, 10), "read")) {
+    logged.push_back(event.topic);
+  }
+  EXPECT_EQ(logged, pending);  // what is published is exactly what committed
 }
 
 }  // namespace

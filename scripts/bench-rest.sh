@@ -5,7 +5,8 @@
 # figures depend on the machine; see docs/BENCHMARKS.md.
 # Usage: scripts/bench-rest.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
 # Environment: BENCH_PRODUCTS (default 100000), BENCH_WORKLOADS (default
-# "get list place"), BENCH_JSON=1 prints only the JSON lines (the shape of
+# "get list list100 place"; list100: a category's first 100 products, the seed
+# clients' page), BENCH_JSON=1 prints only the JSON lines (the shape of
 # mart-bench --json, target "rest"), BENCH_DATA_DIR puts the store elsewhere.
 set -euo pipefail
 BUILD=${1:-build}
@@ -13,7 +14,7 @@ SECONDS_RUN=${2:-10}
 CONNS=${3:-32}
 THREADS=$(( CONNS < 2 ? 1 : 2 ))
 PRODUCTS=${BENCH_PRODUCTS:-100000}
-WORKLOADS=${BENCH_WORKLOADS:-get list place}
+WORKLOADS=${BENCH_WORKLOADS:-get list list100 place}
 command -v wrk >/dev/null || { echo "bench-rest: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 MARTD=$BUILD/martd/martd
 REST=$BUILD/apps/mart-rest/mart-rest
@@ -51,8 +52,9 @@ for workload in $WORKLOADS; do
   case $workload in
     get) args=("$SCRIPTS/get.lua" "$BASE" -- "$F/products.txt") ;;
     list) args=("$SCRIPTS/list.lua" "$BASE" -- "$F/categories.txt" 100.00 200.00 20) ;;
+    list100) args=("$SCRIPTS/list.lua" "$BASE" -- "$F/categories.txt" 0.00 1000.00 100) ;;
     place) args=("$SCRIPTS/place.lua" "$BASE" -- "$F/products.txt" "$F/tokens.txt" 2) ;;
-    *) echo "bench-rest: unknown workload $workload (get, list, place)" >&2; exit 2 ;;
+    *) echo "bench-rest: unknown workload $workload (get, list, list100, place)" >&2; exit 2 ;;
   esac
   # Two seconds of warm-up, not reported.
   BENCH_WORKLOAD=$workload BENCH_CONNECTIONS=$CONNS \

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace mart {
@@ -117,6 +118,33 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   return best;
 }
 
+namespace {
+
+// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+// civil_from_days): no libc call, since gmtime_r takes glibc's time zone lock
+// and every timestamp of every reply came through here.
+void CivilFromDays(int64_t days, int64_t* year, int* month, int* day) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;                                  // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                   // [0, 11]
+  *day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);
+}
+
+char* PutDigits(char* out, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+}  // namespace
+
 std::string FormatTimestamp(int64_t unix_micros) {
   int64_t seconds = unix_micros / 1000000;
   int64_t micros = unix_micros % 1000000;
@@ -124,14 +152,43 @@ std::string FormatTimestamp(int64_t unix_micros) {
     micros += 1000000;
     --seconds;
   }
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld+00:00",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(micros));
-  return buffer;
+  int64_t days = seconds / 86400;
+  int64_t second_of_day = seconds % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --days;
+  }
+  int64_t year = 0;
+  int month = 0;
+  int day = 0;
+  CivilFromDays(days, &year, &month, &day);
+  if (year < 0 || year > 9999) {
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%06lld+00:00",
+                  static_cast<long long>(year), month, day,
+                  static_cast<long long>(second_of_day / 3600),
+                  static_cast<long long>(second_of_day / 60 % 60),
+                  static_cast<long long>(second_of_day % 60), static_cast<long long>(micros));
+    return buffer;
+  }
+  // YYYY-MM-DDTHH:MM:SS.ffffff+00:00
+  std::string text(32, '\0');
+  char* out = text.data();
+  out = PutDigits(out, year, 4);
+  *out++ = '-';
+  out = PutDigits(out, month, 2);
+  *out++ = '-';
+  out = PutDigits(out, day, 2);
+  *out++ = 'T';
+  out = PutDigits(out, second_of_day / 3600, 2);
+  *out++ = ':';
+  out = PutDigits(out, second_of_day / 60 % 60, 2);
+  *out++ = ':';
+  out = PutDigits(out, second_of_day % 60, 2);
+  *out++ = '.';
+  out = PutDigits(out, micros, 6);
+  std::memcpy(out, "+00:00", 6);
+  return text;
 }
 
 namespace {

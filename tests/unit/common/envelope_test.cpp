@@ -185,6 +185,17 @@ TEST(EnvelopeTest, OkReplyRoundTrips) {
   EXPECT_EQ(received.result, sent.result);
 }
 
+// An OK reply is written as text around its result: the bytes are those of
+// the frame object nlohmann::json would write, with and without `next`.
+TEST(EnvelopeTest, OkReplyTextIsTheFrameObjectsText) {
+  for (const std::string& next : {std::string(), std::string("65f0a1b2c3d4e5f601234567")}) {
+    Reply sent{"r\"1\xff", Status::Ok(), json{{"items", {1, 2.5, "\u00e9"}}, {"a", nullptr}}, next};
+    json frame = {{"v", kProtocolVersion}, {"id", sent.id}, {"ok", true}, {"result", sent.result}};
+    if (!next.empty()) frame["next"] = next;
+    EXPECT_EQ(EncodeReply(sent), frame.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+}
+
 TEST(EnvelopeTest, ErrorReplyRoundTripsCodeMessageAndDetails) {
   Reply sent{"r2", FailedPrecondition("insufficient stock", {{"available", 2}}), nullptr};
   json frame = json::parse(EncodeReply(sent));

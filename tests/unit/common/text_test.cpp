@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -77,6 +80,25 @@ TEST(FormatTimestampTest, BeforeTheEpochRoundsTowardsThePast) {
   EXPECT_EQ(FormatTimestamp(-1000000), "1969-12-31T23:59:59.000000+00:00");
   EXPECT_EQ(FormatTimestamp(-1000001), "1969-12-31T23:59:58.999999+00:00");
   EXPECT_EQ(FormatTimestamp(-86400000000), "1969-12-31T00:00:00.000000+00:00");
+}
+
+// FormatTimestamp computes the date itself; libc's gmtime_r is the reference.
+TEST(FormatTimestampTest, AgreesWithGmtimeAcrossFourCenturies) {
+  std::mt19937_64 random(20261207);
+  std::uniform_int_distribution<int64_t> seconds(-2208988800LL, 253402300799LL);  // 1900..9999
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t s = i < 4 ? std::vector<int64_t>{951782399, 951868800, 4107542400, 0}[i]
+                            : seconds(random);
+    const int64_t micros = s * 1000000 + (i * 7919) % 1000000;
+    std::time_t t = static_cast<std::time_t>(s);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&t, &tm), nullptr);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec, static_cast<int>((i * 7919) % 1000000));
+    ASSERT_EQ(FormatTimestamp(micros), expected) << s;
+  }
 }
 
 TEST(WallClockMicrosTest, IsMicrosecondsSinceTheEpoch) {

@@ -5,7 +5,7 @@
 
 #include "services/check_service.h"
 #include "services/clock.h"
-#include "services/queue_service.h"
+#include "queue/queue_service.h"
 #include "stores/copy_store.h"
 #include "stores/store.h"
 

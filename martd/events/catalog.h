@@ -3,7 +3,7 @@
 // a payload struct (events/{user,product,order,payment,queue}_events.h) with
 // its topic, version, aggregate key, a sentence on when it is emitted and its
 // fields. Producers emit the structs (Emit below), queue workers decode them
-// (events/consumer.h), and the table here, which common/PROTOCOL.md §10
+// (queue/consumer.h), and the table here, which common/PROTOCOL.md §10
 // documents, is derived from the same declarations.
 //
 // To add an event: declare its struct beside its domain's, add it to

@@ -20,7 +20,7 @@
 
 #include "mart/status.h"
 #include "services/context.h"
-#include "services/queue_service.h"
+#include "queue/queue_service.h"
 
 namespace mart {
 

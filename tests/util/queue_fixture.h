@@ -1,5 +1,5 @@
 #pragma once
-// Fixtures for tests of the durable queues (services/queue_service.h):
+// Fixtures for tests of the durable queues (queue/queue_service.h):
 //   RecordingConsumer — a worker taking `test.ping` that records what it
 //                       applied in a table of its own and can be told to fail;
 //   QueueTest         — a QueueService with that worker over an in-memory
@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "events/consumer.h"
-#include "services/queue_service.h"
+#include "queue/consumer.h"
+#include "queue/queue_service.h"
 #include "util/test_store.h"
 
 namespace mart::test {

@@ -1,4 +1,4 @@
-#include "services/notification_worker.h"
+#include "queue/notification_worker.h"
 
 #include <gtest/gtest.h>
 

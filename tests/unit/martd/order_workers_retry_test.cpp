@@ -2,7 +2,7 @@
 // dead-lettered, and a dead letter retried late (after the order moved on)
 // neither holds stock for it nor rewinds its stock state. Faults are injected
 // with SQL triggers that make one worker's writes fail.
-#include "services/order_workers.h"
+#include "queue/order_workers.h"
 
 #include <gtest/gtest.h>
 

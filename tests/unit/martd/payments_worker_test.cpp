@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "events/catalog.h"
-#include "services/payment_workers.h"
+#include "queue/payment_workers.h"
 #include "util/payment_harness.h"
 
 namespace mart {

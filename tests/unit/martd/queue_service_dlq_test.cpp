@@ -1,6 +1,6 @@
 // QueueService: dead letters — giving up after the last attempt, listing,
 // retrying and purging them (second file of queue_service_test).
-#include "services/queue_service.h"
+#include "queue/queue_service.h"
 
 #include <gtest/gtest.h>
 

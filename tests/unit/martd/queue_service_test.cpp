@@ -1,4 +1,4 @@
-#include "services/queue_service.h"
+#include "queue/queue_service.h"
 
 #include <gtest/gtest.h>
 
@@ -66,6 +66,28 @@ TEST_F(QueueServiceTest, UnrelatedTopicsOnlyMoveTheCursor) {
   EXPECT_EQ(row["state"], "idle");
   EXPECT_EQ(row["cursor"], LastSeq(h_.store()));
   EXPECT_EQ(row["last_seq"], LastSeq(h_.store()));
+}
+
+// A page runs in one savepoint; a failure in it undoes the page, and the
+// events before the failing one are applied again and kept, while the failing
+// one is not run a second time: its failure counts once, as if it were alone.
+TEST_F(QueueServiceTest, AFailureInsideAPageKeepsTheEventsBeforeItAndRunsTheFailingOneOnce) {
+  int64_t first = Emit("test.ping");
+  Emit("test.ping", {{"poison", true}});
+  Emit("test.ping");
+  h_.outbox().TakePending();
+
+  PumpOutcome outcome = Pump();
+  EXPECT_EQ(outcome.applied, 1);
+  ASSERT_TRUE(outcome.retry_at.has_value());
+  EXPECT_EQ(Applied(h_.store()), (Seqs{first}));
+  EXPECT_EQ(OutboxTopics(), (Names{"test.echo"}));  // the undone page's echoes are gone
+  EXPECT_EQ(consumer_.calls, 3);  // the page: first and poison; then first again alone
+  store::ConsumerState state = State();
+  EXPECT_EQ(state.cursor, first);
+  EXPECT_EQ(state.processed, 1);
+  EXPECT_EQ(state.failed, 1);
+  EXPECT_EQ(state.attempts, 1);
 }
 
 TEST_F(QueueServiceTest, AFailingHandlerRollsBackAndIsRetriedAfterTheBackoff) {

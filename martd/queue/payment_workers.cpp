@@ -1,4 +1,4 @@
-#include "services/payment_workers.h"
+#include "queue/payment_workers.h"
 
 namespace mart {
 

@@ -1,4 +1,4 @@
-#include "services/queue_service.h"
+#include "queue/queue_service.h"
 
 #include <algorithm>
 

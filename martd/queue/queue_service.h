@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "events/consumer.h"
+#include "queue/consumer.h"
 #include "events/outbox.h"
 #include "services/clock.h"
 #include "services/context.h"

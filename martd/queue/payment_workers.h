@@ -11,9 +11,9 @@
 // Each step checks the order's and payments' state now, so an event applied
 // twice or out of log order (a dead letter retried late) never charges or
 // refunds twice. The payload is decoded into its catalog type first
-// (events/consumer.h).
+// (queue/consumer.h).
 
-#include "events/consumer.h"
+#include "queue/consumer.h"
 #include "services/payment_service.h"
 
 namespace mart {

@@ -11,11 +11,11 @@
 //   queue.dead_lettered                   to every active admin, except for
 //                                         its own dead letters (no loops)
 // One handler per event type: the payload is decoded into its catalog type
-// first (events/consumer.h), so a malformed payload is an error (retried,
+// first (queue/consumer.h), so a malformed payload is an error (retried,
 // then dead-lettered). A recipient that does not exist is skipped, not an
 // error.
 
-#include "events/consumer.h"
+#include "queue/consumer.h"
 #include "services/notification_service.h"
 #include "services/notification_texts.h"
 

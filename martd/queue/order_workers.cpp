@@ -1,4 +1,4 @@
-#include "services/order_workers.h"
+#include "queue/order_workers.h"
 
 namespace mart {
 

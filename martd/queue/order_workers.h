@@ -6,9 +6,9 @@
 //   orders     takes those answers and moves the order on (pending ->
 //              processing, or cancelled with the reason) and records where
 //              its stock stands.
-// Each payload is decoded into its catalog type first (events/consumer.h).
+// Each payload is decoded into its catalog type first (queue/consumer.h).
 
-#include "events/consumer.h"
+#include "queue/consumer.h"
 #include "services/inventory_service.h"
 #include "services/order_service.h"
 

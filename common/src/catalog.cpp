@@ -27,6 +27,21 @@ nlohmann::json ToJson(const Product& p) {
           {"updated_at", FormatTimestamp(p.updated_at)}};
 }
 
+void AppendJson(std::string* out, const Product& p) {
+  // The keys in the order nlohmann::json writes them (sorted).
+  *out += "{\"category\":";
+  AppendJsonString(out, p.category);
+  *out += ",\"created_at\":\"" + FormatTimestamp(p.created_at) + "\",\"description\":";
+  AppendJsonString(out, p.description);
+  *out += ",\"id\":";
+  AppendJsonString(out, p.id);
+  *out += ",\"name\":";
+  AppendJsonString(out, p.name);
+  *out += ",\"price\":" + MoneyJson(p.price_cents).dump();
+  *out += ",\"quantity\":" + std::to_string(p.quantity);
+  *out += ",\"updated_at\":\"" + FormatTimestamp(p.updated_at) + "\"}";
+}
+
 nlohmann::json ToJson(const InventoryRecord& r) {
   return {{"id", r.id},
           {"product_id", r.product_id},

@@ -132,7 +132,7 @@ std::string EncodeReply(const Reply& reply) {
     std::string text = "{\"id\":" + dump(reply.id);
     if (!reply.next.empty()) text += ",\"next\":" + dump(reply.next);
     text += ",\"ok\":true,\"result\":";
-    text += dump(reply.result);
+    text += reply.result_text.empty() ? dump(reply.result) : reply.result_text;
     text += ",\"v\":" + std::to_string(kProtocolVersion) + "}";
     return text;
   }

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
 namespace mart {
 
 size_t DecodeUtf8(std::string_view text, size_t at, uint32_t* code_point) {
@@ -144,6 +146,38 @@ char* PutDigits(char* out, int64_t value, int width) {
 }
 
 }  // namespace
+
+void AppendJsonString(std::string* out, std::string_view text) {
+  if (!IsValidUtf8(text)) {
+    *out += nlohmann::json(std::string(text)).dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out->reserve(out->size() + text.size() + 2);
+  out->push_back('"');
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          *out += "\\u00";
+          out->push_back(kHex[byte >> 4]);
+          out->push_back(kHex[byte & 0xF]);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
 
 std::string FormatTimestamp(int64_t unix_micros) {
   int64_t seconds = unix_micros / 1000000;

@@ -74,7 +74,8 @@ Result<json> Import(RequestContext& ctx, const json& params) {
 
 Result<json> Get(RequestContext& ctx, const json& params) {
   MART_ASSIGN_OR_RETURN(Product product, ctx.services.catalog.Get(ctx.tx, String(params, "id")));
-  return ToJson(product);
+  AppendJson(&ctx.result_text, product);  // ToJson(product), written as text
+  return json();
 }
 
 store::ProductSort SortKey(const std::string& name) {
@@ -97,8 +98,9 @@ Result<json> List(RequestContext& ctx, const json& params) {
   filter.offset = page.offset;
   filter.after_id = page.cursor;
   MART_ASSIGN_OR_RETURN(std::vector<Product> products, ctx.services.catalog.List(ctx.tx, filter));
-  return FinishPage(ctx, page, products, [](const Product& p) { return ToJson(p); },
-                    [](const Product& p) { return p.id; });
+  return FinishPageText(ctx, page, products,
+                        [](std::string* out, const Product& p) { AppendJson(out, p); },
+                        [](const Product& p) { return p.id; });
 }
 
 Result<json> Update(RequestContext& ctx, const json& params) {

@@ -125,7 +125,7 @@ Status Dispatcher::Prepare(Job& job, store::Store& reader) const {
 Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
   Reply reply;
   reply.id = job.request.id;
-  auto result = RunInSavepoint(job, store, outbox, &reply.next);
+  auto result = RunInSavepoint(job, store, outbox, &reply);
   if (result.ok()) {
     reply.result = std::move(*result);
   } else {
@@ -135,17 +135,19 @@ Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
 }
 
 Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
-                                                  Outbox& outbox, std::string* next) const {
+                                                  Outbox& outbox, Reply* reply) const {
   EffectScope effects(store.db(), outbox);
   MART_RETURN_IF_ERROR(effects.status());
   Tx tx{store, outbox, services_.clock.NowMicros()};
   Principal principal = job.principal;
   bool keep_effects = false;
-  auto result = RunHandler(job, principal, tx, &keep_effects, next);
+  auto result = RunHandler(job, principal, tx, &keep_effects, reply);
   if (!result.ok() && !keep_effects) return result;  // its rows and events go
   const std::string& key = job.request.idempotency_key;
   if (result.ok() && !job.fingerprint.empty()) {
-    store::IdempotencyRecord record{job.request.method, job.fingerprint, result->dump()};
+    store::IdempotencyRecord record{
+        job.request.method, job.fingerprint,
+        reply->result_text.empty() ? result->dump() : reply->result_text};
     MART_RETURN_IF_ERROR(store.idempotency().Insert(principal.Key(), key, record, tx.now));
   }
   MART_RETURN_IF_ERROR(effects.Keep());
@@ -153,7 +155,7 @@ Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
 }
 
 Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx& tx,
-                                              bool* keep, std::string* next) const {
+                                              bool* keep, Reply* reply) const {
   // A replay comes first: the original request may have ended the session
   // (logout) or changed what the checks below would see (a new password).
   // The key's scope comes from a verified token signature.
@@ -170,7 +172,8 @@ Result<nlohmann::json> Dispatcher::RunHandler(Job& job, Principal& principal, Tx
   try {
     auto result = job.handler->run(ctx, job.request.params);
     *keep = ctx.keep_effects_on_error;
-    *next = std::move(ctx.next);
+    reply->next = std::move(ctx.next);
+    if (result.ok()) reply->result_text = std::move(ctx.result_text);
     return result;
   } catch (const std::exception& e) {
     LogError("handler of " + job.request.method + " threw: " + e.what());

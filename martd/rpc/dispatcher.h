@@ -47,11 +47,12 @@ class Dispatcher {
  private:
   // The access guard with the principal's role, then the params guard.
   Status CheckParams(Job& job) const;
-  // `next` receives a paged list's cursor (RequestContext::next).
+  // Besides the result, they set the reply's `next` (a paged list's cursor)
+  // and `result_text` (RequestContext).
   Result<nlohmann::json> RunInSavepoint(Job& job, store::Store& store, Outbox& outbox,
-                                        std::string* next) const;
+                                        Reply* reply) const;
   Result<nlohmann::json> RunHandler(Job& job, Principal& principal, Tx& tx, bool* keep,
-                                    std::string* next) const;
+                                    Reply* reply) const;
 
   HandlerTable handlers_;
   Services& services_;

@@ -35,6 +35,9 @@ struct RequestContext {
   // Set by a paged list when rows follow its page: the reply's `next`, the
   // cursor the caller sends back for them (handlers/paging.h).
   std::string next = {};
+  // Set by a handler that writes its result as JSON text itself (and returns
+  // null): the reply carries this text as its result.
+  std::string result_text = {};
 };
 
 struct PrepareContext {

@@ -10,6 +10,11 @@
 namespace mart {
 
 bool IsValidUtf8(std::string_view text);
+// Appends `text` as a JSON string, quoted and escaped byte for byte as
+// nlohmann::json writes it (dump with ensure_ascii false; invalid UTF-8
+// replaced by U+FFFD, as error_handler_t::replace does): for replies written
+// as text without building a JSON object first.
+void AppendJsonString(std::string* out, std::string_view text);
 // The UTF-8 sequence starting at byte `at` (< text.size()): its length in
 // bytes with *code_point set, or 0 when it is not valid UTF-8 (a stray or
 // truncated byte, an overlong form, a surrogate, past U+10FFFF).

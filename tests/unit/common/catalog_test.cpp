@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "mart/text.h"
 
@@ -135,6 +136,28 @@ TEST(StockMovementJsonTest, MissingReferenceAndReasonAreNull) {
   // An empty string is a value, not a missing one.
   m.reason = "";
   EXPECT_EQ(ToJson(m)["reason"], "");
+}
+
+// The text writer and the object agree byte for byte, tricky strings included.
+TEST(ProductJsonTest, AppendJsonWritesWhatToJsonDumps) {
+  const std::vector<std::string> texts = {
+      "", "Smart Watch", "quote \" and backslash \\", "tab\tnew\nline\rcr\bbs\fff",
+      std::string("nul\0and\x01\x1f", 10), "del \x7f", "caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac",
+      "bad \xff byte", "truncated \xc3", "/slash/ <tag> &amp;"};
+  const std::vector<int64_t> prices = {0, 1, 10, 99, 100, 1050, 123456789, 99999999999};
+  const std::vector<int64_t> quantities = {0, -3, 7, 1000000000000};
+  size_t i = 0;
+  for (const std::string& text : texts) {
+    Product p{.id = "65f0a1b2c3d4e5f601234567", .name = text, .description = texts[(i + 3) % texts.size()],
+              .category = texts[(i + 5) % texts.size()], .price_cents = prices[i % prices.size()],
+              .quantity = quantities[i % quantities.size()], .created_at = 1747308600123456 + int64_t(i),
+              .updated_at = -86400000001};
+    ++i;
+    std::string written;
+    AppendJson(&written, p);
+    EXPECT_EQ(written, ToJson(p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << text;
+  }
 }
 
 }  // namespace

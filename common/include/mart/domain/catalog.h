@@ -55,6 +55,9 @@ struct StockMovement {
 int64_t DefaultReorderThreshold(int64_t quantity);
 
 nlohmann::json ToJson(const Product& product);
+// ToJson(product) as the text dump() writes, byte for byte, without building
+// the object: product lists and gets are the hot replies.
+void AppendJson(std::string* out, const Product& product);
 nlohmann::json ToJson(const InventoryRecord& record);
 nlohmann::json ToJson(const StockMovement& movement);
 

@@ -48,6 +48,9 @@ struct Reply {
   // A paged list's cursor for the rows after this page ("" when there are
   // none): the caller sends it back as the method's `cursor` param.
   std::string next = {};
+  // When not empty, the result as JSON text, written by the daemon in place
+  // of `result` (the hot replies: a page of products). Never set by DecodeReply.
+  std::string result_text = {};
 };
 
 // The deepest nesting of arrays and objects in JSON text, strings skipped,

@@ -226,7 +226,10 @@ const CommandSpec* IdListFor(const CommandEntry& entry, const ArgSpec& arg) {
   } else if (name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0) {
     group = name.substr(0, name.size() - 3);
   } else {
-    return nullptr;
+    // An arg named as a list's id field names what that list lists
+    // (worker pause WORKER, dlq list --worker: worker.list's names).
+    const CommandSpec* list = ListOfGroup(name);
+    return list != nullptr && list->id_field == name ? list : nullptr;
   }
   return ListOfGroup(group);
 }

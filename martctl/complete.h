@@ -40,7 +40,9 @@ std::vector<Candidate> Complete(const CommandTree& tree, const std::vector<std::
 
 // The `<group>.list` method whose ids an argument takes, or nullptr: an arg
 // named `<group>_id` takes that group's ids (product_id: products); an arg
-// named `id` takes the ids of its own command's group (order get ID: orders).
+// named `id` takes the ids of its own command's group (order get ID: orders);
+// an arg named as the id field of a group's list takes that list's ids
+// (worker pause WORKER: the names worker.list gives).
 const CommandSpec* IdListFor(const CommandEntry& entry, const ArgSpec& arg);
 
 }  // namespace mart::cli

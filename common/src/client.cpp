@@ -278,11 +278,13 @@ Client::Attempt Client::Send(const std::string& frame, const std::string& id, in
                            "send queue full"));
       }
       sent = true;
-      Result<std::optional<Reply>> reply = AwaitReply(id);
+      Result<std::optional<Reply>> reply =
+          AwaitReply(id, call.result_text != nullptr ? ReplyResult::kText : ReplyResult::kValue);
       if (!reply.ok()) return failed(reply.status());
       if (*reply) {
         if (call.next != nullptr) *call.next = std::move((*reply)->next);
         if (call.answered != nullptr) *call.answered = endpoint;
+        if (call.result_text != nullptr) *call.result_text = std::move((*reply)->result_text);
         return Attempt{std::move((*reply)->result), true, false};
       }
     } catch (const zmq::error_t& e) {
@@ -305,7 +307,7 @@ Client::Attempt Client::Send(const std::string& frame, const std::string& id, in
                      std::string("no reply within ") + waited + " s" + curve_hint));
 }
 
-Result<std::optional<Reply>> Client::AwaitReply(const std::string& id) {
+Result<std::optional<Reply>> Client::AwaitReply(const std::string& id, ReplyResult as) {
   auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -333,7 +335,7 @@ Result<std::optional<Reply>> Client::AwaitReply(const std::string& id) {
     }
     if (parts.size() != 1) continue;
     Reply reply;
-    Status decoded = DecodeReply(parts[0].to_string_view(), &reply);
+    Status decoded = DecodeReply(parts[0].to_string_view(), &reply, as);
     // Replies to earlier, timed-out calls share the socket: skip them. An
     // empty id is the daemon's answer to a frame it could not read at all,
     // which can only be the call in flight.

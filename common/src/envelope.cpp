@@ -1,6 +1,7 @@
 #include "mart/wire/envelope.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "mart/text.h"
 
@@ -66,31 +67,6 @@ Status ReadForwardedFor(const json& object, std::string* out) {
 
 }  // namespace
 
-size_t JsonNestingDepth(std::string_view text) {
-  size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 std::string EncodeRequest(const Request& request) {
   json frame = {{"v", kProtocolVersion}, {"id", request.id}, {"method", request.method}};
   if (!request.auth.empty()) frame["auth"] = request.auth;
@@ -145,7 +121,29 @@ std::string EncodeReply(const Reply& reply) {
   return frame.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Status DecodeReply(std::string_view frame, Reply* out) {
+namespace {
+
+// The reply frame as an object whose "result" member is left out, its text
+// in `*result_text` (ReplyResult::kText): the other members are a few bytes.
+Result<json> ReplyFrameKeepingText(std::string_view frame, std::string* result_text) {
+  std::vector<JsonMember> members;
+  if (!SplitJsonObject(frame, &members)) return InvalidArgument("reply is not a JSON object");
+  json object = json::object();
+  for (const JsonMember& member : members) {
+    if (member.key == "result") {
+      result_text->assign(member.value);
+      continue;
+    }
+    json value = json::parse(member.value, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) return InvalidArgument("reply is not a JSON object");
+    object[std::string(member.key)] = std::move(value);
+  }
+  return object;
+}
+
+}  // namespace
+
+Status DecodeReply(std::string_view frame, Reply* out, ReplyResult as) {
   if (frame.size() > kHardMaxMessageBytes) return InvalidArgument("reply is too large");
   // A reply may carry a request's JSON a few levels down (event data in
   // events.read), so its bound is looser than a request's; without one, a
@@ -154,16 +152,28 @@ Status DecodeReply(std::string_view frame, Reply* out) {
     return InvalidArgument("reply nests JSON deeper than " + std::to_string(2 * kMaxJsonDepth) +
                            " levels");
   }
-  json object = json::parse(frame, nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded() || !object.is_object()) return InvalidArgument("reply is not a JSON object");
+  json object;
+  std::string result_text;
+  if (as == ReplyResult::kText) {
+    MART_ASSIGN_OR_RETURN(object, ReplyFrameKeepingText(frame, &result_text));
+  } else {
+    object = json::parse(frame, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded() || !object.is_object()) {
+      return InvalidArgument("reply is not a JSON object");
+    }
+  }
   MART_RETURN_IF_ERROR(CheckVersion(object));
   MART_RETURN_IF_ERROR(ReadString(object, "id", kMaxIdLength, &out->id));
   auto ok = object.find("ok");
   if (ok == object.end() || !ok->is_boolean()) return InvalidArgument("reply has no \"ok\"");
   if (ok->get<bool>()) {
     out->status = Status::Ok();
-    auto result = object.find("result");
-    out->result = result == object.end() ? json() : std::move(*result);
+    if (as == ReplyResult::kText) {
+      out->result_text = result_text.empty() ? "null" : std::move(result_text);
+    } else {
+      auto result = object.find("result");
+      out->result = result == object.end() ? json() : std::move(*result);
+    }
     return ReadString(object, "next", kMaxIdLength, &out->next);
   }
   auto error = object.find("error");

@@ -147,35 +147,57 @@ char* PutDigits(char* out, int64_t value, int width) {
 
 }  // namespace
 
-void AppendJsonString(std::string* out, std::string_view text) {
-  if (!IsValidUtf8(text)) {
-    *out += nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace);
-    return;
-  }
-  out->reserve(out->size() + text.size() + 2);
-  out->push_back('"');
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (byte < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          *out += "\\u00";
-          out->push_back(kHex[byte >> 4]);
-          out->push_back(kHex[byte & 0xF]);
-        } else {
-          out->push_back(c);
-        }
+namespace {
+
+// What dump writes for a byte that needs escaping (a quote, a backslash, a
+// control character).
+void AppendEscaped(std::string* out, unsigned char byte) {
+  switch (byte) {
+    case '"': *out += "\\\""; return;
+    case '\\': *out += "\\\\"; return;
+    case '\b': *out += "\\b"; return;
+    case '\f': *out += "\\f"; return;
+    case '\n': *out += "\\n"; return;
+    case '\r': *out += "\\r"; return;
+    case '\t': *out += "\\t"; return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      *out += "\\u00";
+      out->push_back(kHex[byte >> 4]);
+      out->push_back(kHex[byte & 0xF]);
     }
   }
+}
+
+}  // namespace
+
+void AppendJsonString(std::string* out, std::string_view text) {
+  const size_t start = out->size();
+  out->reserve(start + text.size() + 2);
+  out->push_back('"');
+  // Runs of bytes written as they are (printable ASCII, and valid UTF-8
+  // sequences) are appended whole: most of a product's text is one run.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) continue;
+    if (byte >= 0x80) {
+      uint32_t ignored = 0;
+      const size_t length = DecodeUtf8(text, i, &ignored);
+      if (length == 0) {
+        out->resize(start);
+        *out += nlohmann::json(std::string(text)).dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      i += length - 1;
+      continue;
+    }
+    out->append(text.data() + run, i - run);
+    AppendEscaped(out, byte);
+    run = i + 1;
+  }
+  out->append(text.data() + run, text.size() - run);
   out->push_back('"');
 }
 

@@ -19,11 +19,11 @@ class Outbox : public EventSink {
   Outbox(store::EventStore& events, const Clock& clock) : events_(events), clock_(clock) {}
 
   Status Emit(std::string_view topic, nlohmann::json payload) override;
+  // The events appended and not yet taken: a mark for DropAfter.
   size_t Mark() const override { return pending_.size(); }
   void DropAfter(size_t mark) override { pending_.resize(mark); }
 
   // After the commit (savepoints: EffectScope below).
-  size_t PendingCount() const { return pending_.size(); }
   std::vector<store::EventRow> TakePending() { return std::exchange(pending_, {}); }
 
  private:

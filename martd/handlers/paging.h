@@ -57,16 +57,24 @@ inline Result<std::optional<int64_t>> IntCursor(const PageParams& page) {
   return std::optional<int64_t>(value);
 }
 
-// The page as a JSON array: at most page.limit rows, each through `encode`;
-// sets ctx.next to `key` of the last one when `rows` held more.
+// How many of `rows` (read with one row more than page.limit) the page
+// shows; sets ctx.next to `key` of the last one shown when more follow.
+template <class Row, class Key>
+size_t PageRowCount(rpc::RequestContext& ctx, const PageParams& page, const std::vector<Row>& rows,
+                    Key key) {
+  const bool more = static_cast<int64_t>(rows.size()) > page.limit;
+  const size_t count = more ? static_cast<size_t>(page.limit) : rows.size();
+  if (more && count > 0) ctx.next = key(rows[count - 1]);
+  return count;
+}
+
+// The page as a JSON array, each row through `encode` (PageRowCount).
 template <class Row, class Encode, class Key>
 nlohmann::json FinishPage(rpc::RequestContext& ctx, const PageParams& page,
                           const std::vector<Row>& rows, Encode encode, Key key) {
-  const bool more = static_cast<int64_t>(rows.size()) > page.limit;
-  const size_t count = more ? static_cast<size_t>(page.limit) : rows.size();
+  const size_t count = PageRowCount(ctx, page, rows, key);
   nlohmann::json list = nlohmann::json::array();
   for (size_t i = 0; i < count; ++i) list.push_back(encode(rows[i]));
-  if (more && count > 0) ctx.next = key(rows[count - 1]);
   return list;
 }
 
@@ -76,8 +84,7 @@ nlohmann::json FinishPage(rpc::RequestContext& ctx, const PageParams& page,
 template <class Row, class Append, class Key>
 nlohmann::json FinishPageText(rpc::RequestContext& ctx, const PageParams& page,
                               const std::vector<Row>& rows, Append append, Key key) {
-  const bool more = static_cast<int64_t>(rows.size()) > page.limit;
-  const size_t count = more ? static_cast<size_t>(page.limit) : rows.size();
+  const size_t count = PageRowCount(ctx, page, rows, key);
   std::string& text = ctx.result_text;
   text.assign(1, '[');  // not = "[": a false stringop-overflow in g++ 12
   for (size_t i = 0; i < count; ++i) {
@@ -85,7 +92,6 @@ nlohmann::json FinishPageText(rpc::RequestContext& ctx, const PageParams& page,
     append(&text, rows[i]);
   }
   text += ']';
-  if (more && count > 0) ctx.next = key(rows[count - 1]);
   return nlohmann::json();
 }
 

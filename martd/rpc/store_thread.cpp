@@ -132,7 +132,7 @@ void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
       for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
       // Other martd on the same database hear of the commit (events/feed_relay.h).
-      if (outbox_.PendingCount() > 0) {
+      if (outbox_.Mark() > 0) {
         if (Status announced = store_.events().AnnounceAppended(); !announced.ok()) {
           committed = announced;
         }

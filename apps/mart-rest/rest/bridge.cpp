@@ -2,6 +2,7 @@
 
 #include "rest/errors.h"
 #include "rest/rules.h"
+#include "rest/shape_text.h"
 #include "rest/translate.h"
 
 namespace mart::rest {
@@ -10,6 +11,10 @@ namespace {
 // The local operator's cookie is never accepted from outside: the bridge must
 // not let an HTTP caller act as the operator.
 bool IsCookie(const std::string& token) { return token.rfind("cookie:", 0) == 0; }
+
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -44,19 +49,28 @@ HttpReply Bridge::Forward(const RouteMatch& match, const HttpRequest& request) c
   if (spec.access != Access::kAnyone && options.auth.empty()) return NotAuthenticatedReply();
   Result<TranslatedParams> params = TranslateRequest(route, request, match.path_params);
   if (!params.ok()) return ErrorReply(params.status());
+  // A result the bridge only renames or passes on is taken as martd's text.
+  const bool as_text = ShapesText(rule) && rule.exists_conflict.empty();
+  std::string text;
+  if (as_text) options.result_text = &text;
   Result<nlohmann::json> result = call_(spec.method, params->params, options);
   if (!result.ok()) return ErrorReply(ForClient(result.status(), route, *params));
   if (!rule.exists_conflict.empty()) {
     return DetailReply(409, FillTemplate(std::string(rule.exists_conflict), params->params));
   }
+  HttpReply reply;
+  reply.status = rule.success_status;
+  if (reply.status == 204) return reply;
+  if (as_text) {
+    // A CallFn that returns the value instead (tests' fakes) is served too.
+    if (text.empty()) text = Dump(*result);
+    reply.body = ShapeResultText(rule, text);
+    return reply;
+  }
   Result<nlohmann::json> shaped = ShapeResult(rule, std::move(result).value(), params->own);
   if (!shaped.ok()) return ErrorReply(shaped.status());
   if (rule.names_martd) *shaped = NameMartd(std::move(*shaped), answered);
-  HttpReply reply;
-  reply.status = rule.success_status;
-  if (reply.status != 204) {
-    reply.body = shaped->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
+  reply.body = Dump(*shaped);
   return reply;
 }
 

@@ -22,15 +22,38 @@ class BridgeTest : public ::testing::Test {
                   calls_.push_back({std::string(method), params, options});
                   if (!next_error_.ok()) return next_error_;
                   if (options.answered != nullptr) *options.answered = answered_by_;
+                  if (options.result_text != nullptr && !next_text_.empty()) {
+                    *options.result_text = next_text_;
+                    return json();
+                  }
                   return next_result_;
                 }) {}
 
   std::vector<Recorded> calls_;
   json next_result_ = json::object();
+  std::string next_text_;  // when set, the result as martd's text (CallOptions::result_text)
   Status next_error_;
   std::string answered_by_ = "ipc:///run/b.sock";  // the endpoint the fake "answers" from
   Bridge bridge_;
 };
+
+// A page of products is not parsed: the bridge asks for martd's text and
+// renames the ids in it; routes that reshape more take the value.
+TEST_F(BridgeTest, ProductPagesAreShapedFromTheDaemonsText) {
+  next_text_ = R"([{"category":"Home","id":"p1","name":"Lamp"},{"id":"p2"}])";
+  HttpReply list = bridge_.Handle({.method = "GET", .path = "/api/v1/products/"});
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.body, R"([{"_id":"p1","category":"Home","name":"Lamp"},{"_id":"p2"}])");
+  ASSERT_EQ(calls_.size(), 1u);
+  EXPECT_NE(calls_[0].options.result_text, nullptr);
+  next_text_.clear();
+  next_result_ = {{"id", "o1"}, {"user_id", 7}};
+  HttpReply order = bridge_.Handle({.method = "GET", .path = "/api/v1/orders/o1",
+                                    .authorization = "Bearer t"});
+  EXPECT_EQ(order.status, 200);
+  EXPECT_EQ(order.body, R"({"_id":"o1","user_id":"7"})");
+  EXPECT_EQ(calls_.back().options.result_text, nullptr);
+}
 
 TEST_F(BridgeTest, UnknownRouteIs404AndWrongMethod405) {
   HttpReply missing = bridge_.Handle({.method = "GET", .path = "/nope"});

@@ -253,6 +253,9 @@ TEST(EnvelopeTest, MalformedRepliesAreInvalidArgument) {
   for (const std::string& frame : frames) {
     Reply reply;
     EXPECT_EQ(DecodeReply(frame, &reply).code(), Code::kInvalidArgument) << frame;
+    Reply as_text;
+    EXPECT_EQ(DecodeReply(frame, &as_text, ReplyResult::kText).code(), Code::kInvalidArgument)
+        << frame;
   }
   Reply huge;
   EXPECT_EQ(DecodeReply(std::string(kHardMaxMessageBytes + 1, ' '), &huge).code(),
@@ -280,6 +283,39 @@ TEST(EnvelopeTest, OkReplyWithoutResultHasNullResult) {
   ASSERT_TRUE(DecodeReply(R"({"v":1,"id":"x","ok":true})", &received).ok());
   EXPECT_TRUE(received.status.ok());
   EXPECT_TRUE(received.result.is_null());
+  Reply as_text;
+  ASSERT_TRUE(DecodeReply(R"({"v":1,"id":"x","ok":true})", &as_text, ReplyResult::kText).ok());
+  EXPECT_EQ(as_text.result_text, "null");
+}
+
+// mart-rest passes a page of products on without parsing it: the decoder
+// hands over the result's bytes as the daemon wrote them, and reads the
+// envelope around it as the value decoder does.
+TEST(EnvelopeTest, TextDecodingKeepsTheResultsBytes) {
+  Reply sent;
+  sent.id = "r-1";
+  sent.next = "cursor";
+  sent.result_text = R"([{"id":"p","name":"a \"b\" }]"}])";
+  const std::string frame = EncodeReply(sent);
+  Reply received;
+  ASSERT_TRUE(DecodeReply(frame, &received, ReplyResult::kText).ok());
+  EXPECT_EQ(received.id, "r-1");
+  EXPECT_EQ(received.next, "cursor");
+  EXPECT_EQ(received.result_text, sent.result_text);
+  EXPECT_TRUE(received.result.is_null());
+  Reply parsed;
+  ASSERT_TRUE(DecodeReply(frame, &parsed).ok());
+  EXPECT_EQ(parsed.result, nlohmann::json::parse(sent.result_text));
+
+  Reply failed;
+  failed.id = "r-2";
+  failed.status = Status(Code::kNotFound, "no such product", {{"id", "p"}});
+  Reply error;
+  ASSERT_TRUE(DecodeReply(EncodeReply(failed), &error, ReplyResult::kText).ok());
+  EXPECT_EQ(error.status.code(), Code::kNotFound);
+  EXPECT_EQ(error.status.message(), "no such product");
+  EXPECT_EQ(error.status.details(), nlohmann::json({{"id", "p"}}));
+  EXPECT_TRUE(error.result_text.empty());
 }
 
 }  // namespace

@@ -110,6 +110,14 @@ TEST(CompletionTest, IdListForFollowsArgNames) {
   EXPECT_EQ(IdListFor(*get, id)->method, "order.list");
   EXPECT_EQ(IdListFor(*get, product)->method, "product.list");
   EXPECT_EQ(IdListFor(*get, other), nullptr);
+  // Workers and export sinks are named, not numbered: their names come
+  // from worker.list, so a sink added with --export completes too.
+  const CommandEntry* pause = tree.FindEntry("worker", "pause");
+  ASSERT_NE(pause, nullptr);
+  ArgSpec worker{.name = "worker", .help = "h"};
+  ASSERT_NE(IdListFor(*pause, worker), nullptr);
+  EXPECT_EQ(IdListFor(*pause, worker)->method, "worker.list");
+  EXPECT_EQ(IdListFor(*get, worker)->method, "worker.list");
 }
 
 TEST(CompletionTest, HiddenCommandPrintsWordsWithHelpFromTheDaemon) {

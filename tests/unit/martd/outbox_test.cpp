@@ -18,7 +18,7 @@ TEST(OutboxTest, EmitAppendsToTheLogAndRemembersTheEvent) {
   ASSERT_TRUE(outbox.Emit("user.registered", {{"user_id", 1}}).ok());
   harness.clock().AdvanceSeconds(1);
   ASSERT_TRUE(outbox.Emit("user.activated", {{"user_id", 1}}).ok());
-  EXPECT_EQ(outbox.PendingCount(), 2u);
+  EXPECT_EQ(outbox.Mark(), 2u);
 
   auto logged = Must(harness.store().events().ReadAfter(0, 10), "read");
   ASSERT_EQ(logged.size(), 2u);
@@ -33,7 +33,7 @@ TEST(OutboxTest, EmitAppendsToTheLogAndRemembersTheEvent) {
   EXPECT_EQ(pending[1].topic, "user.activated");
   EXPECT_EQ(pending[1].payload, logged[1].payload);
   EXPECT_EQ(pending[1].created_at, logged[1].created_at);
-  EXPECT_EQ(outbox.PendingCount(), 0u);
+  EXPECT_EQ(outbox.Mark(), 0u);
 }
 
 TEST(EffectScopeTest, LeavingWithoutKeepUndoesTheRowsAndTheEventsTogether) {

@@ -81,6 +81,10 @@ struct CallOptions {
   // Where to put the endpoint whose martd gave the result (left as it is
   // when the call fails); nullptr when the caller does not ask.
   std::string* answered = nullptr;
+  // Where to put the result's JSON text as martd wrote it, unparsed, for a
+  // caller that passes it on (mart-rest's product pages); Call then returns
+  // null in its place. nullptr: Call parses and returns the result.
+  std::string* result_text = nullptr;
 };
 
 // One event of the live feed, as martd sent it.
@@ -126,7 +130,7 @@ class Client {
   // Connects when not connected, or anew when the ipc connection ended.
   Status Connect();
   // The reply to `id`; nullopt to send again (timeout, or the connection ended).
-  Result<std::optional<Reply>> AwaitReply(const std::string& id);
+  Result<std::optional<Reply>> AwaitReply(const std::string& id, ReplyResult as);
   // Makes endpoints[index] the current endpoint, with a fresh socket.
   void Use(size_t index);
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mart/status.h"
+#include "mart/wire/json_text.h"
 
 namespace mart {
 
@@ -48,16 +49,11 @@ struct Reply {
   // A paged list's cursor for the rows after this page ("" when there are
   // none): the caller sends it back as the method's `cursor` param.
   std::string next = {};
-  // When not empty, the result as JSON text, written by the daemon in place
-  // of `result` (the hot replies: a page of products). Never set by DecodeReply.
+  // When not empty, the result as JSON text: written by the daemon in place
+  // of `result` (the hot replies: a page of products), and what DecodeReply
+  // fills instead of `result` when asked for ReplyResult::kText.
   std::string result_text = {};
 };
-
-// The deepest nesting of arrays and objects in JSON text, strings skipped,
-// without parsing it (so without recursion). Anything that takes JSON from
-// outside and copies, compares or prints it (all recursive in nlohmann::json)
-// checks this against kMaxJsonDepth first.
-size_t JsonNestingDepth(std::string_view text);
 
 std::string EncodeRequest(const Request& request);
 // Fills `out` as far as the frame allows (out->id is kept for the error reply
@@ -65,6 +61,10 @@ std::string EncodeRequest(const Request& request);
 Status DecodeRequest(std::string_view frame, Request* out);
 
 std::string EncodeReply(const Reply& reply);
-Status DecodeReply(std::string_view frame, Reply* out);
+// How DecodeReply hands over a successful reply's result: parsed into
+// Reply::result, or as its text in Reply::result_text ("null" when the frame
+// has none), unparsed, for a caller that passes it on (mart-rest).
+enum class ReplyResult { kValue, kText };
+Status DecodeReply(std::string_view frame, Reply* out, ReplyResult as = ReplyResult::kValue);
 
 }  // namespace mart

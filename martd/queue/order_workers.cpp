@@ -15,7 +15,7 @@ Status InventoryWorker::On(Tx& tx, const store::EventRow&,
   // An order that ended first gets its stock back now: its cancellation may
   // have been applied already, with nothing to release then (a dead-lettered
   // placement retried late), and would never release this hold.
-  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(placed.order_id));
+  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Head(placed.order_id));
   if (order.status != OrderStatus::kCancelled && order.status != OrderStatus::kRefunded) {
     return Status::Ok();
   }

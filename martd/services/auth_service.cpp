@@ -155,6 +155,7 @@ Status AuthService::Confirm(store::Store& store, Principal* principal) const {
     return Unauthenticated("account " + user->email + " is deactivated");
   }
   principal->role = user->role;
+  principal->confirmed = true;
   return Status::Ok();
 }
 

@@ -23,6 +23,11 @@ struct Principal {
   int64_t session_id = 0;  // the login session (token family)
   int64_t expires_at = 0;  // Unix seconds the access token ends; 0: no end (operator, worker)
   std::string worker = {};  // kWorker: its name, e.g. "inventory"
+  // kUser: set by AuthService::Confirm, which the dispatcher runs in the
+  // transaction of every request before its handler: the session is live
+  // and the user exists and is active, so a service need not read the
+  // caller's own row again to know that.
+  bool confirmed = false;
 
   static Principal Worker(std::string_view name) {
     Principal principal;

@@ -179,6 +179,8 @@ Result<int64_t> OrderService::Buyer(Tx& tx, const Principal& principal,
     return InvalidArgument("the local operator has no account: give --user-id to order for a user",
                            {{"field", "user_id"}});
   }
+  // A confirmed caller ordering for themselves is known to be active.
+  if (principal.confirmed && buyer == principal.user_id) return buyer;
   MART_ASSIGN_OR_RETURN(User user, tx.store.users().Get(buyer));
   if (!user.is_active) {
     return FailedPrecondition("user " + std::to_string(buyer) + " is deactivated",
@@ -327,8 +329,8 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
                               {{"order_id", order.id}, {"stock", StockStateName(order.stock)}});
   }
   const bool ends = to == OrderStatus::kCancelled || to == OrderStatus::kRefunded;
-  MART_RETURN_IF_ERROR(
-      tx.store.orders().SetStatus(order.id, to, ends ? reason : std::nullopt, tx.now));
+  MART_RETURN_IF_ERROR(tx.store.orders().SetStatus(order.id, to, order.stock,
+                                                   ends ? reason : std::nullopt, tx.now));
   MART_RETURN_IF_ERROR(tx.store.orders().AppendChange({.order_id = order.id, .from = order.status,
                                                        .to = to, .actor = actor.Describe(),
                                                        .reason = reason, .at = tx.now}));
@@ -350,25 +352,28 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
 
 Status OrderService::OnStockReserved(Tx& tx, const std::string& order_id,
                                      const Principal& worker) const {
-  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(order_id));
+  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Head(order_id));
   // The reservation is the first answer about an order's stock; one that
   // arrives after a later answer (a dead letter retried late) is stale.
   if (order.stock != StockState::kPending) return Status::Ok();
-  MART_RETURN_IF_ERROR(tx.store.orders().SetStock(order_id, StockState::kReserved, tx.now));
-  order.stock = StockState::kReserved;
   // A cancelled order stays cancelled: the inventory worker releases its
   // stock when it reaches the cancellation, which is later in the log.
-  if (order.status != OrderStatus::kPending) return Status::Ok();
+  if (order.status != OrderStatus::kPending) {
+    return tx.store.orders().SetStock(order_id, StockState::kReserved, tx.now);
+  }
+  order.stock = StockState::kReserved;  // written with the status
   return Transition(tx, std::move(order), OrderStatus::kProcessing, worker, "stock reserved")
       .status();
 }
 
 Status OrderService::OnStockFailed(Tx& tx, const std::string& order_id, const std::string& reason,
                                    const Principal& worker) const {
-  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Get(order_id));
-  MART_RETURN_IF_ERROR(tx.store.orders().SetStock(order_id, StockState::kFailed, tx.now));
-  order.stock = StockState::kFailed;
-  if (!CanTransition(order.status, OrderStatus::kCancelled)) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Head(order_id));
+  if (order.status == OrderStatus::kCancelled ||
+      !CanTransition(order.status, OrderStatus::kCancelled)) {
+    return tx.store.orders().SetStock(order_id, StockState::kFailed, tx.now);
+  }
+  order.stock = StockState::kFailed;  // written with the status
   return Transition(tx, std::move(order), OrderStatus::kCancelled, worker, reason).status();
 }
 

@@ -70,7 +70,8 @@ class OrderService {
  private:
   // The one way a status changes. Setting the current status is a no-op;
   // anything the table does not allow is FAILED_PRECONDITION. Shipping needs
-  // the order's stock reserved.
+  // the order's stock reserved. `order.stock` is written with the status (a
+  // worker that moves both sets it first); `order` may be a Head.
   Result<Order> Transition(Tx& tx, Order order, OrderStatus to, const Principal& actor,
                            std::optional<std::string> reason) const;
   Result<ShippingAddress> ShipTo(Tx& tx, int64_t buyer, const PlaceOrder& request) const;

@@ -69,16 +69,22 @@ Status OrderStore::Insert(const Order& o) {
   q.Bind(4, StockStateName(o.stock)).Bind(5, o.reason).Bind(6, o.total_cents);
   q.Bind(7, AddressText(o.shipping_address)).Bind(8, o.created_at).Bind(9, o.updated_at);
   MART_RETURN_IF_ERROR(q.Run());
-  int64_t line = 0;
-  for (const OrderItem& item : o.items) {
-    MART_ASSIGN_OR_RETURN(Query insert, db_.Prepare(
-        "INSERT INTO order_items (order_id, line, product_id, name, quantity, price_cents) "
-        "VALUES (?, ?, ?, ?, ?, ?)"));
-    insert.Bind(1, o.id).Bind(2, ++line).Bind(3, item.product_id).Bind(4, item.name);
-    insert.Bind(5, item.quantity).Bind(6, item.price_cents);
-    MART_RETURN_IF_ERROR(insert.Run());
+  if (o.items.empty()) return Status::Ok();
+  // Every line in one statement (its text cached per line count).
+  std::string sql =
+      "INSERT INTO order_items (order_id, line, product_id, name, quantity, price_cents) VALUES ";
+  for (size_t i = 0; i < o.items.size(); ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
   }
-  return Status::Ok();
+  MART_ASSIGN_OR_RETURN(Query insert, db_.PrepareText(sql));
+  for (size_t i = 0; i < o.items.size(); ++i) {
+    const OrderItem& item = o.items[i];
+    const int at = static_cast<int>(i) * 6;
+    insert.Bind(at + 1, o.id).Bind(at + 2, static_cast<int64_t>(i + 1));
+    insert.Bind(at + 3, item.product_id).Bind(at + 4, item.name);
+    insert.Bind(at + 5, item.quantity).Bind(at + 6, item.price_cents);
+  }
+  return insert.Run();
 }
 
 Result<std::vector<OrderItem>> OrderStore::Items(std::string_view id) {
@@ -113,6 +119,25 @@ Result<Order> OrderStore::Get(std::string_view id) {
   return order;
 }
 
+Result<Order> OrderStore::Head(std::string_view id) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT id, user_id, status, stock, reason, total_cents, created_at, updated_at "
+      "FROM orders WHERE id = ?"));
+  q.Bind(1, id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("order " + std::string(id) + " not found");
+  Order o;
+  o.id = q.Text(0);
+  o.user_id = q.Int(1);
+  o.status = ParseOrderStatus(q.Text(2)).value_or(OrderStatus::kPending);
+  o.stock = ParseStockState(q.Text(3)).value_or(StockState::kPending);
+  o.reason = q.OptText(4);
+  o.total_cents = q.Int(5);
+  o.created_at = q.Int(6);
+  o.updated_at = q.Int(7);
+  return o;
+}
+
 Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
   int64_t after_created = 0;
   int64_t after_rowid = 0;
@@ -145,11 +170,13 @@ Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
   return orders;
 }
 
-Status OrderStore::SetStatus(std::string_view id, OrderStatus status,
+Status OrderStore::SetStatus(std::string_view id, OrderStatus status, StockState stock,
                              const std::optional<std::string>& reason, int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "UPDATE orders SET status = ?, reason = coalesce(?, reason), updated_at = ? WHERE id = ?"));
-  q.Bind(1, OrderStatusName(status)).Bind(2, reason).Bind(3, now).Bind(4, id);
+      "UPDATE orders SET status = ?, stock = ?, reason = coalesce(?, reason), updated_at = ? "
+      "WHERE id = ?"));
+  q.Bind(1, OrderStatusName(status)).Bind(2, StockStateName(stock)).Bind(3, reason);
+  q.Bind(4, now).Bind(5, id);
   MART_RETURN_IF_ERROR(q.Run());
   return ExpectRow(db_, id);
 }

@@ -32,10 +32,16 @@ class OrderStore {
   Status Insert(const Order& order);
   // NOT_FOUND naming the id.
   Result<Order> Get(std::string_view id);
+  // The order's own state without its lines or shipping address (left
+  // empty), for the workers that decide on status and stock alone: one row,
+  // nothing to parse. NOT_FOUND naming the id.
+  Result<Order> Head(std::string_view id);
   // Newest first (placement order for equal times).
   Result<std::vector<Order>> List(const OrderFilter& filter);
-  Status SetStatus(std::string_view id, OrderStatus status, const std::optional<std::string>& reason,
-                   int64_t now);
+  // The status and the stock state together (one statement when a worker
+  // moves both); `reason`, when set, replaces the stored one.
+  Status SetStatus(std::string_view id, OrderStatus status, StockState stock,
+                   const std::optional<std::string>& reason, int64_t now);
   Status SetStock(std::string_view id, StockState stock, int64_t now);
   Status AppendChange(const OrderChange& change);
   // Oldest first.

@@ -163,10 +163,24 @@ TEST_F(AuthTokensTest, ConfirmTakesTheRoleFromTheDatabase) {
   ASSERT_TRUE(harness_.store().users().SetRole(ann.user.id, "user", 0).ok());
   Principal principal = Must(auth().Authenticate(ann.access_token()), "authenticate");
   EXPECT_EQ(principal.role, "admin");  // what the token says
+  EXPECT_FALSE(principal.confirmed);
   Tx tx = harness_.NewTx();
   ASSERT_TRUE(auth().Confirm(tx.store, &principal).ok());
   EXPECT_EQ(principal.role, "user");
   EXPECT_FALSE(principal.IsAdmin());
+  EXPECT_TRUE(principal.confirmed);
+}
+
+// Services trust `confirmed` to mean an active account (an order placed by
+// the caller for themselves does not read the caller's row again), so a
+// failed confirmation never sets it.
+TEST_F(AuthTokensTest, OnlyAConfirmationThatPassesMarksThePrincipal) {
+  test::TestLogin ann = harness_.SignUp("ann@example.com");
+  Principal principal = Must(auth().Authenticate(ann.access_token()), "authenticate");
+  ASSERT_TRUE(harness_.store().users().SetActive(ann.user.id, false, 0).ok());
+  Tx tx = harness_.NewTx();
+  EXPECT_EQ(auth().Confirm(tx.store, &principal).code(), Code::kUnauthenticated);
+  EXPECT_FALSE(principal.confirmed);
 }
 
 TEST_F(AuthTokensTest, CookieAuthenticatesTheOperator) {

@@ -38,7 +38,7 @@ Order ReadOrder(const Query& q) {
   o.stock = ParseStockState(q.Text(3)).value_or(StockState::kPending);
   o.reason = q.OptText(4);
   o.total_cents = q.Int(5);
-  o.shipping_address = ParseAddress(q.Text(6));
+  if (!q.IsNull(6)) o.shipping_address = ParseAddress(q.Text(6));  // NULL: a Head
   o.created_at = q.Int(7);
   o.updated_at = q.Int(8);
   return o;
@@ -120,22 +120,14 @@ Result<Order> OrderStore::Get(std::string_view id) {
 }
 
 Result<Order> OrderStore::Head(std::string_view id) {
+  // ReadOrder's columns, the address left out.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT id, user_id, status, stock, reason, total_cents, created_at, updated_at "
+      "SELECT id, user_id, status, stock, reason, total_cents, NULL, created_at, updated_at "
       "FROM orders WHERE id = ?"));
   q.Bind(1, id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("order " + std::string(id) + " not found");
-  Order o;
-  o.id = q.Text(0);
-  o.user_id = q.Int(1);
-  o.status = ParseOrderStatus(q.Text(2)).value_or(OrderStatus::kPending);
-  o.stock = ParseStockState(q.Text(3)).value_or(StockState::kPending);
-  o.reason = q.OptText(4);
-  o.total_cents = q.Int(5);
-  o.created_at = q.Int(6);
-  o.updated_at = q.Int(7);
-  return o;
+  return ReadOrder(q);
 }
 
 Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {

@@ -35,14 +35,16 @@ void RequestRoundTrip(std::string_view frame) {
 // The text decoder (mart-rest's) on the same frame: never a crash, and on a
 // frame the value decoder reads, the same envelope and the result's own
 // text. Left out: escaped keys (the text decoder matches "result" as
-// written) and a leading byte order mark (nlohmann skips one); martd writes
-// neither.
+// written), a leading byte order mark (nlohmann skips one) and NUL bytes
+// (nlohmann ends the input at one, so it reads a frame with bytes after a
+// NUL that the text decoder refuses); martd writes none of them.
 void ReplyAsText(std::string_view frame, const mart::Reply& reply, bool decoded) {
   mart::Reply as_text;
   const bool ok = mart::DecodeReply(frame, &as_text, mart::ReplyResult::kText).ok();
-  const bool escaped_key_or_bom =
-      frame.find('\\') != std::string_view::npos || frame.rfind("\xEF\xBB\xBF", 0) == 0;
-  if (!decoded || escaped_key_or_bom) return;
+  const bool left_out = frame.find('\\') != std::string_view::npos ||
+                        frame.rfind("\xEF\xBB\xBF", 0) == 0 ||
+                        frame.find('\0') != std::string_view::npos;
+  if (!decoded || left_out) return;
   FUZZ_CHECK(ok, "a reply the value decoder reads, the text decoder reads");
   FUZZ_CHECK(as_text.id == reply.id && as_text.status.code() == reply.status.code() &&
                  as_text.next == reply.next,

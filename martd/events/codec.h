@@ -14,7 +14,9 @@
 //   List      std::vector<Item>            array of Item objects (Item has Fields())
 //
 // FromJson returns INVALID_ARGUMENT naming the field ("items[1].quantity")
-// when a field is missing or has the wrong type; details {topic, field}.
+// when a field is missing or has the wrong type; details {topic, field}. A
+// field a later version added (`since` > 1) is always written; read from an
+// event of an earlier version, which lacks it, the member keeps its default.
 // Keys the struct does not know are ignored. Thread safe (no state).
 
 #include <concepts>
@@ -39,38 +41,39 @@ struct Field {
   std::string_view name;
   Member Owner::*member;
   std::string_view about;
+  int since = 1;  // the payload version that added the field
 };
 
 template <class O>
 constexpr Field<Wire::kText, O, std::string> Text(std::string_view name, std::string O::*member,
                                                   std::string_view about) {
-  return {name, member, about};
+  return {name, member, about, 1};
 }
 template <class O>
 constexpr Field<Wire::kInteger, O, int64_t> Integer(std::string_view name, int64_t O::*member,
-                                                    std::string_view about) {
-  return {name, member, about};
+                                                    std::string_view about, int since = 1) {
+  return {name, member, about, since};
 }
 template <class O>
 constexpr Field<Wire::kMoney, O, int64_t> Money(std::string_view name, int64_t O::*member,
                                                 std::string_view about) {
-  return {name, member, about};
+  return {name, member, about, 1};
 }
 template <class O>
 constexpr Field<Wire::kOrNull, O, std::optional<std::string>> OrNull(
     std::string_view name, std::optional<std::string> O::*member, std::string_view about) {
-  return {name, member, about};
+  return {name, member, about, 1};
 }
 template <class O>
 constexpr Field<Wire::kOptional, O, std::optional<std::string>> Optional(
     std::string_view name, std::optional<std::string> O::*member, std::string_view about) {
-  return {name, member, about};
+  return {name, member, about, 1};
 }
 template <class O, class Item>
 constexpr Field<Wire::kList, O, std::vector<Item>> List(std::string_view name,
                                                         std::vector<Item> O::*member,
                                                         std::string_view about) {
-  return {name, member, about};
+  return {name, member, about, 1};
 }
 
 // A type that lists its fields: an event payload or an item of one.
@@ -134,6 +137,7 @@ Status Get(const nlohmann::json& data, const std::string& prefix, const Field<W,
   auto it = data.find(std::string(field.name));
   if (it == data.end() || (W == Wire::kOptional && it->is_null())) {
     if constexpr (W == Wire::kOptional) return Status::Ok();
+    if (it == data.end() && field.since > 1) return Status::Ok();  // an earlier version's event
     return Missing(path);
   }
   if constexpr (W == Wire::kText) {

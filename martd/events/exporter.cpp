@@ -12,11 +12,19 @@ namespace {
 
 using nlohmann::json;
 
-// A seed project's name for an event, and the body its consumers read.
+// A seed project's name for an event, and the body its consumers read; the
+// message key when not the event's aggregate key.
 struct SeedRoute {
   std::string destination;
   json body;
+  std::string key = {};
 };
+
+// The seeds' stock-updated body: a product and its available units.
+SeedRoute StockUpdatedRoute(const json& product_id, const json& available) {
+  return {"stock-updated", json{{"product_id", product_id}, {"stock", available}},
+          product_id.is_string() ? product_id.get<std::string>() : std::string()};
+}
 
 // The RabbitMQ walkthrough's queues (seeds/004): its consumers took the order
 // or inventory message; mart's event object carries the same ids.
@@ -33,12 +41,26 @@ std::vector<SeedRoute> AmqpSeedRoutes(const store::EventRow& event, const json& 
 }
 
 // The Kafka projects' topics (seeds/000, 001). stock-updated and
-// product-topic carry the bodies those projects documented.
+// product-topic carry the bodies those projects documented. Their
+// stock-updated came with every stock change; an order's reservation,
+// release and shipment are told by one inventory.* event (version 2) with
+// the stock after each line, so it fans out into one stock-updated per line,
+// keyed by product like stock.updated's.
 std::vector<SeedRoute> KafkaSeedRoutes(const store::EventRow& event, const json& object) {
   const json& data = object["data"];
   if (event.topic == "stock.updated") {
-    return {{"stock-updated",
-             json{{"product_id", data.value("product_id", "")}, {"stock", data.value("available", 0)}}}};
+    return {StockUpdatedRoute(data.value("product_id", json("")), data.value("available", json(0)))};
+  }
+  if (event.topic == "inventory.reserved" || event.topic == "inventory.released" ||
+      event.topic == "inventory.shipped") {
+    std::vector<SeedRoute> routes;
+    const json items = data.value("items", json::array());
+    for (const json& item : items.is_array() ? items : json::array()) {
+      // A version-1 event told its stock in stock.updated events of its own.
+      if (!item.is_object() || !item.contains("available")) continue;
+      routes.push_back(StockUpdatedRoute(item.value("product_id", json("")), item["available"]));
+    }
+    return routes;
   }
   if (event.topic == "product.created" || event.topic == "product.updated" ||
       event.topic == "product.deleted") {
@@ -87,6 +109,7 @@ std::vector<ExportMessage> MessagesFor(const ExportTarget& target, const store::
   for (SeedRoute& route : amqp ? AmqpSeedRoutes(event, object) : KafkaSeedRoutes(event, object)) {
     ExportMessage copy = message;
     copy.destination = std::move(route.destination);
+    if (!route.key.empty()) copy.key = std::move(route.key);
     copy.to_queue = amqp;
     copy.body = route.body.dump();
     messages.push_back(std::move(copy));

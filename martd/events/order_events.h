@@ -68,7 +68,7 @@ struct OrderStatusChanged {
   }
 };
 
-// One line of stock held, released or shipped for an order.
+// One line of an order's stock, as the inventory worker reserves it.
 struct StockLine {
   std::string product_id = {};
   int64_t quantity = 0;
@@ -78,10 +78,28 @@ struct StockLine {
   }
 };
 
+// One line of stock reserved, released or shipped for an order, with where
+// the product's stock stands after it: the one event of that change (no
+// `stock.updated` beside it since version 2).
+struct HeldLine {
+  std::string product_id = {};
+  int64_t quantity = 0;
+  int64_t available = -1;  // -1: read from an event of version 1, which lacked it
+  int64_t reserved = -1;   // likewise
+  static constexpr auto Fields() {
+    return std::tuple{Text("product_id", &HeldLine::product_id, "the product's id"),
+                      Integer("quantity", &HeldLine::quantity, "units"),
+                      Integer("available", &HeldLine::available,
+                              "the product's available units after the change", /*since=*/2),
+                      Integer("reserved", &HeldLine::reserved,
+                              "the product's reserved units after the change", /*since=*/2)};
+  }
+};
+
 // The payload of inventory.reserved, .released and .shipped.
 struct OrderStock {
   std::string order_id = {};
-  std::vector<StockLine> items = {};
+  std::vector<HeldLine> items = {};
   static constexpr auto Fields() {
     return std::tuple{Text("order_id", &OrderStock::order_id, "the order's id"),
                       List("items", &OrderStock::items, "one line per product")};
@@ -90,14 +108,14 @@ struct OrderStock {
 
 struct InventoryReserved : OrderStock {
   static constexpr std::string_view kTopic = "inventory.reserved";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;
   static constexpr std::string_view kKey = "order_id";
   static constexpr std::string_view kWhen = "The inventory worker reserved every line of an order.";
 };
 
 struct InventoryReleased : OrderStock {
   static constexpr std::string_view kTopic = "inventory.released";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;
   static constexpr std::string_view kKey = "order_id";
   static constexpr std::string_view kWhen =
       "An order that held stock ended (cancelled or refunded): its units went back to available.";
@@ -105,7 +123,7 @@ struct InventoryReleased : OrderStock {
 
 struct InventoryShipped : OrderStock {
   static constexpr std::string_view kTopic = "inventory.shipped";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;
   static constexpr std::string_view kKey = "order_id";
   static constexpr std::string_view kWhen =
       "An order that held stock was shipped: its units moved from reserved to shipped.";

@@ -24,14 +24,11 @@ Status RefuseOrderReference(std::string_view reference) {
                          {{"field", "reference"}});
 }
 
-// What an order's hold had, as inventory.released and .shipped list it.
-events::OrderStock HeldStock(const std::string& order_id,
-                             const std::vector<std::pair<std::string, int64_t>>& holds) {
-  events::OrderStock stock{.order_id = order_id};
-  for (const auto& [product_id, quantity] : holds) {
-    stock.items.push_back({.product_id = product_id, .quantity = quantity});
-  }
-  return stock;
+// A line of inventory.reserved, .released or .shipped: the units and where
+// the product's stock stands after them.
+events::HeldLine Held(const InventoryRecord& after, int64_t quantity) {
+  return {.product_id = after.product_id, .quantity = quantity, .available = after.available,
+          .reserved = after.reserved};
 }
 
 }  // namespace
@@ -164,9 +161,9 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
                                   [&](const StockLine& l) { return l.product_id == line.product_id; });
     Known known;
     if (!seen && records.size() == lines.size()) known = {.record = records[i], .held = 0};
-    MART_RETURN_IF_ERROR(
-        MoveHeld(tx, line.product_id, line.quantity, reference, actor, known).status());
-    reserved.items.push_back(line);
+    MART_ASSIGN_OR_RETURN(InventoryRecord after,
+                          MoveHeld(tx, line.product_id, line.quantity, reference, actor, known));
+    reserved.items.push_back(Held(after, line.quantity));
   }
   MART_RETURN_IF_ERROR(events::Emit(tx.events, reserved));
   return true;
@@ -177,14 +174,14 @@ Result<int64_t> InventoryService::ReleaseOrder(Tx& tx, const std::string& order_
   const std::string reference = OrderHoldReference(order_id);
   MART_ASSIGN_OR_RETURN(auto holds, tx.store.inventory().HoldsFor(reference));
   int64_t units = 0;
+  events::InventoryReleased released{{.order_id = order_id}};
   for (const auto& [product_id, quantity] : holds) {
-    MART_RETURN_IF_ERROR(MoveHeld(tx, product_id, -quantity, reference, actor).status());
+    MART_ASSIGN_OR_RETURN(InventoryRecord after,
+                          MoveHeld(tx, product_id, -quantity, reference, actor));
+    released.items.push_back(Held(after, quantity));
     units += quantity;
   }
-  if (!holds.empty()) {
-    MART_RETURN_IF_ERROR(
-        events::Emit(tx.events, events::InventoryReleased{HeldStock(order_id, holds)}));
-  }
+  if (!holds.empty()) MART_RETURN_IF_ERROR(events::Emit(tx.events, released));
   return units;
 }
 
@@ -193,18 +190,17 @@ Result<int64_t> InventoryService::ShipOrder(Tx& tx, const std::string& order_id,
   const std::string reference = OrderHoldReference(order_id);
   MART_ASSIGN_OR_RETURN(auto holds, tx.store.inventory().HoldsFor(reference));
   int64_t units = 0;
+  events::InventoryShipped shipped{{.order_id = order_id}};
   for (const auto& [product_id, quantity] : holds) {
     MART_ASSIGN_OR_RETURN(InventoryRecord before, tx.store.inventory().Get(product_id));
     Change change{.type = "ship", .reserved_delta = -quantity, .shipped_delta = quantity,
                   .reference = reference};
-    MART_RETURN_IF_ERROR(Apply(tx, before, change, actor).status());
+    MART_ASSIGN_OR_RETURN(InventoryRecord after, Apply(tx, before, change, actor));
     MART_RETURN_IF_ERROR(tx.store.inventory().SetHeld(product_id, reference, 0));
+    shipped.items.push_back(Held(after, quantity));
     units += quantity;
   }
-  if (!holds.empty()) {
-    MART_RETURN_IF_ERROR(
-        events::Emit(tx.events, events::InventoryShipped{HeldStock(order_id, holds)}));
-  }
+  if (!holds.empty()) MART_RETURN_IF_ERROR(events::Emit(tx.events, shipped));
   return units;
 }
 
@@ -292,10 +288,14 @@ Status InventoryService::Record(Tx& tx, const InventoryRecord& before,
                          .reference = change.reference, .reason = change.reason,
                          .actor = actor.Describe(), .created_at = tx.now};
   MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovement(movement));
-  const events::StockUpdated updated{.product_id = after.product_id, .type = change.type,
-                                     .delta = movement.delta, .available = after.available,
-                                     .reserved = after.reserved};
-  MART_RETURN_IF_ERROR(events::Emit(tx.events, updated));
+  // An order's hold changes are told by the order's own inventory.* event,
+  // which carries the stock after each line: one event per fact.
+  if (!change.reference || !store::IsOrderHoldReference(*change.reference)) {
+    const events::StockUpdated updated{.product_id = after.product_id, .type = change.type,
+                                       .delta = movement.delta, .available = after.available,
+                                       .reserved = after.reserved};
+    MART_RETURN_IF_ERROR(events::Emit(tx.events, updated));
+  }
   bool low = after.available <= after.reorder_threshold;
   if (low && !before.low_stock_alerted) {
     MART_RETURN_IF_ERROR(tx.store.inventory().SetAlerted(after.product_id, true));

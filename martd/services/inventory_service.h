@@ -1,6 +1,7 @@
 #pragma once
 // Stock: every change goes through one path (Apply) that makes a conditional
-// update, appends a ledger row and a `stock.updated` event, and fires
+// update, appends a ledger row and a `stock.updated` event (not for an
+// order's hold: its inventory.* event carries the stock after), and fires
 // `inventory.low_stock` when the item crosses into low stock (available <=
 // threshold), re-arming once it rises above. Nothing goes below zero:
 // FAILED_PRECONDITION names the current value and the requested change.
@@ -50,7 +51,7 @@ class InventoryService {
                                   const std::string& reference, const Principal& actor) const;
   // For the inventory worker. Reserves every line under the order's hold, or
   // none when any is short or gone; emits `inventory.reserved` {order_id,
-  // items} or `inventory.reservation_failed` {order_id, short: [{product_id,
+  // items: [{product_id, quantity, available, reserved}]} or `inventory.reservation_failed` {order_id, short: [{product_id,
   // requested, available}], reason}. Returns whether it reserved.
   // FAILED_PRECONDITION when the order already holds stock (never twice).
   Result<bool> ReserveOrder(Tx& tx, const std::string& order_id,
@@ -91,7 +92,8 @@ class InventoryService {
                                    const Known& known = {}) const;
   Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
                                 const Principal& actor) const;
-  // Ledger row, stock.updated, and the low-stock crossing for a change made.
+  // Ledger row, stock.updated (unless under an order's hold), and the
+  // low-stock crossing for a change made.
   Status Record(Tx& tx, const InventoryRecord& before, const InventoryRecord& after,
                 const Change& change, const Principal& actor) const;
 };

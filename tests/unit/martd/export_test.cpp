@@ -196,6 +196,41 @@ TEST(ExportMessagesTest, TheSeedMapAddsTheSeedProjectsNames) {
   EXPECT_FALSE(stock[1].to_queue);
   EXPECT_EQ(json::parse(stock[1].body), (json{{"product_id", "p1"}, {"stock", 47}}));
   EXPECT_EQ(stock[1].seq, 6);  // the copy still carries the seq, for de-duplication
+  EXPECT_EQ(stock[1].key, "p1");
+
+  // An order's reservation (version 2) is one event with each line's stock
+  // after it; the seeds' consumers still get a stock-updated per product,
+  // keyed by the product, after the event's own message.
+  auto reserved = MessagesFor(
+      kafka, Event(8, "inventory.reserved",
+                   {{"order_id", "o1"},
+                    {"items", {{{"product_id", "p1"}, {"quantity", 2}, {"available", 45},
+                                {"reserved", 2}},
+                               {{"product_id", "p2"}, {"quantity", 1}, {"available", 0},
+                                {"reserved", 1}}}}}));
+  ASSERT_EQ(reserved.size(), 3u);
+  EXPECT_EQ(reserved[0].topic, "inventory.reserved");
+  EXPECT_EQ(reserved[0].key, "o1");
+  EXPECT_EQ(reserved[0].version, 2);
+  EXPECT_EQ(reserved[1].destination, "stock-updated");
+  EXPECT_EQ(json::parse(reserved[1].body), (json{{"product_id", "p1"}, {"stock", 45}}));
+  EXPECT_EQ(reserved[1].key, "p1");
+  EXPECT_EQ(json::parse(reserved[2].body), (json{{"product_id", "p2"}, {"stock", 0}}));
+  EXPECT_EQ(reserved[2].key, "p2");
+  for (const char* topic : {"inventory.released", "inventory.shipped"}) {
+    auto moved = MessagesFor(
+        kafka, Event(9, topic, {{"order_id", "o1"},
+                                {"items", {{{"product_id", "p1"}, {"quantity", 2},
+                                            {"available", 47}, {"reserved", 0}}}}}));
+    ASSERT_EQ(moved.size(), 2u) << topic;
+    EXPECT_EQ(json::parse(moved[1].body), (json{{"product_id", "p1"}, {"stock", 47}})) << topic;
+  }
+  // A version-1 event in an older log had its own stock.updated: no copy.
+  EXPECT_EQ(MessagesFor(kafka, Event(10, "inventory.reserved",
+                                     {{"order_id", "o1"},
+                                      {"items", {{{"product_id", "p1"}, {"quantity", 2}}}}}))
+                .size(),
+            1u);
 
   auto product = MessagesFor(kafka, Event(7, "product.created",
                                           {{"product_id", "p1"}, {"name", "Watch"},

@@ -105,12 +105,17 @@ TEST_F(OrderWorkersTest, ReservationMovesStockAndTheOrderToProcessing) {
   EXPECT_EQ(h_.History(order.id)[1].actor, "the orders worker");
 
   auto events = h_.TakeEvents();
-  // A stock.updated per line (the inventory service's own), then the answer.
-  EXPECT_EQ(H::Topics(events), (Names{"stock.updated", "stock.updated", "inventory.reserved",
-                                      "order.status_changed"}));
+  // One event per fact: the answer carries each line's stock after it, with
+  // no stock.updated beside it (version 2).
+  EXPECT_EQ(H::Topics(events), (Names{"inventory.reserved", "order.status_changed"}));
   json reserved = Payload(events, "inventory.reserved");
   EXPECT_EQ(reserved["order_id"], order.id);
-  EXPECT_EQ(reserved["items"].size(), 2u);
+  ASSERT_EQ(reserved["items"].size(), 2u);
+  for (const json& item : reserved["items"]) {
+    InventoryRecord now = h_.Stock(item["product_id"].get<std::string>());
+    EXPECT_EQ(item["available"], now.available) << item.dump();
+    EXPECT_EQ(item["reserved"], now.reserved) << item.dump();
+  }
   EXPECT_EQ(Payload(events, "order.status_changed")["to"], "processing");
   for (const char* worker : {"inventory", "orders"}) {
     EXPECT_EQ(Queue(worker)["lag"], 0) << worker;
@@ -194,7 +199,11 @@ TEST_F(OrderWorkersTest, CancelAfterReservationReleasesExactlyOnce) {
   EXPECT_EQ(Types(moved), (Names{"reserve", "release"}));
   EXPECT_EQ(moved[1].delta, 3);
   EXPECT_EQ(moved[1].actor, "the inventory worker");
-  EXPECT_EQ(H::Topics(h_.TakeEvents()), (Names{"stock.updated", "inventory.released"}));
+  auto released = h_.TakeEvents();
+  EXPECT_EQ(H::Topics(released), (Names{"inventory.released"}));
+  EXPECT_EQ(Payload(released, "inventory.released")["items"],
+            json::parse(R"([{"product_id":")" + h_.watch.id +
+                        R"(","quantity":3,"available":75,"reserved":0}])"));
   EXPECT_EQ(Statuses(order.id), (std::vector<S>{S::kPending, S::kProcessing, S::kCancelled}));
 
   // Nothing releases it twice: not another pump, not a repeated cancel, not
@@ -276,7 +285,9 @@ TEST_F(OrderWorkersTest, ShippingConsumesTheReservation) {
   EXPECT_EQ(moved[1].delta, 0);  // available does not change when shipping
   EXPECT_EQ(moved[1].reserved_before, 2);
   EXPECT_EQ(moved[1].reserved_after, 0);
-  EXPECT_EQ(H::Topics(h_.TakeEvents()), (Names{"stock.updated", "inventory.shipped"}));
+  auto shipped = h_.TakeEvents();
+  EXPECT_EQ(H::Topics(shipped), (Names{"inventory.shipped"}));
+  EXPECT_EQ(Payload(shipped, "inventory.shipped")["items"][0]["reserved"], 0);
 
   // Refunding after delivery gives nothing back to stock: the units are gone.
   Must(h_.SetStatus(h_.admin.principal, order.id, "delivered"), "deliver");

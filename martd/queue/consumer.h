@@ -28,6 +28,24 @@ class Consumer {
   virtual const std::vector<std::string>& topics() const = 0;
   // Applies one event; runs on the store thread inside the caller's savepoint.
   virtual Status Apply(Tx& tx, const store::EventRow& event, const nlohmann::json& data) const = 0;
+
+  // One event of a page, with its payload parsed.
+  struct PageEvent {
+    const store::EventRow& row;
+    const nlohmann::json& data;
+  };
+  // Before the events of a page are applied together in one unit (not when
+  // one is applied alone: the replay after a failed page, a dead letter's
+  // retry), with the page's events of the worker's topics: the worker may
+  // read what they will need in one statement each instead of one per event.
+  // What it keeps must stay true while the page's own events apply, and is
+  // dropped by EndPage, which follows every BeginPage.
+  virtual Status BeginPage(Tx& tx, const std::vector<PageEvent>& events) const {
+    (void)tx;
+    (void)events;
+    return Status::Ok();
+  }
+  virtual void EndPage() const {}
 };
 
 // A Consumer of the catalog's event types Es (events/catalog.h): its topics

@@ -1,5 +1,7 @@
 #include "queue/order_workers.h"
 
+#include <algorithm>
+
 namespace mart {
 
 Status InventoryWorker::On(Tx& tx, const store::EventRow&,
@@ -10,25 +12,64 @@ Status InventoryWorker::On(Tx& tx, const store::EventRow&,
   for (const events::OrderLine& item : placed.items) {
     lines.push_back({.product_id = item.product_id, .quantity = item.quantity});
   }
-  MART_ASSIGN_OR_RETURN(bool reserved, inventory_.ReserveOrder(tx, placed.order_id, lines, self));
+  MART_ASSIGN_OR_RETURN(bool reserved,
+                        inventory_.ReserveOrder(tx, placed.order_id, lines, self,
+                                                page_ ? &page_->stock : nullptr));
   if (!reserved) return Status::Ok();
   // An order that ended first gets its stock back now: its cancellation may
   // have been applied already, with nothing to release then (a dead-lettered
   // placement retried late), and would never release this hold.
-  MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Head(placed.order_id));
-  if (order.status != OrderStatus::kCancelled && order.status != OrderStatus::kRefunded) {
-    return Status::Ok();
+  OrderStatus status = OrderStatus::kPending;
+  const OrderStatus* known = nullptr;
+  if (page_) {
+    auto it = page_->status.find(placed.order_id);
+    if (it != page_->status.end()) known = &it->second;
   }
+  if (known != nullptr) {
+    status = *known;
+  } else {
+    MART_ASSIGN_OR_RETURN(Order order, tx.store.orders().Head(placed.order_id));
+    status = order.status;
+  }
+  if (status != OrderStatus::kCancelled && status != OrderStatus::kRefunded) return Status::Ok();
+  if (page_) page_->stock = {};  // the release changes what it knew
   return inventory_.ReleaseOrder(tx, placed.order_id, self).status();
 }
 
 Status InventoryWorker::On(Tx& tx, const store::EventRow&,
                            const events::OrderStatusChanged& change) const {
   const Principal self = Principal::Worker(name());
-  if (change.to == "cancelled" || change.to == "refunded") {
-    return inventory_.ReleaseOrder(tx, change.order_id, self).status();
+  const bool release = change.to == "cancelled" || change.to == "refunded";
+  if (!release && change.to != "shipped") return Status::Ok();
+  if (page_) page_->stock = {};  // it changes stock and holds the page read
+  if (release) return inventory_.ReleaseOrder(tx, change.order_id, self).status();
+  return inventory_.ShipOrder(tx, change.order_id, self).status();
+}
+
+Status InventoryWorker::BeginPage(Tx& tx, const std::vector<PageEvent>& events) const {
+  std::vector<std::string> products, orders;
+  for (const PageEvent& event : events) {
+    if (event.row.topic != events::OrderPlaced::kTopic) continue;
+    auto order_id = event.data.find("order_id");
+    auto items = event.data.find("items");
+    if (order_id == event.data.end() || !order_id->is_string()) continue;
+    if (items == event.data.end() || !items->is_array()) continue;
+    orders.push_back(order_id->get<std::string>());
+    for (const auto& item : *items) {
+      if (!item.is_object()) continue;
+      auto product = item.find("product_id");
+      if (product == item.end() || !product->is_string()) continue;
+      products.push_back(product->get<std::string>());
+    }
   }
-  if (change.to == "shipped") return inventory_.ShipOrder(tx, change.order_id, self).status();
+  if (orders.empty()) return Status::Ok();
+  std::sort(products.begin(), products.end());
+  products.erase(std::unique(products.begin(), products.end()), products.end());
+  Page page;
+  MART_RETURN_IF_ERROR(inventory_.ReadPage(tx, products, orders, &page.stock));
+  MART_ASSIGN_OR_RETURN(std::vector<Order> heads, tx.store.orders().Heads(orders));
+  for (const Order& head : heads) page.status.emplace(head.id, head.status);
+  page_ = std::move(page);
   return Status::Ok();
 }
 

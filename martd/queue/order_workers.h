@@ -7,6 +7,13 @@
 //              processing, or cancelled with the reason) and records where
 //              its stock stands.
 // Each payload is decoded into its catalog type first (queue/consumer.h).
+// The inventory worker reads what a page of placements needs at its start
+// (BeginPage) rather than per order and line.
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "queue/consumer.h"
 #include "services/inventory_service.h"
@@ -23,8 +30,21 @@ class InventoryWorker
   Status On(Tx& tx, const store::EventRow& event, const events::OrderPlaced& placed) const;
   Status On(Tx& tx, const store::EventRow& event, const events::OrderStatusChanged& change) const;
 
+  // For a page's placements: every product's record, which orders hold
+  // stock already and which ended, one statement each.
+  Status BeginPage(Tx& tx, const std::vector<PageEvent>& events) const override;
+  void EndPage() const override { page_.reset(); }
+
  private:
+  struct Page {
+    PageStock stock;
+    // The page's placed orders and their status at its start, which this
+    // worker never changes.
+    std::unordered_map<std::string, OrderStatus> status;
+  };
+
   const InventoryService& inventory_;
+  mutable std::optional<Page> page_;  // store thread only: between BeginPage and EndPage
 };
 
 class OrdersWorker : public TypedConsumer<OrdersWorker, events::InventoryReserved,

@@ -97,14 +97,33 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
   // again, each in its own savepoint, then the failure is recorded for the
   // failing one without running it a second time (retried after the backoff
   // or dead-lettered, as if it had been alone).
+  // The payloads of the events it takes, parsed once for both passes.
+  const auto& topics = consumer.topics();
+  std::vector<json> data(events.size());
+  std::vector<Consumer::PageEvent> taken;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (std::find(topics.begin(), topics.end(), events[i].topic) == topics.end()) continue;
+    data[i] = json::parse(events[i].payload, nullptr, /*allow_exceptions=*/false);
+    if (data[i].is_object()) taken.push_back({events[i], data[i]});
+  }
   std::optional<Failure> failure;
   for (int pass = 0; pass < 2; ++pass) {
     EffectScope page(store.db(), outbox);
     MART_RETURN_IF_ERROR(page.status());
     store::ConsumerState after = state;
     PumpOutcome seen = *outcome;
-    MART_ASSIGN_OR_RETURN(PageRun run,
-                          ApplyPage(consumer, store, outbox, events, failure, &after, &seen));
+    // What the worker reads for the whole page holds only while the page
+    // is one unit; the replay runs without it.
+    struct PageEnd {
+      const Consumer& consumer;
+      ~PageEnd() { consumer.EndPage(); }
+    } page_end{consumer};
+    if (!failure && !taken.empty()) {
+      Tx tx{store, outbox, now};
+      MART_RETURN_IF_ERROR(consumer.BeginPage(tx, taken));
+    }
+    MART_ASSIGN_OR_RETURN(
+        PageRun run, ApplyPage(consumer, store, outbox, events, data, failure, &after, &seen));
     if (run.failure) {
       failure = std::move(run.failure);
       continue;  // the page is undone
@@ -123,6 +142,7 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
 Result<QueueService::PageRun> QueueService::ApplyPage(const Consumer& consumer,
                                                       store::Store& store, Outbox& outbox,
                                                       const std::vector<store::EventRow>& events,
+                                                      const std::vector<json>& data,
                                                       const std::optional<Failure>& known,
                                                       store::ConsumerState* state,
                                                       PumpOutcome* outcome) const {
@@ -138,7 +158,7 @@ Result<QueueService::PageRun> QueueService::ApplyPage(const Consumer& consumer,
     }
     Status applied;
     if (!known) {
-      applied = ApplyOne(consumer, store, outbox, event);
+      applied = ApplyOne(consumer, store, outbox, event, data[i]);
       if (!applied.ok()) {
         run.failure = Failure{i, applied};
         return run;
@@ -148,7 +168,7 @@ Result<QueueService::PageRun> QueueService::ApplyPage(const Consumer& consumer,
     } else {
       EffectScope step(store.db(), outbox);
       applied = step.status();
-      if (applied.ok()) applied = ApplyOne(consumer, store, outbox, event);
+      if (applied.ok()) applied = ApplyOne(consumer, store, outbox, event, data[i]);
       if (applied.ok()) applied = step.Keep();
     }
     if (applied.ok()) {
@@ -194,9 +214,8 @@ Result<QueueService::PageRun> QueueService::ApplyPage(const Consumer& consumer,
 
 // The event's effects, in whatever unit the caller keeps them.
 Status QueueService::ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
-                              const store::EventRow& event) const {
-  json data = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
-  if (data.is_discarded() || !data.is_object()) {
+                              const store::EventRow& event, const json& data) const {
+  if (!data.is_object()) {
     return InvalidArgument("event " + std::to_string(event.seq) + " payload is not a JSON object");
   }
   Tx tx{store, outbox, clock_.NowMicros()};

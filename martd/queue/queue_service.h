@@ -89,12 +89,15 @@ class QueueService {
   // `known`, all in the caller's savepoint, stopping at the first failure;
   // with it, each event before the known failure in a savepoint of its own,
   // and the known failure recorded as the event's outcome.
+  // `data`: the payloads of the events the worker takes, parsed (others null).
   Result<PageRun> ApplyPage(const Consumer& consumer, store::Store& store, Outbox& outbox,
                             const std::vector<store::EventRow>& events,
+                            const std::vector<nlohmann::json>& data,
                             const std::optional<Failure>& known, store::ConsumerState* state,
                             PumpOutcome* outcome) const;
+  // `data`: the event's payload, parsed (not an object: an error).
   Status ApplyOne(const Consumer& consumer, store::Store& store, Outbox& outbox,
-                  const store::EventRow& event) const;
+                  const store::EventRow& event, const nlohmann::json& data) const;
   Result<nlohmann::json> QueueRow(Tx& tx, const Consumer& consumer, int64_t last_seq) const;
   struct Export {
     std::string name;

@@ -124,20 +124,61 @@ Result<InventoryRecord> InventoryService::Release(Tx& tx, std::string_view produ
   return MoveHeld(tx, product_id, -quantity, reference, actor);
 }
 
+Status InventoryService::ReadPage(Tx& tx, const std::vector<std::string>& product_ids,
+                                  const std::vector<std::string>& order_ids,
+                                  PageStock* page) const {
+  MART_ASSIGN_OR_RETURN(auto records, tx.store.inventory().GetMany(product_ids));
+  for (InventoryRecord& record : records) {
+    std::string id = record.product_id;
+    page->records.insert_or_assign(std::move(id), std::move(record));
+  }
+  std::vector<std::string> references;
+  for (const std::string& order_id : order_ids) references.push_back(OrderHoldReference(order_id));
+  MART_ASSIGN_OR_RETURN(auto holding, tx.store.inventory().Holding(references));
+  page->references.insert(references.begin(), references.end());
+  page->holding.insert(holding.begin(), holding.end());
+  return Status::Ok();
+}
+
 Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
                                             const std::vector<StockLine>& lines,
-                                            const Principal& actor) const {
+                                            const Principal& actor, PageStock* page) const {
   const std::string reference = OrderHoldReference(order_id);
-  MART_ASSIGN_OR_RETURN(auto held, tx.store.inventory().HoldsFor(reference));
-  if (!held.empty()) {
+  bool holds = false;
+  if (page != nullptr && page->references.contains(reference)) {
+    holds = page->holding.contains(reference);
+  } else {
+    MART_ASSIGN_OR_RETURN(auto held, tx.store.inventory().HoldsFor(reference));
+    holds = !held.empty();
+  }
+  if (holds) {
     return FailedPrecondition("order " + order_id + " already holds stock",
                               {{"order_id", order_id}});
+  }
+  // One line per product (the event's lines are merged already; a payload
+  // that repeats a product adds up), in the order's order.
+  std::vector<StockLine> merged;
+  for (const StockLine& line : lines) {
+    auto same = std::find_if(merged.begin(), merged.end(), [&](const StockLine& m) {
+      return m.product_id == line.product_id;
+    });
+    if (same == merged.end()) {
+      merged.push_back(line);
+    } else {
+      same->quantity += line.quantity;
+    }
   }
   events::InventoryReservationFailed failed{.order_id = order_id};
   std::string& reason = failed.reason;
   std::vector<InventoryRecord> records;  // of each line, when all are there
-  for (const StockLine& line : lines) {
-    auto record = tx.store.inventory().Get(line.product_id);
+  for (const StockLine& line : merged) {
+    const InventoryRecord* known = nullptr;
+    if (page != nullptr) {
+      auto it = page->records.find(line.product_id);
+      if (it != page->records.end()) known = &it->second;
+    }
+    Result<InventoryRecord> record =
+        known != nullptr ? Result<InventoryRecord>(*known) : tx.store.inventory().Get(line.product_id);
     if (!record.ok() && record.status().code() != Code::kNotFound) return record.status();
     int64_t available = record.ok() ? record->available : 0;
     if (record.ok()) records.push_back(*record);
@@ -152,18 +193,26 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     MART_RETURN_IF_ERROR(events::Emit(tx.events, failed));
     return false;
   }
-  // The records just read, and no hold under this reference yet. A product
-  // on two lines is read again for its second (the first changed it).
+  // Every line was read just now and the order holds nothing: each line's
+  // conditional update (it still refuses to go below zero), then the
+  // order's ledger rows and holds in one statement each.
   events::InventoryReserved reserved{{.order_id = order_id}};
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const StockLine& line = lines[i];
-    const bool seen = std::any_of(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(i),
-                                  [&](const StockLine& l) { return l.product_id == line.product_id; });
-    Known known;
-    if (!seen && records.size() == lines.size()) known = {.record = records[i], .held = 0};
-    MART_ASSIGN_OR_RETURN(InventoryRecord after,
-                          MoveHeld(tx, line.product_id, line.quantity, reference, actor, known));
+  std::vector<StockMovement> ledger;
+  std::vector<std::pair<std::string, int64_t>> holds_added;
+  for (size_t i = 0; i < merged.size(); ++i) {
+    const StockLine& line = merged[i];
+    Change change{.type = "reserve", .available_delta = -line.quantity,
+                  .reserved_delta = line.quantity, .reference = reference};
+    MART_ASSIGN_OR_RETURN(InventoryRecord after, Apply(tx, records[i], change, actor, &ledger));
+    if (page != nullptr) page->records.insert_or_assign(line.product_id, after);
+    holds_added.emplace_back(line.product_id, line.quantity);
     reserved.items.push_back(Held(after, line.quantity));
+  }
+  MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovements(ledger));
+  MART_RETURN_IF_ERROR(tx.store.inventory().AddHolds(reference, holds_added));
+  if (page != nullptr) {
+    page->references.insert(reference);
+    page->holding.insert(reference);
   }
   MART_RETURN_IF_ERROR(events::Emit(tx.events, reserved));
   return true;
@@ -206,22 +255,11 @@ Result<int64_t> InventoryService::ShipOrder(Tx& tx, const std::string& order_id,
 
 Result<InventoryRecord> InventoryService::MoveHeld(Tx& tx, std::string_view product_id,
                                                    int64_t delta, const std::string& reference,
-                                                   const Principal& actor,
-                                                   const Known& known) const {
+                                                   const Principal& actor) const {
   std::string ref(Trim(reference));
   if (ref.empty()) return InvalidArgument("reference must not be empty", {{"field", "reference"}});
-  InventoryRecord before;
-  if (known.record) {
-    before = *known.record;
-  } else {
-    MART_ASSIGN_OR_RETURN(before, Get(tx, product_id));
-  }
-  int64_t held = 0;
-  if (known.held) {
-    held = *known.held;
-  } else {
-    MART_ASSIGN_OR_RETURN(held, tx.store.inventory().Held(product_id, ref));
-  }
+  MART_ASSIGN_OR_RETURN(InventoryRecord before, Get(tx, product_id));
+  MART_ASSIGN_OR_RETURN(int64_t held, tx.store.inventory().Held(product_id, ref));
   if (held + delta < 0) {
     return FailedPrecondition("only " + std::to_string(held) + " units of product " +
                                   before.product_id + " are held under reference '" + ref +
@@ -260,8 +298,8 @@ Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,
 }
 
 Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& before,
-                                                const Change& change,
-                                                const Principal& actor) const {
+                                                const Change& change, const Principal& actor,
+                                                std::vector<StockMovement>* ledger) const {
   store::StockDelta delta{.available = change.available_delta,
                          .reserved = change.reserved_delta,
                          .shipped = change.shipped_delta};
@@ -273,21 +311,26 @@ Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& b
     }
     return ShortOf(before, "reserved", change.reserved_delta);
   }
-  MART_RETURN_IF_ERROR(Record(tx, before, *after, change, actor));
+  MART_RETURN_IF_ERROR(Record(tx, before, *after, change, actor, ledger));
   after->low_stock_alerted = after->available <= after->reorder_threshold;  // as Record left it
   return *after;
 }
 
 Status InventoryService::Record(Tx& tx, const InventoryRecord& before,
                                 const InventoryRecord& after, const Change& change,
-                                const Principal& actor) const {
+                                const Principal& actor,
+                                std::vector<StockMovement>* ledger) const {
   StockMovement movement{.product_id = after.product_id, .type = change.type,
                          .delta = after.available - before.available,
                          .available_before = before.available, .available_after = after.available,
                          .reserved_before = before.reserved, .reserved_after = after.reserved,
                          .reference = change.reference, .reason = change.reason,
                          .actor = actor.Describe(), .created_at = tx.now};
-  MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovement(movement));
+  if (ledger != nullptr) {
+    ledger->push_back(movement);
+  } else {
+    MART_RETURN_IF_ERROR(tx.store.inventory().AppendMovement(movement));
+  }
   // An order's hold changes are told by the order's own inventory.* event,
   // which carries the stock after each line: one event per fact.
   if (!change.reference || !store::IsOrderHoldReference(*change.reference)) {

@@ -9,6 +9,8 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +28,16 @@ using StockLine = events::StockLine;
 
 // Orders hold their stock under this reference; manual holds may not use it.
 std::string OrderHoldReference(std::string_view order_id);
+
+// What the inventory worker read at the start of a page of events, in one
+// statement each instead of one per order and line (queue/consumer.h,
+// BeginPage), and kept true by the page's own changes: a record here is the
+// record in the store. A product or reference that is not here is read.
+struct PageStock {
+  std::unordered_map<std::string, InventoryRecord> records;  // by product id
+  std::unordered_set<std::string> references;  // those whose holding is known
+  std::unordered_set<std::string> holding;     // of those, the ones holding stock
+};
 
 class InventoryService {
  public:
@@ -54,8 +66,14 @@ class InventoryService {
   // items: [{product_id, quantity, available, reserved}]} or `inventory.reservation_failed` {order_id, short: [{product_id,
   // requested, available}], reason}. Returns whether it reserved.
   // FAILED_PRECONDITION when the order already holds stock (never twice).
+  // With `page`, what it knows is not read again, and it is kept up to date.
   Result<bool> ReserveOrder(Tx& tx, const std::string& order_id,
-                            const std::vector<StockLine>& lines, const Principal& actor) const;
+                            const std::vector<StockLine>& lines, const Principal& actor,
+                            PageStock* page = nullptr) const;
+  // Reads the records of `product_ids` and whether each of `order_ids` holds
+  // stock into `page`, one statement each.
+  Status ReadPage(Tx& tx, const std::vector<std::string>& product_ids,
+                  const std::vector<std::string>& order_ids, PageStock* page) const;
   // Gives back what the order still holds (reserved -> available) and emits
   // `inventory.released`; nothing when it holds nothing. Returns units released.
   Result<int64_t> ReleaseOrder(Tx& tx, const std::string& order_id, const Principal& actor) const;
@@ -80,22 +98,19 @@ class InventoryService {
     std::optional<std::string> reference = {};
     std::optional<std::string> reason = {};
   };
-  // What a caller read already in this transaction, so it is not read again
-  // (each read is a round trip on PostgreSQL).
-  struct Known {
-    std::optional<InventoryRecord> record;
-    std::optional<int64_t> held;  // under the reference
-  };
   // Reserve (delta > 0) or release (delta < 0) under a reference.
   Result<InventoryRecord> MoveHeld(Tx& tx, std::string_view product_id, int64_t delta,
-                                   const std::string& reference, const Principal& actor,
-                                   const Known& known = {}) const;
+                                   const std::string& reference, const Principal& actor) const;
+  // With `ledger`, the change's ledger row is added to it for the caller to
+  // write, instead of written at once.
   Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
-                                const Principal& actor) const;
+                                const Principal& actor,
+                                std::vector<StockMovement>* ledger = nullptr) const;
   // Ledger row, stock.updated (unless under an order's hold), and the
   // low-stock crossing for a change made.
   Status Record(Tx& tx, const InventoryRecord& before, const InventoryRecord& after,
-                const Change& change, const Principal& actor) const;
+                const Change& change, const Principal& actor,
+                std::vector<StockMovement>* ledger = nullptr) const;
 };
 
 // Suggested reorder quantity: enough to reach twice the threshold (at least

@@ -49,7 +49,8 @@ class NotificationService {
   bool delivery_enabled() const { return static_cast<bool>(on_created_); }
 
   // Returns false, changing nothing, when the event already made this
-  // recipient's notification of this type (an event applied twice).
+  // recipient's notification of this type (an event applied twice) or the
+  // recipient is no longer a user.
   Result<bool> Create(Tx& tx, const NewNotification& notification) const;
 
   // Newest first. PERMISSION_DENIED when a user asks for another user's.

@@ -219,8 +219,15 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
   order.user_id = buyer;
   order.created_at = order.updated_at = tx.now;
   events::OrderPlaced placed{.order_id = order.id, .user_id = buyer};
+  // Every line's product in one read (a round trip on PostgreSQL).
+  std::vector<std::string> ids;
+  for (const Line& line : lines) ids.push_back(line.product_id);
+  MART_ASSIGN_OR_RETURN(std::vector<Product> products, tx.store.products().GetMany(ids));
   for (const Line& line : lines) {
-    MART_ASSIGN_OR_RETURN(Product product, tx.store.products().Get(line.product_id));
+    auto found = std::find_if(products.begin(), products.end(),
+                              [&](const Product& p) { return p.id == line.product_id; });
+    if (found == products.end()) return NotFound("product " + line.product_id + " not found");
+    const Product& product = *found;
     if (line.expected_cents && *line.expected_cents != product.price_cents) {
       return FailedPrecondition(
           "price of product " + product.id + " changed: expected " +

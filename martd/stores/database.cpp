@@ -1,5 +1,7 @@
 #include "stores/database.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <cstring>
 
@@ -41,6 +43,35 @@ uint64_t RoundTrips() { return round_trips.load(std::memory_order_relaxed); }
 void CountStatement() { statements.fetch_add(1, std::memory_order_relaxed); }
 
 uint64_t StatementsExecuted() { return statements.load(std::memory_order_relaxed); }
+
+std::string Repeated(std::string_view item, size_t count) {
+  std::string sql;
+  sql.reserve(count * (item.size() + 2));
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) sql += ", ";
+    sql += item;
+  }
+  return sql;
+}
+
+namespace {
+
+size_t InListSize(size_t n) {
+  size_t size = 1;
+  while (size < n) size *= 2;
+  return size;
+}
+
+}  // namespace
+
+std::string InListSql(size_t count) { return "IN (" + Repeated("?", InListSize(count)) + ")"; }
+
+void BindInList(Query& q, int first, const std::vector<std::string>& values) {
+  const size_t size = InListSize(values.size());
+  for (size_t i = 0; i < size; ++i) {
+    q.Bind(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);
+  }
+}
 
 bool IsPostgresLocation(std::string_view location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;

@@ -216,6 +216,17 @@ bool IsPostgresLocation(std::string_view location);
 // The location with any password replaced by ***, for messages and logs.
 std::string RedactLocation(std::string_view location);
 
+// SQL for a statement over many rows or values: `item` `count` times, joined
+// by ", " (Repeated("(?, ?)", 2) is "(?, ?), (?, ?)"). Each distinct text is
+// a statement of its own in the connection's cache.
+std::string Repeated(std::string_view item, size_t count);
+// An IN list for `count` values: "IN (?, ?, …)" with the next power of two
+// at or above count placeholders, so lists whose length varies share a few
+// statements; BindInList binds the values from parameter `first` and
+// repeats the last one to fill it. `count` > 0.
+std::string InListSql(size_t count);
+void BindInList(Query& q, int first, const std::vector<std::string>& values);
+
 // BeginWrite on construction; rolls back on destruction unless Commit().
 class Transaction {
  public:

@@ -63,6 +63,22 @@ Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {
   return ReadRecord(q);
 }
 
+Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
+    const std::vector<std::string>& product_ids) {
+  std::vector<InventoryRecord> records;
+  if (product_ids.empty()) return records;
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText("SELECT " MART_INVENTORY_COLUMNS
+                                                 " FROM inventory i WHERE i.product_id " +
+                                                 InListSql(product_ids.size())));
+  BindInList(q, 1, product_ids);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    records.push_back(ReadRecord(q));
+  }
+  return records;
+}
+
 Result<std::vector<InventoryRecord>> InventoryStore::List(bool low_only, int64_t limit,
                                                           int64_t offset,
                                                           std::optional<int64_t> after_id) {
@@ -171,6 +187,54 @@ Result<std::vector<std::pair<std::string, int64_t>>> InventoryStore::HoldsFor(
     holds.emplace_back(q.Text(0), q.Int(1));
   }
   return holds;
+}
+
+Result<std::vector<std::string>> InventoryStore::Holding(
+    const std::vector<std::string>& references) {
+  std::vector<std::string> holding;
+  if (references.empty()) return holding;
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "SELECT DISTINCT reference FROM inventory_holds WHERE reference " +
+      InListSql(references.size())));
+  BindInList(q, 1, references);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    holding.push_back(q.Text(0));
+  }
+  return holding;
+}
+
+Status InventoryStore::AddHolds(std::string_view reference,
+                                const std::vector<std::pair<std::string, int64_t>>& holds) {
+  if (holds.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "INSERT INTO inventory_holds (product_id, reference, quantity) VALUES " +
+      Repeated("(?, ?, ?)", holds.size())));
+  for (size_t i = 0; i < holds.size(); ++i) {
+    const int at = static_cast<int>(i) * 3;
+    q.Bind(at + 1, holds[i].first).Bind(at + 2, reference).Bind(at + 3, holds[i].second);
+  }
+  return q.Run();
+}
+
+Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movements) {
+  if (movements.empty()) return Status::Ok();
+  if (movements.size() == 1) return AppendMovement(movements.front());
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "INSERT INTO inventory_movements (product_id, type, delta, available_before, "
+      "available_after, reserved_before, reserved_after, reference, reason, actor, created_at) "
+      "VALUES " + Repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", movements.size())));
+  for (size_t i = 0; i < movements.size(); ++i) {
+    const StockMovement& m = movements[i];
+    const int at = static_cast<int>(i) * 11;
+    q.Bind(at + 1, m.product_id).Bind(at + 2, m.type).Bind(at + 3, m.delta);
+    q.Bind(at + 4, m.available_before).Bind(at + 5, m.available_after);
+    q.Bind(at + 6, m.reserved_before).Bind(at + 7, m.reserved_after);
+    q.Bind(at + 8, m.reference).Bind(at + 9, m.reason).Bind(at + 10, m.actor);
+    q.Bind(at + 11, m.created_at);
+  }
+  return q.Run();
 }
 
 Status InventoryStore::AppendMovement(const StockMovement& m) {

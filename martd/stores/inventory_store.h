@@ -46,6 +46,8 @@ class InventoryStore {
 
   Result<int64_t> Insert(const InventoryRecord& record);
   Result<InventoryRecord> Get(std::string_view product_id);
+  // The records of these products that exist, in one statement, in no set order.
+  Result<std::vector<InventoryRecord>> GetMany(const std::vector<std::string>& product_ids);
   // By product creation order (the record id); low_only: available <=
   // reorder_threshold; after_id: only records with a larger id.
   Result<std::vector<InventoryRecord>> List(bool low_only, int64_t limit, int64_t offset,
@@ -67,8 +69,15 @@ class InventoryStore {
 
   // Every hold under a reference, by product id.
   Result<std::vector<std::pair<std::string, int64_t>>> HoldsFor(std::string_view reference);
+  // Which of these references hold anything, in one statement.
+  Result<std::vector<std::string>> Holding(const std::vector<std::string>& references);
+  // New holds under one reference, one per product (distinct), in one statement.
+  Status AddHolds(std::string_view reference,
+                  const std::vector<std::pair<std::string, int64_t>>& holds);
 
   Status AppendMovement(const StockMovement& movement);
+  // Ledger rows in one statement, in their order.
+  Status AppendMovements(const std::vector<StockMovement>& movements);
   // Newest first; after_id: only movements with a smaller id.
   Result<std::vector<StockMovement>> History(std::string_view product_id, int64_t limit,
                                              int64_t offset,

@@ -49,9 +49,14 @@ std::string ListSql(const NotificationFilter& f) {
 }  // namespace
 
 Result<bool> NotificationStore::Insert(const Notification& n) {
+  // One statement for the check and the row (each is a round trip on
+  // PostgreSQL); the casts give PostgreSQL the types a VALUES list would.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO notifications (user_id, type, subject, body, event_seq, status, attempts, "
-      "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+      "next_attempt_at, created_at, updated_at) "
+      "SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), "
+      "CAST(?5 AS BIGINT), CAST(?6 AS TEXT), 0, CAST(?7 AS BIGINT), CAST(?8 AS BIGINT), "
+      "CAST(?9 AS BIGINT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
       "ON CONFLICT (event_seq, user_id, type) DO NOTHING"));
   q.Bind(1, n.user_id).Bind(2, n.type).Bind(3, n.subject).Bind(4, n.body).Bind(5, n.event_seq);
   q.Bind(6, n.status);

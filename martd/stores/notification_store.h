@@ -54,8 +54,9 @@ class NotificationStore {
  public:
   explicit NotificationStore(Database& db) : db_(db) {}
 
-  // Inserts unless a row with the same (event_seq, user_id, type) exists;
-  // returns whether it inserted. `n.id` is ignored.
+  // Inserts unless a row with the same (event_seq, user_id, type) exists or
+  // there is no user `n.user_id`; returns whether it inserted. `n.id` is
+  // ignored.
   Result<bool> Insert(const Notification& n);
   Result<Notification> Get(int64_t id);
   // Newest first.

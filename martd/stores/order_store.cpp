@@ -71,12 +71,10 @@ Status OrderStore::Insert(const Order& o) {
   MART_RETURN_IF_ERROR(q.Run());
   if (o.items.empty()) return Status::Ok();
   // Every line in one statement (its text cached per line count).
-  std::string sql =
-      "INSERT INTO order_items (order_id, line, product_id, name, quantity, price_cents) VALUES ";
-  for (size_t i = 0; i < o.items.size(); ++i) {
-    sql += i == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
-  }
-  MART_ASSIGN_OR_RETURN(Query insert, db_.PrepareText(sql));
+  MART_ASSIGN_OR_RETURN(
+      Query insert,
+      db_.PrepareText("INSERT INTO order_items (order_id, line, product_id, name, quantity, "
+                      "price_cents) VALUES " + Repeated("(?, ?, ?, ?, ?, ?)", o.items.size())));
   for (size_t i = 0; i < o.items.size(); ++i) {
     const OrderItem& item = o.items[i];
     const int at = static_cast<int>(i) * 6;
@@ -128,6 +126,21 @@ Result<Order> OrderStore::Head(std::string_view id) {
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("order " + std::string(id) + " not found");
   return ReadOrder(q);
+}
+
+Result<std::vector<Order>> OrderStore::Heads(const std::vector<std::string>& ids) {
+  std::vector<Order> heads;
+  if (ids.empty()) return heads;
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "SELECT id, user_id, status, stock, reason, total_cents, NULL, created_at, updated_at "
+      "FROM orders WHERE id " + InListSql(ids.size())));
+  BindInList(q, 1, ids);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    heads.push_back(ReadOrder(q));
+  }
+  return heads;
 }
 
 Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {

@@ -36,6 +36,8 @@ class OrderStore {
   // empty), for the workers that decide on status and stock alone: one row,
   // nothing to parse. NOT_FOUND naming the id.
   Result<Order> Head(std::string_view id);
+  // The heads of these orders that exist, in one statement, in no set order.
+  Result<std::vector<Order>> Heads(const std::vector<std::string>& ids);
   // Newest first (placement order for equal times).
   Result<std::vector<Order>> List(const OrderFilter& filter);
   // The status and the stock state together (one statement when a worker

@@ -83,6 +83,20 @@ Result<Product> ProductStore::Get(std::string_view id) {
   return ReadProduct(q);
 }
 
+Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string>& ids) {
+  std::vector<Product> products;
+  if (ids.empty()) return products;
+  MART_ASSIGN_OR_RETURN(Query q,
+                        db_.PrepareText(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(ids.size())));
+  BindInList(q, 1, ids);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    products.push_back(ReadProduct(q));
+  }
+  return products;
+}
+
 Result<std::vector<Product>> ProductStore::List(const ProductFilter& f) {
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ProductListSql(f)));
   if (f.category) q.BindNamed(":category", *f.category);

@@ -37,6 +37,8 @@ class ProductStore {
 
   Status Insert(const Product& product);
   Result<Product> Get(std::string_view id);
+  // The products of these ids that exist, in one statement, in no set order.
+  Result<std::vector<Product>> GetMany(const std::vector<std::string>& ids);
   // Stable order: the sort key, then id.
   Result<std::vector<Product>> List(const ProductFilter& filter);
   Status Update(const Product& product);

@@ -116,10 +116,14 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
     // is one unit; the replay runs without it.
     struct PageEnd {
       const Consumer& consumer;
-      ~PageEnd() { consumer.EndPage(); }
+      bool begun = false;
+      ~PageEnd() {
+        if (begun) consumer.EndPage();
+      }
     } page_end{consumer};
     if (!failure && !taken.empty()) {
       Tx tx{store, outbox, now};
+      page_end.begun = true;
       MART_RETURN_IF_ERROR(consumer.BeginPage(tx, taken));
     }
     MART_ASSIGN_OR_RETURN(

@@ -22,7 +22,8 @@
 namespace mart::test {
 
 // A worker for tests: it takes `test.ping` and records each event it applies
-// in a table of its own, and emits `test.echo`. Told to fail, it first writes
+// in a table of its own, and emits `test.echo`; it notes the pages it is told
+// of (BeginPage, EndPage). Told to fail, it first writes
 // and emits anyway, so a test can see that the failure rolled both back.
 class RecordingConsumer : public Consumer {
  public:
@@ -47,7 +48,17 @@ class RecordingConsumer : public Consumer {
     return Status::Ok();
   }
 
+  Status BeginPage(Tx&, const std::vector<PageEvent>& events) const override {
+    std::vector<int64_t> seqs;
+    for (const PageEvent& event : events) seqs.push_back(event.row.seq);
+    pages.push_back(seqs);
+    return Status::Ok();
+  }
+  void EndPage() const override { ++page_ends; }
+
   mutable int calls = 0;
+  mutable std::vector<std::vector<int64_t>> pages;  // the seqs BeginPage was given, per page
+  mutable int page_ends = 0;
   mutable int failures_left = 0;  // fail this many next attempts
   bool poison_fails = true;       // events with "poison": true fail while set
   bool throws = false;

@@ -180,6 +180,47 @@ TEST_F(OrderWorkersTest, RacingOrdersNeverOversell) {
   EXPECT_EQ(CheckReport()["ok"], true);
 }
 
+// The inventory worker reads a page's stock once, at its start; what it
+// knows must follow its own changes through the page: the same product
+// reserved by order after order, a release (an order cancelled before its
+// reservation ran) and a shipment in between. The ledger is the proof: each
+// row of a product starts where the one before it ended.
+TEST_F(OrderWorkersTest, APageOfOrdersForOneProductKeepsItsLedgerChained) {
+  Order shipped = h_.MustPlace(h_.watch.id, 2);
+  h_.Pump();
+  Must(h_.SetStatus(h_.admin.principal, shipped.id, "shipped"), "ship");
+  ASSERT_TRUE(h_.SetPaused("inventory", true).ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(Must(h_.Place(h_.ann.principal, json::array({H::Line(h_.watch.id, 3),
+                                                              H::Line(h_.headphones.id, 1)})),
+                       "place")
+                      .id);
+    if (i == 2) Must(h_.SetStatus(h_.ann.principal, ids[1], "cancelled"), "cancel");
+  }
+  ASSERT_TRUE(h_.SetPaused("inventory", false).ok());
+  h_.Pump();
+
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(h_.Get(ids[i]).status, i == 1 ? S::kCancelled : S::kProcessing) << i;
+  }
+  EXPECT_TRUE(HoldsOf(ids[1]).empty());
+  EXPECT_EQ(h_.Stock(h_.watch.id).available, 75 - 2 - 5 * 3);
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 5 * 3);
+  EXPECT_EQ(h_.Stock(h_.watch.id).shipped, 2);
+  EXPECT_EQ(h_.Stock(h_.headphones.id).reserved, 5);
+  for (const std::string& product : {h_.watch.id, h_.headphones.id}) {
+    std::vector<StockMovement> rows = Ledger(product);
+    std::reverse(rows.begin(), rows.end());  // oldest first
+    ASSERT_GE(rows.size(), 7u) << product;
+    for (size_t i = 1; i < rows.size(); ++i) {
+      EXPECT_EQ(rows[i].available_before, rows[i - 1].available_after) << product << " " << i;
+      EXPECT_EQ(rows[i].reserved_before, rows[i - 1].reserved_after) << product << " " << i;
+    }
+  }
+  EXPECT_EQ(CheckReport()["ok"], true);
+}
+
 TEST_F(OrderWorkersTest, CancelAfterReservationReleasesExactlyOnce) {
   Order order = h_.MustPlace(h_.watch.id, 3);
   h_.Pump();

@@ -90,6 +90,32 @@ TEST_F(QueueServiceTest, AFailureInsideAPageKeepsTheEventsBeforeItAndRunsTheFail
   EXPECT_EQ(state.attempts, 1);
 }
 
+// A worker hears of a page before its events apply together, with the ones
+// it takes, so it can read what they need at once, and of its end; not of the
+// replay after a failure, where each event runs alone.
+TEST_F(QueueServiceTest, AWorkerHearsOfAPageWithItsEventsButNotOfTheReplay) {
+  int64_t first = Emit("test.ping");
+  Emit("other.thing");
+  int64_t poison = Emit("test.ping", {{"poison", true}});
+  h_.outbox().TakePending();
+  Pump();
+  EXPECT_EQ(consumer_.pages, (std::vector<Seqs>{{first, poison}}));
+  EXPECT_EQ(consumer_.page_ends, 1);  // not for the replay of `first` alone
+
+  consumer_.poison_fails = false;
+  h_.clock().AdvanceSeconds(1);  // past the first backoff
+  int64_t last = Emit("test.ping");
+  h_.outbox().TakePending();
+  Pump();
+  EXPECT_EQ(consumer_.pages.back(), (Seqs{poison, last}));
+  EXPECT_EQ(consumer_.page_ends, 2);
+  // A page with nothing it takes is not announced.
+  Emit("other.thing");
+  Pump();
+  EXPECT_EQ(consumer_.pages.size(), 2u);
+  EXPECT_EQ(consumer_.page_ends, 2);
+}
+
 TEST_F(QueueServiceTest, AFailingHandlerRollsBackAndIsRetriedAfterTheBackoff) {
   int64_t seq = Emit("test.ping");
   h_.outbox().TakePending();

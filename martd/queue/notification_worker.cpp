@@ -16,7 +16,12 @@ Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
 
 Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
                               const events::OrderPlaced& placed) const {
-  MART_ASSIGN_OR_RETURN(MessageText text, OrderPlacedText(tx, placed));
+  const std::vector<OrderItem>* items = nullptr;
+  if (items_) {
+    auto it = items_->find(placed.order_id);
+    if (it != items_->end()) items = &it->second;
+  }
+  MART_ASSIGN_OR_RETURN(MessageText text, OrderPlacedText(tx, placed, items));
   return ToUser(tx, event, placed.user_id, "order_placed", std::move(text));
 }
 
@@ -63,13 +68,28 @@ Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
   return ToAdmins(tx, event, "dead_letter", DeadLetterText(letter));
 }
 
+Status NotificationWorker::BeginPage(Tx& tx, const std::vector<PageEvent>& events) const {
+  std::vector<std::string> ids;
+  for (const PageEvent& event : events) {
+    if (event.row.topic != events::OrderPlaced::kTopic) continue;
+    auto order_id = event.data.find("order_id");
+    if (order_id != event.data.end() && order_id->is_string()) {
+      ids.push_back(order_id->get<std::string>());
+    }
+  }
+  if (ids.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(auto items, tx.store.orders().ItemsOf(ids));
+  items_ = std::move(items);
+  return Status::Ok();
+}
+
 Status NotificationWorker::ToUser(Tx& tx, const store::EventRow& event, int64_t user_id,
                                   std::string_view type, MessageText text) const {
   // No row for a user that is gone (the store checks, in the same statement).
   NewNotification n{.user_id = user_id, .type = std::string(type),
                     .subject = std::move(text.first), .body = std::move(text.second),
                     .event_seq = event.seq};
-  return notifications_.Create(tx, n).status();
+  return notifications_.Create(tx, n);
 }
 
 Status NotificationWorker::ToAdmins(Tx& tx, const store::EventRow& event, std::string_view type,
@@ -83,7 +103,7 @@ Status NotificationWorker::ToAdmins(Tx& tx, const store::EventRow& event, std::s
     for (const User& admin : admins) {
       NewNotification n{.user_id = admin.id, .type = std::string(type), .subject = text.first,
                         .body = text.second, .event_seq = event.seq};
-      MART_RETURN_IF_ERROR(notifications_.Create(tx, n).status());
+      MART_RETURN_IF_ERROR(notifications_.Create(tx, n));
     }
     if (static_cast<int64_t>(admins.size()) < kAdminPage) return Status::Ok();
     filter.offset += kAdminPage;

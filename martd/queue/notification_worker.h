@@ -15,6 +15,11 @@
 // then dead-lettered). A recipient that does not exist is skipped, not an
 // error.
 
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 #include "queue/consumer.h"
 #include "services/notification_service.h"
 #include "services/notification_texts.h"
@@ -44,6 +49,10 @@ class NotificationWorker
             const events::InventoryReorderRequested& request) const;
   Status On(Tx& tx, const store::EventRow& event, const events::QueueDeadLettered& letter) const;
 
+  // The lines of a page's placed orders, in one statement.
+  Status BeginPage(Tx& tx, const std::vector<PageEvent>& events) const override;
+  void EndPage() const override { items_.reset(); }
+
  private:
   // Notifies one user (skipped when there is no such user).
   Status ToUser(Tx& tx, const store::EventRow& event, int64_t user_id, std::string_view type,
@@ -53,6 +62,9 @@ class NotificationWorker
                   MessageText text) const;
 
   const NotificationService& notifications_;
+  // Store thread only: between BeginPage and EndPage. Lines are never
+  // changed after the order is placed.
+  mutable std::optional<std::unordered_map<std::string, std::vector<OrderItem>>> items_;
 };
 
 }  // namespace mart

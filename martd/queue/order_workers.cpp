@@ -75,22 +75,55 @@ Status InventoryWorker::BeginPage(Tx& tx, const std::vector<PageEvent>& events) 
 
 Status OrdersWorker::On(Tx& tx, const store::EventRow&,
                         const events::InventoryReserved& reserved) const {
-  return orders_.OnStockReserved(tx, reserved.order_id, Principal::Worker(name()));
+  const Order* head = Known(reserved.order_id);
+  Status status = orders_.OnStockReserved(tx, reserved.order_id, Principal::Worker(name()), head);
+  Forget(reserved.order_id);
+  return status;
 }
 
 Status OrdersWorker::On(Tx& tx, const store::EventRow&,
                         const events::InventoryReservationFailed& failed) const {
-  return orders_.OnStockFailed(tx, failed.order_id, failed.reason, Principal::Worker(name()));
+  const Order* head = Known(failed.order_id);
+  Status status =
+      orders_.OnStockFailed(tx, failed.order_id, failed.reason, Principal::Worker(name()), head);
+  Forget(failed.order_id);
+  return status;
 }
 
 Status OrdersWorker::On(Tx& tx, const store::EventRow&,
                         const events::InventoryReleased& released) const {
+  Forget(released.order_id);
   return orders_.OnStockMoved(tx, released.order_id, StockState::kReleased);
 }
 
 Status OrdersWorker::On(Tx& tx, const store::EventRow&,
                         const events::InventoryShipped& shipped) const {
+  Forget(shipped.order_id);
   return orders_.OnStockMoved(tx, shipped.order_id, StockState::kShipped);
+}
+
+Status OrdersWorker::BeginPage(Tx& tx, const std::vector<PageEvent>& events) const {
+  std::vector<std::string> ids;
+  for (const PageEvent& event : events) {
+    auto order_id = event.data.find("order_id");
+    if (order_id != event.data.end() && order_id->is_string()) {
+      ids.push_back(order_id->get<std::string>());
+    }
+  }
+  if (ids.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(std::vector<Order> heads, tx.store.orders().Heads(ids));
+  heads_.emplace();
+  for (Order& head : heads) {
+    std::string id = head.id;
+    heads_->insert_or_assign(std::move(id), std::move(head));
+  }
+  return Status::Ok();
+}
+
+const Order* OrdersWorker::Known(const std::string& order_id) const {
+  if (!heads_) return nullptr;
+  auto it = heads_->find(order_id);
+  return it == heads_->end() ? nullptr : &it->second;
 }
 
 }  // namespace mart

@@ -60,8 +60,21 @@ class OrdersWorker : public TypedConsumer<OrdersWorker, events::InventoryReserve
   Status On(Tx& tx, const store::EventRow& event, const events::InventoryReleased& released) const;
   Status On(Tx& tx, const store::EventRow& event, const events::InventoryShipped& shipped) const;
 
+  // The heads of a page's orders, in one statement.
+  Status BeginPage(Tx& tx, const std::vector<PageEvent>& events) const override;
+  void EndPage() const override { heads_.reset(); }
+
  private:
+  // The head of an order as stored now, from the page's read, or nullptr;
+  // Forget() drops it once this worker changes the order.
+  const Order* Known(const std::string& order_id) const;
+  void Forget(const std::string& order_id) const {
+    if (heads_) heads_->erase(order_id);
+  }
+
   const OrderService& orders_;
+  // Store thread only: between BeginPage and EndPage.
+  mutable std::optional<std::unordered_map<std::string, Order>> heads_;
 };
 
 }  // namespace mart

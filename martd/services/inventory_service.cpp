@@ -193,9 +193,10 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     MART_RETURN_IF_ERROR(events::Emit(tx.events, failed));
     return false;
   }
-  // Every line was read just now and the order holds nothing: each line's
-  // conditional update (it still refuses to go below zero), then the
-  // order's ledger rows and holds in one statement each.
+  // Every line's record is as stored now (read just now, or kept true by the
+  // page) and has the units, and the order holds nothing: each line's update
+  // needs no condition (the table's CHECKs still refuse a negative), then
+  // the order's ledger rows and holds go in one statement each.
   events::InventoryReserved reserved{{.order_id = order_id}};
   std::vector<StockMovement> ledger;
   std::vector<std::pair<std::string, int64_t>> holds_added;
@@ -203,7 +204,8 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
     const StockLine& line = merged[i];
     Change change{.type = "reserve", .available_delta = -line.quantity,
                   .reserved_delta = line.quantity, .reference = reference};
-    MART_ASSIGN_OR_RETURN(InventoryRecord after, Apply(tx, records[i], change, actor, &ledger));
+    MART_ASSIGN_OR_RETURN(InventoryRecord after,
+                          Apply(tx, records[i], change, actor, &ledger, /*current=*/true));
     if (page != nullptr) page->records.insert_or_assign(line.product_id, after);
     holds_added.emplace_back(line.product_id, line.quantity);
     reserved.items.push_back(Held(after, line.quantity));
@@ -299,12 +301,22 @@ Result<nlohmann::json> InventoryService::ReorderCheck(Tx& tx, bool notify,
 
 Result<InventoryRecord> InventoryService::Apply(Tx& tx, const InventoryRecord& before,
                                                 const Change& change, const Principal& actor,
-                                                std::vector<StockMovement>* ledger) const {
+                                                std::vector<StockMovement>* ledger,
+                                                bool current) const {
   store::StockDelta delta{.available = change.available_delta,
                          .reserved = change.reserved_delta,
                          .shipped = change.shipped_delta};
-  MART_ASSIGN_OR_RETURN(std::optional<InventoryRecord> after,
-                        tx.store.inventory().ApplyDelta(before.product_id, delta, tx.now));
+  std::optional<InventoryRecord> after;
+  if (current) {
+    MART_RETURN_IF_ERROR(tx.store.inventory().AddDelta(before.product_id, delta, tx.now));
+    after = before;
+    after->available += delta.available;
+    after->reserved += delta.reserved;
+    after->shipped += delta.shipped;
+    after->updated_at = tx.now;
+  } else {
+    MART_ASSIGN_OR_RETURN(after, tx.store.inventory().ApplyDelta(before.product_id, delta, tx.now));
+  }
   if (!after) {
     if (before.available + change.available_delta < 0) {
       return ShortOf(before, "available", change.available_delta);

@@ -102,10 +102,14 @@ class InventoryService {
   Result<InventoryRecord> MoveHeld(Tx& tx, std::string_view product_id, int64_t delta,
                                    const std::string& reference, const Principal& actor) const;
   // With `ledger`, the change's ledger row is added to it for the caller to
-  // write, instead of written at once.
+  // write, instead of written at once. `current`: `before` is the stored
+  // record as it is now (read in this transaction, unchanged since) and the
+  // caller checked the change against it, so the update needs no condition
+  // and no result (InventoryStore::AddDelta).
   Result<InventoryRecord> Apply(Tx& tx, const InventoryRecord& before, const Change& change,
                                 const Principal& actor,
-                                std::vector<StockMovement>* ledger = nullptr) const;
+                                std::vector<StockMovement>* ledger = nullptr,
+                                bool current = false) const;
   // Ledger row, stock.updated (unless under an order's hold), and the
   // low-stock crossing for a change made.
   Status Record(Tx& tx, const InventoryRecord& before, const InventoryRecord& after,

@@ -56,7 +56,7 @@ int64_t NotificationService::BackoffMicros(int64_t attempts) {
   return std::min<int64_t>(wait, 300'000'000);
 }
 
-Result<bool> NotificationService::Create(Tx& tx, const NewNotification& n) const {
+Status NotificationService::Create(Tx& tx, const NewNotification& n) const {
   if (!Known(NotificationTypes(), n.type)) {
     return InvalidArgument("unknown notification type '" + n.type + "'");
   }
@@ -69,9 +69,11 @@ Result<bool> NotificationService::Create(Tx& tx, const NewNotification& n) const
   row.status = delivery_enabled() ? "pending" : "stored";
   if (delivery_enabled()) row.next_attempt_at = tx.now;
   row.created_at = row.updated_at = tx.now;
-  MART_ASSIGN_OR_RETURN(bool inserted, tx.store.notifications().Insert(row));
-  if (inserted && on_created_) on_created_();
-  return inserted;
+  MART_RETURN_IF_ERROR(tx.store.notifications().Insert(row));
+  // Without delivery nothing needs to know whether it was new (which on
+  // PostgreSQL would wait for the server).
+  if (on_created_ && tx.store.notifications().Inserted()) on_created_();
+  return Status::Ok();
 }
 
 Result<std::vector<store::Notification>> NotificationService::List(

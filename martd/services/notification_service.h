@@ -48,10 +48,10 @@ class NotificationService {
   void EnableDelivery(std::function<void()> on_created) { on_created_ = std::move(on_created); }
   bool delivery_enabled() const { return static_cast<bool>(on_created_); }
 
-  // Returns false, changing nothing, when the event already made this
-  // recipient's notification of this type (an event applied twice) or the
-  // recipient is no longer a user.
-  Result<bool> Create(Tx& tx, const NewNotification& notification) const;
+  // Changes nothing when the event already made this recipient's
+  // notification of this type (an event applied twice) or the recipient is
+  // no longer a user.
+  Status Create(Tx& tx, const NewNotification& notification) const;
 
   // Newest first. PERMISSION_DENIED when a user asks for another user's.
   Result<std::vector<store::Notification>> List(Tx& tx, const Principal& principal,

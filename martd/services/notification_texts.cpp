@@ -5,9 +5,9 @@
 namespace mart {
 namespace {
 
-std::string ItemLines(const Order& order) {
+std::string ItemLines(const std::vector<OrderItem>& items) {
   std::string lines;
-  for (const OrderItem& item : order.items) {
+  for (const OrderItem& item : items) {
     lines += "  " + std::to_string(item.quantity) + " x " + item.name + " (" + item.product_id +
              ") at " + FormatMoney(item.price_cents) + "\n";
   }
@@ -39,11 +39,17 @@ MessageText WelcomeText(const User& user) {
                      "orders, payments and these notifications with martctl or the mart API.\n"};
 }
 
-Result<MessageText> OrderPlacedText(Tx& tx, const events::OrderPlaced& placed) {
+Result<MessageText> OrderPlacedText(Tx& tx, const events::OrderPlaced& placed,
+                                    const std::vector<OrderItem>* known) {
   const std::string& order_id = placed.order_id;
-  auto order = tx.store.orders().Get(order_id);
-  if (!order.ok() && order.status().code() != Code::kNotFound) return order.status();
-  std::string items = order.ok() ? ItemLines(*order) : std::string();
+  std::string items;
+  if (known != nullptr) {
+    items = ItemLines(*known);
+  } else {
+    auto order = tx.store.orders().Get(order_id);
+    if (!order.ok() && order.status().code() != Code::kNotFound) return order.status();
+    if (order.ok()) items = ItemLines(order->items);
+  }
   return MessageText{"Order " + order_id + " placed",
                      "Thank you for your order " + order_id + ".\n\n" +
                          (items.empty() ? "" : "Items:\n" + items + "\n") +

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "events/catalog.h"
 #include "mart/status.h"
@@ -15,7 +16,9 @@ namespace mart {
 using MessageText = std::pair<std::string, std::string>;  // subject, body
 
 MessageText WelcomeText(const User& user);
-Result<MessageText> OrderPlacedText(Tx& tx, const events::OrderPlaced& placed);
+// `items`: the order's lines, when the caller read them (not read again).
+Result<MessageText> OrderPlacedText(Tx& tx, const events::OrderPlaced& placed,
+                                    const std::vector<OrderItem>* items = nullptr);
 MessageText OrderStatusText(const events::OrderStatusChanged& change);
 MessageText PaymentText(const events::PaymentSucceeded& payment);
 MessageText PaymentText(const events::PaymentFailed& payment);

@@ -57,10 +57,12 @@ class OrderService {
   Result<std::vector<OrderChange>> History(Tx& tx, const Principal& principal,
                                            std::string_view id) const;
 
-  // For the orders worker, from the inventory worker's events.
-  Status OnStockReserved(Tx& tx, const std::string& order_id, const Principal& worker) const;
+  // For the orders worker, from the inventory worker's events. `head`: the
+  // order's head as stored now, when the worker has it (not read again).
+  Status OnStockReserved(Tx& tx, const std::string& order_id, const Principal& worker,
+                         const Order* head = nullptr) const;
   Status OnStockFailed(Tx& tx, const std::string& order_id, const std::string& reason,
-                       const Principal& worker) const;
+                       const Principal& worker, const Order* head = nullptr) const;
   Status OnStockMoved(Tx& tx, const std::string& order_id, StockState stock) const;
   // For payments: a succeeded payment moves the order to `paid` through the
   // table (FAILED_PRECONDITION when the table does not allow it), by `actor`.

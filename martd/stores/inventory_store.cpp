@@ -128,6 +128,16 @@ Result<std::optional<InventoryRecord>> InventoryStore::ApplyDelta(std::string_vi
   return std::optional<InventoryRecord>(std::move(after));
 }
 
+Status InventoryStore::AddDelta(std::string_view product_id, const StockDelta& delta,
+                                int64_t now) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "UPDATE inventory SET available = available + ?, reserved = reserved + ?, "
+      "shipped = shipped + ?, updated_at = ? WHERE product_id = ?"));
+  q.Bind(1, delta.available).Bind(2, delta.reserved).Bind(3, delta.shipped).Bind(4, now);
+  q.Bind(5, product_id);
+  return q.Run();
+}
+
 Status InventoryStore::SetAvailable(std::string_view product_id, int64_t available, int64_t now) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = ?, updated_at = ? WHERE product_id = ?"));

@@ -59,6 +59,10 @@ class InventoryStore {
   // would go below zero.
   Result<std::optional<InventoryRecord>> ApplyDelta(std::string_view product_id,
                                                     const StockDelta& delta, int64_t now);
+  // Adds the deltas without a condition or a result, for a caller that knows
+  // the record as it is (on PostgreSQL written behind, not a round trip):
+  // the table's CHECKs still refuse a column below zero, as an error.
+  Status AddDelta(std::string_view product_id, const StockDelta& delta, int64_t now);
   Status SetAvailable(std::string_view product_id, int64_t available, int64_t now);
   Status SetThreshold(std::string_view product_id, int64_t threshold, int64_t now);
   Status SetAlerted(std::string_view product_id, bool alerted);

@@ -48,7 +48,7 @@ std::string ListSql(const NotificationFilter& f) {
 
 }  // namespace
 
-Result<bool> NotificationStore::Insert(const Notification& n) {
+Status NotificationStore::Insert(const Notification& n) {
   // One statement for the check and the row (each is a round trip on
   // PostgreSQL); the casts give PostgreSQL the types a VALUES list would.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
@@ -66,9 +66,10 @@ Result<bool> NotificationStore::Insert(const Notification& n) {
     q.BindNull(7);
   }
   q.Bind(8, n.created_at).Bind(9, n.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  return db_.Changes() == 1;
+  return q.Run();
 }
+
+bool NotificationStore::Inserted() const { return db_.Changes() == 1; }
 
 Result<Notification> NotificationStore::Get(int64_t id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_NOTIFICATION_SELECT " WHERE id = ?"));

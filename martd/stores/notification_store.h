@@ -55,9 +55,11 @@ class NotificationStore {
   explicit NotificationStore(Database& db) : db_(db) {}
 
   // Inserts unless a row with the same (event_seq, user_id, type) exists or
-  // there is no user `n.user_id`; returns whether it inserted. `n.id` is
-  // ignored.
-  Result<bool> Insert(const Notification& n);
+  // there is no user `n.user_id`. `n.id` is ignored. Inserted() then says
+  // whether it did; on PostgreSQL that waits for the server, so a caller
+  // asks only when it needs to know.
+  Status Insert(const Notification& n);
+  bool Inserted() const;
   Result<Notification> Get(int64_t id);
   // Newest first.
   Result<std::vector<Notification>> List(const NotificationFilter& filter);

@@ -85,16 +85,19 @@ Status OrderStore::Insert(const Order& o) {
   return insert.Run();
 }
 
-Result<std::vector<OrderItem>> OrderStore::Items(std::string_view id) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT product_id, name, quantity, price_cents FROM order_items WHERE order_id = ? "
-      "ORDER BY line"));
-  q.Bind(1, id);
-  std::vector<OrderItem> items;
+Result<std::unordered_map<std::string, std::vector<OrderItem>>> OrderStore::ItemsOf(
+    const std::vector<std::string>& ids) {
+  std::unordered_map<std::string, std::vector<OrderItem>> items;
+  if (ids.empty()) return items;
+  for (const std::string& id : ids) items[id];
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "SELECT order_id, product_id, name, quantity, price_cents FROM order_items "
+      "WHERE order_id " + InListSql(ids.size()) + " ORDER BY order_id, line"));
+  BindInList(q, 1, ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;
-    items.push_back({q.Text(0), q.Text(1), q.Int(2), q.Int(3)});
+    items[q.Text(0)].push_back({q.Text(1), q.Text(2), q.Int(3), q.Int(4)});
   }
   return items;
 }
@@ -169,9 +172,11 @@ Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
       orders.push_back(ReadOrder(q));
     }
   }
-  for (Order& order : orders) {
-    MART_ASSIGN_OR_RETURN(order.items, Items(order.id));
-  }
+  // Every listed order's lines in one statement.
+  std::vector<std::string> ids;
+  for (const Order& order : orders) ids.push_back(order.id);
+  MART_ASSIGN_OR_RETURN(auto items, ItemsOf(ids));
+  for (Order& order : orders) order.items = std::move(items[order.id]);
   return orders;
 }
 
@@ -182,8 +187,7 @@ Status OrderStore::SetStatus(std::string_view id, OrderStatus status, StockState
       "WHERE id = ?"));
   q.Bind(1, OrderStatusName(status)).Bind(2, StockStateName(stock)).Bind(3, reason);
   q.Bind(4, now).Bind(5, id);
-  MART_RETURN_IF_ERROR(q.Run());
-  return ExpectRow(db_, id);
+  return q.Run();
 }
 
 Status OrderStore::SetStock(std::string_view id, StockState stock, int64_t now) {

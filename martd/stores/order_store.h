@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mart/domain/order.h"
@@ -41,7 +42,9 @@ class OrderStore {
   // Newest first (placement order for equal times).
   Result<std::vector<Order>> List(const OrderFilter& filter);
   // The status and the stock state together (one statement when a worker
-  // moves both); `reason`, when set, replaces the stored one.
+  // moves both); `reason`, when set, replaces the stored one. For an order
+  // the caller read in this transaction: an unknown id changes nothing and
+  // is not an error (asking would wait for the server on PostgreSQL).
   Status SetStatus(std::string_view id, OrderStatus status, StockState stock,
                    const std::optional<std::string>& reason, int64_t now);
   Status SetStock(std::string_view id, StockState stock, int64_t now);
@@ -51,10 +54,12 @@ class OrderStore {
   // Whether an order not yet shipped, cancelled or refunded has a line of the
   // product, or an order still holds some of its stock.
   Result<bool> HasOpenOrderFor(std::string_view product_id);
+  // The lines of these orders, in one statement, each order's in line order;
+  // an order that does not exist has none.
+  Result<std::unordered_map<std::string, std::vector<OrderItem>>> ItemsOf(
+      const std::vector<std::string>& ids);
 
  private:
-  Result<std::vector<OrderItem>> Items(std::string_view id);
-
   Database& db_;
 };
 

@@ -21,11 +21,16 @@ class NotificationServiceTest : public ::testing::Test {
 
   NotificationService& service() { return h_.services().notifications; }
 
+  // Whether it made a new notification.
+  bool Create(int64_t user_id, std::string type, int64_t seq, std::string subject = "hello") {
+    Tx tx = h_.NewTx();
+    Status created = service().Create(tx, {user_id, std::move(type), subject, "body", seq});
+    EXPECT_TRUE(created.ok()) << created.ToString();
+    return tx.store.notifications().Inserted();
+  }
   bool Create(const test::TestLogin& to, std::string type, int64_t seq,
               std::string subject = "hello") {
-    Tx tx = h_.NewTx();
-    return Must(service().Create(tx, {to.user.id, std::move(type), subject, "body", seq}),
-                "create");
+    return Create(to.user.id, std::move(type), seq, std::move(subject));
   }
 
   Result<std::vector<store::Notification>> List(const Principal& who, NotificationQuery query) {
@@ -48,6 +53,7 @@ TEST_F(NotificationServiceTest, OneRowPerEventRecipientAndType) {
   EXPECT_FALSE(Create(ann_, "order_placed", 10));  // the same event again
   EXPECT_TRUE(Create(bob_, "order_placed", 10));
   EXPECT_TRUE(Create(ann_, "order_status", 10));
+  EXPECT_FALSE(Create(999, "order_placed", 10));  // no such user: nobody to tell
   EXPECT_EQ(Must(List(h_.Operator(), {}), "list").size(), 3u);
 }
 

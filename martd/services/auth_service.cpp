@@ -146,15 +146,12 @@ Status AuthService::Confirm(store::Store& store, Principal* principal) const {
   if (!session.ok() || session->revoked || session->user_id != principal->user_id) {
     return Unauthenticated("session has ended (logged out or revoked); log in again");
   }
-  auto user = store.users().Get(principal->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == Code::kNotFound) return Unauthenticated("account no longer exists");
-    return user.status();
+  // The session's row comes with its user's (one statement).
+  if (!session->user_exists) return Unauthenticated("account no longer exists");
+  if (!session->user_active) {
+    return Unauthenticated("account " + session->user_email + " is deactivated");
   }
-  if (!user->is_active) {
-    return Unauthenticated("account " + user->email + " is deactivated");
-  }
-  principal->role = user->role;
+  principal->role = session->user_role;
   principal->confirmed = true;
   return Status::Ok();
 }

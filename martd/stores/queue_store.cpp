@@ -60,9 +60,7 @@ Status QueueStore::Save(const ConsumerState& s) {
   q.Bind(1, s.cursor).Bind(2, int64_t{s.paused}).Bind(3, s.processed).Bind(4, s.failed);
   q.Bind(5, s.dead).Bind(6, s.attempts).Bind(7, s.retry_at).Bind(8, s.last_error);
   q.Bind(9, s.updated_at).Bind(10, s.name);
-  MART_RETURN_IF_ERROR(q.Run());
-  if (db_.Changes() == 0) return Internal("consumer " + s.name + " has no row");
-  return Status::Ok();
+  return q.Run();
 }
 
 Result<Backlog> QueueStore::BacklogOf(int64_t cursor, const std::vector<std::string>& topics) {

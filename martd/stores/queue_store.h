@@ -49,6 +49,8 @@ class QueueStore {
   // The consumer's row, nullopt when it has none; reads only (a read-only
   // connection may call it).
   Result<std::optional<ConsumerState>> Find(std::string_view name);
+  // For a consumer Load()ed in this transaction (so its row exists; asking
+  // would wait for the server on PostgreSQL).
   Status Save(const ConsumerState& state);
   // `topics` is a fixed list of exact topic names.
   Result<Backlog> BacklogOf(int64_t cursor, const std::vector<std::string>& topics);

@@ -14,6 +14,12 @@ struct SessionRow {
   int64_t id = 0;
   int64_t user_id = 0;
   bool revoked = false;
+  // Its user, read with it (what every request's check needs, in one
+  // statement): whether the account still exists, is active, and its role.
+  bool user_exists = false;
+  bool user_active = false;
+  std::string user_role;
+  std::string user_email;
 };
 
 struct RefreshTokenRow {

@@ -49,7 +49,8 @@ std::vector<SeedRoute> AmqpSeedRoutes(const store::EventRow& event, const json& 
 std::vector<SeedRoute> KafkaSeedRoutes(const store::EventRow& event, const json& object) {
   const json& data = object["data"];
   if (event.topic == "stock.updated") {
-    return {StockUpdatedRoute(data.value("product_id", json("")), data.value("available", json(0)))};
+    return {StockUpdatedRoute(data.value("product_id", json("")),
+                              data.value("available", json(0)))};
   }
   if (event.topic == "inventory.reserved" || event.topic == "inventory.released" ||
       event.topic == "inventory.shipped") {

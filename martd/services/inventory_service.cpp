@@ -177,8 +177,8 @@ Result<bool> InventoryService::ReserveOrder(Tx& tx, const std::string& order_id,
       auto it = page->records.find(line.product_id);
       if (it != page->records.end()) known = &it->second;
     }
-    Result<InventoryRecord> record =
-        known != nullptr ? Result<InventoryRecord>(*known) : tx.store.inventory().Get(line.product_id);
+    Result<InventoryRecord> record = known != nullptr ? Result<InventoryRecord>(*known)
+                                                      : tx.store.inventory().Get(line.product_id);
     if (!record.ok() && record.status().code() != Code::kNotFound) return record.status();
     int64_t available = record.ok() ? record->available : 0;
     if (record.ok()) records.push_back(*record);

@@ -63,7 +63,8 @@ class InventoryService {
                                   const std::string& reference, const Principal& actor) const;
   // For the inventory worker. Reserves every line under the order's hold, or
   // none when any is short or gone; emits `inventory.reserved` {order_id,
-  // items: [{product_id, quantity, available, reserved}]} or `inventory.reservation_failed` {order_id, short: [{product_id,
+  // items: [{product_id, quantity, available, reserved}]} or
+  // `inventory.reservation_failed` {order_id, short: [{product_id,
   // requested, available}], reason}. Returns whether it reserved.
   // FAILED_PRECONDITION when the order already holds stock (never twice).
   // With `page`, what it knows is not read again, and it is kept up to date.

@@ -359,7 +359,8 @@ Result<Order> OrderService::Transition(Tx& tx, Order order, OrderStatus to, cons
 
 Status OrderService::OnStockReserved(Tx& tx, const std::string& order_id,
                                      const Principal& worker, const Order* head) const {
-  MART_ASSIGN_OR_RETURN(Order order, head ? Result<Order>(*head) : tx.store.orders().Head(order_id));
+  MART_ASSIGN_OR_RETURN(Order order,
+                        head ? Result<Order>(*head) : tx.store.orders().Head(order_id));
   // The reservation is the first answer about an order's stock; one that
   // arrives after a later answer (a dead letter retried late) is stale.
   if (order.stock != StockState::kPending) return Status::Ok();
@@ -375,7 +376,8 @@ Status OrderService::OnStockReserved(Tx& tx, const std::string& order_id,
 
 Status OrderService::OnStockFailed(Tx& tx, const std::string& order_id, const std::string& reason,
                                    const Principal& worker, const Order* head) const {
-  MART_ASSIGN_OR_RETURN(Order order, head ? Result<Order>(*head) : tx.store.orders().Head(order_id));
+  MART_ASSIGN_OR_RETURN(Order order,
+                        head ? Result<Order>(*head) : tx.store.orders().Head(order_id));
   if (order.status == OrderStatus::kCancelled ||
       !CanTransition(order.status, OrderStatus::kCancelled)) {
     return tx.store.orders().SetStock(order_id, StockState::kFailed, tx.now);

@@ -86,8 +86,8 @@ Result<Product> ProductStore::Get(std::string_view id) {
 Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string>& ids) {
   std::vector<Product> products;
   if (ids.empty()) return products;
-  MART_ASSIGN_OR_RETURN(Query q,
-                        db_.PrepareText(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(ids.size())));
+  MART_ASSIGN_OR_RETURN(
+      Query q, db_.PrepareText(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(ids.size())));
   BindInList(q, 1, ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

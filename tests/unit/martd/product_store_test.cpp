@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -94,6 +95,42 @@ TEST_F(ProductStoreTest, GetJoinsTheAvailableQuantity) {
   EXPECT_EQ(after->reserved, 30);
   EXPECT_FALSE(Must(inventory().ApplyDelta(Id(2), {.available = -71}, kT0), "too many").has_value());
   EXPECT_EQ(Must(products().Get(Id(2)), "get").quantity, 70);  // what is available
+}
+
+// A list of ids goes out padded to the next power of two with its last id
+// repeated (InListSql): each product still comes back once, a missing one
+// not at all.
+TEST_F(ProductStoreTest, ManyAtOnceReturnsEachFoundProductOnce) {
+  AddCatalog();
+  std::vector<std::string> ids = {Id(3), Id(9), Id(1)};  // 3 ids, sent as 4
+  std::vector<std::string> got;
+  for (const Product& p : Must(products().GetMany(ids), "products")) got.push_back(p.id);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{Id(1), Id(3)}));
+  got.clear();
+  for (const InventoryRecord& r : Must(inventory().GetMany(ids), "stock")) {
+    got.push_back(r.product_id);
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{Id(1), Id(3)}));
+  EXPECT_TRUE(Must(products().GetMany({}), "none").empty());
+}
+
+// The update without a condition is for callers that checked the record;
+// should one be wrong, the table's CHECK still refuses a negative and
+// nothing changes.
+TEST_F(ProductStoreTest, AnUnconditionalStockUpdateStillNeverGoesBelowZero) {
+  AddCatalog();
+  Status refused = inventory().AddDelta(Id(2), {.available = -101, .reserved = 101}, kT0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), Code::kInternal) << refused.ToString();
+  InventoryRecord now = Must(inventory().Get(Id(2)), "get");
+  EXPECT_EQ(now.available, 100);
+  EXPECT_EQ(now.reserved, 0);
+  Must(inventory().AddDelta(Id(2), {.available = -100, .reserved = 100}, kT0 + 1), "all of it");
+  now = Must(inventory().Get(Id(2)), "get");
+  EXPECT_EQ(now.available, 0);
+  EXPECT_EQ(now.reserved, 100);
 }
 
 TEST_F(ProductStoreTest, MissingProductIsNotFound) {

@@ -62,11 +62,35 @@ size_t InListSize(size_t n) {
   return size;
 }
 
+// PostgreSQL's text form of a text[] value: every element quoted, with " and
+// \ escaped by a backslash.
+std::string ArrayLiteral(const std::vector<std::string>& values) {
+  std::string text = "{";
+  for (const std::string& value : values) {
+    if (text.size() > 1) text += ',';
+    text += '"';
+    for (const char c : value) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    text += '"';
+  }
+  text += '}';
+  return text;
+}
+
 }  // namespace
 
-std::string InListSql(size_t count) { return "IN (" + Repeated("?", InListSize(count)) + ")"; }
+std::string InListSql(const Database& db, size_t count) {
+  if (db.backend() == Backend::kPostgres) return "= ANY (?)";
+  return "IN (" + Repeated("?", InListSize(count)) + ")";
+}
 
-void BindInList(Query& q, int first, const std::vector<std::string>& values) {
+void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values) {
+  if (db.backend() == Backend::kPostgres) {
+    q.Bind(first, ArrayLiteral(values));
+    return;
+  }
   const size_t size = InListSize(values.size());
   for (size_t i = 0; i < size; ++i) {
     q.Bind(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);

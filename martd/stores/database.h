@@ -220,12 +220,15 @@ std::string RedactLocation(std::string_view location);
 // by ", " (Repeated("(?, ?)", 2) is "(?, ?), (?, ?)"). Each distinct text is
 // a statement of its own in the connection's cache.
 std::string Repeated(std::string_view item, size_t count);
-// An IN list for `count` values: "IN (?, ?, …)" with the next power of two
-// at or above count placeholders, so lists whose length varies share a few
-// statements; BindInList binds the values from parameter `first` and
-// repeats the last one to fill it. `count` > 0.
-std::string InListSql(size_t count);
-void BindInList(Query& q, int first, const std::vector<std::string>& values);
+// A test that a column is one of `count` values, after the column's name.
+// SQLite: "IN (?, ?, …)" with the next power of two at or above count
+// placeholders, so lists whose length varies share a few statements, and
+// BindInList repeats the last value to fill it. PostgreSQL: "= ANY (?)", one
+// array parameter whatever the length, which BindInList binds as an array
+// literal (a padded list there costs the server a fifth of an order's time in
+// building and comparing the array it makes of it). `count` > 0.
+std::string InListSql(const Database& db, size_t count);
+void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values);
 
 // BeginWrite on construction; rolls back on destruction unless Commit().
 class Transaction {

@@ -69,8 +69,8 @@ Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
   if (product_ids.empty()) return records;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText("SELECT " MART_INVENTORY_COLUMNS
                                                  " FROM inventory i WHERE i.product_id " +
-                                                 InListSql(product_ids.size())));
-  BindInList(q, 1, product_ids);
+                                                 InListSql(db_, product_ids.size())));
+  BindInList(db_, q, 1, product_ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;
@@ -205,8 +205,8 @@ Result<std::vector<std::string>> InventoryStore::Holding(
   if (references.empty()) return holding;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "SELECT DISTINCT reference FROM inventory_holds WHERE reference " +
-      InListSql(references.size())));
-  BindInList(q, 1, references);
+      InListSql(db_, references.size())));
+  BindInList(db_, q, 1, references);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;

@@ -92,8 +92,8 @@ Result<std::unordered_map<std::string, std::vector<OrderItem>>> OrderStore::Item
   for (const std::string& id : ids) items[id];
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "SELECT order_id, product_id, name, quantity, price_cents FROM order_items "
-      "WHERE order_id " + InListSql(ids.size()) + " ORDER BY order_id, line"));
-  BindInList(q, 1, ids);
+      "WHERE order_id " + InListSql(db_, ids.size()) + " ORDER BY order_id, line"));
+  BindInList(db_, q, 1, ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;
@@ -136,8 +136,8 @@ Result<std::vector<Order>> OrderStore::Heads(const std::vector<std::string>& ids
   if (ids.empty()) return heads;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "SELECT id, user_id, status, stock, reason, total_cents, NULL, created_at, updated_at "
-      "FROM orders WHERE id " + InListSql(ids.size())));
-  BindInList(q, 1, ids);
+      "FROM orders WHERE id " + InListSql(db_, ids.size())));
+  BindInList(db_, q, 1, ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());
     if (!row) break;

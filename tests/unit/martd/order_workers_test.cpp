@@ -486,6 +486,38 @@ TEST_F(OrderWorkersTest, AManualHoldInAnotherCaseThanOrderHoldsIsManualEverywher
   EXPECT_TRUE(h_.services().catalog.Delete(tx, h_.watch.id).ok());
 }
 
+// martd's own order.placed merges its lines; a payload that repeats a
+// product (an older or hand-written one) still reserves their sum under one
+// hold, one update and one ledger row, and its event has the line once.
+TEST_F(OrderWorkersTest, APayloadThatRepeatsAProductReservesTheSumOnce) {
+  Order order = h_.MustPlace(h_.headphones.id, 1);  // placed, not yet reserved
+  h_.TakeEvents();
+  const InventoryRecord before = h_.Stock(h_.watch.id);
+  Tx tx = h_.NewTx();
+  auto reserved = h_.services().inventory.ReserveOrder(
+      tx, order.id, {{h_.watch.id, 2}, {h_.phone.id, 1}, {h_.watch.id, 3}},
+      Principal::Worker("inventory"));
+  ASSERT_TRUE(reserved.ok()) << reserved.status().ToString();
+  EXPECT_TRUE(*reserved);
+  const InventoryRecord after = h_.Stock(h_.watch.id);
+  EXPECT_EQ(after.available, before.available - 5);
+  EXPECT_EQ(after.reserved, before.reserved + 5);
+  auto holds = Must(tx.store.inventory().HoldsFor(OrderHoldReference(order.id)), "holds");
+  std::sort(holds.begin(), holds.end());
+  std::vector<std::pair<std::string, int64_t>> want = {{h_.watch.id, 5}, {h_.phone.id, 1}};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(holds, want);
+  std::vector<StockMovement> moved = OrderMovements(h_.watch.id, order.id);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].available_before, before.available);
+  EXPECT_EQ(moved[0].available_after, before.available - 5);
+  json event = Payload(h_.TakeEvents(), "inventory.reserved");
+  ASSERT_EQ(event["items"].size(), 2u) << event.dump();
+  EXPECT_EQ(event["items"][0]["product_id"], h_.watch.id);  // in the order's order
+  EXPECT_EQ(event["items"][0]["quantity"], 5);
+  EXPECT_EQ(event["items"][0]["available"], after.available);
+}
+
 TEST_F(OrderWorkersTest, AnOrderIsNeverReservedTwice) {
   Order order = h_.MustPlace(h_.watch.id, 2);
   h_.Pump();

@@ -116,6 +116,36 @@ TEST_F(ProductStoreTest, ManyAtOnceReturnsEachFoundProductOnce) {
   EXPECT_TRUE(Must(products().GetMany({}), "none").empty());
 }
 
+// On PostgreSQL the list is one array parameter (InListSql): an id the array's
+// text form would read otherwise (a quote, a backslash, a comma, a brace, a
+// space) is still matched as itself and only as itself.
+TEST_F(ProductStoreTest, ManyAtOnceMatchesIdsWithArraySyntaxInThemExactly) {
+  auto id = [](std::string text) {  // the 24 characters the table asks for
+    text.resize(24, '0');
+    return text;
+  };
+  auto insert = [&](const std::string& product_id, const std::string& name) {
+    Must(products().Insert(MakeProduct(product_id, name, "Odd", 100)), "insert product");
+    Must(inventory().Insert({.product_id = product_id, .created_at = kT0, .updated_at = kT0}),
+         "insert inventory");
+  };
+  const std::vector<std::string> odd = {id("a\"b"), id("c\\d"), id("e,f}"), id("{g"), id(" h ")};
+  for (const std::string& p : odd) insert(p, "odd");
+  const std::string two_backslashes = id("c\\\\d");
+  insert(two_backslashes, "two backslashes");
+  std::vector<std::string> want = odd;
+  std::vector<std::string> got;
+  for (const Product& p : Must(products().GetMany(want), "products")) got.push_back(p.id);
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  got.clear();
+  for (const Product& p : Must(products().GetMany({id("a"), two_backslashes}), "products")) {
+    got.push_back(p.name);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"two backslashes"}));
+}
+
 // The update without a condition is for callers that checked the record;
 // should one be wrong, the table's CHECK still refuses a negative and
 // nothing changes.

@@ -143,6 +143,11 @@ class Database {
   // For SQL assembled from fixed fragments (never from input: values go in
   // ? placeholders); cached by its text.
   virtual Result<Query> PrepareText(const std::string& sql) = 0;
+  // PrepareText for a statement over a list of values (InListSql), which
+  // PostgreSQL plans for its values each time it runs: a plan cached while a
+  // table was small scans it whole once it has grown (a prepared statement
+  // keeps a generic plan, made for a list of unknown length).
+  virtual Result<Query> PrepareForList(const std::string& sql) { return PrepareText(sql); }
   // Runs SQL text with no parameters and no rows (schema, tests).
   virtual Status Execute(std::string_view sql) = 0;
   // The rows the last INSERT, UPDATE or DELETE changed.
@@ -220,7 +225,8 @@ std::string RedactLocation(std::string_view location);
 // by ", " (Repeated("(?, ?)", 2) is "(?, ?), (?, ?)"). Each distinct text is
 // a statement of its own in the connection's cache.
 std::string Repeated(std::string_view item, size_t count);
-// A test that a column is one of `count` values, after the column's name.
+// A test that a column is one of `count` values, after the column's name, in
+// a statement from PrepareForList.
 // SQLite: "IN (?, ?, …)" with the next power of two at or above count
 // placeholders, so lists whose length varies share a few statements, and
 // BindInList repeats the last value to fill it. PostgreSQL: "= ANY (?)", one

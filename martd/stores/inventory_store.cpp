@@ -67,7 +67,7 @@ Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
     const std::vector<std::string>& product_ids) {
   std::vector<InventoryRecord> records;
   if (product_ids.empty()) return records;
-  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText("SELECT " MART_INVENTORY_COLUMNS
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList("SELECT " MART_INVENTORY_COLUMNS
                                                  " FROM inventory i WHERE i.product_id " +
                                                  InListSql(db_, product_ids.size())));
   BindInList(db_, q, 1, product_ids);
@@ -203,7 +203,7 @@ Result<std::vector<std::string>> InventoryStore::Holding(
     const std::vector<std::string>& references) {
   std::vector<std::string> holding;
   if (references.empty()) return holding;
-  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
       "SELECT DISTINCT reference FROM inventory_holds WHERE reference " +
       InListSql(db_, references.size())));
   BindInList(db_, q, 1, references);

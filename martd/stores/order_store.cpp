@@ -90,7 +90,7 @@ Result<std::unordered_map<std::string, std::vector<OrderItem>>> OrderStore::Item
   std::unordered_map<std::string, std::vector<OrderItem>> items;
   if (ids.empty()) return items;
   for (const std::string& id : ids) items[id];
-  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
       "SELECT order_id, product_id, name, quantity, price_cents FROM order_items "
       "WHERE order_id " + InListSql(db_, ids.size()) + " ORDER BY order_id, line"));
   BindInList(db_, q, 1, ids);
@@ -134,7 +134,7 @@ Result<Order> OrderStore::Head(std::string_view id) {
 Result<std::vector<Order>> OrderStore::Heads(const std::vector<std::string>& ids) {
   std::vector<Order> heads;
   if (ids.empty()) return heads;
-  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
       "SELECT id, user_id, status, stock, reason, total_cents, NULL, created_at, updated_at "
       "FROM orders WHERE id " + InListSql(db_, ids.size())));
   BindInList(db_, q, 1, ids);

@@ -178,7 +178,15 @@ Result<bool> PostgresStatement::Step() {
       MART_RETURN_IF_ERROR(db_.EnsureConnected());
       if (db_.in_transaction_) db_.transaction_sent_ = true;
       PGresult* failed = nullptr;
-      if (prepared_on_ != db_.generation_) {
+      if (planned_each_run_) {
+        CountStatement();
+        CountRoundTrip();
+        result = PQexecParams(db_.conn_, sql_.text.c_str(), sql_.parameters, nullptr,
+                              values.data(), nullptr, nullptr, 0);
+        const ExecStatusType status = PQresultStatus(result);
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) break;
+        failed = result;
+      } else if (prepared_on_ != db_.generation_) {
         PGresult* prepared = PQprepare(db_.conn_, name_.c_str(), sql_.text.c_str(),
                                        sql_.parameters, nullptr);
         if (PQresultStatus(prepared) == PGRES_COMMAND_OK) {
@@ -188,7 +196,7 @@ Result<bool> PostgresStatement::Step() {
           failed = prepared;
         }
       }
-      if (failed == nullptr) {
+      if (failed == nullptr && !planned_each_run_) {
         CountStatement();
         CountRoundTrip();
         result = PQexecPrepared(db_.conn_, name_.c_str(), sql_.parameters, values.data(),
@@ -293,6 +301,7 @@ Status PostgresDatabase::Connected() {
 PostgresDatabase::~PostgresDatabase() {
   cache_.clear();
   text_cache_.clear();
+  list_cache_.clear();
   {
     std::lock_guard lock(cancel_mutex_);
     if (cancel_ != nullptr) PQfreeCancel(cancel_);
@@ -353,6 +362,16 @@ Result<Query> PostgresDatabase::PrepareText(const std::string& sql) {
   auto [added, inserted] =
       text_cache_.emplace(sql, std::make_unique<PostgresStatement>(*this, RewritePlaceholders(sql)));
   return Query(added->second.get());
+}
+
+Result<Query> PostgresDatabase::PrepareForList(const std::string& sql) {
+  auto it = list_cache_.find(sql);
+  if (it == list_cache_.end()) {
+    auto statement = std::make_unique<PostgresStatement>(*this, RewritePlaceholders(sql));
+    it = list_cache_.emplace(sql, std::move(statement)).first;
+    it->second->planned_each_run_ = true;
+  }
+  return Query(it->second.get());
 }
 
 Status PostgresDatabase::Execute(std::string_view sql) {
@@ -422,6 +441,18 @@ Status PostgresDatabase::SendOne(PostgresStatement& statement,
                                  const std::vector<bool>& is_null,
                                  std::vector<PostgresStatement*>* sent,
                                  std::vector<bool>* prepares) {
+  std::vector<const char*> pointers(values.size());
+  for (size_t i = 0; i < values.size(); ++i) pointers[i] = is_null[i] ? nullptr : values[i].c_str();
+  if (statement.planned_each_run_) {
+    CountStatement();
+    if (PQsendQueryParams(conn_, statement.sql_.text.c_str(), static_cast<int>(values.size()),
+                          nullptr, pointers.data(), nullptr, nullptr, 0) != 1) {
+      return Failure(nullptr, statement.sql_.text);
+    }
+    sent->push_back(&statement);
+    prepares->push_back(false);
+    return Status::Ok();
+  }
   if (statement.prepared_on_ != generation_) {
     if (PQsendPrepare(conn_, statement.name_.c_str(), statement.sql_.text.c_str(),
                       statement.sql_.parameters, nullptr) != 1) {
@@ -433,8 +464,6 @@ Status PostgresDatabase::SendOne(PostgresStatement& statement,
     // queued many times); undone below if the PREPARE fails.
     statement.prepared_on_ = generation_;
   }
-  std::vector<const char*> pointers(values.size());
-  for (size_t i = 0; i < values.size(); ++i) pointers[i] = is_null[i] ? nullptr : values[i].c_str();
   CountStatement();
   if (PQsendQueryPrepared(conn_, statement.name_.c_str(), static_cast<int>(values.size()),
                           pointers.data(), nullptr, nullptr, 0) != 1) {

@@ -92,6 +92,7 @@ class PostgresStatement final : public Statement {
   PostgresSql sql_;
   std::string name_;          // the server-side prepared statement
   uint64_t prepared_on_ = 0;  // the connection generation it was prepared on; 0: not yet
+  bool planned_each_run_ = false;  // never prepared: sent with its text (PrepareForList)
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   PGresult* result_ = nullptr;
@@ -109,6 +110,8 @@ class PostgresDatabase final : public Database {
   Backend backend() const override { return Backend::kPostgres; }
   Result<Query> Prepare(const char* sql) override;
   Result<Query> PrepareText(const std::string& sql) override;
+  // Runs as an unnamed statement, parsed and planned with its values each time.
+  Result<Query> PrepareForList(const std::string& sql) override;
   Status Execute(std::string_view sql) override;
   // Sends the statements queued, if any, to count theirs.
   int Changes() const override;
@@ -192,6 +195,7 @@ class PostgresDatabase final : public Database {
   PGcancel* cancel_ = nullptr;
   std::unordered_map<const char*, std::unique_ptr<PostgresStatement>> cache_;
   std::unordered_map<std::string, std::unique_ptr<PostgresStatement>> text_cache_;
+  std::unordered_map<std::string, std::unique_ptr<PostgresStatement>> list_cache_;
 };
 
 }  // namespace mart::store

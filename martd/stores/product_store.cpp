@@ -87,7 +87,7 @@ Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string
   std::vector<Product> products;
   if (ids.empty()) return products;
   MART_ASSIGN_OR_RETURN(
-      Query q, db_.PrepareText(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(db_, ids.size())));
+      Query q, db_.PrepareForList(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(db_, ids.size())));
   BindInList(db_, q, 1, ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

@@ -283,6 +283,35 @@ TEST_F(PostgresDatabaseTest, ARolledBackSavepointDropsWhatWaitedAndAnEmptyTransa
   EXPECT_EQ(Count("t"), 0);
 }
 
+// A list statement is one array parameter, planned for its values each time
+// (never a server-side prepared statement, whose generic plan would be made
+// for a list of unknown length): alone, and after writes waiting to be sent.
+TEST_F(PostgresDatabaseTest, AListStatementIsPlannedForItsValuesEveryTime) {
+  ASSERT_TRUE(db().Execute("CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT NOT NULL)").ok());
+  auto read = [&](const std::vector<std::string>& ids) {
+    Query q = Must(db().PrepareForList("SELECT sum(n) FROM t WHERE id " + InListSql(db(), 3)),
+                   "list");
+    BindInList(db(), q, 1, ids);
+    EXPECT_TRUE(Must(q.Next(), "sum row"));
+    return q.IsNull(0) ? int64_t{-1} : q.Int(0);
+  };
+  EXPECT_EQ(InListSql(db(), 3), "= ANY (?)");
+  Transaction transaction(db());
+  for (const auto& [id, n] : {std::pair{"a", 1}, {"b\"", 10}, {"c,d", 100}}) {
+    Query q = Must(db().Prepare("INSERT INTO t (id, n) VALUES (?, ?)"), "insert");
+    ASSERT_TRUE(q.Bind(1, id).Bind(2, int64_t{n}).Run().ok());
+  }
+  EXPECT_EQ(read({"a", "b\"", "c,d"}), 111) << "sent after the queued INSERTs";
+  EXPECT_EQ(read({"c,d", "zz"}), 100) << "sent alone";
+  EXPECT_EQ(read({"zz"}), -1);
+  Query prepared = Must(db().Prepare("SELECT count(*) FROM pg_prepared_statements "
+                                     "WHERE position('sum' || '(n)' IN statement) > 0"),
+                         "prepared");
+  ASSERT_TRUE(Must(prepared.Next(), "prepared row"));
+  EXPECT_EQ(prepared.Int(0), 0);
+  ASSERT_TRUE(transaction.Commit().ok());
+}
+
 TEST_F(PostgresDatabaseTest, AReadIsOneStatementOnAReadOnlyConnection) {
   auto reader = Must(Database::Open(std::getenv("MART_TEST_STORE"), OpenMode::kReadOnly), "reader");
   {

@@ -134,6 +134,49 @@ Reply Dispatcher::Execute(Job& job, store::Store& store, Outbox& outbox) const {
   return reply;
 }
 
+std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Store& store,
+                                            Outbox& outbox,
+                                            store::Transaction& transaction) const {
+  std::vector<Reply> replies;
+  replies.reserve(batch.size());
+  store::Database& db = store.db();
+  if (batch.size() < 2 || db.backend() != store::Backend::kPostgres) {
+    for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
+    return replies;
+  }
+  // What Execute may change in a job, to run it again as it came.
+  struct Admitted {
+    Principal principal;
+    bool params_checked;
+    std::string fingerprint;
+  };
+  std::vector<Admitted> admitted;
+  admitted.reserve(batch.size());
+  for (const Job& job : batch) {
+    admitted.push_back({job.principal, job.params_checked, job.fingerprint});
+  }
+  const size_t mark = outbox.Mark();
+  db.ReleaseUnitsBehind();
+  for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
+  Status confirmed = db.ConfirmUnits();
+  if (confirmed.ok()) return replies;
+  LogInfo("a write of a batch of " + std::to_string(batch.size()) +
+          " requests failed (" + confirmed.ToString() + "); running them again one at a time");
+  outbox.DropAfter(mark);
+  replies.clear();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].principal = std::move(admitted[i].principal);
+    batch[i].params_checked = admitted[i].params_checked;
+    batch[i].fingerprint = std::move(admitted[i].fingerprint);
+  }
+  if (Status begun = transaction.Restart(); !begun.ok()) {
+    for (const Job& job : batch) replies.push_back(Reply{job.request.id, begun, nullptr});
+    return replies;
+  }
+  for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
+  return replies;
+}
+
 Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,
                                                   Outbox& outbox, Reply* reply) const {
   EffectScope effects(store.db(), outbox);

@@ -120,7 +120,6 @@ Status StoreThread::RunTask(Task& task) {
 void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
                            ReplyChannel& channel, bool pump) {
   std::vector<Reply> replies;
-  replies.reserve(batch.size());
   std::vector<Status> task_status(tasks.size());
   Status committed;
   Result<PumpOutcome> pumped = PumpOutcome{};
@@ -128,7 +127,7 @@ void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
     store::Transaction transaction(store_.db());
     committed = transaction.status();
     if (committed.ok()) {
-      for (Job& job : batch) replies.push_back(dispatcher_.Execute(job, store_, outbox_));
+      replies = dispatcher_.ExecuteBatch(batch, store_, outbox_, transaction);
       for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
       // Other martd on the same database hear of the commit (events/feed_relay.h).

@@ -148,6 +148,13 @@ Status Transaction::Commit() {
   return committed;
 }
 
+Status Transaction::Restart() {
+  if (open_) (void)db_.Rollback();
+  status_ = db_.BeginWrite();
+  open_ = status_.ok();
+  return status_;
+}
+
 Savepoint::Savepoint(Database& db) : db_(db) {
   status_ = db_.BeginSavepoint();
   open_ = status_.ok();

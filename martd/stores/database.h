@@ -167,6 +167,15 @@ class Database {
   virtual Status BeginSavepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;
+  // For a batch of units (requests) in one transaction. After
+  // ReleaseUnitsBehind, PostgreSQL releases a savepoint without a round trip
+  // of its own (written behind like a write), so a write of one unit may
+  // fail only in a later unit's statement. ConfirmUnits ends that: it sends
+  // what waits and is not OK when anything failed since, and then the
+  // transaction must be rolled back and its units run again, each released
+  // on its own (Dispatcher::ExecuteBatch). SQLite: no effect, always OK.
+  virtual void ReleaseUnitsBehind() {}
+  virtual Status ConfirmUnits() { return Status::Ok(); }
 
   // Inside a migration's transaction, before reading the schema version: waits
   // until no other martd is migrating the same database (PostgreSQL: an
@@ -243,6 +252,8 @@ class Transaction {
   ~Transaction();
   Status status() const { return status_; }
   Status Commit();
+  // Rolls back what the transaction did and begins it again.
+  Status Restart();
 
  private:
   Database& db_;

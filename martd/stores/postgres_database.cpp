@@ -330,6 +330,12 @@ Status PostgresDatabase::Reconnect() {
 }
 
 Status PostgresDatabase::Failure(PGresult* result, std::string_view context) {
+  Status failure = FailureOf(result, context);
+  if (units_behind_ && units_failed_.ok()) units_failed_ = failure;
+  return failure;
+}
+
+Status PostgresDatabase::FailureOf(PGresult* result, std::string_view context) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state != nullptr ? state : "";
   std::string message = result != nullptr ? Trimmed(PQresultErrorMessage(result)) : "";
@@ -634,6 +640,7 @@ Status PostgresDatabase::Commit() {
     return failed;
   }
   savepoints_.clear();
+  units_behind_ = false;
   if (!transaction_sent_ && !QueueHasStatements()) {
     queued_.clear();  // nothing reached the server: nothing to commit
     in_transaction_ = false;
@@ -657,6 +664,7 @@ Status PostgresDatabase::Rollback() {
   NextWriteEpoch();
   savepoints_.clear();
   queued_.clear();
+  units_behind_ = false;
   failed_earlier_ = Status::Ok();
   const bool sent = transaction_sent_;
   in_transaction_ = false;
@@ -700,7 +708,8 @@ Status PostgresDatabase::ReleaseSavepoint() {
     queued_.pop_back();  // nothing ran inside it: SAVEPOINT and RELEASE cancel out
   } else if (!WritesBehind()) {
     status = Command("RELEASE SAVEPOINT request");
-  } else if (!QueueHasStatements() && failed_earlier_.ok()) {
+  } else if ((!QueueHasStatements() || units_behind_) && failed_earlier_.ok()) {
+    // Nothing of its own can fail now, or ConfirmUnits learns of it.
     Enqueue("RELEASE SAVEPOINT request");
   } else {
     // Its statements answer now, so that a failure is this savepoint's: then
@@ -740,6 +749,19 @@ Status PostgresDatabase::RollbackToSavepoint() {
   queued_.clear();  // all of it came after the savepoint, which was sent
   Enqueue("ROLLBACK TO SAVEPOINT request");
   return Status::Ok();
+}
+
+void PostgresDatabase::ReleaseUnitsBehind() {
+  units_behind_ = WritesBehind();
+  units_failed_ = Status::Ok();
+}
+
+Status PostgresDatabase::ConfirmUnits() {
+  if (!units_behind_) return Status::Ok();
+  Status sent = QueueHasStatements() ? RoundTrip(nullptr, nullptr) : failed_earlier_;
+  units_behind_ = false;
+  Status failed = std::exchange(units_failed_, Status::Ok());
+  return failed.ok() ? sent : failed;
 }
 
 Status PostgresDatabase::LockForMigration() { return Command(kMigrationLock); }

@@ -123,6 +123,8 @@ class PostgresDatabase final : public Database {
   Status BeginSavepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
+  void ReleaseUnitsBehind() override;
+  Status ConfirmUnits() override;
   bool InTransaction() const override { return in_transaction_; }
   Status LockForMigration() override;
   Result<int> SchemaVersion() override;
@@ -144,7 +146,9 @@ class PostgresDatabase final : public Database {
   // its work is lost and the caller must see the failure).
   Status EnsureConnected();
   // A failed result or connection as a Status; takes ownership of `result`.
+  // Kept for ConfirmUnits while units are released behind.
   Status Failure(PGresult* result, std::string_view context);
+  Status FailureOf(PGresult* result, std::string_view context);
   Status Command(const char* sql);
   Status Connected();  // after PQconnectdb/PQreset: settings, cancel handle
 
@@ -191,6 +195,10 @@ class PostgresDatabase final : public Database {
   // A queued statement's failure found by Changes(), which cannot return it:
   // the next round trip, RELEASE or COMMIT reports it; ROLLBACK TO clears it.
   Status failed_earlier_;
+  // Between ReleaseUnitsBehind and ConfirmUnits: savepoints are released
+  // behind, and the first failure since is kept for ConfirmUnits.
+  bool units_behind_ = false;
+  Status units_failed_;
   std::mutex cancel_mutex_;
   PGcancel* cancel_ = nullptr;
   std::unordered_map<const char*, std::unique_ptr<PostgresStatement>> cache_;

@@ -6,6 +6,7 @@
 // committed transaction. It returns the reply as a client would decode it.
 // Not thread safe.
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -62,6 +63,29 @@ class DispatchHarness : public ServiceHarness {
     request.idempotency_key = std::string(idempotency_key);
     request.params = std::move(params);
     return CallFrame(EncodeRequest(request));
+  }
+
+  // Requests that need no prepare step, executed as the store thread executes
+  // a batch: in one transaction (Dispatcher::ExecuteBatch), then committed.
+  // The replies in order; last_events() holds the batch's events.
+  std::vector<Reply> CallBatch(const std::vector<Request>& requests) {
+    last_events_.clear();
+    std::vector<rpc::Job> batch(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+      Status admitted = dispatcher_.Admit(EncodeRequest(requests[i]), &batch[i]);
+      EXPECT_TRUE(admitted.ok()) << admitted.ToString();
+      EXPECT_EQ(batch[i].handler->prepare, nullptr) << requests[i].method;
+    }
+    std::vector<Reply> replies;
+    store::Transaction transaction(store_->db());
+    EXPECT_TRUE(transaction.status().ok()) << transaction.status().ToString();
+    for (Reply& reply : dispatcher_.ExecuteBatch(batch, *store_, outbox_, transaction)) {
+      replies.push_back(OverTheWire(reply));
+    }
+    Status committed = transaction.Commit();
+    EXPECT_TRUE(committed.ok()) << committed.ToString();
+    last_events_ = outbox_.TakePending();
+    return replies;
   }
 
   // The events the last executed call left in the outbox for publishing.

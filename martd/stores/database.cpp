@@ -79,15 +79,22 @@ std::string ArrayLiteral(const std::vector<std::string>& values) {
   return text;
 }
 
+// Longer lists are one array parameter on PostgreSQL.
+constexpr size_t kPostgresInListMax = 8;
+
+bool AsArray(const Database& db, size_t count) {
+  return db.backend() == Backend::kPostgres && count > kPostgresInListMax;
+}
+
 }  // namespace
 
 std::string InListSql(const Database& db, size_t count) {
-  if (db.backend() == Backend::kPostgres) return "= ANY (?)";
+  if (AsArray(db, count)) return "= ANY (?)";
   return "IN (" + Repeated("?", InListSize(count)) + ")";
 }
 
 void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values) {
-  if (db.backend() == Backend::kPostgres) {
+  if (AsArray(db, values.size())) {
     q.Bind(first, ArrayLiteral(values));
     return;
   }

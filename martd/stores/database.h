@@ -235,13 +235,14 @@ std::string RedactLocation(std::string_view location);
 // a statement of its own in the connection's cache.
 std::string Repeated(std::string_view item, size_t count);
 // A test that a column is one of `count` values, after the column's name, in
-// a statement from PrepareForList.
-// SQLite: "IN (?, ?, …)" with the next power of two at or above count
-// placeholders, so lists whose length varies share a few statements, and
-// BindInList repeats the last value to fill it. PostgreSQL: "= ANY (?)", one
-// array parameter whatever the length, which BindInList binds as an array
-// literal (a padded list there costs the server a fifth of an order's time in
-// building and comparing the array it makes of it). `count` > 0.
+// a statement from PrepareForList (or PrepareText where planning each time
+// would cost more than a plan cached while the table was smaller).
+// "IN (?, ?, …)" with the next power of two at or above count placeholders,
+// so lists whose length varies share a few statements, and BindInList
+// repeats the last value to fill it; on PostgreSQL only up to 8 values, and
+// a longer list is "= ANY (?)", one array parameter that BindInList binds as
+// an array literal (a list padded to hundreds of parameters cost the server
+// more in building and comparing its array than the query). `count` > 0.
 std::string InListSql(const Database& db, size_t count);
 void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values);
 

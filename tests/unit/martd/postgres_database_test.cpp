@@ -283,19 +283,22 @@ TEST_F(PostgresDatabaseTest, ARolledBackSavepointDropsWhatWaitedAndAnEmptyTransa
   EXPECT_EQ(Count("t"), 0);
 }
 
-// A list statement is one array parameter, planned for its values each time
-// (never a server-side prepared statement, whose generic plan would be made
-// for a list of unknown length): alone, and after writes waiting to be sent.
+// A list of more than 8 is one array parameter, and a list statement is
+// planned for its values each time (never a server-side prepared statement,
+// whose generic plan is made for a list of unknown length while the table may
+// still be small): alone, and after writes waiting to be sent.
 TEST_F(PostgresDatabaseTest, AListStatementIsPlannedForItsValuesEveryTime) {
   ASSERT_TRUE(db().Execute("CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT NOT NULL)").ok());
-  auto read = [&](const std::vector<std::string>& ids) {
-    Query q = Must(db().PrepareForList("SELECT sum(n) FROM t WHERE id " + InListSql(db(), 3)),
+  auto read = [&](std::vector<std::string> ids) {
+    ids.resize(9, ids.back());  // more than 8: an array
+    Query q = Must(db().PrepareForList("SELECT sum(n) FROM t WHERE id " + InListSql(db(), 9)),
                    "list");
     BindInList(db(), q, 1, ids);
     EXPECT_TRUE(Must(q.Next(), "sum row"));
     return q.IsNull(0) ? int64_t{-1} : q.Int(0);
   };
-  EXPECT_EQ(InListSql(db(), 3), "= ANY (?)");
+  EXPECT_EQ(InListSql(db(), 9), "= ANY (?)");
+  EXPECT_EQ(InListSql(db(), 3), "IN (?, ?, ?, ?)");
   Transaction transaction(db());
   for (const auto& [id, n] : {std::pair{"a", 1}, {"b\"", 10}, {"c,d", 100}}) {
     Query q = Must(db().Prepare("INSERT INTO t (id, n) VALUES (?, ?)"), "insert");

@@ -61,16 +61,18 @@ const Consumer* QueueService::Find(std::string_view name) const {
 
 Result<PumpOutcome> QueueService::Pump(store::Store& store, Outbox& outbox, int64_t budget) const {
   PumpOutcome outcome;
+  std::vector<std::optional<store::ConsumerState>> states(consumers_.size());
   // Workers feed each other (inventory answers, orders moves on), so rounds
   // repeat until a whole round finds nothing to do.
   for (bool progress = true; progress;) {
     progress = false;
-    for (const Consumer* consumer : consumers_) {
+    for (size_t i = 0; i < consumers_.size(); ++i) {
       if (budget <= 0) {
         outcome.more = true;
         break;
       }
-      MART_ASSIGN_OR_RETURN(int64_t looked, Drain(*consumer, store, outbox, budget, &outcome));
+      MART_ASSIGN_OR_RETURN(int64_t looked, Drain(*consumers_[i], store, outbox, budget,
+                                                  &outcome, &states[i]));
       budget -= looked;
       progress = progress || looked > 0;
     }
@@ -80,14 +82,22 @@ Result<PumpOutcome> QueueService::Pump(store::Store& store, Outbox& outbox, int6
 }
 
 Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& store, Outbox& outbox,
-                                    int64_t budget, PumpOutcome* outcome) const {
+                                    int64_t budget, PumpOutcome* outcome,
+                                    std::optional<store::ConsumerState>* known) const {
   const int64_t now = clock_.NowMicros();
-  MART_ASSIGN_OR_RETURN(store::ConsumerState state, store.queues().Load(consumer.name(), now));
+  if (!*known) {
+    MART_ASSIGN_OR_RETURN(*known, store.queues().Load(consumer.name(), now));
+  }
+  const store::ConsumerState state = **known;
   if (state.paused) return 0;
   if (state.retry_at > now) {
     outcome->retry_at = std::min(outcome->retry_at.value_or(state.retry_at), state.retry_at);
     return 0;
   }
+  // Caught up with the log (known without a read once the transaction has
+  // appended or read its end): nothing to look at.
+  MART_ASSIGN_OR_RETURN(int64_t last, store.events().LastSeqInTransaction());
+  if (state.cursor >= last && state.attempts == 0) return 0;
   MART_ASSIGN_OR_RETURN(auto events,
                         store.events().ReadAfter(state.cursor, std::min(budget, kPage)));
   if (events.empty() && state.attempts == 0) return 0;
@@ -132,11 +142,13 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       failure = std::move(run.failure);
       continue;  // the page is undone
     }
-    if (run.looked > 0 || after.attempts > 0) {
+    const bool save = run.looked > 0 || after.attempts > 0;
+    if (save) {
       after.updated_at = now;
       MART_RETURN_IF_ERROR(store.queues().Save(after));
     }
     MART_RETURN_IF_ERROR(page.Keep());
+    if (save) *known = after;
     *outcome = seen;
     return run.looked;
   }

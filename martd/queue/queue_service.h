@@ -74,9 +74,13 @@ class QueueService {
 
  private:
   const Consumer* Find(std::string_view name) const;
-  // One worker's share of a pump; returns the events it looked at.
+  // One worker's share of a pump; returns the events it looked at. `known`
+  // is the worker's state as an earlier Drain of the same pump left it (read
+  // when empty), and is set to it after this one: inside the pump's
+  // transaction only the pump writes it.
   Result<int64_t> Drain(const Consumer& consumer, store::Store& store, Outbox& outbox,
-                        int64_t budget, PumpOutcome* outcome) const;
+                        int64_t budget, PumpOutcome* outcome,
+                        std::optional<store::ConsumerState>* known) const;
   struct Failure {
     size_t index;  // in the page
     Status status;

@@ -2,13 +2,18 @@
 
 namespace mart::store {
 
-Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payload, int64_t now) {
+Result<int64_t> EventStore::LastSeqInTransaction() {
   if (!db_.InTransaction() || !last_seq_ || last_seq_epoch_ != db_.write_epoch()) {
     MART_ASSIGN_OR_RETURN(int64_t last, LastSeq());
     last_seq_ = last;
     last_seq_epoch_ = db_.write_epoch();
   }
-  const int64_t seq = *last_seq_ + 1;
+  return *last_seq_;
+}
+
+Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payload, int64_t now) {
+  MART_ASSIGN_OR_RETURN(int64_t last, LastSeqInTransaction());
+  const int64_t seq = last + 1;
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO events (seq, topic, payload, created_at) VALUES (?, ?, ?, ?)"));
   q.Bind(1, seq).Bind(2, topic).Bind(3, payload).Bind(4, now);

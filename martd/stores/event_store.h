@@ -29,6 +29,9 @@ class EventStore {
   // Events with seq > after, oldest first, at most limit.
   Result<std::vector<EventRow>> ReadAfter(int64_t after, int64_t limit);
   Result<int64_t> LastSeq();
+  // LastSeq, read once per write transaction (and again after a rollback to
+  // a savepoint): inside one only this connection appends.
+  Result<int64_t> LastSeqInTransaction();
   // In a write transaction that appended events: tells every martd listening
   // on the same database (LogListener) that the log grew, when it commits.
   // PostgreSQL's NOTIFY on kLogChannel, written behind and sent once however

@@ -21,13 +21,15 @@ DeadLetter ReadDeadLetter(const Query& q) {
 }  // namespace
 
 Result<ConsumerState> QueueStore::Load(std::string_view name, int64_t now) {
+  MART_ASSIGN_OR_RETURN(std::optional<ConsumerState> state, Find(name));
+  if (state) return *state;
   {
     MART_ASSIGN_OR_RETURN(Query insert, db_.Prepare(
         "INSERT INTO consumers (name, updated_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"));
     insert.Bind(1, name).Bind(2, now);
     MART_RETURN_IF_ERROR(insert.Run());
   }
-  MART_ASSIGN_OR_RETURN(std::optional<ConsumerState> state, Find(name));
+  MART_ASSIGN_OR_RETURN(state, Find(name));
   if (!state) return Internal("consumer " + std::string(name) + " has no row");
   return *state;
 }

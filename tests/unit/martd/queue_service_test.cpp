@@ -240,6 +240,29 @@ TEST_F(QueueServiceTest, ASmallBudgetLeavesWorkForLater) {
   EXPECT_EQ(Applied(h_.store()), seqs);
 }
 
+// A pump that finds its worker caught up reads the worker's state and the
+// log's end, and not the log (or the state twice); a pump with work still
+// reads both and applies it.
+TEST_F(QueueServiceTest, AnIdlePumpDoesNotReadTheLog) {
+  Emit("test.ping");
+  h_.outbox().TakePending();
+  EXPECT_EQ(Pump().applied, 1);
+  uint64_t before = store::StatementsExecuted();
+  {
+    store::Transaction transaction(h_.store().db());
+    Must(h_.store().queues().Find("recorder"), "state");  // the worker's state alone
+    Must(transaction.Commit(), "commit");
+  }
+  const uint64_t one_read = store::StatementsExecuted() - before;
+  before = store::StatementsExecuted();
+  EXPECT_EQ(Pump().applied, 0);
+  EXPECT_EQ(store::StatementsExecuted() - before, one_read + 1) << "and the log's end";
+  Emit("test.ping");
+  h_.outbox().TakePending();
+  EXPECT_EQ(Pump().applied, 1);
+  EXPECT_EQ(consumer_.calls, 2);
+}
+
 TEST_F(QueueServiceTest, WorkersRunInRegistrationOrderAndFeedEachOther) {
   // A second worker that takes the first one's echoes, registered after it:
   // one pump carries an event through both.

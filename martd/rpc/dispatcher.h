@@ -41,7 +41,10 @@ class Dispatcher {
   // PostgreSQL their savepoints are released behind (a round trip fewer per
   // request); should a write of any fail, which one is not known, so the
   // transaction and the events the jobs emitted are undone and the jobs run
-  // again, each released on its own, as Execute does alone.
+  // again, each released on its own, as Execute does alone. A handler may so
+  // run twice: what it does outside the transaction must bear that (the
+  // simulated payment gateway is a pure function; a real one needs the
+  // request's key, as it would for a request whose savepoint rolls back).
   std::vector<Reply> ExecuteBatch(std::vector<Job>& batch, store::Store& store, Outbox& outbox,
                                   store::Transaction& transaction) const;
 

@@ -303,7 +303,8 @@ TEST_F(DispatcherRollbackTest, FailedRequestLosesItsWritesAndEvents) {
 // savepoints behind too) fails its own request and no other: each other
 // request keeps its reply, rows and events, with no gap in the log.
 TEST_F(DispatcherRollbackTest, AWriteFailingLateInABatchFailsOnlyItsRequest) {
-  ASSERT_TRUE(harness_.store().db().Execute("CREATE TABLE batch_marks (id BIGINT PRIMARY KEY)").ok());
+  ASSERT_TRUE(
+      harness_.store().db().Execute("CREATE TABLE batch_marks (id BIGINT PRIMARY KEY)").ok());
   std::string access = SignUp("ann@example.com")["access_token"];
   const int64_t seq = LastSeq();
   std::vector<Request> batch = {Add(access, "ok"), Add(access, "late"), Add(access, "ok")};

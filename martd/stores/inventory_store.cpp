@@ -68,8 +68,8 @@ Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
   std::vector<InventoryRecord> records;
   if (product_ids.empty()) return records;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList("SELECT " MART_INVENTORY_COLUMNS
-                                                 " FROM inventory i WHERE i.product_id " +
-                                                 InListSql(db_, product_ids.size())));
+                                                    " FROM inventory i WHERE i.product_id " +
+                                                    InListSql(db_, product_ids.size())));
   BindInList(db_, q, 1, product_ids);
   while (true) {
     MART_ASSIGN_OR_RETURN(bool row, q.Next());

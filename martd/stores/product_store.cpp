@@ -87,9 +87,9 @@ Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string
   std::vector<Product> products;
   if (ids.empty()) return products;
   // Not PrepareForList: one read per order placed, whose few products are an
-  // IN list that PostgreSQL plans once (planned each time, planning cost it
-  // twice the execution, 73 µs); autovacuum's ANALYZE keeps the cached plan
-  // up to date as the catalog grows.
+  // IN list that PostgreSQL plans once (planned at every order, the planning
+  // cost twice the execution, 73 µs); autovacuum's ANALYZE keeps the cached
+  // plan up to date as the catalog grows.
   MART_ASSIGN_OR_RETURN(
       Query q, db_.PrepareText(MART_PRODUCT_SELECT " WHERE p.id " + InListSql(db_, ids.size())));
   BindInList(db_, q, 1, ids);

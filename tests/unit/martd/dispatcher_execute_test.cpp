@@ -238,6 +238,13 @@ TEST_F(DispatcherExecuteTest, RoleIsRecheckedAgainstTheDatabase) {
 HandlerTable WithFailingAddressAdd() {
   HandlerTable table = handlers::AllHandlers();
   table["address.add"] = {[](RequestContext& ctx, const json& params) -> Result<json> {
+    static int drops = 0;
+    if (params.value("line1", "") == "drop" && drops++ == 0) {
+      // The first time only: the server ends this connection (PostgreSQL).
+      MART_ASSIGN_OR_RETURN(store::Query q, ctx.tx.store.db().Prepare(
+                                                "SELECT pg_terminate_backend(pg_backend_pid())"));
+      (void)q.Next();
+    }
     Address address;
     address.user_id = ctx.principal.user_id;
     address.line1 = params.value("line1", "");
@@ -255,7 +262,7 @@ HandlerTable WithFailingAddressAdd() {
       return json{{"ok", true}};
     }
     if (address.line1 == "keep") ctx.keep_effects_on_error = true;
-    if (address.line1 == "ok") return json{{"ok", true}};
+    if (address.line1 == "ok" || address.line1 == "drop") return json{{"ok", true}};
     return FailedPrecondition("refused after writing");
   }};
   return table;
@@ -324,6 +331,23 @@ TEST_F(DispatcherRollbackTest, AWriteFailingLateInABatchFailsOnlyItsRequest) {
   replies = harness_.CallBatch({Add(access, "ok"), Add(access, "ok")});
   EXPECT_TRUE(replies[0].status.ok() && replies[1].status.ok());
   EXPECT_EQ(AddressCount(access), 4u);
+}
+
+// A connection lost in the middle of a batch, before its commit, loses no
+// request: the batch runs again on a new connection.
+TEST_F(DispatcherRollbackTest, ABatchWhoseConnectionBreaksRunsAgainOnANewOne) {
+  if (harness_.store().db().backend() != store::Backend::kPostgres) {
+    GTEST_SKIP() << "the server ends the connection: PostgreSQL (MART_TEST_STORE)";
+  }
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  std::vector<Reply> replies =
+      harness_.CallBatch({Add(access, "ok"), Add(access, "drop"), Add(access, "ok")});
+  ASSERT_EQ(replies.size(), 3u);
+  for (const Reply& reply : replies) EXPECT_TRUE(reply.status.ok()) << reply.status.ToString();
+  ASSERT_EQ(harness_.last_events().size(), 3u);
+  EXPECT_EQ(harness_.last_events()[2].seq, seq + 3);
+  EXPECT_EQ(AddressCount(access), 3u);
 }
 
 // On PostgreSQL a batch's requests are released without a round trip each.

@@ -128,6 +128,11 @@ void StoreThread::RunBatch(std::vector<Job>& batch, std::vector<Task>& tasks,
     committed = transaction.status();
     if (committed.ok()) {
       replies = dispatcher_.ExecuteBatch(batch, store_, outbox_, transaction);
+      // A batch run again begins the transaction again, which may fail: then
+      // nothing else may run, or it would run outside the transaction.
+      committed = transaction.status();
+    }
+    if (committed.ok()) {
       for (size_t i = 0; i < tasks.size(); ++i) task_status[i] = RunTask(tasks[i]);
       if (pump) pumped = dispatcher_.services().queues.Pump(store_, outbox_, kPumpBudget);
       // Other martd on the same database hear of the commit (events/feed_relay.h).

@@ -74,6 +74,7 @@ class DispatchHarness : public ServiceHarness {
     for (size_t i = 0; i < requests.size(); ++i) {
       Status admitted = dispatcher_.Admit(EncodeRequest(requests[i]), &batch[i]);
       EXPECT_TRUE(admitted.ok()) << admitted.ToString();
+      if (!admitted.ok()) return {};
       EXPECT_EQ(batch[i].handler->prepare, nullptr) << requests[i].method;
     }
     std::vector<Reply> replies;

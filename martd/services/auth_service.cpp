@@ -146,8 +146,8 @@ Status AuthService::Confirm(store::Store& store, Principal* principal) const {
   if (!session.ok() || session->revoked || session->user_id != principal->user_id) {
     return Unauthenticated("session has ended (logged out or revoked); log in again");
   }
-  // The session's row comes with its user's (one statement).
-  if (!session->user_exists) return Unauthenticated("account no longer exists");
+  // The session's row comes with its user's (one statement); a deleted
+  // user's sessions are deleted with it, so they have ended above.
   if (!session->user_active) {
     return Unauthenticated("account " + session->user_email + " is deactivated");
   }

@@ -11,14 +11,14 @@ Result<int64_t> SessionStore::CreateSession(int64_t user_id, int64_t now) {
 
 Result<SessionRow> SessionStore::GetSession(int64_t session_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT s.id, s.user_id, s.revoked_at IS NOT NULL, u.id IS NOT NULL, u.is_active, u.role, "
-      "u.email FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?"));
+      "SELECT s.id, s.user_id, s.revoked_at IS NOT NULL, u.is_active, u.role, u.email "
+      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?"));
   q.Bind(1, session_id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("session " + std::to_string(session_id) + " not found");
   return SessionRow{.id = q.Int(0), .user_id = q.Int(1), .revoked = q.Int(2) != 0,
-                    .user_exists = q.Int(3) != 0, .user_active = q.Int(4) != 0,
-                    .user_role = q.Text(5), .user_email = q.Text(6)};
+                    .user_active = q.Int(3) != 0, .user_role = q.Text(4),
+                    .user_email = q.Text(5)};
 }
 
 Status SessionStore::RevokeSession(int64_t session_id, std::string_view reason, int64_t now) {

@@ -15,8 +15,8 @@ struct SessionRow {
   int64_t user_id = 0;
   bool revoked = false;
   // Its user, read with it (what every request's check needs, in one
-  // statement): whether the account still exists, is active, and its role.
-  bool user_exists = false;
+  // statement): whether the account is active, its role and email. A user
+  // is never without its sessions' rows: deleting one deletes them.
   bool user_active = false;
   std::string user_role;
   std::string user_email;

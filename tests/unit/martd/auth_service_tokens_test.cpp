@@ -158,6 +158,17 @@ TEST_F(AuthTokensTest, DeactivatedUserFailsConfirm) {
             "account ann@example.com is deactivated");
 }
 
+// Accounts are deactivated, not deleted; should a row go all the same (by
+// hand, in the database), its sessions go with it and its tokens are refused.
+TEST_F(AuthTokensTest, ADeletedUsersTokensAreRefusedAsEndedSessions) {
+  test::TestLogin ann = harness_.SignUp("ann@example.com");
+  ASSERT_TRUE(harness_.store().db().Execute(
+      "DELETE FROM users WHERE id = " + std::to_string(ann.user.id)).ok());
+  ExpectRejected(ann.access_token(), kSessionEnded);
+  bool keep = false;
+  EXPECT_EQ(Refresh(ann.refresh_token(), &keep).status().code(), Code::kUnauthenticated);
+}
+
 TEST_F(AuthTokensTest, ConfirmTakesTheRoleFromTheDatabase) {
   test::TestLogin ann = harness_.SignUp("ann@example.com");  // admin, first user
   ASSERT_TRUE(harness_.store().users().SetRole(ann.user.id, "user", 0).ok());

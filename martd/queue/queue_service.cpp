@@ -136,18 +136,44 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       page_end.begun = true;
       MART_RETURN_IF_ERROR(consumer.BeginPage(tx, taken));
     }
+    // As one unit, the page's appended rows (notifications, ledger, order
+    // history) are written at its end, set-wise; the replay writes each
+    // event's with it.
+    struct Deferral {
+      store::Store* store = nullptr;
+      ~Deferral() {
+        if (store != nullptr) store->StopDeferring();
+      }
+    } deferral;
+    if (!failure) {
+      store.DeferAppends();
+      deferral.store = &store;
+    }
     MART_ASSIGN_OR_RETURN(
         PageRun run, ApplyPage(consumer, store, outbox, events, data, failure, &after, &seen));
     if (run.failure) {
       failure = std::move(run.failure);
       continue;  // the page is undone
     }
+    if (!failure) {
+      // A failure of the rows written together is found again event by event.
+      if (Status written = store.WriteDeferred(); !written.ok()) {
+        failure = Failure{Failure::kWholePage, written};
+        continue;
+      }
+    }
     const bool save = run.looked > 0 || after.attempts > 0;
     if (save) {
       after.updated_at = now;
       MART_RETURN_IF_ERROR(store.queues().Save(after));
     }
-    MART_RETURN_IF_ERROR(page.Keep());
+    if (Status kept = page.Keep(); !kept.ok()) {
+      // On PostgreSQL a write may fail only when the page is released; the
+      // page is undone then, and the replay finds which event it was.
+      if (failure) return kept;
+      failure = Failure{Failure::kWholePage, kept};
+      continue;
+    }
     if (save) *known = after;
     *outcome = seen;
     return run.looked;

@@ -7,6 +7,7 @@
 // `queue.dead_lettered` {consumer, seq, topic, attempts, error} in that same
 // transaction. Everything here runs on the store thread.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -82,7 +83,10 @@ class QueueService {
                         int64_t budget, PumpOutcome* outcome,
                         std::optional<store::ConsumerState>* known) const;
   struct Failure {
-    size_t index;  // in the page
+    // Not one event's: the page's rows written together, or its release,
+    // failed. The replay runs every event of the page alone.
+    static constexpr size_t kWholePage = SIZE_MAX;
+    size_t index;  // in the page, or kWholePage
     Status status;
   };
   struct PageRun {
@@ -92,7 +96,8 @@ class QueueService {
   // The page's events in order, moving `state` and `outcome`. Without
   // `known`, all in the caller's savepoint, stopping at the first failure;
   // with it, each event before the known failure in a savepoint of its own,
-  // and the known failure recorded as the event's outcome.
+  // and the known failure recorded as the event's outcome (kWholePage: every
+  // event in a savepoint of its own).
   // `data`: the payloads of the events the worker takes, parsed (others null).
   Result<PageRun> ApplyPage(const Consumer& consumer, store::Store& store, Outbox& outbox,
                             const std::vector<store::EventRow>& events,

@@ -54,6 +54,17 @@ std::string Repeated(std::string_view item, size_t count) {
   return sql;
 }
 
+std::vector<size_t> RowChunks(size_t count) {
+  std::vector<size_t> chunks;
+  for (size_t size = kMostRowsAtOnce; count > 0; size /= 2) {
+    while (count >= size) {
+      chunks.push_back(size);
+      count -= size;
+    }
+  }
+  return chunks;
+}
+
 namespace {
 
 size_t InListSize(size_t n) {

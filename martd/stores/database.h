@@ -234,6 +234,46 @@ std::string RedactLocation(std::string_view location);
 // by ", " (Repeated("(?, ?)", 2) is "(?, ?), (?, ?)"). Each distinct text is
 // a statement of its own in the connection's cache.
 std::string Repeated(std::string_view item, size_t count);
+// For a statement over `count` rows: the row counts to split them into, each
+// a power of two of at most kMostRowsAtOnce, largest first (100 rows: 64,
+// 32, 4), so that a table's multi-row statements are a few texts whatever
+// the count, each prepared once.
+constexpr size_t kMostRowsAtOnce = 64;
+std::vector<size_t> RowChunks(size_t count);
+// Calls insert(first, n) for each of the RowChunks of `rows`, in order.
+template <class Row, class Insert>
+Status InChunks(const std::vector<Row>& rows, Insert insert) {
+  size_t done = 0;
+  for (size_t chunk : RowChunks(rows.size())) {
+    Status status = insert(rows.data() + done, chunk);
+    if (!status.ok()) return status;
+    done += chunk;
+  }
+  return Status::Ok();
+}
+
+// Rows of one table that a worker's page leaves for its end
+// (Store::DeferAppends): while deferring, the store's append adds the row
+// here instead of writing it, and the store writes what waits, set-wise,
+// before it reads the table and when the page ends.
+template <class Row>
+class DeferredRows {
+ public:
+  bool deferring() const { return deferring_; }
+  void Start() { deferring_ = true; }
+  // Ends the deferral and drops what waits (the page was undone).
+  void Stop() {
+    deferring_ = false;
+    rows_.clear();
+  }
+  void Add(Row row) { rows_.push_back(std::move(row)); }
+  // What waits, taken to be written; the deferral goes on.
+  std::vector<Row> Take() { return std::exchange(rows_, {}); }
+
+ private:
+  bool deferring_ = false;
+  std::vector<Row> rows_;
+};
 // A test that a column is one of `count` values, after the column's name, in
 // a statement from PrepareForList (or PrepareText where planning each time
 // would cost more than a plan cached while the table was smaller).

@@ -228,14 +228,37 @@ Status InventoryStore::AddHolds(std::string_view reference,
   return q.Run();
 }
 
+Status InventoryStore::AppendMovement(const StockMovement& m) {
+  if (deferred_.deferring()) {
+    deferred_.Add(m);
+    return Status::Ok();
+  }
+  return InsertMovements(&m, 1);
+}
+
 Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movements) {
-  if (movements.empty()) return Status::Ok();
-  if (movements.size() == 1) return AppendMovement(movements.front());
+  if (deferred_.deferring()) {
+    for (const StockMovement& m : movements) deferred_.Add(m);
+    return Status::Ok();
+  }
+  return InChunks(movements, [this](const StockMovement* rows, size_t count) {
+    return InsertMovements(rows, count);
+  });
+}
+
+Status InventoryStore::WriteDeferred() {
+  return InChunks(deferred_.Take(), [this](const StockMovement* rows, size_t count) {
+    return InsertMovements(rows, count);
+  });
+}
+
+Status InventoryStore::InsertMovements(const StockMovement* movements, size_t count) {
+  static const std::string kInsert = "INSERT INTO inventory_movements (product_id, type, delta, "
+      "available_before, available_after, reserved_before, reserved_after, reference, reason, "
+      "actor, created_at) VALUES ";
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
-      "INSERT INTO inventory_movements (product_id, type, delta, available_before, "
-      "available_after, reserved_before, reserved_after, reference, reason, actor, created_at) "
-      "VALUES " + Repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", movements.size())));
-  for (size_t i = 0; i < movements.size(); ++i) {
+      kInsert + Repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count)));
+  for (size_t i = 0; i < count; ++i) {
     const StockMovement& m = movements[i];
     const int at = static_cast<int>(i) * 11;
     q.Bind(at + 1, m.product_id).Bind(at + 2, m.type).Bind(at + 3, m.delta);
@@ -247,20 +270,10 @@ Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movemen
   return q.Run();
 }
 
-Status InventoryStore::AppendMovement(const StockMovement& m) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "INSERT INTO inventory_movements (product_id, type, delta, available_before, "
-      "available_after, reserved_before, reserved_after, reference, reason, actor, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.Bind(1, m.product_id).Bind(2, m.type).Bind(3, m.delta).Bind(4, m.available_before);
-  q.Bind(5, m.available_after).Bind(6, m.reserved_before).Bind(7, m.reserved_after);
-  q.Bind(8, m.reference).Bind(9, m.reason).Bind(10, m.actor).Bind(11, m.created_at);
-  return q.Run();
-}
-
 Result<std::vector<StockMovement>> InventoryStore::History(std::string_view product_id,
                                                            int64_t limit, int64_t offset,
                                                            std::optional<int64_t> after_id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT id, product_id, type, delta, available_before, available_after, reserved_before, "
       "reserved_after, reference, reason, actor, created_at FROM inventory_movements "

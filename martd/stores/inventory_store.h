@@ -87,8 +87,18 @@ class InventoryStore {
                                              int64_t offset,
                                              std::optional<int64_t> after_id = std::nullopt);
 
+  // Ledger rows left for the end of a worker's page (Store::DeferAppends);
+  // History writes what waits first.
+  void DeferAppends() { deferred_.Start(); }
+  Status WriteDeferred();
+  void StopDeferring() { deferred_.Stop(); }
+
  private:
+  // Up to kMostRowsAtOnce ledger rows in one statement.
+  Status InsertMovements(const StockMovement* movements, size_t count);
+
   Database& db_;
+  DeferredRows<StockMovement> deferred_;
 };
 
 }  // namespace mart::store

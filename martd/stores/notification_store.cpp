@@ -49,29 +49,54 @@ std::string ListSql(const NotificationFilter& f) {
 }  // namespace
 
 Status NotificationStore::Insert(const Notification& n) {
-  // One statement for the check and the row (each is a round trip on
-  // PostgreSQL); the casts give PostgreSQL the types a VALUES list would.
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+  if (deferred_.deferring()) {
+    deferred_.Add(n);
+    return Status::Ok();
+  }
+  return InsertRows(&n, 1);
+}
+
+// One statement for the rows and their recipients' check (each statement is
+// a round trip on PostgreSQL); the casts give PostgreSQL the column types.
+Status NotificationStore::InsertRows(const Notification* rows, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "INSERT INTO notifications (user_id, type, subject, body, event_seq, status, attempts, "
       "next_attempt_at, created_at, updated_at) "
-      "SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), "
-      "CAST(?5 AS BIGINT), CAST(?6 AS TEXT), 0, CAST(?7 AS BIGINT), CAST(?8 AS BIGINT), "
-      "CAST(?9 AS BIGINT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+      "SELECT column1, column2, column3, column4, column5, column6, 0, column7, column8, "
+      "column9 FROM (VALUES " +
+      Repeated("(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+               "CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+               "CAST(? AS BIGINT), CAST(? AS BIGINT))",
+               count) +
+      // In their order (ids follow it), whatever way the server checks the users.
+      ") AS v WHERE EXISTS (SELECT 1 FROM users WHERE id = v.column1) ORDER BY column10 "
       "ON CONFLICT (event_seq, user_id, type) DO NOTHING"));
-  q.Bind(1, n.user_id).Bind(2, n.type).Bind(3, n.subject).Bind(4, n.body).Bind(5, n.event_seq);
-  q.Bind(6, n.status);
-  if (n.next_attempt_at) {
-    q.Bind(7, *n.next_attempt_at);
-  } else {
-    q.BindNull(7);
+  for (size_t i = 0; i < count; ++i) {
+    const Notification& n = rows[i];
+    const int at = static_cast<int>(i) * 10;
+    q.Bind(at + 1, n.user_id).Bind(at + 2, n.type).Bind(at + 3, n.subject);
+    q.Bind(at + 4, n.body).Bind(at + 5, n.event_seq).Bind(at + 6, n.status);
+    if (n.next_attempt_at) {
+      q.Bind(at + 7, *n.next_attempt_at);
+    } else {
+      q.BindNull(at + 7);
+    }
+    q.Bind(at + 8, n.created_at).Bind(at + 9, n.updated_at);
+    q.Bind(at + 10, static_cast<int64_t>(i));
   }
-  q.Bind(8, n.created_at).Bind(9, n.updated_at);
   return q.Run();
 }
 
-bool NotificationStore::Inserted() const { return db_.Changes() == 1; }
+Status NotificationStore::WriteDeferred() {
+  return InChunks(deferred_.Take(), [this](const Notification* rows, size_t count) {
+    return InsertRows(rows, count);
+  });
+}
+
+bool NotificationStore::Inserted() const { return deferred_.deferring() || db_.Changes() == 1; }
 
 Result<Notification> NotificationStore::Get(int64_t id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_NOTIFICATION_SELECT " WHERE id = ?"));
   q.Bind(1, id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
@@ -80,6 +105,7 @@ Result<Notification> NotificationStore::Get(int64_t id) {
 }
 
 Result<std::vector<Notification>> NotificationStore::List(const NotificationFilter& f) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ListSql(f)));
   if (f.user_id) q.BindNamed(":user_id", *f.user_id);
   if (f.type) q.BindNamed(":type", *f.type);
@@ -96,6 +122,7 @@ Result<std::vector<Notification>> NotificationStore::List(const NotificationFilt
 }
 
 Status NotificationStore::MarkRead(int64_t id, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE notifications SET read_at = coalesce(read_at, ?1), updated_at = ?1 WHERE id = ?2"));
   q.Bind(1, now).Bind(2, id);
@@ -104,6 +131,7 @@ Status NotificationStore::MarkRead(int64_t id, int64_t now) {
 }
 
 Result<int64_t> NotificationStore::MarkAllRead(int64_t user_id, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE notifications SET read_at = ?1, updated_at = ?1 "
       "WHERE user_id = ?2 AND read_at IS NULL"));
@@ -114,6 +142,7 @@ Result<int64_t> NotificationStore::MarkAllRead(int64_t user_id, int64_t now) {
 
 Result<std::vector<Outgoing>> NotificationStore::Claim(int64_t now, int64_t lease_until,
                                                        int64_t limit) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   std::vector<Outgoing> claimed;
   {
     MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
@@ -139,6 +168,7 @@ Result<std::vector<Outgoing>> NotificationStore::Claim(int64_t now, int64_t leas
 }
 
 Result<std::optional<int64_t>> NotificationStore::NextDue() {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT min(next_attempt_at) FROM notifications WHERE next_attempt_at IS NOT NULL "
       "AND status IN ('pending', 'failed')"));
@@ -148,6 +178,7 @@ Result<std::optional<int64_t>> NotificationStore::NextDue() {
 }
 
 Status NotificationStore::MarkSent(int64_t id, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE notifications SET status = 'sent', next_attempt_at = NULL, last_error = NULL, "
       "sent_at = ?1, updated_at = ?1 WHERE id = ?2"));
@@ -158,6 +189,7 @@ Status NotificationStore::MarkSent(int64_t id, int64_t now) {
 
 Status NotificationStore::MarkFailed(int64_t id, std::string_view error,
                                      std::optional<int64_t> retry_at, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE notifications SET status = 'failed', next_attempt_at = ?, last_error = ?, "
       "updated_at = ? WHERE id = ?"));
@@ -172,6 +204,7 @@ Status NotificationStore::MarkFailed(int64_t id, std::string_view error,
 }
 
 Status NotificationStore::Release(int64_t id, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE notifications SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
       "next_attempt_at = ?1, "

@@ -57,9 +57,16 @@ class NotificationStore {
   // Inserts unless a row with the same (event_seq, user_id, type) exists or
   // there is no user `n.user_id`. `n.id` is ignored. Inserted() then says
   // whether it did; on PostgreSQL that waits for the server, so a caller
-  // asks only when it needs to know.
+  // asks only when it needs to know. While deferring, the row waits and
+  // Inserted() is true: whether it is new is known only when it is written.
   Status Insert(const Notification& n);
   bool Inserted() const;
+
+  // Rows left for the end of a worker's page (Store::DeferAppends); every
+  // other method here writes what waits first.
+  void DeferAppends() { deferred_.Start(); }
+  Status WriteDeferred();
+  void StopDeferring() { deferred_.Stop(); }
   Result<Notification> Get(int64_t id);
   // Newest first.
   Result<std::vector<Notification>> List(const NotificationFilter& filter);
@@ -82,7 +89,11 @@ class NotificationStore {
   Status Release(int64_t id, int64_t now);
 
  private:
+  // Up to kMostRowsAtOnce rows in one statement.
+  Status InsertRows(const Notification* rows, size_t count);
+
   Database& db_;
+  DeferredRows<Notification> deferred_;
 };
 
 }  // namespace mart::store

@@ -199,17 +199,36 @@ Status OrderStore::SetStock(std::string_view id, StockState stock, int64_t now) 
 }
 
 Status OrderStore::AppendChange(const OrderChange& c) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, at) "
-      "VALUES (?, ?, ?, ?, ?, ?)"));
-  std::optional<std::string> from;
-  if (c.from) from = std::string(OrderStatusName(*c.from));
-  q.Bind(1, c.order_id).Bind(2, from).Bind(3, OrderStatusName(c.to)).Bind(4, c.actor);
-  q.Bind(5, c.reason).Bind(6, c.at);
+  if (deferred_.deferring()) {
+    deferred_.Add(c);
+    return Status::Ok();
+  }
+  return InsertChanges(&c, 1);
+}
+
+Status OrderStore::WriteDeferred() {
+  return InChunks(deferred_.Take(), [this](const OrderChange* rows, size_t count) {
+    return InsertChanges(rows, count);
+  });
+}
+
+Status OrderStore::InsertChanges(const OrderChange* changes, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, at) VALUES " +
+      Repeated("(?, ?, ?, ?, ?, ?)", count)));
+  for (size_t i = 0; i < count; ++i) {
+    const OrderChange& c = changes[i];
+    const int at = static_cast<int>(i) * 6;
+    std::optional<std::string> from;
+    if (c.from) from = std::string(OrderStatusName(*c.from));
+    q.Bind(at + 1, c.order_id).Bind(at + 2, from).Bind(at + 3, OrderStatusName(c.to));
+    q.Bind(at + 4, c.actor).Bind(at + 5, c.reason).Bind(at + 6, c.at);
+  }
   return q.Run();
 }
 
 Result<std::vector<OrderChange>> OrderStore::History(std::string_view id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT id, order_id, from_status, to_status, actor, reason, at FROM order_history "
       "WHERE order_id = ? ORDER BY id"));

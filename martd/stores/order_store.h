@@ -51,6 +51,11 @@ class OrderStore {
   Status AppendChange(const OrderChange& change);
   // Oldest first.
   Result<std::vector<OrderChange>> History(std::string_view id);
+  // History rows left for the end of a worker's page (Store::DeferAppends);
+  // History writes what waits first.
+  void DeferAppends() { deferred_.Start(); }
+  Status WriteDeferred();
+  void StopDeferring() { deferred_.Stop(); }
   // Whether an order not yet shipped, cancelled or refunded has a line of the
   // product, or an order still holds some of its stock.
   Result<bool> HasOpenOrderFor(std::string_view product_id);
@@ -60,7 +65,11 @@ class OrderStore {
       const std::vector<std::string>& ids);
 
  private:
+  // Up to kMostRowsAtOnce history rows in one statement.
+  Status InsertChanges(const OrderChange* changes, size_t count);
+
   Database& db_;
+  DeferredRows<OrderChange> deferred_;
 };
 
 }  // namespace mart::store

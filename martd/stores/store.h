@@ -40,6 +40,28 @@ class Store {
   ClusterStore& cluster() { return cluster_; }
   NotificationStore& notifications() { return notifications_; }
 
+  // For a worker's page (QueueService::Drain): rows appended and not read
+  // back before the page ends (notifications, ledger rows, order history)
+  // wait from DeferAppends, and WriteDeferred writes them set-wise, up to
+  // kMostRowsAtOnce rows of a table in one statement instead of one each. A
+  // store that reads such a table writes what waits for it first.
+  // StopDeferring drops what still waits (the page was undone) and ends it.
+  void DeferAppends() {
+    notifications_.DeferAppends();
+    inventory_.DeferAppends();
+    orders_.DeferAppends();
+  }
+  Status WriteDeferred() {
+    MART_RETURN_IF_ERROR(notifications_.WriteDeferred());
+    MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
+    return orders_.WriteDeferred();
+  }
+  void StopDeferring() {
+    notifications_.StopDeferring();
+    inventory_.StopDeferring();
+    orders_.StopDeferring();
+  }
+
  private:
   explicit Store(std::unique_ptr<Database> db)
       : db_(std::move(db)),

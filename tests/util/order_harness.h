@@ -129,16 +129,19 @@ class OrderHarness : public ServiceHarness {
 
   // A fault injected under the stores, on either backend: every `when` (e.g.
   // "BEFORE INSERT", "BEFORE UPDATE OF stock") on `table` fails with `message`
-  // until FixFault(name).
+  // until FixFault(name); with a `condition` (SQL on NEW), only the rows that
+  // meet it.
   void InjectFault(const std::string& name, const std::string& when, const std::string& table,
-                   const std::string& message = "disk trouble") {
+                   const std::string& message = "disk trouble",
+                   const std::string& condition = "") {
+    const std::string only = condition.empty() ? "" : " WHEN (" + condition + ")";
     if (store_->db().backend() == store::Backend::kPostgres) {
       Sql("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS "
           "'BEGIN RAISE EXCEPTION ''" + message + "''; END'");
-      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table +
-          " FOR EACH ROW EXECUTE FUNCTION " + name + "()");
+      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
+          " EXECUTE FUNCTION " + name + "()");
     } else {
-      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table +
+      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
           " BEGIN SELECT RAISE(ABORT, '" + message + "'); END");
     }
   }

@@ -45,6 +45,16 @@ class SqliteDatabaseTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
 };
 
+// Rows written together go in a few statement texts: powers of two of at
+// most 64, largest first, adding up to the count.
+TEST(RowChunksTest, SplitsIntoPowersOfTwoLargestFirst) {
+  EXPECT_TRUE(RowChunks(0).empty());
+  EXPECT_EQ(RowChunks(1), (std::vector<size_t>{1}));
+  EXPECT_EQ(RowChunks(64), (std::vector<size_t>{64}));
+  EXPECT_EQ(RowChunks(100), (std::vector<size_t>{64, 32, 4}));
+  EXPECT_EQ(RowChunks(135), (std::vector<size_t>{64, 64, 4, 2, 1}));
+}
+
 TEST_F(SqliteDatabaseTest, BindsAndReadsEveryType) {
   {
     Query q = Must(db_->Prepare(kInsert), "prepare");

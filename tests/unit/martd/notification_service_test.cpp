@@ -57,6 +57,41 @@ TEST_F(NotificationServiceTest, OneRowPerEventRecipientAndType) {
   EXPECT_EQ(Must(List(h_.Operator(), {}), "list").size(), 3u);
 }
 
+// A worker's page writes its notifications together at its end (one
+// statement for up to 64): each row keeps its own values, the same event's
+// row again and a recipient who is not a user make nothing, as one at a time.
+TEST_F(NotificationServiceTest, RowsLeftForThePagesEndAreWrittenTogetherAsOneAtATimeWould) {
+  EXPECT_TRUE(Create(ann_, "order_placed", 10));
+  Tx tx = h_.NewTx();
+  tx.store.DeferAppends();
+  Must(service().Create(tx, {ann_.user.id, "order_placed", "again", "body", 10}), "again");
+  for (int64_t seq = 11; seq <= 80; ++seq) {
+    const int64_t to = seq % 2 == 0 ? ann_.user.id : bob_.user.id;
+    Must(service().Create(tx, {to, "order_status", "s" + std::to_string(seq),
+                               "b" + std::to_string(seq), seq}),
+         "create");
+  }
+  Must(service().Create(tx, {999, "order_placed", "nobody", "body", 81}), "no such user");
+  const uint64_t before = store::StatementsExecuted();
+  Must(tx.store.WriteDeferred(), "write");
+  EXPECT_EQ(store::StatementsExecuted() - before, 2u);  // 72 rows: 64, then 8
+  tx.store.StopDeferring();
+  NotificationQuery all;
+  all.limit = 500;
+  const auto rows = Must(List(h_.Operator(), all), "list");
+  ASSERT_EQ(rows.size(), 71u);
+  EXPECT_EQ(rows.back().subject, "hello");  // the first, not "again"
+  for (size_t i = 0; i + 1 < rows.size(); ++i) {
+    const store::Notification& n = rows[i];  // newest first: seq 80 down to 11
+    const int64_t seq = 80 - static_cast<int64_t>(i);
+    EXPECT_EQ(n.event_seq, seq);
+    EXPECT_EQ(n.user_id, seq % 2 == 0 ? ann_.user.id : bob_.user.id) << seq;
+    EXPECT_EQ(n.subject, "s" + std::to_string(seq));
+    EXPECT_EQ(n.body, "b" + std::to_string(seq));
+    EXPECT_EQ(n.type, "order_status");
+  }
+}
+
 TEST_F(NotificationServiceTest, UsersSeeTheirOwnAdminsEveryone) {
   Create(ann_, "welcome", 1);
   Create(bob_, "welcome", 2);

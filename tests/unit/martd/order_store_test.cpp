@@ -74,6 +74,45 @@ TEST_F(OrderStoreTest, HeadIsTheOrdersStateAlone) {
   EXPECT_EQ(orders().Head("66f1c0ffee000000000000aa").status().code(), Code::kNotFound);
 }
 
+// A worker's page leaves its history rows for its end: nothing is written
+// until then, unless the history is read (it writes what waits first); then
+// up to 64 rows go in one statement, each in its place with its own values;
+// a page undone drops what still waits.
+TEST_F(OrderStoreTest, HistoryRowsLeftForThePagesEndAreWrittenTogetherInOrder) {
+  const Order placed = ThreeLines();
+  ASSERT_TRUE(orders().Insert(placed).ok());
+  auto change = [&](int i) {
+    return OrderChange{.order_id = placed.id, .from = OrderStatus::kPending,
+                       .to = i % 2 == 0 ? OrderStatus::kProcessing : OrderStatus::kCancelled,
+                       .actor = "actor " + std::to_string(i),
+                       .reason = i % 3 == 0 ? std::nullopt
+                                            : std::optional<std::string>("r" + std::to_string(i)),
+                       .at = 2'000 + i};
+  };
+  harness_.store().DeferAppends();
+  for (int i = 0; i < 99; ++i) ASSERT_TRUE(orders().AppendChange(change(i)).ok());
+  const uint64_t before = StatementsExecuted();
+  ASSERT_TRUE(harness_.store().WriteDeferred().ok());
+  EXPECT_EQ(StatementsExecuted() - before, 4u);  // 99 rows: 64, 32, 2 and 1
+  ASSERT_TRUE(orders().AppendChange(change(99)).ok());
+  const auto history = Must(orders().History(placed.id), "history");  // writes change 99 first
+  ASSERT_EQ(history.size(), 100u);
+  for (int i = 0; i < 100; ++i) {
+    const OrderChange& c = history[static_cast<size_t>(i)];
+    const OrderChange want = change(i);
+    EXPECT_EQ(c.to, want.to) << i;
+    EXPECT_EQ(c.from, want.from) << i;
+    EXPECT_EQ(c.actor, want.actor) << i;
+    EXPECT_EQ(c.reason, want.reason) << i;
+    EXPECT_EQ(c.at, want.at) << i;
+  }
+  ASSERT_TRUE(orders().AppendChange(change(100)).ok());
+  harness_.store().StopDeferring();  // the page was undone: change 100 is dropped
+  EXPECT_EQ(Must(orders().History(placed.id), "history").size(), 100u);
+  ASSERT_TRUE(orders().AppendChange(change(101)).ok());  // not deferring: written now
+  EXPECT_EQ(Must(orders().History(placed.id), "history").size(), 101u);
+}
+
 TEST_F(OrderStoreTest, SetStatusWritesTheStockStateWithIt) {
   const Order placed = ThreeLines();
   ASSERT_TRUE(orders().Insert(placed).ok());

@@ -42,6 +42,38 @@ TEST_F(OrderWorkersRetryTest, MalformedEventsAreRetriedNotFatal) {
   EXPECT_EQ(h_.Get(order.id).status, S::kProcessing);
 }
 
+// A page's ledger rows are written together at its end. When that fails
+// (here: one order's row), the page is undone and runs again one event at a
+// time, so the failure lands on its own event: the orders before it go on,
+// the failing one is retried and the ones behind it wait for it.
+TEST_F(OrderWorkersRetryTest, ARowWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
+  h_.InjectFault("test_ledger_fail", "BEFORE INSERT", "inventory_movements", "ledger trouble",
+                 "NEW.product_id = '" + h_.phone.id + "'");
+  Order first = h_.MustPlace(h_.watch.id, 1);
+  Order failing = h_.MustPlace(h_.phone.id, 1);
+  Order behind = h_.MustPlace(h_.headphones.id, 1);
+  PumpOutcome outcome = h_.Pump();  // one page of three placements for the inventory worker
+  EXPECT_TRUE(outcome.retry_at.has_value());
+  json inventory = h_.QueueRow("inventory");
+  EXPECT_EQ(inventory["state"], "retrying");
+  EXPECT_NE(inventory["last_error"].get<std::string>().find("ledger trouble"), std::string::npos)
+      << inventory.dump();
+  EXPECT_EQ(h_.Get(first.id).status, S::kProcessing);
+  EXPECT_EQ(h_.Get(failing.id).status, S::kPending);
+  EXPECT_EQ(h_.Get(behind.id).status, S::kPending);
+  EXPECT_TRUE(h_.HoldsOf(failing.id).empty());
+  EXPECT_TRUE(h_.HoldsOf(behind.id).empty());
+
+  h_.FixFault("test_ledger_fail", "inventory_movements");
+  h_.clock().AdvanceSeconds(60);
+  h_.Pump();
+  EXPECT_EQ(h_.Get(failing.id).status, S::kProcessing);
+  EXPECT_EQ(h_.Get(behind.id).status, S::kProcessing);
+  EXPECT_EQ(h_.QueueRow("inventory")["dead"], 0);
+  json report = h_.CheckReport();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+}
+
 TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNoStock) {
   // A fault only the reservation meets (a full disk, say): holds cannot be written.
   h_.InjectFault("test_holds_fail", "BEFORE INSERT", "inventory_holds");

@@ -120,9 +120,10 @@ TEST_F(ProductStoreTest, ManyAtOnceReturnsEachFoundProductOnce) {
 // id the array's text form would read otherwise (a quote, a backslash, a
 // comma, a brace, a space) is still matched as itself and only as itself.
 TEST_F(ProductStoreTest, ManyAtOnceMatchesIdsWithArraySyntaxInThemExactly) {
-  auto id = [](std::string text) {  // the 24 characters the table asks for
-    text.resize(24, '0');
-    return text;
+  auto id = [](std::string_view text) {  // the 24 characters the table asks for
+    std::string padded(24, '0');
+    padded.replace(0, text.size(), text);
+    return padded;
   };
   auto insert = [&](const std::string& product_id, const std::string& name) {
     Must(products().Insert(MakeProduct(product_id, name, "Odd", 100)), "insert product");

@@ -163,6 +163,7 @@ Status InventoryStore::SetAlerted(std::string_view product_id, bool alerted) {
 }
 
 Result<int64_t> InventoryStore::Held(std::string_view product_id, std::string_view reference) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT quantity FROM inventory_holds WHERE product_id = ? AND reference = ?"));
   q.Bind(1, product_id).Bind(2, reference);
@@ -172,6 +173,7 @@ Result<int64_t> InventoryStore::Held(std::string_view product_id, std::string_vi
 
 Status InventoryStore::SetHeld(std::string_view product_id, std::string_view reference,
                                int64_t quantity) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   if (quantity == 0) {
     MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
         "DELETE FROM inventory_holds WHERE product_id = ? AND reference = ?"));
@@ -187,6 +189,7 @@ Status InventoryStore::SetHeld(std::string_view product_id, std::string_view ref
 
 Result<std::vector<std::pair<std::string, int64_t>>> InventoryStore::HoldsFor(
     std::string_view reference) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT product_id, quantity FROM inventory_holds WHERE reference = ? ORDER BY product_id"));
   q.Bind(1, reference);
@@ -201,6 +204,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> InventoryStore::HoldsFor(
 
 Result<std::vector<std::string>> InventoryStore::Holding(
     const std::vector<std::string>& references) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   std::vector<std::string> holding;
   if (references.empty()) return holding;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
@@ -217,13 +221,28 @@ Result<std::vector<std::string>> InventoryStore::Holding(
 
 Status InventoryStore::AddHolds(std::string_view reference,
                                 const std::vector<std::pair<std::string, int64_t>>& holds) {
-  if (holds.empty()) return Status::Ok();
+  std::vector<Hold> rows;
+  rows.reserve(holds.size());
+  for (const auto& [product_id, quantity] : holds) {
+    rows.push_back({product_id, std::string(reference), quantity});
+  }
+  if (deferred_holds_.deferring()) {
+    for (Hold& row : rows) deferred_holds_.Add(std::move(row));
+    return Status::Ok();
+  }
+  return InChunks(rows, [this](const Hold* first, size_t count) {
+    return InsertHolds(first, count);
+  });
+}
+
+Status InventoryStore::InsertHolds(const Hold* holds, size_t count) {
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "INSERT INTO inventory_holds (product_id, reference, quantity) VALUES " +
-      Repeated("(?, ?, ?)", holds.size())));
-  for (size_t i = 0; i < holds.size(); ++i) {
+      Repeated("(?, ?, ?)", count)));
+  for (size_t i = 0; i < count; ++i) {
     const int at = static_cast<int>(i) * 3;
-    q.Bind(at + 1, holds[i].first).Bind(at + 2, reference).Bind(at + 3, holds[i].second);
+    q.Bind(at + 1, holds[i].product_id).Bind(at + 2, holds[i].reference);
+    q.Bind(at + 3, holds[i].quantity);
   }
   return q.Run();
 }
@@ -246,10 +265,23 @@ Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movemen
   });
 }
 
+void InventoryStore::DeferAppends() {
+  deferred_.Start();
+  deferred_holds_.Start();
+}
+
 Status InventoryStore::WriteDeferred() {
+  MART_RETURN_IF_ERROR(InChunks(deferred_holds_.Take(), [this](const Hold* rows, size_t count) {
+    return InsertHolds(rows, count);
+  }));
   return InChunks(deferred_.Take(), [this](const StockMovement* rows, size_t count) {
     return InsertMovements(rows, count);
   });
+}
+
+void InventoryStore::StopDeferring() {
+  deferred_.Stop();
+  deferred_holds_.Stop();
 }
 
 Status InventoryStore::InsertMovements(const StockMovement* movements, size_t count) {

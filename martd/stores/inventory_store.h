@@ -87,18 +87,26 @@ class InventoryStore {
                                              int64_t offset,
                                              std::optional<int64_t> after_id = std::nullopt);
 
-  // Ledger rows left for the end of a worker's page (Store::DeferAppends);
-  // History writes what waits first.
-  void DeferAppends() { deferred_.Start(); }
+  // Ledger rows and AddHolds' holds left for the end of a worker's page
+  // (Store::DeferAppends); History and the reads and writes of holds write
+  // what waits first.
+  void DeferAppends();
   Status WriteDeferred();
-  void StopDeferring() { deferred_.Stop(); }
+  void StopDeferring();
 
  private:
-  // Up to kMostRowsAtOnce ledger rows in one statement.
+  struct Hold {
+    std::string product_id;
+    std::string reference;
+    int64_t quantity;
+  };
+  // Up to kMostRowsAtOnce ledger rows, or holds, in one statement.
   Status InsertMovements(const StockMovement* movements, size_t count);
+  Status InsertHolds(const Hold* holds, size_t count);
 
   Database& db_;
   DeferredRows<StockMovement> deferred_;
+  DeferredRows<Hold> deferred_holds_;
 };
 
 }  // namespace mart::store

@@ -105,6 +105,7 @@ Result<std::unordered_map<std::string, std::vector<OrderItem>>> OrderStore::Item
 // The order and its lines in one statement (one round trip on PostgreSQL):
 // the order's columns repeat on each line's row.
 Result<Order> OrderStore::Get(std::string_view id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT o.id, o.user_id, o.status, o.stock, o.reason, o.total_cents, o.shipping_address, "
       "o.created_at, o.updated_at, i.product_id, i.name, i.quantity, i.price_cents "
@@ -121,6 +122,7 @@ Result<Order> OrderStore::Get(std::string_view id) {
 }
 
 Result<Order> OrderStore::Head(std::string_view id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   // ReadOrder's columns, the address left out.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT id, user_id, status, stock, reason, total_cents, NULL, created_at, updated_at "
@@ -132,6 +134,7 @@ Result<Order> OrderStore::Head(std::string_view id) {
 }
 
 Result<std::vector<Order>> OrderStore::Heads(const std::vector<std::string>& ids) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   std::vector<Order> heads;
   if (ids.empty()) return heads;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
@@ -147,6 +150,7 @@ Result<std::vector<Order>> OrderStore::Heads(const std::vector<std::string>& ids
 }
 
 Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   int64_t after_created = 0;
   int64_t after_rowid = 0;
   if (f.after_id) {
@@ -182,6 +186,13 @@ Result<std::vector<Order>> OrderStore::List(const OrderFilter& f) {
 
 Status OrderStore::SetStatus(std::string_view id, OrderStatus status, StockState stock,
                              const std::optional<std::string>& reason, int64_t now) {
+  if (deferred_statuses_.deferring()) {
+    // One change per order in a statement: the one that waits goes first.
+    if (waiting_.contains(std::string(id))) MART_RETURN_IF_ERROR(WriteDeferred());
+    deferred_statuses_.Add({std::string(id), status, stock, reason, now});
+    waiting_.emplace(id);
+    return Status::Ok();
+  }
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE orders SET status = ?, stock = ?, reason = coalesce(?, reason), updated_at = ? "
       "WHERE id = ?"));
@@ -190,7 +201,25 @@ Status OrderStore::SetStatus(std::string_view id, OrderStatus status, StockState
   return q.Run();
 }
 
+Status OrderStore::UpdateStatuses(const StatusChange* changes, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "UPDATE orders SET status = v.column2, stock = v.column3, "
+      "reason = coalesce(v.column4, orders.reason), updated_at = v.column5 FROM (VALUES " +
+      Repeated("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+               "CAST(? AS BIGINT))",
+               count) +
+      ") AS v WHERE orders.id = v.column1"));
+  for (size_t i = 0; i < count; ++i) {
+    const StatusChange& c = changes[i];
+    const int at = static_cast<int>(i) * 5;
+    q.Bind(at + 1, c.id).Bind(at + 2, OrderStatusName(c.status));
+    q.Bind(at + 3, StockStateName(c.stock)).Bind(at + 4, c.reason).Bind(at + 5, c.now);
+  }
+  return q.Run();
+}
+
 Status OrderStore::SetStock(std::string_view id, StockState stock, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE orders SET stock = ?, updated_at = ? WHERE id = ?"));
   q.Bind(1, StockStateName(stock)).Bind(2, now).Bind(3, id);
@@ -206,10 +235,26 @@ Status OrderStore::AppendChange(const OrderChange& c) {
   return InsertChanges(&c, 1);
 }
 
+void OrderStore::DeferAppends() {
+  deferred_.Start();
+  deferred_statuses_.Start();
+}
+
 Status OrderStore::WriteDeferred() {
+  waiting_.clear();
+  MART_RETURN_IF_ERROR(
+      InChunks(deferred_statuses_.Take(), [this](const StatusChange* rows, size_t count) {
+        return UpdateStatuses(rows, count);
+      }));
   return InChunks(deferred_.Take(), [this](const OrderChange* rows, size_t count) {
     return InsertChanges(rows, count);
   });
+}
+
+void OrderStore::StopDeferring() {
+  deferred_.Stop();
+  deferred_statuses_.Stop();
+  waiting_.clear();
 }
 
 Status OrderStore::InsertChanges(const OrderChange* changes, size_t count) {
@@ -251,6 +296,7 @@ Result<std::vector<OrderChange>> OrderStore::History(std::string_view id) {
 }
 
 Result<bool> OrderStore::HasOpenOrderFor(std::string_view product_id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   // A shipped or cancelled order may still hold stock until the inventory
   // worker reaches its status change; deleting would drop that hold.
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mart/domain/order.h"
@@ -51,11 +52,12 @@ class OrderStore {
   Status AppendChange(const OrderChange& change);
   // Oldest first.
   Result<std::vector<OrderChange>> History(std::string_view id);
-  // History rows left for the end of a worker's page (Store::DeferAppends);
-  // History writes what waits first.
-  void DeferAppends() { deferred_.Start(); }
+  // History rows and SetStatus changes left for the end of a worker's page
+  // (Store::DeferAppends); the reads of orders and their history write what
+  // waits first, and so does a second SetStatus of an order that waits.
+  void DeferAppends();
   Status WriteDeferred();
-  void StopDeferring() { deferred_.Stop(); }
+  void StopDeferring();
   // Whether an order not yet shipped, cancelled or refunded has a line of the
   // product, or an order still holds some of its stock.
   Result<bool> HasOpenOrderFor(std::string_view product_id);
@@ -65,11 +67,21 @@ class OrderStore {
       const std::vector<std::string>& ids);
 
  private:
-  // Up to kMostRowsAtOnce history rows in one statement.
+  struct StatusChange {
+    std::string id;
+    OrderStatus status;
+    StockState stock;
+    std::optional<std::string> reason;
+    int64_t now;
+  };
+  // Up to kMostRowsAtOnce history rows, or orders' changes, in one statement.
   Status InsertChanges(const OrderChange* changes, size_t count);
+  Status UpdateStatuses(const StatusChange* changes, size_t count);
 
   Database& db_;
   DeferredRows<OrderChange> deferred_;
+  DeferredRows<StatusChange> deferred_statuses_;
+  std::unordered_set<std::string> waiting_;  // the ids in deferred_statuses_
 };
 
 }  // namespace mart::store

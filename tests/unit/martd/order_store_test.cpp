@@ -113,6 +113,54 @@ TEST_F(OrderStoreTest, HistoryRowsLeftForThePagesEndAreWrittenTogetherInOrder) {
   EXPECT_EQ(Must(orders().History(placed.id), "history").size(), 101u);
 }
 
+// In a worker's page the orders' status changes wait for its end and go in
+// one statement, each to its own order; a read of orders writes them first,
+// and a second change of an order that waits writes the first one before it.
+TEST_F(OrderStoreTest, StatusChangesLeftForThePagesEndLandOnTheirOwnOrders) {
+  const std::vector<std::string> ids = {"66f1c0ffee0000000000be01", "66f1c0ffee0000000000be02",
+                                        "66f1c0ffee0000000000be03"};
+  for (const std::string& id : ids) {
+    Order order = ThreeLines();
+    order.id = id;
+    ASSERT_TRUE(orders().Insert(order).ok());
+  }
+  ASSERT_TRUE(orders().SetStatus(ids[2], OrderStatus::kPending, StockState::kPending,
+                                 std::string("kept"), 1'500).ok());
+  harness_.store().DeferAppends();
+  ASSERT_TRUE(orders().SetStatus(ids[0], OrderStatus::kProcessing, StockState::kReserved,
+                                 std::nullopt, 2'000).ok());
+  ASSERT_TRUE(orders().SetStatus(ids[1], OrderStatus::kCancelled, StockState::kFailed,
+                                 std::string("no stock"), 2'001).ok());
+  ASSERT_TRUE(orders().SetStatus(ids[2], OrderStatus::kProcessing, StockState::kReserved,
+                                 std::nullopt, 2'002).ok());
+  const uint64_t before = StatementsExecuted();
+  const Order first = Must(orders().Head(ids[0]), "head");  // writes the three first
+  EXPECT_EQ(StatementsExecuted() - before, 3u);  // updates of 2 and 1, then the read
+  EXPECT_EQ(first.status, OrderStatus::kProcessing);
+  EXPECT_EQ(first.stock, StockState::kReserved);
+  EXPECT_EQ(first.updated_at, 2'000);
+  const Order second = Must(orders().Head(ids[1]), "head");
+  EXPECT_EQ(second.status, OrderStatus::kCancelled);
+  EXPECT_EQ(second.stock, StockState::kFailed);
+  EXPECT_EQ(second.reason, "no stock");
+  const Order third = Must(orders().Head(ids[2]), "head");
+  EXPECT_EQ(third.status, OrderStatus::kProcessing);
+  EXPECT_EQ(third.reason, "kept");  // no new reason keeps the old
+  EXPECT_EQ(third.updated_at, 2'002);
+  // Twice for one order in a page: in their order.
+  ASSERT_TRUE(orders().SetStatus(ids[0], OrderStatus::kPaid, StockState::kReserved,
+                                 std::string("paid"), 3'000).ok());
+  ASSERT_TRUE(orders().SetStatus(ids[0], OrderStatus::kShipped, StockState::kShipped,
+                                 std::nullopt, 3'001).ok());
+  ASSERT_TRUE(harness_.store().WriteDeferred().ok());
+  harness_.store().StopDeferring();
+  const Order twice = Must(orders().Head(ids[0]), "head");
+  EXPECT_EQ(twice.status, OrderStatus::kShipped);
+  EXPECT_EQ(twice.stock, StockState::kShipped);
+  EXPECT_EQ(twice.reason, "paid");
+  EXPECT_EQ(twice.updated_at, 3'001);
+}
+
 TEST_F(OrderStoreTest, SetStatusWritesTheStockStateWithIt) {
   const Order placed = ThreeLines();
   ASSERT_TRUE(orders().Insert(placed).ok());

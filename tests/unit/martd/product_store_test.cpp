@@ -166,6 +166,30 @@ TEST_F(ProductStoreTest, AnUnconditionalStockUpdateStillNeverGoesBelowZero) {
   EXPECT_EQ(now.reserved, 100);
 }
 
+// A worker's page leaves its orders' holds for its end, written 64 to a
+// statement; reading or changing holds writes what waits first, so a page
+// that reserves and then releases an order finds the hold it made.
+TEST_F(ProductStoreTest, HoldsLeftForThePagesEndAreThereForEveryReadOfHolds) {
+  AddCatalog();
+  harness_.store().DeferAppends();
+  for (int n = 1; n <= 5; ++n) {
+    Must(inventory().AddHolds("order:" + std::to_string(n), {{Id(n), n}, {Id(n % 5 + 1), 10 * n}}),
+         "hold");
+  }
+  const uint64_t before = StatementsExecuted();
+  const auto held = Must(inventory().HoldsFor("order:2"), "holds for");  // writes the ten first
+  EXPECT_EQ(StatementsExecuted() - before, 3u);  // 10 holds: 8 and 2, then the read
+  EXPECT_EQ(held, (std::vector<std::pair<std::string, int64_t>>{{Id(2), 2}, {Id(3), 20}}));
+  Must(inventory().AddHolds("order:6", {{Id(1), 6}}), "hold");
+  EXPECT_EQ(Must(inventory().Held(Id(1), "order:6"), "held"), 6);
+  Must(inventory().AddHolds("order:7", {{Id(1), 7}}), "hold");
+  EXPECT_EQ(Must(inventory().Holding({"order:7", "order:8"}), "holding"),
+            (std::vector<std::string>{"order:7"}));
+  Must(inventory().AddHolds("order:8", {{Id(1), 8}}), "hold");
+  harness_.store().StopDeferring();  // the page was undone: order 8's hold is dropped
+  EXPECT_TRUE(Must(inventory().HoldsFor("order:8"), "holds for").empty());
+}
+
 TEST_F(ProductStoreTest, MissingProductIsNotFound) {
   EXPECT_EQ(products().Get(Id(9)).status().code(), Code::kNotFound);
   EXPECT_EQ(products().Delete(Id(9)).code(), Code::kNotFound);

@@ -267,6 +267,9 @@ class DeferredRows {
     rows_.clear();
   }
   void Add(Row row) { rows_.push_back(std::move(row)); }
+  // A row that waits, to merge a later change into it; `i` < size().
+  size_t size() const { return rows_.size(); }
+  Row& operator[](size_t i) { return rows_[i]; }
   // What waits, taken to be written; the deferral goes on.
   std::vector<Row> Take() { return std::exchange(rows_, {}); }
 
@@ -274,6 +277,7 @@ class DeferredRows {
   bool deferring_ = false;
   std::vector<Row> rows_;
 };
+
 // A test that a column is one of `count` values, after the column's name, in
 // a statement from PrepareForList (or PrepareText where planning each time
 // would cost more than a plan cached while the table was smaller).

@@ -55,6 +55,7 @@ Result<int64_t> InventoryStore::Insert(const InventoryRecord& r) {
 }
 
 Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT " MART_INVENTORY_COLUMNS " FROM inventory i WHERE i.product_id = ?"));
   q.Bind(1, product_id);
@@ -65,6 +66,7 @@ Result<InventoryRecord> InventoryStore::Get(std::string_view product_id) {
 
 Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
     const std::vector<std::string>& product_ids) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   std::vector<InventoryRecord> records;
   if (product_ids.empty()) return records;
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList("SELECT " MART_INVENTORY_COLUMNS
@@ -82,6 +84,7 @@ Result<std::vector<InventoryRecord>> InventoryStore::GetMany(
 Result<std::vector<InventoryRecord>> InventoryStore::List(bool low_only, int64_t limit,
                                                           int64_t offset,
                                                           std::optional<int64_t> after_id) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT " MART_INVENTORY_COLUMNS " FROM inventory i "
       "WHERE (?1 = 0 OR i.available <= i.reorder_threshold) AND i.id > ?4 "
@@ -97,6 +100,7 @@ Result<std::vector<InventoryRecord>> InventoryStore::List(bool low_only, int64_t
 }
 
 Result<std::vector<LowStockRow>> InventoryStore::LowStock() {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT " MART_INVENTORY_COLUMNS ", p.name FROM inventory i "
       "JOIN products p ON p.id = i.product_id "
@@ -113,6 +117,7 @@ Result<std::vector<LowStockRow>> InventoryStore::LowStock() {
 Result<std::optional<InventoryRecord>> InventoryStore::ApplyDelta(std::string_view product_id,
                                                                   const StockDelta& delta,
                                                                   int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = available + ?1, reserved = reserved + ?2, "
       "shipped = shipped + ?5, updated_at = ?3 WHERE product_id = ?4 AND available + ?1 >= 0 "
@@ -130,6 +135,19 @@ Result<std::optional<InventoryRecord>> InventoryStore::ApplyDelta(std::string_vi
 
 Status InventoryStore::AddDelta(std::string_view product_id, const StockDelta& delta,
                                 int64_t now) {
+  if (deferred_deltas_.deferring()) {
+    auto [it, added] = delta_of_.try_emplace(std::string(product_id), deferred_deltas_.size());
+    if (added) {
+      deferred_deltas_.Add({std::string(product_id), delta, now});
+    } else {
+      Delta& waiting = deferred_deltas_[it->second];
+      waiting.delta.available += delta.available;
+      waiting.delta.reserved += delta.reserved;
+      waiting.delta.shipped += delta.shipped;
+      waiting.now = now;
+    }
+    return Status::Ok();
+  }
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = available + ?, reserved = reserved + ?, "
       "shipped = shipped + ?, updated_at = ? WHERE product_id = ?"));
@@ -138,7 +156,29 @@ Status InventoryStore::AddDelta(std::string_view product_id, const StockDelta& d
   return q.Run();
 }
 
+// The sums of a page, one row per product: the table's CHECKs refuse a
+// column below zero as they would for each change alone (the changes of one
+// product in a page are all taken from what it holds or has).
+Status InventoryStore::AddDeltas(const Delta* deltas, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "UPDATE inventory SET available = available + v.column2, "
+      "reserved = reserved + v.column3, shipped = shipped + v.column4, updated_at = v.column5 "
+      "FROM (VALUES " +
+      Repeated("(CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+               "CAST(? AS BIGINT))",
+               count) +
+      ") AS v WHERE inventory.product_id = v.column1"));
+  for (size_t i = 0; i < count; ++i) {
+    const Delta& d = deltas[i];
+    const int at = static_cast<int>(i) * 5;
+    q.Bind(at + 1, d.product_id).Bind(at + 2, d.delta.available).Bind(at + 3, d.delta.reserved);
+    q.Bind(at + 4, d.delta.shipped).Bind(at + 5, d.now);
+  }
+  return q.Run();
+}
+
 Status InventoryStore::SetAvailable(std::string_view product_id, int64_t available, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET available = ?, updated_at = ? WHERE product_id = ?"));
   q.Bind(1, available).Bind(2, now).Bind(3, product_id);
@@ -147,6 +187,7 @@ Status InventoryStore::SetAvailable(std::string_view product_id, int64_t availab
 }
 
 Status InventoryStore::SetThreshold(std::string_view product_id, int64_t threshold, int64_t now) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET reorder_threshold = ?, updated_at = ? WHERE product_id = ?"));
   q.Bind(1, threshold).Bind(2, now).Bind(3, product_id);
@@ -155,6 +196,7 @@ Status InventoryStore::SetThreshold(std::string_view product_id, int64_t thresho
 }
 
 Status InventoryStore::SetAlerted(std::string_view product_id, bool alerted) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "UPDATE inventory SET low_stock_alerted = ? WHERE product_id = ?"));
   q.Bind(1, int64_t{alerted}).Bind(2, product_id);
@@ -268,9 +310,14 @@ Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movemen
 void InventoryStore::DeferAppends() {
   deferred_.Start();
   deferred_holds_.Start();
+  deferred_deltas_.Start();
 }
 
 Status InventoryStore::WriteDeferred() {
+  delta_of_.clear();
+  MART_RETURN_IF_ERROR(InChunks(deferred_deltas_.Take(), [this](const Delta* rows, size_t count) {
+    return AddDeltas(rows, count);
+  }));
   MART_RETURN_IF_ERROR(InChunks(deferred_holds_.Take(), [this](const Hold* rows, size_t count) {
     return InsertHolds(rows, count);
   }));
@@ -282,6 +329,8 @@ Status InventoryStore::WriteDeferred() {
 void InventoryStore::StopDeferring() {
   deferred_.Stop();
   deferred_holds_.Stop();
+  deferred_deltas_.Stop();
+  delta_of_.clear();
 }
 
 Status InventoryStore::InsertMovements(const StockMovement* movements, size_t count) {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mart/domain/catalog.h"
@@ -87,9 +88,10 @@ class InventoryStore {
                                              int64_t offset,
                                              std::optional<int64_t> after_id = std::nullopt);
 
-  // Ledger rows and AddHolds' holds left for the end of a worker's page
-  // (Store::DeferAppends); History and the reads and writes of holds write
-  // what waits first.
+  // Ledger rows, AddHolds' holds and AddDelta's changes (added up per
+  // product) left for the end of a worker's page (Store::DeferAppends);
+  // every other method here, and ProductStore's reads of stock, write what
+  // waits first.
   void DeferAppends();
   Status WriteDeferred();
   void StopDeferring();
@@ -100,13 +102,21 @@ class InventoryStore {
     std::string reference;
     int64_t quantity;
   };
-  // Up to kMostRowsAtOnce ledger rows, or holds, in one statement.
+  struct Delta {
+    std::string product_id;
+    StockDelta delta;
+    int64_t now;
+  };
+  // Up to kMostRowsAtOnce ledger rows, holds, or products' changes in one statement.
   Status InsertMovements(const StockMovement* movements, size_t count);
   Status InsertHolds(const Hold* holds, size_t count);
+  Status AddDeltas(const Delta* deltas, size_t count);
 
   Database& db_;
   DeferredRows<StockMovement> deferred_;
   DeferredRows<Hold> deferred_holds_;
+  DeferredRows<Delta> deferred_deltas_;
+  std::unordered_map<std::string, size_t> delta_of_;  // product -> its deferred_deltas_ row
 };
 
 }  // namespace mart::store

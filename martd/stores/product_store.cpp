@@ -76,6 +76,7 @@ Status ProductStore::Insert(const Product& p) {
 }
 
 Result<Product> ProductStore::Get(std::string_view id) {
+  MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_PRODUCT_SELECT " WHERE p.id = ?"));
   q.Bind(1, id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
@@ -84,6 +85,7 @@ Result<Product> ProductStore::Get(std::string_view id) {
 }
 
 Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string>& ids) {
+  MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
   std::vector<Product> products;
   if (ids.empty()) return products;
   // Not PrepareForList: one read per order placed, whose few products are an
@@ -102,6 +104,7 @@ Result<std::vector<Product>> ProductStore::GetMany(const std::vector<std::string
 }
 
 Result<std::vector<Product>> ProductStore::List(const ProductFilter& f) {
+  MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(ProductListSql(f)));
   if (f.category) q.BindNamed(":category", *f.category);
   if (f.min_price_cents) q.BindNamed(":min_price", *f.min_price_cents);
@@ -130,6 +133,7 @@ Status ProductStore::Update(const Product& p) {
 }
 
 Status ProductStore::Delete(std::string_view id) {
+  MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("DELETE FROM products WHERE id = ?"));
   q.Bind(1, id);
   MART_RETURN_IF_ERROR(q.Run());

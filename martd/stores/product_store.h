@@ -10,6 +10,7 @@
 #include "mart/domain/catalog.h"
 #include "mart/status.h"
 #include "stores/database.h"
+#include "stores/inventory_store.h"
 
 namespace mart::store {
 
@@ -33,7 +34,9 @@ std::string ProductListSql(const ProductFilter& filter);
 
 class ProductStore {
  public:
-  explicit ProductStore(Database& db) : db_(db) {}
+  // `inventory`: its stock changes that wait for a page's end are written
+  // before a read here joins the stock.
+  ProductStore(Database& db, InventoryStore& inventory) : db_(db), inventory_(inventory) {}
 
   Status Insert(const Product& product);
   Result<Product> Get(std::string_view id);
@@ -48,6 +51,7 @@ class ProductStore {
 
  private:
   Database& db_;
+  InventoryStore& inventory_;
 };
 
 }  // namespace mart::store

@@ -40,12 +40,15 @@ class Store {
   ClusterStore& cluster() { return cluster_; }
   NotificationStore& notifications() { return notifications_; }
 
-  // For a worker's page (QueueService::Drain): rows appended and not read
-  // back before the page ends (notifications, ledger rows, order history)
-  // wait from DeferAppends, and WriteDeferred writes them set-wise, up to
-  // kMostRowsAtOnce rows of a table in one statement instead of one each. A
-  // store that reads such a table writes what waits for it first.
-  // StopDeferring drops what still waits (the page was undone) and ends it.
+  // For a worker's page (QueueService::Drain): from DeferAppends the writes
+  // whose result nobody waits for (notifications, ledger rows, order history
+  // and holds as they are appended; stock changes, added up per product;
+  // orders' status changes) wait, and WriteDeferred writes them set-wise, up
+  // to kMostRowsAtOnce rows of a table in one statement instead of one each.
+  // A store that reads or changes such a table otherwise writes what waits
+  // for it first (ProductStore too, for the stock it joins), so a handler
+  // sees its page's writes. StopDeferring drops what still waits (the page
+  // was undone) and ends it. Only the queue service defers.
   void DeferAppends() {
     notifications_.DeferAppends();
     inventory_.DeferAppends();
@@ -69,8 +72,8 @@ class Store {
         sessions_(*db_),
         idempotency_(*db_),
         events_(*db_),
-        products_(*db_),
         inventory_(*db_),
+        products_(*db_, inventory_),
         orders_(*db_),
         payments_(*db_),
         queues_(*db_),
@@ -83,8 +86,8 @@ class Store {
   SessionStore sessions_;
   IdempotencyStore idempotency_;
   EventStore events_;
+  InventoryStore inventory_;  // before products_, which reads its waiting changes
   ProductStore products_;
-  InventoryStore inventory_;
   OrderStore orders_;
   PaymentStore payments_;
   QueueStore queues_;

@@ -190,6 +190,33 @@ TEST_F(ProductStoreTest, HoldsLeftForThePagesEndAreThereForEveryReadOfHolds) {
   EXPECT_TRUE(Must(inventory().HoldsFor("order:8"), "holds for").empty());
 }
 
+// A page's stock changes are added up per product and written in one
+// statement at its end; a read of stock, the products' reads that join it
+// too, writes them first.
+TEST_F(ProductStoreTest, StockChangesLeftForThePagesEndAreAddedUpPerProduct) {
+  AddCatalog();  // Id(1) has 50 available, Id(2) 100
+  harness_.store().DeferAppends();
+  Must(inventory().AddDelta(Id(1), {.available = -2, .reserved = 2}, kT0 + 1), "reserve");
+  Must(inventory().AddDelta(Id(2), {.available = -5, .reserved = 5}, kT0 + 2), "reserve");
+  Must(inventory().AddDelta(Id(1), {.available = -3, .reserved = 3}, kT0 + 3), "reserve");
+  Must(inventory().AddDelta(Id(1), {.reserved = -1, .shipped = 1}, kT0 + 4), "ship");
+  const uint64_t before = StatementsExecuted();
+  const Product product = Must(products().Get(Id(1)), "product");  // writes the sums first
+  EXPECT_EQ(StatementsExecuted() - before, 2u);  // one update of two products, then the read
+  EXPECT_EQ(product.quantity, 45);
+  const InventoryRecord one = Must(inventory().Get(Id(1)), "one");
+  EXPECT_EQ(one.available, 45);
+  EXPECT_EQ(one.reserved, 4);
+  EXPECT_EQ(one.shipped, 1);
+  EXPECT_EQ(one.updated_at, kT0 + 4);
+  const InventoryRecord two = Must(inventory().Get(Id(2)), "two");
+  EXPECT_EQ(two.available, 95);
+  EXPECT_EQ(two.reserved, 5);
+  Must(inventory().AddDelta(Id(2), {.available = -1, .reserved = 1}, kT0 + 5), "reserve");
+  harness_.store().StopDeferring();  // the page was undone: the change is dropped
+  EXPECT_EQ(Must(inventory().Get(Id(2)), "two").available, 95);
+}
+
 TEST_F(ProductStoreTest, MissingProductIsNotFound) {
   EXPECT_EQ(products().Get(Id(9)).status().code(), Code::kNotFound);
   EXPECT_EQ(products().Delete(Id(9)).code(), Code::kNotFound);

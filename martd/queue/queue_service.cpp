@@ -136,9 +136,9 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       page_end.begun = true;
       MART_RETURN_IF_ERROR(consumer.BeginPage(tx, taken));
     }
-    // As one unit, the page's appended rows (notifications, ledger, order
-    // history) are written at its end, set-wise; the replay writes each
-    // event's with it.
+    // As one unit, the page's writes whose result no handler waits for
+    // (Store::DeferWrites) are made at its end, set-wise; the replay makes
+    // each event's with it.
     struct Deferral {
       store::Store* store = nullptr;
       ~Deferral() {
@@ -146,7 +146,7 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       }
     } deferral;
     if (!failure) {
-      store.DeferAppends();
+      store.DeferWrites();
       deferral.store = &store;
     }
     MART_ASSIGN_OR_RETURN(
@@ -156,7 +156,7 @@ Result<int64_t> QueueService::Drain(const Consumer& consumer, store::Store& stor
       continue;  // the page is undone
     }
     if (!failure) {
-      // A failure of the rows written together is found again event by event.
+      // A failure of the writes made together is found again event by event.
       if (Status written = store.WriteDeferred(); !written.ok()) {
         failure = Failure{Failure::kWholePage, written};
         continue;

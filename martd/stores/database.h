@@ -253,7 +253,7 @@ Status InChunks(const std::vector<Row>& rows, Insert insert) {
 }
 
 // Rows of one table that a worker's page leaves for its end
-// (Store::DeferAppends): while deferring, the store's append adds the row
+// (Store::DeferWrites): while deferring, the store's append adds the row
 // here instead of writing it, and the store writes what waits, set-wise,
 // before it reads the table and when the page ends.
 template <class Row>

@@ -156,9 +156,9 @@ Status InventoryStore::AddDelta(std::string_view product_id, const StockDelta& d
   return q.Run();
 }
 
-// The sums of a page, one row per product: the table's CHECKs refuse a
-// column below zero as they would for each change alone (the changes of one
-// product in a page are all taken from what it holds or has).
+// A page's sums, one row per product. AddDelta's callers checked each
+// change against the record as it is; the table's CHECKs still refuse a sum
+// that would leave a column below zero.
 Status InventoryStore::AddDeltas(const Delta* deltas, size_t count) {
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "UPDATE inventory SET available = available + v.column2, "
@@ -307,7 +307,7 @@ Status InventoryStore::AppendMovements(const std::vector<StockMovement>& movemen
   });
 }
 
-void InventoryStore::DeferAppends() {
+void InventoryStore::DeferWrites() {
   deferred_.Start();
   deferred_holds_.Start();
   deferred_deltas_.Start();

@@ -89,10 +89,10 @@ class InventoryStore {
                                              std::optional<int64_t> after_id = std::nullopt);
 
   // Ledger rows, AddHolds' holds and AddDelta's changes (added up per
-  // product) left for the end of a worker's page (Store::DeferAppends);
+  // product) left for the end of a worker's page (Store::DeferWrites);
   // every other method here, and ProductStore's reads of stock, write what
   // waits first.
-  void DeferAppends();
+  void DeferWrites();
   Status WriteDeferred();
   void StopDeferring();
 

@@ -62,9 +62,9 @@ class NotificationStore {
   Status Insert(const Notification& n);
   bool Inserted() const;
 
-  // Rows left for the end of a worker's page (Store::DeferAppends); every
+  // Rows left for the end of a worker's page (Store::DeferWrites); every
   // other method here writes what waits first.
-  void DeferAppends() { deferred_.Start(); }
+  void DeferWrites() { deferred_.Start(); }
   Status WriteDeferred();
   void StopDeferring() { deferred_.Stop(); }
   Result<Notification> Get(int64_t id);

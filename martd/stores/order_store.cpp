@@ -235,7 +235,7 @@ Status OrderStore::AppendChange(const OrderChange& c) {
   return InsertChanges(&c, 1);
 }
 
-void OrderStore::DeferAppends() {
+void OrderStore::DeferWrites() {
   deferred_.Start();
   deferred_statuses_.Start();
 }

@@ -53,9 +53,9 @@ class OrderStore {
   // Oldest first.
   Result<std::vector<OrderChange>> History(std::string_view id);
   // History rows and SetStatus changes left for the end of a worker's page
-  // (Store::DeferAppends); the reads of orders and their history write what
+  // (Store::DeferWrites); the reads of orders and their history write what
   // waits first, and so does a second SetStatus of an order that waits.
-  void DeferAppends();
+  void DeferWrites();
   Status WriteDeferred();
   void StopDeferring();
   // Whether an order not yet shipped, cancelled or refunded has a line of the

@@ -40,7 +40,7 @@ class Store {
   ClusterStore& cluster() { return cluster_; }
   NotificationStore& notifications() { return notifications_; }
 
-  // For a worker's page (QueueService::Drain): from DeferAppends the writes
+  // For a worker's page (QueueService::Drain): from DeferWrites the writes
   // whose result nobody waits for (notifications, ledger rows, order history
   // and holds as they are appended; stock changes, added up per product;
   // orders' status changes) wait, and WriteDeferred writes them set-wise, up
@@ -49,10 +49,10 @@ class Store {
   // for it first (ProductStore too, for the stock it joins), so a handler
   // sees its page's writes. StopDeferring drops what still waits (the page
   // was undone) and ends it. Only the queue service defers.
-  void DeferAppends() {
-    notifications_.DeferAppends();
-    inventory_.DeferAppends();
-    orders_.DeferAppends();
+  void DeferWrites() {
+    notifications_.DeferWrites();
+    inventory_.DeferWrites();
+    orders_.DeferWrites();
   }
   Status WriteDeferred() {
     MART_RETURN_IF_ERROR(notifications_.WriteDeferred());

@@ -63,7 +63,7 @@ TEST_F(NotificationServiceTest, OneRowPerEventRecipientAndType) {
 TEST_F(NotificationServiceTest, RowsLeftForThePagesEndAreWrittenTogetherAsOneAtATimeWould) {
   EXPECT_TRUE(Create(ann_, "order_placed", 10));
   Tx tx = h_.NewTx();
-  tx.store.DeferAppends();
+  tx.store.DeferWrites();
   Must(service().Create(tx, {ann_.user.id, "order_placed", "again", "body", 10}), "again");
   for (int64_t seq = 11; seq <= 80; ++seq) {
     const int64_t to = seq % 2 == 0 ? ann_.user.id : bob_.user.id;

@@ -89,7 +89,7 @@ TEST_F(OrderStoreTest, HistoryRowsLeftForThePagesEndAreWrittenTogetherInOrder) {
                                             : std::optional<std::string>("r" + std::to_string(i)),
                        .at = 2'000 + i};
   };
-  harness_.store().DeferAppends();
+  harness_.store().DeferWrites();
   for (int i = 0; i < 99; ++i) ASSERT_TRUE(orders().AppendChange(change(i)).ok());
   const uint64_t before = StatementsExecuted();
   ASSERT_TRUE(harness_.store().WriteDeferred().ok());
@@ -126,7 +126,7 @@ TEST_F(OrderStoreTest, StatusChangesLeftForThePagesEndLandOnTheirOwnOrders) {
   }
   ASSERT_TRUE(orders().SetStatus(ids[2], OrderStatus::kPending, StockState::kPending,
                                  std::string("kept"), 1'500).ok());
-  harness_.store().DeferAppends();
+  harness_.store().DeferWrites();
   ASSERT_TRUE(orders().SetStatus(ids[0], OrderStatus::kProcessing, StockState::kReserved,
                                  std::nullopt, 2'000).ok());
   ASSERT_TRUE(orders().SetStatus(ids[1], OrderStatus::kCancelled, StockState::kFailed,

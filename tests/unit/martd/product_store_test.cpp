@@ -171,7 +171,7 @@ TEST_F(ProductStoreTest, AnUnconditionalStockUpdateStillNeverGoesBelowZero) {
 // that reserves and then releases an order finds the hold it made.
 TEST_F(ProductStoreTest, HoldsLeftForThePagesEndAreThereForEveryReadOfHolds) {
   AddCatalog();
-  harness_.store().DeferAppends();
+  harness_.store().DeferWrites();
   for (int n = 1; n <= 5; ++n) {
     Must(inventory().AddHolds("order:" + std::to_string(n), {{Id(n), n}, {Id(n % 5 + 1), 10 * n}}),
          "hold");
@@ -195,7 +195,7 @@ TEST_F(ProductStoreTest, HoldsLeftForThePagesEndAreThereForEveryReadOfHolds) {
 // too, writes them first.
 TEST_F(ProductStoreTest, StockChangesLeftForThePagesEndAreAddedUpPerProduct) {
   AddCatalog();  // Id(1) has 50 available, Id(2) 100
-  harness_.store().DeferAppends();
+  harness_.store().DeferWrites();
   Must(inventory().AddDelta(Id(1), {.available = -2, .reserved = 2}, kT0 + 1), "reserve");
   Must(inventory().AddDelta(Id(2), {.available = -5, .reserved = 5}, kT0 + 2), "reserve");
   Must(inventory().AddDelta(Id(1), {.available = -3, .reserved = 3}, kT0 + 3), "reserve");

@@ -143,10 +143,11 @@ class Database {
   // For SQL assembled from fixed fragments (never from input: values go in
   // ? placeholders); cached by its text.
   virtual Result<Query> PrepareText(const std::string& sql) = 0;
-  // PrepareText for a statement over a list of values (InListSql), which
-  // PostgreSQL plans for its values each time it runs: a plan cached while a
-  // table was small scans it whole once it has grown (a prepared statement
-  // keeps a generic plan, made for a list of unknown length).
+  // PrepareText for a statement over a list of values (InListSql, or a
+  // VALUES list joined to a table that grows), which PostgreSQL plans for its
+  // values each time it runs: a plan cached while a table was small scans it
+  // whole once it has grown (a prepared statement keeps a generic plan, made
+  // for a list of unknown length).
   virtual Result<Query> PrepareForList(const std::string& sql) { return PrepareText(sql); }
   // Runs SQL text with no parameters and no rows (schema, tests).
   virtual Status Execute(std::string_view sql) = 0;

@@ -14,6 +14,11 @@ Result<int64_t> EventStore::LastSeqInTransaction() {
 Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payload, int64_t now) {
   MART_ASSIGN_OR_RETURN(int64_t last, LastSeqInTransaction());
   const int64_t seq = last + 1;
+  if (deferred_.deferring()) {
+    deferred_.Add({seq, std::string(topic), std::string(payload), now});
+    last_seq_ = seq;
+    return seq;
+  }
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "INSERT INTO events (seq, topic, payload, created_at) VALUES (?, ?, ?, ?)"));
   q.Bind(1, seq).Bind(2, topic).Bind(3, payload).Bind(4, now);
@@ -23,6 +28,7 @@ Result<int64_t> EventStore::Append(std::string_view topic, std::string_view payl
 }
 
 Result<std::vector<EventRow>> EventStore::ReadAfter(int64_t after, int64_t limit) {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
       "SELECT seq, topic, payload, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?"));
   q.Bind(1, after).Bind(2, limit);
@@ -36,9 +42,28 @@ Result<std::vector<EventRow>> EventStore::ReadAfter(int64_t after, int64_t limit
 }
 
 Result<int64_t> EventStore::LastSeq() {
+  MART_RETURN_IF_ERROR(WriteDeferred());
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT coalesce(max(seq), 0) FROM events"));
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   return row ? q.Int(0) : 0;
+}
+
+Status EventStore::WriteDeferred() {
+  return InChunks(deferred_.Take(), [this](const EventRow* rows, size_t count) {
+    return InsertRows(rows, count);
+  });
+}
+
+Status EventStore::InsertRows(const EventRow* rows, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "INSERT INTO events (seq, topic, payload, created_at) VALUES " +
+      Repeated("(?, ?, ?, ?)", count)));
+  for (size_t i = 0; i < count; ++i) {
+    const int at = static_cast<int>(i) * 4;
+    q.Bind(at + 1, rows[i].seq).Bind(at + 2, rows[i].topic).Bind(at + 3, rows[i].payload);
+    q.Bind(at + 4, rows[i].created_at);
+  }
+  return q.Run();
 }
 
 Status EventStore::AnnounceAppended() {

@@ -40,8 +40,17 @@ class EventStore {
 
   static constexpr const char* kLogChannel = "mart_events";
 
+  // Events appended in a worker's page wait for its end (Store::DeferWrites),
+  // numbered as they are appended; the reads of the log write them first.
+  void DeferWrites() { deferred_.Start(); }
+  Status WriteDeferred();
+  void StopDeferring() { deferred_.Stop(); }
+
  private:
+  Status InsertRows(const EventRow* rows, size_t count);
+
   Database& db_;
+  DeferredRows<EventRow> deferred_;
   std::optional<int64_t> last_seq_;  // valid in the write epoch below
   uint64_t last_seq_epoch_ = 0;
 };

@@ -41,28 +41,33 @@ class Store {
   NotificationStore& notifications() { return notifications_; }
 
   // For a worker's page (QueueService::Drain): from DeferWrites the writes
-  // whose result nobody waits for (notifications, ledger rows, order history
-  // and holds as they are appended; stock changes, added up per product;
-  // orders' status changes) wait, and WriteDeferred writes them set-wise, up
+  // whose result nobody waits for (events, notifications, ledger rows, order
+  // history and holds as they are appended; stock changes, added up per
+  // product; orders' status changes) wait, and WriteDeferred writes them set-wise, up
   // to kMostRowsAtOnce rows of a table in one statement instead of one each.
   // A store that reads or changes such a table otherwise writes what waits
   // for it first (ProductStore too, for the stock it joins), so a handler
   // sees its page's writes. StopDeferring drops what still waits (the page
-  // was undone) and ends it. Only the queue service defers.
+  // was undone) and ends it. Only the queue service defers: the reads made
+  // only by requests (QueueStore::BacklogOf, CheckStore,
+  // OrderStore::HasOpenOrderFor) do not write what waits.
   void DeferWrites() {
     notifications_.DeferWrites();
     inventory_.DeferWrites();
     orders_.DeferWrites();
+    events_.DeferWrites();
   }
   Status WriteDeferred() {
     MART_RETURN_IF_ERROR(notifications_.WriteDeferred());
     MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
-    return orders_.WriteDeferred();
+    MART_RETURN_IF_ERROR(orders_.WriteDeferred());
+    return events_.WriteDeferred();
   }
   void StopDeferring() {
     notifications_.StopDeferring();
     inventory_.StopDeferring();
     orders_.StopDeferring();
+    events_.StopDeferring();
   }
 
  private:

@@ -72,5 +72,47 @@ TEST_F(EventStoreTest, RolledBackAppendsLeaveNoGap) {
   EXPECT_EQ(Must(events().ReadAfter(1, 1), "read")[0].topic, "d.done");
 }
 
+// A worker's page leaves the events it appends for its end, numbered as
+// they are appended: nothing is written until then unless the log is read
+// (which writes what waits first); then up to 64 rows go in one statement,
+// each with its own values; a page undone drops what still waits, and the
+// numbers go on from what the log holds.
+TEST_F(EventStoreTest, EventsLeftForThePagesEndKeepTheirNumbersAndOrder) {
+  Must(events().Append("a.done", "{}", 1), "before the page");
+  Transaction transaction(db());
+  harness_.store().DeferWrites();
+  auto payload = [](int i) { return "{\"i\":" + std::to_string(i) + "}"; };
+  EXPECT_EQ(Must(events().Append("t.happened", payload(0), 100), "append"), 2);
+  uint64_t before = StatementsExecuted();
+  for (int i = 1; i < 70; ++i) {
+    EXPECT_EQ(Must(events().Append("t.happened", payload(i), 100 + i), "append"), 2 + i);
+  }
+  EXPECT_EQ(StatementsExecuted() - before, 0u);  // they wait
+  before = StatementsExecuted();
+  ASSERT_TRUE(harness_.store().WriteDeferred().ok());
+  EXPECT_EQ(Must(events().Append("t.happened", payload(70), 170), "append"), 72);
+  const std::vector<EventRow> rows = Must(events().ReadAfter(1, 100), "read");  // writes 72 first
+  // 70 rows in three (64, 4 and 2), event 72 alone, then the read
+  // (PostgreSQL counts the writes when the read takes them along).
+  EXPECT_EQ(StatementsExecuted() - before, 5u);
+  ASSERT_EQ(rows.size(), 71u);
+  for (int i = 0; i < 71; ++i) {
+    const EventRow& row = rows[static_cast<size_t>(i)];
+    EXPECT_EQ(row.seq, 2 + i);
+    EXPECT_EQ(row.topic, "t.happened");
+    EXPECT_EQ(row.payload, payload(i));
+    EXPECT_EQ(row.created_at, 100 + i);
+  }
+  {
+    Savepoint page(db());
+    EXPECT_EQ(Must(events().Append("t.undone", "{}", 200), "append"), 73);
+    harness_.store().StopDeferring();  // the page was undone: event 73 is dropped
+  }
+  EXPECT_EQ(Must(events().Append("t.after", "{}", 300), "not deferring"), 73);
+  ASSERT_TRUE(transaction.Commit().ok());
+  EXPECT_EQ(Must(events().LastSeq(), "last"), 73);
+  EXPECT_EQ(Must(events().ReadAfter(72, 1), "read")[0].topic, "t.after");
+}
+
 }  // namespace
 }  // namespace mart::store

@@ -74,6 +74,61 @@ TEST_F(OrderWorkersRetryTest, ARowWrittenAtThePagesEndThatFailsIsFoundEventByEve
   EXPECT_EQ(report["ok"], true) << report.dump(2);
 }
 
+// A page's events wait for its end too (EventStore::DeferWrites). When
+// writing them fails (here: the answer to one order), the page is undone and
+// runs again one event at a time: the failure lands on the event that caused
+// it, and the orders before it go on.
+TEST_F(OrderWorkersRetryTest, AnEventWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
+  Order first = h_.MustPlace(h_.watch.id, 1);
+  Order failing = h_.MustPlace(h_.phone.id, 1);
+  Order behind = h_.MustPlace(h_.headphones.id, 1);
+  h_.InjectFault("test_answer_fail", "BEFORE INSERT", "events", "log trouble",
+                 "NEW.topic = 'inventory.reserved' AND NEW.payload LIKE '%" + failing.id + "%'");
+  PumpOutcome outcome = h_.Pump();  // one page of three placements for the inventory worker
+  EXPECT_TRUE(outcome.retry_at.has_value());
+  json inventory = h_.QueueRow("inventory");
+  EXPECT_EQ(inventory["state"], "retrying");
+  EXPECT_NE(inventory["last_error"].get<std::string>().find("log trouble"), std::string::npos)
+      << inventory.dump();
+  EXPECT_EQ(h_.Get(first.id).status, S::kProcessing);
+  EXPECT_EQ(h_.Get(failing.id).status, S::kPending);
+  EXPECT_EQ(h_.Get(behind.id).status, S::kPending);
+  EXPECT_TRUE(h_.HoldsOf(failing.id).empty());
+  EXPECT_TRUE(h_.HoldsOf(behind.id).empty());
+
+  h_.FixFault("test_answer_fail", "events");
+  h_.clock().AdvanceSeconds(60);
+  h_.Pump();
+  EXPECT_EQ(h_.Get(failing.id).status, S::kProcessing);
+  EXPECT_EQ(h_.Get(behind.id).status, S::kProcessing);
+  json report = h_.CheckReport();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+}
+
+// What no event causes fails the page whatever way it runs: here the
+// worker's cursor cannot be saved. The pump fails with the page undone (on
+// PostgreSQL, where the save is written behind, after the one-event replay
+// failed the same way), and nothing of it is kept until the fault is gone.
+TEST_F(OrderWorkersRetryTest, APageThatFailsAgainInItsReplayIsUndoneWhole) {
+  Order order = h_.MustPlace(h_.watch.id, 2);
+  h_.InjectFault("test_cursor_fail", "BEFORE UPDATE", "consumers", "cursor trouble",
+                 "NEW.name = 'inventory'");
+  auto pumped = h_.services().queues.Pump(h_.store(), h_.outbox(), 100000);
+  ASSERT_FALSE(pumped.ok());
+  EXPECT_NE(pumped.status().ToString().find("cursor trouble"), std::string::npos)
+      << pumped.status().ToString();
+  EXPECT_EQ(h_.Get(order.id).status, S::kPending);
+  EXPECT_TRUE(h_.HoldsOf(order.id).empty());
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 0);
+
+  h_.FixFault("test_cursor_fail", "consumers");
+  h_.Pump();
+  EXPECT_EQ(h_.Get(order.id).status, S::kProcessing);
+  EXPECT_EQ(h_.Stock(h_.watch.id).reserved, 2);
+  json report = h_.CheckReport();
+  EXPECT_EQ(report["ok"], true) << report.dump(2);
+}
+
 TEST_F(OrderWorkersRetryTest, ADeadLetteredPlacementRetriedAfterTheCancelHoldsNoStock) {
   // A fault only the reservation meets (a full disk, say): holds cannot be written.
   h_.InjectFault("test_holds_fail", "BEFORE INSERT", "inventory_holds");

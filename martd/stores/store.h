@@ -43,14 +43,15 @@ class Store {
   // For a worker's page (QueueService::Drain): from DeferWrites the writes
   // whose result nobody waits for (events, notifications, ledger rows, order
   // history and holds as they are appended; stock changes, added up per
-  // product; orders' status changes) wait, and WriteDeferred writes them set-wise, up
-  // to kMostRowsAtOnce rows of a table in one statement instead of one each.
-  // A store that reads or changes such a table otherwise writes what waits
-  // for it first (ProductStore too, for the stock it joins), so a handler
-  // sees its page's writes. StopDeferring drops what still waits (the page
-  // was undone) and ends it. Only the queue service defers: the reads made
-  // only by requests (QueueStore::BacklogOf, CheckStore,
-  // OrderStore::HasOpenOrderFor) do not write what waits.
+  // product; orders' status changes) wait, and WriteDeferred writes them
+  // set-wise, up to kMostRowsAtOnce rows of a table in one statement instead
+  // of one each. A store that reads or changes such a table otherwise writes
+  // what waits for it first (ProductStore too, for the stock it joins), so a
+  // handler sees its page's writes. StopDeferring drops what still waits (the
+  // page was undone) and ends it. Only the queue service defers: the reads
+  // that only requests make (QueueStore::BacklogOf and CheckStore of the log
+  // and the stock, OrderStore::HasOpenOrderFor of holds) do not write what
+  // waits in another store.
   void DeferWrites() {
     notifications_.DeferWrites();
     inventory_.DeferWrites();

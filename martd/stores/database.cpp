@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "stores/postgres_database.h"
+#include "testing/fault.h"
 #include "stores/sqlite_database.h"
 
 namespace mart::store {
@@ -168,7 +169,9 @@ Status Transaction::Commit() {
 
 Status Transaction::Restart() {
   if (open_) (void)db_.Rollback();
-  status_ = db_.BeginWrite();
+  status_ = fault::ErrorPoint("batch.restart")
+                ? Unavailable("the server is gone: injected fault batch.restart")
+                : db_.BeginWrite();
   open_ = status_.ok();
   return status_;
 }

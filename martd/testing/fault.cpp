@@ -42,6 +42,8 @@ const std::vector<PointInfo>& Points() {
       {"worker.after_effect", true, "a worker applied an event, its cursor not yet saved"},
       {"backup.before_rename", true, "a backup copy is written, not yet renamed into place"},
       {"commit.disk_full", false, "a batch's commit fails as on a full disk"},
+      {"batch.restart", false,
+       "a batch run again after a late write failure cannot begin its transaction again"},
       {"restore.install", false, "martd --restore fails to rename the verified copy into place"},
   };
   return kPoints;

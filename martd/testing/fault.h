@@ -17,6 +17,9 @@
 //                         renamed to its name
 //   commit.disk_full      error: the batch's commit fails as SQLite does on a
 //                         full disk (SQLITE_FULL), and the batch rolls back
+//   batch.restart         error: a batch whose write failed late (PostgreSQL,
+//                         Dispatcher::ExecuteBatch) is rolled back, and its
+//                         transaction cannot begin again (a lost server)
 //   restore.install       error: martd --restore has moved the old database
 //                         aside and fails to rename the verified copy in
 // A crash point writes "martd: fault point NAME: crashing" to stderr and

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "rpc/dispatcher.h"
+#include "testing/fault.h"
 #include "stores/schema.h"
 #include "util/reply_naming.h"
 #include "util/test_dispatch.h"
@@ -331,6 +332,36 @@ TEST_F(DispatcherRollbackTest, AWriteFailingLateInABatchFailsOnlyItsRequest) {
   replies = harness_.CallBatch({Add(access, "ok"), Add(access, "ok")});
   EXPECT_TRUE(replies[0].status.ok() && replies[1].status.ok());
   EXPECT_EQ(AddressCount(access), 4u);
+}
+
+// A batch whose write failed late runs again one request at a time; when its
+// transaction cannot even begin again, every request of it fails with that,
+// none is told OK, and nothing of it stays.
+TEST_F(DispatcherRollbackTest, ABatchThatCannotBeginAgainAfterALateFailureFailsWhole) {
+  if (harness_.store().db().backend() != store::Backend::kPostgres) {
+    GTEST_SKIP() << "writes fail late on PostgreSQL only (MART_TEST_STORE)";
+  }
+  ASSERT_TRUE(
+      harness_.store().db().Execute("CREATE TABLE batch_marks (id BIGINT PRIMARY KEY)").ok());
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  ASSERT_TRUE(fault::Arm("batch.restart").ok());
+  std::vector<Reply> replies =
+      harness_.CallBatch({Add(access, "ok"), Add(access, "late"), Add(access, "ok")});
+  fault::DisarmAll();
+  ASSERT_EQ(replies.size(), 3u);
+  for (const Reply& reply : replies) {
+    EXPECT_EQ(reply.status.code(), Code::kUnavailable) << reply.status.ToString();
+    EXPECT_NE(reply.status.message().find("batch.restart"), std::string::npos)
+        << reply.status.ToString();
+  }
+  EXPECT_TRUE(harness_.last_events().empty());
+  EXPECT_EQ(LastSeq(), seq);
+  EXPECT_EQ(AddressCount(access), 0u);
+  // The next batch begins as any other.
+  replies = harness_.CallBatch({Add(access, "ok"), Add(access, "ok")});
+  EXPECT_TRUE(replies[0].status.ok() && replies[1].status.ok());
+  EXPECT_EQ(AddressCount(access), 2u);
 }
 
 // A connection lost in the middle of a batch, before its commit, loses no

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "bench/baselines.h"
 #include "bench/daemon.h"
@@ -137,7 +138,26 @@ struct Round {
   Row martd;
   std::optional<Row> echo;
   std::optional<Row> processing;
+  std::vector<Row> methods;  // mixed: one row per method (mixed.get, …)
 };
+
+// The mixed workload's replies split by method: a row each, named
+// "mixed.<the method's last word>", over the run's seconds.
+std::vector<Row> MethodRows(const std::string& name, const LoadResult& result, const Row& whole) {
+  std::vector<Row> rows;
+  for (const auto& [method, part] : result.by_method) {
+    LoadResult one;
+    one.latency = part.latency;
+    one.ok = part.ok;
+    one.errors = part.errors;
+    one.seconds = result.seconds;
+    Row row = MakeRow(name + "." + method.substr(method.rfind('.') + 1), "martd", whole.clients,
+                      whole.inflight, one);
+    row.store = whole.store;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 Status RunRound(Context& context, const std::string& name, int clients, Round* round) {
   auto workload = MakeWorkload(name, context.fixture, context.options.params);
@@ -154,6 +174,7 @@ Status RunRound(Context& context, const std::string& name, int clients, Round* r
     context.order_bytes = it->second.dump().size();
   }
   if (orders) round->processing = ProcessingRow(watch, PlacedOrders(*workload), round->martd);
+  if (name == "mixed") round->methods = MethodRows(name, *result, round->martd);
   // The statements of every request answered, the warm-up's included, and for
   // orders those of their way to processing (the wait above).
   MART_ASSIGN_OR_RETURN(DaemonFacts after, AskDaemon(context.fixture));
@@ -219,6 +240,17 @@ Status RunWorkload(Context& context, const std::string& name, int clients) {
   }
   if (name == "place") {
     context.rows.push_back(MedianRow(rounds, [](const Round& r) { return *r.processing; }));
+  }
+  // Each method's row from the round of that method's median req/s.
+  for (const Row& first : rounds.front().methods) {
+    context.rows.push_back(MedianRow(rounds, [&](const Round& r) {
+      for (const Row& method : r.methods) {
+        if (method.workload == first.workload) return method;
+      }
+      Row none = MakeRow(first.workload, "martd", first.clients, first.inflight, {});
+      none.store = first.store;  // a round that sent none of it
+      return none;
+    }));
   }
   return Status::Ok();
 }

@@ -108,8 +108,12 @@ class DriverThread {
     }
     ++out->result.answered;
     if (!request.measured) return;
-    out->result.latency.Record(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(now - request.sent).count());
+    const int64_t nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - request.sent).count();
+    out->result.latency.Record(nanos);
+    MethodResult& method = out->result.by_method[request.out.method];
+    method.latency.Record(nanos);
+    ++(status.ok() ? method.ok : method.errors);
     out->last_reply = std::max(out->last_reply, now);
     if (status.ok()) {
       ++out->result.ok;
@@ -127,7 +131,10 @@ class DriverThread {
           ++it;
           continue;
         }
-        if (it->second.measured) CountError(out->result, "TIMEOUT", "no reply within the timeout");
+        if (it->second.measured) {
+          CountError(out->result, "TIMEOUT", "no reply within the timeout");
+          ++out->result.by_method[it->second.out.method].errors;
+        }
         it = conn.in_flight.erase(it);
       }
     }
@@ -196,6 +203,12 @@ class DriverThread {
 
 void MergeInto(LoadResult* into, LoadResult&& from) {
   into->latency.Merge(from.latency);
+  for (const auto& [method, part] : from.by_method) {
+    MethodResult& sum = into->by_method[method];
+    sum.latency.Merge(part.latency);
+    sum.ok += part.ok;
+    sum.errors += part.errors;
+  }
   into->ok += from.ok;
   into->answered += from.answered;
   into->errors += from.errors;

@@ -64,8 +64,16 @@ struct ErrorCount {
   std::string first;  // the first message seen
 };
 
+// The measured replies to one method (the mixed workload's split).
+struct MethodResult {
+  Histogram latency;
+  int64_t ok = 0;
+  int64_t errors = 0;
+};
+
 struct LoadResult {
   Histogram latency;
+  std::map<std::string, MethodResult> by_method;  // the same replies, by request method
   int64_t ok = 0;
   int64_t errors = 0;
   std::map<std::string, ErrorCount> by_code;  // wire code, or TIMEOUT / MALFORMED

@@ -48,6 +48,16 @@ check "the events workload reports events/s" jq -e -s \
   'any(.workload == "events" and .target == "martd" and .events_per_s > 0)' "$ROOT/out.jsonl"
 check "the mixed workload cancels some orders" jq -e -s \
   'any(.workload == "mixed" and .target == "martd" and .mix.cancel > 0)' "$ROOT/out.jsonl"
+check "the mixed workload's replies are split by method, and the split adds up" jq -e -s \
+  '[.[] | select(.target == "martd")] as $m
+   | ($m | map(select(.workload == "mixed")) | length) > 0
+   and all($m[] | select(.workload == "mixed"); . as $whole
+     | ([$m[] | select(.clients == $whole.clients
+                       and (.workload | IN("mixed.get", "mixed.list", "mixed.place",
+                                           "mixed.cancel")))] as $parts
+        | ($parts | map(.workload) | contains(["mixed.get", "mixed.list", "mixed.place"]))
+          and ($parts | map(.requests) | add) == $whole.requests))' \
+  "$ROOT/out.jsonl"
 check "the temp dir is removed" test -z "$(ls -A "$ROOT" | grep -v '^out.jsonl$\|^err$' || true)"
 
 # The table: a header and aligned rows.

@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "stores/postgres_database.h"
-#include "testing/fault.h"
 #include "stores/sqlite_database.h"
+#include "testing/fault.h"
 
 namespace mart::store {
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "util/order_harness.h"
@@ -42,67 +43,55 @@ TEST_F(OrderWorkersRetryTest, MalformedEventsAreRetriedNotFatal) {
   EXPECT_EQ(h_.Get(order.id).status, S::kProcessing);
 }
 
-// A page's ledger rows are written together at its end. When that fails
-// (here: one order's row), the page is undone and runs again one event at a
-// time, so the failure lands on its own event: the orders before it go on,
-// the failing one is retried and the ones behind it wait for it.
-TEST_F(OrderWorkersRetryTest, ARowWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
-  h_.InjectFault("test_ledger_fail", "BEFORE INSERT", "inventory_movements", "ledger trouble",
-                 "NEW.product_id = '" + h_.phone.id + "'");
-  Order first = h_.MustPlace(h_.watch.id, 1);
-  Order failing = h_.MustPlace(h_.phone.id, 1);
-  Order behind = h_.MustPlace(h_.headphones.id, 1);
-  PumpOutcome outcome = h_.Pump();  // one page of three placements for the inventory worker
+// Three placements in one page of the inventory worker, the middle one's
+// write failing through a trigger `fault` on `table` whose WHEN is
+// condition(failing order): the page is undone and runs again one event at a
+// time, so the failure lands on its own event: the order before it goes on,
+// the failing one is retried and the one behind it waits for it; once the
+// fault is fixed, both go on.
+void ExpectAPageEndFailureFoundEventByEvent(
+    test::OrderHarness& h, const std::string& fault, const std::string& table,
+    const std::string& message, const std::function<std::string(const Order&)>& condition) {
+  Order first = h.MustPlace(h.watch.id, 1);
+  Order failing = h.MustPlace(h.phone.id, 1);
+  Order behind = h.MustPlace(h.headphones.id, 1);
+  h.InjectFault(fault, "BEFORE INSERT", table, message, condition(failing));
+  PumpOutcome outcome = h.Pump();  // one page of three placements for the inventory worker
   EXPECT_TRUE(outcome.retry_at.has_value());
-  json inventory = h_.QueueRow("inventory");
+  json inventory = h.QueueRow("inventory");
   EXPECT_EQ(inventory["state"], "retrying");
-  EXPECT_NE(inventory["last_error"].get<std::string>().find("ledger trouble"), std::string::npos)
+  EXPECT_NE(inventory["last_error"].get<std::string>().find(message), std::string::npos)
       << inventory.dump();
-  EXPECT_EQ(h_.Get(first.id).status, S::kProcessing);
-  EXPECT_EQ(h_.Get(failing.id).status, S::kPending);
-  EXPECT_EQ(h_.Get(behind.id).status, S::kPending);
-  EXPECT_TRUE(h_.HoldsOf(failing.id).empty());
-  EXPECT_TRUE(h_.HoldsOf(behind.id).empty());
+  EXPECT_EQ(h.Get(first.id).status, S::kProcessing);
+  EXPECT_EQ(h.Get(failing.id).status, S::kPending);
+  EXPECT_EQ(h.Get(behind.id).status, S::kPending);
+  EXPECT_TRUE(h.HoldsOf(failing.id).empty());
+  EXPECT_TRUE(h.HoldsOf(behind.id).empty());
 
-  h_.FixFault("test_ledger_fail", "inventory_movements");
-  h_.clock().AdvanceSeconds(60);
-  h_.Pump();
-  EXPECT_EQ(h_.Get(failing.id).status, S::kProcessing);
-  EXPECT_EQ(h_.Get(behind.id).status, S::kProcessing);
-  EXPECT_EQ(h_.QueueRow("inventory")["dead"], 0);
-  json report = h_.CheckReport();
+  h.FixFault(fault, table);
+  h.clock().AdvanceSeconds(60);
+  h.Pump();
+  EXPECT_EQ(h.Get(failing.id).status, S::kProcessing);
+  EXPECT_EQ(h.Get(behind.id).status, S::kProcessing);
+  EXPECT_EQ(h.QueueRow("inventory")["dead"], 0);
+  json report = h.CheckReport();
   EXPECT_EQ(report["ok"], true) << report.dump(2);
 }
 
-// A page's events wait for its end too (EventStore::DeferWrites). When
-// writing them fails (here: the answer to one order), the page is undone and
-// runs again one event at a time: the failure lands on the event that caused
-// it, and the orders before it go on.
-TEST_F(OrderWorkersRetryTest, AnEventWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
-  Order first = h_.MustPlace(h_.watch.id, 1);
-  Order failing = h_.MustPlace(h_.phone.id, 1);
-  Order behind = h_.MustPlace(h_.headphones.id, 1);
-  h_.InjectFault("test_answer_fail", "BEFORE INSERT", "events", "log trouble",
-                 "NEW.topic = 'inventory.reserved' AND NEW.payload LIKE '%" + failing.id + "%'");
-  PumpOutcome outcome = h_.Pump();  // one page of three placements for the inventory worker
-  EXPECT_TRUE(outcome.retry_at.has_value());
-  json inventory = h_.QueueRow("inventory");
-  EXPECT_EQ(inventory["state"], "retrying");
-  EXPECT_NE(inventory["last_error"].get<std::string>().find("log trouble"), std::string::npos)
-      << inventory.dump();
-  EXPECT_EQ(h_.Get(first.id).status, S::kProcessing);
-  EXPECT_EQ(h_.Get(failing.id).status, S::kPending);
-  EXPECT_EQ(h_.Get(behind.id).status, S::kPending);
-  EXPECT_TRUE(h_.HoldsOf(failing.id).empty());
-  EXPECT_TRUE(h_.HoldsOf(behind.id).empty());
+// A page's ledger rows are written together at its end; here one order's fails.
+TEST_F(OrderWorkersRetryTest, ARowWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
+  ExpectAPageEndFailureFoundEventByEvent(
+      h_, "test_ledger_fail", "inventory_movements", "ledger trouble",
+      [&](const Order&) { return "NEW.product_id = '" + h_.phone.id + "'"; });
+}
 
-  h_.FixFault("test_answer_fail", "events");
-  h_.clock().AdvanceSeconds(60);
-  h_.Pump();
-  EXPECT_EQ(h_.Get(failing.id).status, S::kProcessing);
-  EXPECT_EQ(h_.Get(behind.id).status, S::kProcessing);
-  json report = h_.CheckReport();
-  EXPECT_EQ(report["ok"], true) << report.dump(2);
+// A page's events wait for its end too (EventStore::DeferWrites); here the
+// answer to one order fails.
+TEST_F(OrderWorkersRetryTest, AnEventWrittenAtThePagesEndThatFailsIsFoundEventByEvent) {
+  ExpectAPageEndFailureFoundEventByEvent(
+      h_, "test_answer_fail", "events", "log trouble", [](const Order& failing) {
+        return "NEW.topic = 'inventory.reserved' AND NEW.payload LIKE '%" + failing.id + "%'";
+      });
 }
 
 // What no event causes fails the page whatever way it runs: here the

@@ -207,16 +207,23 @@ alice() { "$MARTCTL" --profile alice "$@"; }
 # exists; acknowledged ids go to acked.N, every exit status to codes.N (the
 # crash and failover tests).
 order_client() {
-  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" id code
-  touch "$acked" "$codes"
+  local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" errors="$E2E_ROOT/errors.$1"
+  local id code
+  touch "$acked" "$codes" "$errors"
   while [ ! -e "$STOP" ]; do
     set +e
-    id=$(alice --timeout 3 order place --no-wait --item "$2:1" -q 2>/dev/null)
+    id=$(alice --timeout 3 order place --no-wait --item "$2:1" -q 2>"$errors.last")
     code=$?
     set -e
     echo "$code" >>"$codes"
+    # The first few errors other than "unavailable" (a daemon being killed), for
+    # wait_for_queue_row to show when a wait fails.
+    if [ "$code" -ne 0 ] && [ "$code" -ne 6 ] && [ "$(wc -l <"$errors")" -lt 5 ]; then
+      head -1 "$errors.last" >>"$errors"
+    fi
     if [ "$code" -eq 0 ]; then echo "$id" >>"$acked"; else sleep 0.02; fi
   done
+  rm -f "$errors.last"
 }
 # start_order_load N: alice gets an address and the operator a product of
 # 100,000 units (PRODUCT), then N order_clients run in the background
@@ -226,6 +233,8 @@ start_order_load() {
   alice address add --line1 "1 Main St" --city Town --postal-code 111 --country Land -q >/dev/null
   PRODUCT=$(as_operator product create --name Kettle --category Kitchen --price 30.00 \
     --quantity 100000 -q)
+  [[ "$PRODUCT" =~ ^[0-9a-f]{24}$ ]] ||
+    { echo "start_order_load: product create printed '$PRODUCT', not an id" >&2; exit 1; }
   STOP="$E2E_ROOT/stop"
   ORDER_CLIENTS=()
   for n in $(seq 1 "$1"); do
@@ -247,6 +256,8 @@ wait_for_queue_row() {
     sleep 0.05
   done
   echo "wait_for_queue_row: $1 never had $2; its last row: $ROW" >&2
+  # Under an order load, what its clients were told when they failed.
+  cat "$E2E_ROOT"/errors.* 2>/dev/null | sort | uniq -c | head -5 >&2 || true
   return 0
 }
 # kill_and_restart_daemon ARGS…: SIGKILL the script's martd, wait until it is

@@ -4,7 +4,7 @@
 // `threads` driver threads that each own a ZeroMQ context. It runs a warm-up
 // (not recorded), then a fixed duration or a fixed count of measured
 // requests, and waits for the replies still in flight. Memory is bounded:
-// one histogram per thread and the requests in flight.
+// a histogram per thread (and per method in it) and the requests in flight.
 
 #include <chrono>
 #include <cstdint>

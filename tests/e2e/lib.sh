@@ -204,8 +204,9 @@ queues_lag() {
 }
 alice() { "$MARTCTL" --profile alice "$@"; }
 # order_client N PRODUCT: alice places one-unit orders until the file $STOP
-# exists; acknowledged ids go to acked.N, every exit status to codes.N (the
-# crash and failover tests).
+# exists; acknowledged ids go to acked.N, every exit status to codes.N, the
+# first few errors other than "unavailable" to errors.N (the crash and
+# failover tests).
 order_client() {
   local acked="$E2E_ROOT/acked.$1" codes="$E2E_ROOT/codes.$1" errors="$E2E_ROOT/errors.$1"
   local id code

@@ -156,9 +156,21 @@ std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Stor
     admitted.push_back({job.principal, job.params_checked, job.fingerprint});
   }
   const size_t mark = outbox.Mark();
+  (void)db.DeferredRowsLost();
   db.ReleaseUnitsBehind();
+  // The rows the requests only append wait for the batch's end, written
+  // set-wise (Store::DeferAppends): one statement for the batch's orders, one
+  // for their lines, and so on, instead of one each.
+  store.DeferAppends();
   for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
-  Status confirmed = db.ConfirmUnits();
+  Status confirmed = store.WriteDeferred();
+  store.StopDeferring();
+  if (confirmed.ok() && db.DeferredRowsLost()) {
+    // A request wrote the rows of requests before it (it read a table they
+    // wait for) and then failed: its rollback took theirs too.
+    confirmed = Unavailable("a request that failed undid rows of the requests before it");
+  }
+  if (Status units = db.ConfirmUnits(); confirmed.ok()) confirmed = units;
   if (confirmed.ok()) return replies;
   LogInfo("a write of a batch of " + std::to_string(batch.size()) +
           " requests failed (" + confirmed.ToString() + "); running them again one at a time");

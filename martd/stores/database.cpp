@@ -179,19 +179,86 @@ Status Transaction::Restart() {
 Savepoint::Savepoint(Database& db) : db_(db) {
   status_ = db_.BeginSavepoint();
   open_ = status_.ok();
+  if (open_) db_.MarkDeferredRows();
 }
 
 Savepoint::~Savepoint() {
   if (open_) {
     (void)db_.RollbackToSavepoint();
     (void)db_.ReleaseSavepoint();
+    db_.UnmarkDeferredRows(/*rolled_back=*/true);
   }
 }
 
 Status Savepoint::Release() {
   if (!open_) return status_.ok() ? Internal("savepoint is not open") : status_;
   open_ = false;
-  return db_.ReleaseSavepoint();
+  Status released = db_.ReleaseSavepoint();
+  // A release that fails has undone the savepoint's work (PostgreSQL).
+  db_.UnmarkDeferredRows(/*rolled_back=*/!released.ok());
+  return released;
+}
+
+MarkedRows::MarkedRows(Database* db) : db_(db) {
+  if (db_ != nullptr) db_->marked_rows_.push_back(this);
+}
+
+MarkedRows::~MarkedRows() {
+  if (db_ != nullptr) std::erase(db_->marked_rows_, this);
+}
+
+void MarkedRows::Taking(size_t waiting) {
+  for (Point& mark : marks_) {
+    if (waiting > 0 && mark.next > first_waiting_) mark.lent = true;
+  }
+  first_waiting_ += waiting;
+}
+
+bool MarkedRows::Unmark(bool rolled_back) {
+  if (marks_.empty()) return false;
+  const Point mark = marks_.back();
+  marks_.pop_back();
+  if (!rolled_back) return false;
+  KeepFirst(mark.next > first_waiting_ ? mark.next - first_waiting_ : 0);
+  return mark.lent;
+}
+
+void Database::MarkDeferredRows() {
+  for (MarkedRows* rows : marked_rows_) rows->Mark();
+}
+
+void Database::UnmarkDeferredRows(bool rolled_back) {
+  for (MarkedRows* rows : marked_rows_) {
+    if (rows->Unmark(rolled_back)) deferred_rows_lost_ = true;
+  }
+}
+
+void Database::WriteWaitingBefore(const std::vector<std::string_view>* tables,
+                                  std::function<Status()> write) {
+  waiting_tables_ = tables;
+  waiting_write_ = std::move(write);
+}
+
+void Database::StopWritingWaiting() {
+  waiting_tables_ = nullptr;
+  waiting_write_ = nullptr;
+}
+
+Status Database::WriteWaitingIfNamed(std::string_view sql) {
+  if (writing_waiting_) return Status::Ok();  // the write's own statements
+  const bool named = std::any_of(waiting_tables_->begin(), waiting_tables_->end(),
+                                 [sql](std::string_view table) {
+                                   return sql.find(table) != std::string_view::npos;
+                                 });
+  if (!named) return Status::Ok();
+  return WriteAllWaiting();
+}
+
+Status Database::WriteAllWaiting() {
+  writing_waiting_ = true;
+  Status written = waiting_write_();
+  writing_waiting_ = false;
+  return written;
 }
 
 }  // namespace mart::store

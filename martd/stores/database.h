@@ -16,7 +16,9 @@
 // A Database is used by one thread at a time; it is not thread safe, except
 // Interrupt().
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +123,8 @@ class Query {
 
 enum class OpenMode { kReadWrite, kReadOnly, kMemory };
 
+class MarkedRows;
+
 // One connection.
 class Database {
  public:
@@ -206,12 +210,55 @@ class Database {
   // last sequence number).
   uint64_t write_epoch() const { return write_epoch_; }
 
+  // Rows that wait to be written (DeferredRows made with this Database) follow
+  // the savepoints (class Savepoint calls these): rolling back to a savepoint
+  // drops the rows added since it began. A row added before a savepoint but
+  // written inside it is gone from the database when that savepoint rolls back
+  // and no longer waits either: DeferredRowsLost says so once, and the caller
+  // must roll back and run its units again (Dispatcher::ExecuteBatch).
+  void MarkDeferredRows();
+  void UnmarkDeferredRows(bool rolled_back);
+  bool DeferredRowsLost() { return std::exchange(deferred_rows_lost_, false); }
+
+  // While set (Store::DeferAppends), a statement that names one of `tables`
+  // (anywhere in its text: a reader, a writer, a join) first has `write`
+  // write what waits, so that nothing reads or changes those tables around
+  // rows that wait. `tables` must outlive the setting.
+  void WriteWaitingBefore(const std::vector<std::string_view>* tables,
+                          std::function<Status()> write);
+  void StopWritingWaiting();
+  // Whether such a write is set and not running now: a store's own write of
+  // what waits then runs it (WriteAllWaiting) instead, so that every table is
+  // written, in its order, and none from inside another's write.
+  bool WaitingWriteIdle() const { return waiting_write_ && !writing_waiting_; }
+  Status WriteAllWaiting();
+  // Prepare without writing what waits first, for a statement that reads
+  // only rows of which none waits.
+  Result<Query> PrepareAsIs(const char* sql) {
+    const bool writing = std::exchange(writing_waiting_, true);
+    Result<Query> q = Prepare(sql);
+    writing_waiting_ = writing;
+    return q;
+  }
+
  protected:
   Database() = default;
   void NextWriteEpoch() { ++write_epoch_; }
+  // Each backend's Prepare, PrepareText and PrepareForList call this first.
+  Status WriteWaitingFor(std::string_view sql) {
+    return waiting_write_ ? WriteWaitingIfNamed(sql) : Status::Ok();
+  }
 
  private:
+  friend class MarkedRows;
+  Status WriteWaitingIfNamed(std::string_view sql);
+
   uint64_t write_epoch_ = 0;
+  std::vector<MarkedRows*> marked_rows_;
+  bool deferred_rows_lost_ = false;
+  const std::vector<std::string_view>* waiting_tables_ = nullptr;
+  std::function<Status()> waiting_write_;
+  bool writing_waiting_ = false;
 };
 
 // Statements this process has executed on any store connection (BEGIN, COMMIT
@@ -253,28 +300,78 @@ Status InChunks(const std::vector<Row>& rows, Insert insert) {
   return Status::Ok();
 }
 
-// Rows of one table that a worker's page leaves for its end
-// (Store::DeferWrites): while deferring, the store's append adds the row
-// here instead of writing it, and the store writes what waits, set-wise,
-// before it reads the table and when the page ends.
-template <class Row>
-class DeferredRows {
+// The savepoints' view of a DeferredRows made with a Database (see
+// Database::MarkDeferredRows): rows are numbered as they are added, and a
+// savepoint remembers the number the next one gets.
+class MarkedRows {
  public:
+  MarkedRows(const MarkedRows&) = delete;
+  MarkedRows& operator=(const MarkedRows&) = delete;
+
+ protected:
+  // Registers with `db` (none: the rows ignore savepoints).
+  explicit MarkedRows(Database* db);
+  virtual ~MarkedRows();
+  // Before the rows that wait are taken to be written: each open savepoint
+  // they began before has lent them to it.
+  void Taking(size_t waiting);
+  // The rows that wait are numbered from here.
+  uint64_t first_waiting_ = 0;
+
+ private:
+  friend class Database;
+  virtual size_t Waiting() const = 0;
+  virtual void KeepFirst(size_t count) = 0;
+  void Mark() { marks_.push_back({first_waiting_ + Waiting(), false}); }
+  // Whether a row this savepoint was lent is lost (rolled back).
+  bool Unmark(bool rolled_back);
+
+  struct Point {
+    uint64_t next;      // the number of the first row added inside
+    bool lent = false;  // rows added before it were written inside it
+  };
+  Database* db_;
+  std::vector<Point> marks_;
+};
+
+// Rows of one table that wait to be written set-wise: a worker's page leaves
+// them for its end (Store::DeferWrites), a batch of requests for its end
+// (Store::DeferAppends). While deferring, the store's append adds the row
+// here instead of writing it, and the store writes what waits, set-wise,
+// before it reads the table and when the page or batch ends. Made with a
+// Database, the rows follow its savepoints: for rows that are only ever
+// appended (a merge into a row that waits would not be undone).
+template <class Row>
+class DeferredRows final : public MarkedRows {
+ public:
+  explicit DeferredRows(Database* db = nullptr) : MarkedRows(db) {}
   bool deferring() const { return deferring_; }
   void Start() { deferring_ = true; }
   // Ends the deferral and drops what waits (the page was undone).
   void Stop() {
     deferring_ = false;
+    first_waiting_ += rows_.size();
     rows_.clear();
   }
   void Add(Row row) { rows_.push_back(std::move(row)); }
   // A row that waits, to merge a later change into it; `i` < size().
   size_t size() const { return rows_.size(); }
   Row& operator[](size_t i) { return rows_[i]; }
+  const Row& back() const { return rows_.back(); }
   // What waits, taken to be written; the deferral goes on.
-  std::vector<Row> Take() { return std::exchange(rows_, {}); }
+  std::vector<Row> Take() {
+    Taking(rows_.size());
+    return std::exchange(rows_, {});
+  }
 
  private:
+  size_t Waiting() const override { return rows_.size(); }
+  void KeepFirst(size_t count) override {
+    if (count < rows_.size()) {
+      rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(count), rows_.end());
+    }
+  }
+
   bool deferring_ = false;
   std::vector<Row> rows_;
 };

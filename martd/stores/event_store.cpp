@@ -3,6 +3,9 @@
 namespace mart::store {
 
 Result<int64_t> EventStore::LastSeqInTransaction() {
+  // Rows that wait were numbered after every row written (and those a
+  // savepoint's rollback dropped are no longer among them).
+  if (deferred_.size() > 0) return deferred_.back().seq;
   if (!db_.InTransaction() || !last_seq_ || last_seq_epoch_ != db_.write_epoch()) {
     MART_ASSIGN_OR_RETURN(int64_t last, LastSeq());
     last_seq_ = last;
@@ -42,13 +45,16 @@ Result<std::vector<EventRow>> EventStore::ReadAfter(int64_t after, int64_t limit
 }
 
 Result<int64_t> EventStore::LastSeq() {
-  MART_RETURN_IF_ERROR(WriteDeferred());
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  if (deferred_.size() > 0) MART_RETURN_IF_ERROR(WriteDeferred());
+  // Once no event waits, the table has them all: a batch's other waiting rows
+  // (Store::DeferAppends) need not be written for this read.
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareAsIs("SELECT coalesce(max(seq), 0) FROM events"));
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   return row ? q.Int(0) : 0;
 }
 
 Status EventStore::WriteDeferred() {
+  if (db_.WaitingWriteIdle()) return db_.WriteAllWaiting();  // a batch's: every store's
   return InChunks(deferred_.Take(), [this](const EventRow* rows, size_t count) {
     return InsertRows(rows, count);
   });

@@ -19,7 +19,7 @@ struct EventRow {
 
 class EventStore {
  public:
-  explicit EventStore(Database& db) : db_(db) {}
+  explicit EventStore(Database& db) : db_(db), deferred_(&db) {}
   // Appends and returns the new sequence number: the last one + 1, read once
   // per write transaction and then counted here, so the insert needs no
   // answer (PostgreSQL writes it behind). Numbers stay gap-free and in commit
@@ -41,7 +41,8 @@ class EventStore {
   static constexpr const char* kLogChannel = "mart_events";
 
   // Events appended in a worker's page wait for its end (Store::DeferWrites),
-  // numbered as they are appended; the reads of the log write them first.
+  // as do a batch's (Store::DeferAppends), numbered as they are appended; the
+  // reads of the log write them first.
   void DeferWrites() { deferred_.Start(); }
   Status WriteDeferred();
   void StopDeferring() { deferred_.Stop(); }

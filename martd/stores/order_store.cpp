@@ -1,5 +1,7 @@
 #include "stores/order_store.h"
 
+#include <algorithm>
+
 #include "stores/inventory_store.h"
 
 namespace mart::store {
@@ -62,27 +64,54 @@ std::string ListSql(const OrderFilter& f) {
 }  // namespace
 
 Status OrderStore::Insert(const Order& o) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "INSERT INTO orders (id, user_id, status, stock, reason, total_cents, shipping_address, "
-      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.Bind(1, o.id).Bind(2, o.user_id).Bind(3, OrderStatusName(o.status));
-  q.Bind(4, StockStateName(o.stock)).Bind(5, o.reason).Bind(6, o.total_cents);
-  q.Bind(7, AddressText(o.shipping_address)).Bind(8, o.created_at).Bind(9, o.updated_at);
-  MART_RETURN_IF_ERROR(q.Run());
-  if (o.items.empty()) return Status::Ok();
-  // Every line in one statement (its text cached per line count).
-  MART_ASSIGN_OR_RETURN(
-      Query insert,
-      db_.PrepareText("INSERT INTO order_items (order_id, line, product_id, name, quantity, "
-                      "price_cents) VALUES " + Repeated("(?, ?, ?, ?, ?, ?)", o.items.size())));
-  for (size_t i = 0; i < o.items.size(); ++i) {
-    const OrderItem& item = o.items[i];
-    const int at = static_cast<int>(i) * 6;
-    insert.Bind(at + 1, o.id).Bind(at + 2, static_cast<int64_t>(i + 1));
-    insert.Bind(at + 3, item.product_id).Bind(at + 4, item.name);
-    insert.Bind(at + 5, item.quantity).Bind(at + 6, item.price_cents);
+  if (deferred_orders_.deferring()) {
+    deferred_orders_.Add(o);
+    return Status::Ok();
   }
-  return insert.Run();
+  return InsertOrders(&o, 1);
+}
+
+Status OrderStore::InsertOrders(const Order* orders, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
+      "INSERT INTO orders (id, user_id, status, stock, reason, total_cents, shipping_address, "
+      "created_at, updated_at) VALUES " + Repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count)));
+  struct Line {
+    const std::string* order_id;
+    int64_t line;
+    const OrderItem* item;
+  };
+  std::vector<Line> lines;
+  for (size_t i = 0; i < count; ++i) {
+    const Order& o = orders[i];
+    const int at = static_cast<int>(i) * 9;
+    q.Bind(at + 1, o.id).Bind(at + 2, o.user_id).Bind(at + 3, OrderStatusName(o.status));
+    q.Bind(at + 4, StockStateName(o.stock)).Bind(at + 5, o.reason).Bind(at + 6, o.total_cents);
+    q.Bind(at + 7, AddressText(o.shipping_address)).Bind(at + 8, o.created_at);
+    q.Bind(at + 9, o.updated_at);
+    for (size_t l = 0; l < o.items.size(); ++l) {
+      lines.push_back({&o.id, static_cast<int64_t>(l + 1), &o.items[l]});
+    }
+  }
+  MART_RETURN_IF_ERROR(q.Run());
+  // The lines, up to kMostRowsAtOnce in one statement (its text cached per
+  // line count): an order's lines in one.
+  for (size_t done = 0; done < lines.size();) {
+    const size_t n = std::min(kMostRowsAtOnce, lines.size() - done);
+    MART_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.PrepareText("INSERT INTO order_items (order_id, line, product_id, name, quantity, "
+                        "price_cents) VALUES " + Repeated("(?, ?, ?, ?, ?, ?)", n)));
+    for (size_t i = 0; i < n; ++i) {
+      const Line& line = lines[done + i];
+      const int at = static_cast<int>(i) * 6;
+      insert.Bind(at + 1, *line.order_id).Bind(at + 2, line.line);
+      insert.Bind(at + 3, line.item->product_id).Bind(at + 4, line.item->name);
+      insert.Bind(at + 5, line.item->quantity).Bind(at + 6, line.item->price_cents);
+    }
+    MART_RETURN_IF_ERROR(insert.Run());
+    done += n;
+  }
+  return Status::Ok();
 }
 
 Result<std::unordered_map<std::string, std::vector<OrderItem>>> OrderStore::ItemsOf(
@@ -243,8 +272,18 @@ void OrderStore::DeferWrites() {
   deferred_statuses_.Start();
 }
 
+void OrderStore::DeferAppends() {
+  deferred_orders_.Start();
+  deferred_.Start();
+}
+
 Status OrderStore::WriteDeferred() {
+  if (db_.WaitingWriteIdle()) return db_.WriteAllWaiting();  // a batch's: every store's
   waiting_.clear();
+  // Orders before their lines, status changes and history rows.
+  MART_RETURN_IF_ERROR(InChunks(deferred_orders_.Take(), [this](const Order* rows, size_t count) {
+    return InsertOrders(rows, count);
+  }));
   MART_RETURN_IF_ERROR(
       InChunks(deferred_statuses_.Take(), [this](const StatusChange* rows, size_t count) {
         return UpdateStatuses(rows, count);
@@ -255,6 +294,7 @@ Status OrderStore::WriteDeferred() {
 }
 
 void OrderStore::StopDeferring() {
+  deferred_orders_.Stop();
   deferred_.Stop();
   deferred_statuses_.Stop();
   waiting_.clear();

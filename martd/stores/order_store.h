@@ -28,9 +28,9 @@ struct OrderFilter {
 
 class OrderStore {
  public:
-  explicit OrderStore(Database& db) : db_(db) {}
+  explicit OrderStore(Database& db) : db_(db), deferred_orders_(&db), deferred_(&db) {}
 
-  // The order row and its lines.
+  // The order row and its lines (left for the batch's end by DeferAppends).
   Status Insert(const Order& order);
   // NOT_FOUND naming the id.
   Result<Order> Get(std::string_view id);
@@ -56,6 +56,9 @@ class OrderStore {
   // (Store::DeferWrites); the reads of orders and their history write what
   // waits first, and so does a second SetStatus of an order that waits.
   void DeferWrites();
+  // New orders, their lines and history rows left for the end of a batch of
+  // requests (Store::DeferAppends); status changes are made at once.
+  void DeferAppends();
   Status WriteDeferred();
   void StopDeferring();
   // Whether an order not yet shipped, cancelled or refunded has a line of the
@@ -74,11 +77,14 @@ class OrderStore {
     std::optional<std::string> reason;
     int64_t now;
   };
+  // Up to kMostRowsAtOnce orders in one statement, then their lines.
+  Status InsertOrders(const Order* orders, size_t count);
   // Up to kMostRowsAtOnce history rows, or orders' changes, in one statement.
   Status InsertChanges(const OrderChange* changes, size_t count);
   Status UpdateStatuses(const StatusChange* changes, size_t count);
 
   Database& db_;
+  DeferredRows<Order> deferred_orders_;
   DeferredRows<OrderChange> deferred_;
   DeferredRows<StatusChange> deferred_statuses_;
   std::unordered_set<std::string> waiting_;  // the ids in deferred_statuses_

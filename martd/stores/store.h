@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "stores/database.h"
 #include "stores/check_store.h"
@@ -51,7 +53,8 @@ class Store {
   // page was undone) and ends it. Only the queue service defers: the reads
   // that only requests make (QueueStore::BacklogOf and CheckStore of the log
   // and the stock, OrderStore::HasOpenOrderFor of holds) do not write what
-  // waits in another store.
+  // waits in another store (only a batch's DeferAppends writes every store's
+  // waiting rows before a statement that names their tables).
   void DeferWrites() {
     notifications_.DeferWrites();
     inventory_.DeferWrites();
@@ -59,19 +62,39 @@ class Store {
     events_.DeferWrites();
   }
   Status WriteDeferred() {
-    MART_RETURN_IF_ERROR(notifications_.WriteDeferred());
-    MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
-    MART_RETURN_IF_ERROR(orders_.WriteDeferred());
-    return events_.WriteDeferred();
+    return db_->WaitingWriteIdle() ? db_->WriteAllWaiting() : WriteEachDeferred();
   }
   void StopDeferring() {
+    db_->StopWritingWaiting();
     notifications_.StopDeferring();
     inventory_.StopDeferring();
     orders_.StopDeferring();
     events_.StopDeferring();
   }
+  // For a batch of requests in one transaction (Dispatcher::ExecuteBatch): the
+  // rows a request only appends (new orders and their lines, order history,
+  // events) wait for WriteDeferred at the batch's end, and follow the
+  // requests' savepoints (a request that fails drops its own). Any statement
+  // that names one of kAppendTables, a reader's, a writer's or a join's,
+  // writes what waits first (Database::WriteWaitingBefore), so a request
+  // that reads an order placed earlier in the batch sees it.
+  void DeferAppends() {
+    orders_.DeferAppends();
+    events_.DeferWrites();
+    db_->WriteWaitingBefore(&kAppendTables, [this] { return WriteEachDeferred(); });
+  }
+  // Those tables, and the ones whose rows refer to an order (written after it).
+  inline static const std::vector<std::string_view> kAppendTables = {
+      "orders", "order_items", "order_history", "events", "payments", "refunds"};
 
  private:
+  Status WriteEachDeferred() {
+    MART_RETURN_IF_ERROR(notifications_.WriteDeferred());
+    MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
+    MART_RETURN_IF_ERROR(orders_.WriteDeferred());
+    return events_.WriteDeferred();
+  }
+
   explicit Store(std::unique_ptr<Database> db)
       : db_(std::move(db)),
         users_(*db_),

@@ -77,11 +77,14 @@ stop() {
 control() {
   running >/dev/null || { echo "kafka: no kafka-mock runs in $dir" >&2; exit 1; }
   local before answers
-  before=$(grep -c -E '^(ok|error)' "$dir/mock.log" || true)
+  # awk, not grep: under pipefail a grep that finds no answer yet (the first command, before
+  # kafka-mock replied) would end this script silently.
+  before=$(awk '/^(ok|error)/ { n++ } END { print n + 0 }' "$dir/mock.log")
   # kafka-mock holds the FIFO open for reading: the write never waits, unless it just died.
-  timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$1" "$dir/control"
+  timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$1" "$dir/control" ||
+    { echo "kafka: could not send '$1' to kafka-mock ($dir/control)" >&2; exit 1; }
   for _ in $(seq 1 200); do
-    answers=$(grep -E '^(ok|error)' "$dir/mock.log" | tail -n +"$((before + 1))")
+    answers=$(awk -v before="$before" '/^(ok|error)/ && ++n > before' "$dir/mock.log")
     if [ -n "$answers" ]; then
       case "$answers" in ok*) return 0 ;; *) echo "kafka: $answers" >&2; exit 1 ;; esac
     fi

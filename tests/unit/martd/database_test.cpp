@@ -181,6 +181,84 @@ TEST_F(SqliteDatabaseTest, ReleasedSavepointStillRollsBackWithItsTransaction) {
   EXPECT_EQ(Count(), 0);
 }
 
+// Rows that wait (DeferredRows made with the Database) follow its savepoints:
+// a rollback drops the rows added since the savepoint began, a release keeps
+// them, and rows added before a savepoint but taken (written) inside it are
+// reported lost when it rolls back, once.
+TEST_F(SqliteDatabaseTest, WaitingRowsFollowTheSavepoints) {
+  DeferredRows<int> rows(db_.get());
+  rows.Start();
+  Transaction transaction(*db_);
+  rows.Add(1);
+  {
+    Savepoint failed(*db_);
+    rows.Add(2);
+    rows.Add(3);
+  }
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows.back(), 1);
+  {
+    Savepoint kept(*db_);
+    rows.Add(4);
+    {
+      Savepoint inner(*db_);
+      rows.Add(5);
+      ASSERT_TRUE(inner.Release().ok());
+    }
+    ASSERT_TRUE(kept.Release().ok());
+  }
+  EXPECT_EQ(rows.Take(), (std::vector<int>{1, 4, 5}));
+  EXPECT_FALSE(db_->DeferredRowsLost());
+  rows.Add(6);
+  {
+    Savepoint own(*db_);
+    rows.Add(7);
+    EXPECT_EQ(rows.Take(), (std::vector<int>{6, 7}));  // 6 is lent to this savepoint
+    rows.Add(8);
+  }
+  EXPECT_EQ(rows.size(), 0u);
+  EXPECT_TRUE(db_->DeferredRowsLost());
+  EXPECT_FALSE(db_->DeferredRowsLost());
+  {
+    Savepoint released(*db_);
+    rows.Add(9);
+    EXPECT_EQ(rows.Take(), (std::vector<int>{9}));
+    ASSERT_TRUE(released.Release().ok());
+  }
+  EXPECT_FALSE(db_->DeferredRowsLost());
+  // Rows made without a Database ignore the savepoints.
+  DeferredRows<int> free_rows;
+  free_rows.Start();
+  {
+    Savepoint failed(*db_);
+    free_rows.Add(1);
+  }
+  EXPECT_EQ(free_rows.size(), 1u);
+}
+
+// While WriteWaitingBefore is set, a statement whose text names one of the
+// tables first writes what waits; other statements, and the write's own, do
+// not.
+TEST_F(SqliteDatabaseTest, AStatementNamingAWaitingTableWritesItFirst) {
+  const std::vector<std::string_view> tables = {"t"};
+  const std::vector<std::string_view> none = {"elsewhere"};
+  int writes = 0;
+  db_->WriteWaitingBefore(&none, [&] { return Status::Ok(); });
+  EXPECT_EQ(Count(), 0);
+  db_->WriteWaitingBefore(&tables, [&]() -> Status {
+    ++writes;
+    return Insert(writes, "written first");  // names t too
+  });
+  EXPECT_EQ(Count(), 1);
+  EXPECT_EQ(writes, 1);
+  ASSERT_TRUE(db_->Prepare("SELECT 1").ok());
+  EXPECT_EQ(writes, 1);
+  db_->WriteWaitingBefore(&tables, [] { return Unavailable("the write failed"); });
+  EXPECT_EQ(db_->Prepare(kCount).status().code(), Code::kUnavailable);
+  db_->StopWritingWaiting();
+  EXPECT_EQ(Count(), 1);
+}
+
 TEST(SqliteErrorTest, MapsResourceProblemsToUnavailable) {
   EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code(), Code::kUnavailable);
   EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code(), Code::kUnavailable);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdio>
 #include <string>
 
 #include "rpc/dispatcher.h"
@@ -271,7 +272,8 @@ HandlerTable WithFailingAddressAdd() {
 
 class DispatcherRollbackTest : public DispatcherExecuteTest {
  protected:
-  DispatcherRollbackTest() : DispatcherExecuteTest(WithFailingAddressAdd()) {}
+  explicit DispatcherRollbackTest(HandlerTable table = WithFailingAddressAdd())
+      : DispatcherExecuteTest(std::move(table)) {}
 
   // address.add as one request of a batch.
   Request Add(const std::string& access, std::string line1) {
@@ -397,6 +399,142 @@ TEST_F(DispatcherRollbackTest, ABatchReleasesItsRequestsWithoutARoundTripEach) {
   // Each released on its own, three would take 3 * one - 2 (one COMMIT).
   EXPECT_LT(three, 3 * one - 2) << "one request: " << one;
   EXPECT_EQ(AddressCount(access), 7u);
+}
+
+// address.add as an order's writes, to see a batch's waiting rows
+// (Store::DeferAppends): line1 "order" inserts an order of two lines, its
+// history row and an event; "fail" does the same and then fails; "count"
+// answers how many orders the caller has, read inside the batch, and
+// "count-fail" reads them and then fails; "noop" writes nothing.
+HandlerTable WithOrderWritingAdd() {
+  HandlerTable table = handlers::AllHandlers();
+  table["address.add"] = {[](RequestContext& ctx, const json& params) -> Result<json> {
+    static int orders = 0;
+    const std::string what = params.value("line1", "");
+    store::Store& store = ctx.tx.store;
+    if (what == "noop") return json{{"ok", true}};
+    if (what.starts_with("count")) {
+      store::OrderFilter filter;
+      filter.user_id = ctx.principal.user_id;
+      MART_ASSIGN_OR_RETURN(auto listed, store.orders().List(filter));
+      if (what == "count-fail") return FailedPrecondition("refused after reading");
+      return json{{"orders", listed.size()}};
+    }
+    char id[32];
+    std::snprintf(id, sizeof id, "%024d", ++orders);
+    Order order;
+    order.id = id;
+    order.user_id = ctx.principal.user_id;
+    order.items = {{"aaaaaaaaaaaaaaaaaaaaaaaa", "Kettle", 1, 100},
+                   {"bbbbbbbbbbbbbbbbbbbbbbbb", "Cup", 2, 50}};
+    order.total_cents = 200;
+    order.shipping_address = {"1 Main St", std::nullopt, "Town", std::nullopt, "111", "Land"};
+    order.created_at = order.updated_at = ctx.tx.now;
+    MART_RETURN_IF_ERROR(store.orders().Insert(order));
+    MART_RETURN_IF_ERROR(store.orders().AppendChange(
+        {0, order.id, std::nullopt, OrderStatus::kPending, "test", std::nullopt, ctx.tx.now}));
+    MART_RETURN_IF_ERROR(ctx.tx.events.Emit("test.order", {{"id", order.id}}));
+    if (what == "fail") return FailedPrecondition("refused after writing");
+    return json{{"id", order.id}};
+  }};
+  return table;
+}
+
+class DispatcherBatchAppendsTest : public DispatcherRollbackTest {
+ protected:
+  DispatcherBatchAppendsTest() : DispatcherRollbackTest(WithOrderWritingAdd()) {}
+
+  std::vector<Reply> Batch(const std::string& access, const std::vector<std::string>& lines) {
+    std::vector<Request> batch;
+    for (const std::string& line : lines) batch.push_back(Add(access, line));
+    return harness_.CallBatch(batch);
+  }
+  int64_t OrderCount(const std::string& access) {
+    Reply count = harness_.Call("address.add", NewAddress("count"), access);
+    EXPECT_TRUE(count.status.ok()) << count.status.ToString();
+    return count.result.value("orders", int64_t{-1});
+  }
+  // Each order has its two lines and one history row.
+  void ExpectWhole(const std::string& id) {
+    Order order = Must(harness_.store().orders().Get(id), "order " + id);
+    EXPECT_EQ(order.items.size(), 2u) << id;
+    EXPECT_EQ(Must(harness_.store().orders().History(id), "history").size(), 1u) << id;
+  }
+};
+
+// On PostgreSQL a batch's orders, their lines, history rows and events go in
+// one statement each at the batch's end, not one per request.
+TEST_F(DispatcherBatchAppendsTest, ABatchsAppendedRowsAreWrittenSetWise) {
+  if (harness_.store().db().backend() != store::Backend::kPostgres) {
+    GTEST_SKIP() << "a batch runs as one unit on PostgreSQL only (MART_TEST_STORE)";
+  }
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const std::vector<std::string> orders(8, "order");
+  const std::vector<std::string> noops(8, "noop");
+  Batch(access, orders);  // every statement prepared
+  Batch(access, noops);
+  uint64_t before = store::StatementsExecuted();
+  Batch(access, noops);
+  const uint64_t without = store::StatementsExecuted() - before;
+  before = store::StatementsExecuted();
+  std::vector<Reply> replies = Batch(access, orders);
+  const uint64_t with = store::StatementsExecuted() - before;
+  // One INSERT each for the orders, lines, history rows and events, and the
+  // log's last number read once: 8 * 4 + 1 when each request writes its own.
+  EXPECT_LE(with - without, 5u) << "8 requests without writes: " << without;
+  for (const Reply& reply : replies) {
+    ASSERT_TRUE(reply.status.ok()) << reply.status.ToString();
+    ExpectWhole(reply.result["id"]);
+  }
+  EXPECT_EQ(OrderCount(access), 16);
+}
+
+// A request that fails drops the rows it left waiting and no other's; the
+// log has no gap.
+TEST_F(DispatcherBatchAppendsTest, AFailedRequestDropsOnlyItsOwnWaitingRows) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  std::vector<Reply> replies = Batch(access, {"order", "fail", "order"});
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
+  EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
+  EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
+  ASSERT_EQ(harness_.last_events().size(), 2u);
+  EXPECT_EQ(harness_.last_events()[0].seq, seq + 1);
+  EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
+  EXPECT_EQ(LastSeq(), seq + 2);
+  ExpectWhole(replies[0].result["id"]);
+  ExpectWhole(replies[2].result["id"]);
+  EXPECT_EQ(OrderCount(access), 2);
+}
+
+// A request that reads orders sees those placed before it in its batch.
+TEST_F(DispatcherBatchAppendsTest, ARequestSeesTheOrdersOfTheRequestsBeforeIt) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  std::vector<Reply> replies = Batch(access, {"order", "order", "count", "order"});
+  ASSERT_EQ(replies.size(), 4u);
+  ASSERT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
+  EXPECT_EQ(replies[2].result["orders"], 2);
+  EXPECT_EQ(OrderCount(access), 3);
+}
+
+// A request that wrote the waiting rows of the requests before it (it read
+// their table) and then failed took them with its rollback: the batch runs
+// again one request at a time, and every other request keeps its order.
+TEST_F(DispatcherBatchAppendsTest, AFailureAfterReadingWaitingRowsRunsTheBatchAgain) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  std::vector<Reply> replies = Batch(access, {"order", "count-fail", "order"});
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
+  EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
+  EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
+  ASSERT_EQ(harness_.last_events().size(), 2u);
+  EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
+  EXPECT_EQ(LastSeq(), seq + 2);
+  ExpectWhole(replies[0].result["id"]);
+  ExpectWhole(replies[2].result["id"]);
+  EXPECT_EQ(OrderCount(access), 2);
 }
 
 TEST_F(DispatcherRollbackTest, KeepEffectsCommitsWritesAndEventsOfAFailure) {

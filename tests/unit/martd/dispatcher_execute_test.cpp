@@ -460,6 +460,24 @@ class DispatcherBatchAppendsTest : public DispatcherRollbackTest {
     EXPECT_EQ(order.items.size(), 2u) << id;
     EXPECT_EQ(Must(harness_.store().orders().History(id), "history").size(), 1u) << id;
   }
+  // A batch of an order, `middle` and an order: the middle one fails, both
+  // orders are whole with their events, and the log has no gap.
+  void ExpectTheMiddleOneFailedAlone(const std::string& middle) {
+    std::string access = SignUp("ann@example.com")["access_token"];
+    const int64_t seq = LastSeq();
+    std::vector<Reply> replies = Batch(access, {"order", middle, "order"});
+    ASSERT_EQ(replies.size(), 3u);
+    EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
+    EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
+    EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
+    ASSERT_EQ(harness_.last_events().size(), 2u);
+    EXPECT_EQ(harness_.last_events()[0].seq, seq + 1);
+    EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
+    EXPECT_EQ(LastSeq(), seq + 2);
+    ExpectWhole(replies[0].result["id"]);
+    ExpectWhole(replies[2].result["id"]);
+    EXPECT_EQ(OrderCount(access), 2);
+  }
 };
 
 // On PostgreSQL a batch's orders, their lines, history rows and events go in
@@ -492,20 +510,7 @@ TEST_F(DispatcherBatchAppendsTest, ABatchsAppendedRowsAreWrittenSetWise) {
 // A request that fails drops the rows it left waiting and no other's; the
 // log has no gap.
 TEST_F(DispatcherBatchAppendsTest, AFailedRequestDropsOnlyItsOwnWaitingRows) {
-  std::string access = SignUp("ann@example.com")["access_token"];
-  const int64_t seq = LastSeq();
-  std::vector<Reply> replies = Batch(access, {"order", "fail", "order"});
-  ASSERT_EQ(replies.size(), 3u);
-  EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
-  EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
-  EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
-  ASSERT_EQ(harness_.last_events().size(), 2u);
-  EXPECT_EQ(harness_.last_events()[0].seq, seq + 1);
-  EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
-  EXPECT_EQ(LastSeq(), seq + 2);
-  ExpectWhole(replies[0].result["id"]);
-  ExpectWhole(replies[2].result["id"]);
-  EXPECT_EQ(OrderCount(access), 2);
+  ExpectTheMiddleOneFailedAlone("fail");
 }
 
 // A request that reads orders sees those placed before it in its batch.
@@ -522,19 +527,7 @@ TEST_F(DispatcherBatchAppendsTest, ARequestSeesTheOrdersOfTheRequestsBeforeIt) {
 // their table) and then failed took them with its rollback: the batch runs
 // again one request at a time, and every other request keeps its order.
 TEST_F(DispatcherBatchAppendsTest, AFailureAfterReadingWaitingRowsRunsTheBatchAgain) {
-  std::string access = SignUp("ann@example.com")["access_token"];
-  const int64_t seq = LastSeq();
-  std::vector<Reply> replies = Batch(access, {"order", "count-fail", "order"});
-  ASSERT_EQ(replies.size(), 3u);
-  EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
-  EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
-  EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
-  ASSERT_EQ(harness_.last_events().size(), 2u);
-  EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
-  EXPECT_EQ(LastSeq(), seq + 2);
-  ExpectWhole(replies[0].result["id"]);
-  ExpectWhole(replies[2].result["id"]);
-  EXPECT_EQ(OrderCount(access), 2);
+  ExpectTheMiddleOneFailedAlone("count-fail");
 }
 
 TEST_F(DispatcherRollbackTest, KeepEffectsCommitsWritesAndEventsOfAFailure) {

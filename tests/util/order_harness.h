@@ -127,31 +127,14 @@ class OrderHarness : public ServiceHarness {
   // Changes the database behind the services' back: a fault or a bad edit.
   void Sql(const std::string& sql) { Must(store_->db().Execute(sql), sql); }
 
-  // A fault injected under the stores, on either backend: every `when` (e.g.
-  // "BEFORE INSERT", "BEFORE UPDATE OF stock") on `table` fails with `message`
-  // until FixFault(name); with a `condition` (SQL on NEW), only the rows that
-  // meet it.
+  // test::InjectTriggerFault on this harness's store.
   void InjectFault(const std::string& name, const std::string& when, const std::string& table,
                    const std::string& message = "disk trouble",
                    const std::string& condition = "") {
-    const std::string only = condition.empty() ? "" : " WHEN (" + condition + ")";
-    if (store_->db().backend() == store::Backend::kPostgres) {
-      Sql("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS "
-          "'BEGIN RAISE EXCEPTION ''" + message + "''; END'");
-      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
-          " EXECUTE FUNCTION " + name + "()");
-    } else {
-      Sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
-          " BEGIN SELECT RAISE(ABORT, '" + message + "'); END");
-    }
+    InjectTriggerFault(store_->db(), name, when, table, message, condition);
   }
   void FixFault(const std::string& name, const std::string& table) {
-    if (store_->db().backend() == store::Backend::kPostgres) {
-      Sql("DROP TRIGGER " + name + " ON " + table);
-      Sql("DROP FUNCTION " + name + "()");
-    } else {
-      Sql("DROP TRIGGER " + name);
-    }
+    FixTriggerFault(store_->db(), name, table);
   }
 
   // The events emitted since the last call, in order.

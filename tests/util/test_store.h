@@ -200,4 +200,35 @@ class ServiceHarness : public StoreHarness {
   Services services_;
 };
 
+// A fault injected under the stores, on either backend: every `when` (e.g.
+// "BEFORE INSERT", "BEFORE UPDATE OF stock") on `table` fails with `message`
+// until FixTriggerFault(name); with a `condition` (SQL on NEW), only the rows
+// that meet it.
+inline void InjectTriggerFault(store::Database& db, const std::string& name,
+                               const std::string& when, const std::string& table,
+                               const std::string& message = "disk trouble",
+                               const std::string& condition = "") {
+  const std::string only = condition.empty() ? "" : " WHEN (" + condition + ")";
+  auto sql = [&db](const std::string& text) { Must(db.Execute(text), text); };
+  if (db.backend() == store::Backend::kPostgres) {
+    sql("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS "
+        "'BEGIN RAISE EXCEPTION ''" + message + "''; END'");
+    sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
+        " EXECUTE FUNCTION " + name + "()");
+  } else {
+    sql("CREATE TRIGGER " + name + " " + when + " ON " + table + " FOR EACH ROW" + only +
+        " BEGIN SELECT RAISE(ABORT, '" + message + "'); END");
+  }
+}
+inline void FixTriggerFault(store::Database& db, const std::string& name,
+                            const std::string& table) {
+  auto sql = [&db](const std::string& text) { Must(db.Execute(text), text); };
+  if (db.backend() == store::Backend::kPostgres) {
+    sql("DROP TRIGGER " + name + " ON " + table);
+    sql("DROP FUNCTION " + name + "()");
+  } else {
+    sql("DROP TRIGGER " + name);
+  }
+}
+
 }  // namespace mart::test

@@ -403,7 +403,8 @@ TEST_F(DispatcherRollbackTest, ABatchReleasesItsRequestsWithoutARoundTripEach) {
 
 // address.add as an order's writes, to see a batch's waiting rows
 // (Store::DeferAppends): line1 "order" inserts an order of two lines, its
-// history row and an event; "fail" does the same and then fails; "count"
+// history row and an event ("order-refused": a line named Refused); "fail"
+// does the same and then fails; "count"
 // answers how many orders the caller has, read inside the batch, and
 // "count-fail" reads them and then fails; "noop" writes nothing.
 HandlerTable WithOrderWritingAdd() {
@@ -426,7 +427,7 @@ HandlerTable WithOrderWritingAdd() {
     order.id = id;
     order.user_id = ctx.principal.user_id;
     order.items = {{"aaaaaaaaaaaaaaaaaaaaaaaa", "Kettle", 1, 100},
-                   {"bbbbbbbbbbbbbbbbbbbbbbbb", "Cup", 2, 50}};
+                   {"bbbbbbbbbbbbbbbbbbbbbbbb", what == "order-refused" ? "Refused" : "Cup", 2, 50}};
     order.total_cents = 200;
     order.shipping_address = {"1 Main St", std::nullopt, "Town", std::nullopt, "111", "Land"};
     order.created_at = order.updated_at = ctx.tx.now;
@@ -528,6 +529,29 @@ TEST_F(DispatcherBatchAppendsTest, ARequestSeesTheOrdersOfTheRequestsBeforeIt) {
 // again one request at a time, and every other request keeps its order.
 TEST_F(DispatcherBatchAppendsTest, AFailureAfterReadingWaitingRowsRunsTheBatchAgain) {
   ExpectTheMiddleOneFailedAlone("count-fail");
+}
+
+// A waiting row the database refuses (on PostgreSQL, in the batch's set-wise
+// write at its end) fails its own request alone: the batch runs again one
+// request at a time, and nothing of the refused order stays.
+TEST_F(DispatcherBatchAppendsTest, AWaitingRowTheDatabaseRefusesFailsOnlyItsRequest) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  const int64_t seq = LastSeq();
+  test::InjectTriggerFault(harness_.store().db(), "refuse_line", "BEFORE INSERT", "order_items",
+                           "line refused", "NEW.name = 'Refused'");
+  std::vector<Reply> replies = Batch(access, {"order", "order-refused", "order"});
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
+  EXPECT_FALSE(replies[1].status.ok());
+  EXPECT_NE(replies[1].status.message().find("line refused"), std::string::npos)
+      << replies[1].status.ToString();
+  EXPECT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
+  ASSERT_EQ(harness_.last_events().size(), 2u);
+  EXPECT_EQ(harness_.last_events()[1].seq, seq + 2);
+  test::FixTriggerFault(harness_.store().db(), "refuse_line", "order_items");
+  ExpectWhole(replies[0].result["id"]);
+  ExpectWhole(replies[2].result["id"]);
+  EXPECT_EQ(OrderCount(access), 2);
 }
 
 TEST_F(DispatcherRollbackTest, KeepEffectsCommitsWritesAndEventsOfAFailure) {

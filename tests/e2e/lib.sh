@@ -323,11 +323,12 @@ use_rabbitmq() {
 # test_rabbitmqctl -q list_queues name messages.
 test_rabbitmqctl() { bash "$BROKERS_DIR/rabbitmq.sh" ctl "$MART_RABBITMQ_DIR" "$@"; }
 # amqp TOOL ARGS…: amqp-TOOL (publish, get, consume, declare-queue…) on that node as mart,
-# the password read from the authfile, never on a command line.
+# the password read from the authfile, never on a command line; with AMQP_TIMEOUT=S set, the
+# tool is ended after S seconds.
 amqp() {
   local tool=$1
   shift
-  "amqp-$tool" -s "$MART_TEST_AMQP_HOST" --port "$MART_TEST_AMQP_PORT" \
+  ${AMQP_TIMEOUT:+timeout $AMQP_TIMEOUT} "amqp-$tool" -s "$MART_TEST_AMQP_HOST" --port "$MART_TEST_AMQP_PORT" \
     --authfile "$MART_TEST_AMQP_AUTHFILE" "$@"
 }
 # use_kafka: exports MART_TEST_KAFKA_BOOTSTRAP, the mock cluster's brokers (host:port,…).

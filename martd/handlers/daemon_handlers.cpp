@@ -35,6 +35,7 @@ Result<nlohmann::json> Status(rpc::RequestContext& ctx, const nlohmann::json&) {
     status["store"]["statements"] = store::StatementsExecuted();
     if (ctx.tx.store.db().backend() == store::Backend::kPostgres) {
       status["store"]["round_trips"] = store::RoundTrips();
+      status["store"]["batches_run_again"] = store::BatchesRunAgain();
     }
   }
   // The CURVE public key clients pin; public by design.

@@ -172,6 +172,7 @@ std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Stor
   }
   if (Status units = db.ConfirmUnits(); confirmed.ok()) confirmed = units;
   if (confirmed.ok()) return replies;
+  store::CountBatchRunAgain();
   LogInfo("a write of a batch of " + std::to_string(batch.size()) +
           " requests failed (" + confirmed.ToString() + "); running them again one at a time");
   outbox.DropAfter(mark);

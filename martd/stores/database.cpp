@@ -35,7 +35,12 @@ Result<int64_t> Query::RunReturning() {
 namespace {
 std::atomic<uint64_t> statements{0};
 std::atomic<uint64_t> round_trips{0};
+std::atomic<uint64_t> batches_run_again{0};
 }  // namespace
+
+void CountBatchRunAgain() { batches_run_again.fetch_add(1, std::memory_order_relaxed); }
+
+uint64_t BatchesRunAgain() { return batches_run_again.load(std::memory_order_relaxed); }
 
 void CountRoundTrip() { round_trips.fetch_add(1, std::memory_order_relaxed); }
 

@@ -271,6 +271,10 @@ uint64_t StatementsExecuted();
 // one when written behind; see postgres_database.h); 0 on SQLite.
 void CountRoundTrip();
 uint64_t RoundTrips();
+// PostgreSQL batches whose shared transaction was rolled back and run again one
+// request at a time (Dispatcher::ExecuteBatch): what the group commit lost.
+void CountBatchRunAgain();
+uint64_t BatchesRunAgain();
 
 // Whether a store location names a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresLocation(std::string_view location);

@@ -66,7 +66,14 @@ Status SessionStore::MarkRefreshTokenUsed(std::string_view jti, int64_t now) {
 
 Result<std::optional<IdempotencyRecord>> IdempotencyStore::Find(std::string_view principal,
                                                                  std::string_view key) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+  for (size_t i = 0; i < deferred_.size(); ++i) {
+    const KeyRow& waiting = deferred_[i];
+    if (waiting.key == key && waiting.principal == principal) {
+      return std::optional<IdempotencyRecord>(waiting.record);
+    }
+  }
+  // Not among the keys that wait, so the table's answer is the whole answer.
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareAsIs(
       "SELECT method, fingerprint, reply FROM idempotency_keys WHERE principal = ? AND key = ?"));
   q.Bind(1, principal).Bind(2, key);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
@@ -76,11 +83,32 @@ Result<std::optional<IdempotencyRecord>> IdempotencyStore::Find(std::string_view
 
 Status IdempotencyStore::Insert(std::string_view principal, std::string_view key,
                                 const IdempotencyRecord& record, int64_t now) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+  KeyRow row{std::string(principal), std::string(key), record, now};
+  if (deferred_.deferring()) {
+    deferred_.Add(std::move(row));
+    return Status::Ok();
+  }
+  return InsertRows(&row, 1);
+}
+
+Status IdempotencyStore::WriteDeferred() {
+  if (db_.WaitingWriteIdle()) return db_.WriteAllWaiting();  // a batch's: every store's
+  return InChunks(deferred_.Take(), [this](const KeyRow* rows, size_t count) {
+    return InsertRows(rows, count);
+  });
+}
+
+Status IdempotencyStore::InsertRows(const KeyRow* rows, size_t count) {
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareText(
       "INSERT INTO idempotency_keys (principal, key, method, fingerprint, reply, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)"));
-  q.Bind(1, principal).Bind(2, key).Bind(3, record.method).Bind(4, record.fingerprint);
-  q.Bind(5, record.reply).Bind(6, now);
+      "VALUES " + Repeated("(?, ?, ?, ?, ?, ?)", count)));
+  for (size_t i = 0; i < count; ++i) {
+    const KeyRow& row = rows[i];
+    const int at = static_cast<int>(i) * 6;
+    q.Bind(at + 1, row.principal).Bind(at + 2, row.key).Bind(at + 3, row.record.method);
+    q.Bind(at + 4, row.record.fingerprint).Bind(at + 5, row.record.reply);
+    q.Bind(at + 6, row.created_at);
+  }
   return q.Run();
 }
 

@@ -58,16 +58,31 @@ struct IdempotencyRecord {
 
 class IdempotencyStore {
  public:
-  explicit IdempotencyStore(Database& db) : db_(db) {}
-  // nullopt when the key is new.
+  explicit IdempotencyStore(Database& db) : db_(db), deferred_(&db) {}
+  // nullopt when the key is new. Looks among the keys that wait first.
   Result<std::optional<IdempotencyRecord>> Find(std::string_view principal, std::string_view key);
   Status Insert(std::string_view principal, std::string_view key, const IdempotencyRecord& record,
                 int64_t now);
   // Forgets records created before `cutoff`; returns how many.
   Result<int64_t> Prune(int64_t cutoff);
 
+  // The keys a batch of requests stores wait for its end (Store::DeferAppends).
+  void DeferWrites() { deferred_.Start(); }
+  Status WriteDeferred();
+  void StopDeferring() { deferred_.Stop(); }
+
  private:
+  struct KeyRow {
+    std::string principal;
+    std::string key;
+    IdempotencyRecord record;
+    int64_t created_at = 0;
+  };
+  // Up to kMostRowsAtOnce keys in one statement.
+  Status InsertRows(const KeyRow* rows, size_t count);
+
   Database& db_;
+  DeferredRows<KeyRow> deferred_;
 };
 
 }  // namespace mart::store

@@ -66,6 +66,7 @@ class Store {
   }
   void StopDeferring() {
     db_->StopWritingWaiting();
+    idempotency_.StopDeferring();
     notifications_.StopDeferring();
     inventory_.StopDeferring();
     orders_.StopDeferring();
@@ -73,7 +74,8 @@ class Store {
   }
   // For a batch of requests in one transaction (Dispatcher::ExecuteBatch): the
   // rows a request only appends (new orders and their lines, order history,
-  // events) wait for WriteDeferred at the batch's end, and follow the
+  // events, idempotency keys, which Find looks for among the waiting ones
+  // first) wait for WriteDeferred at the batch's end, and follow the
   // requests' savepoints (a request that fails drops its own). Any statement
   // that names one of kAppendTables, a reader's, a writer's or a join's,
   // writes what waits first (Database::WriteWaitingBefore), so a request
@@ -81,18 +83,21 @@ class Store {
   void DeferAppends() {
     orders_.DeferAppends();
     events_.DeferWrites();
+    idempotency_.DeferWrites();
     db_->WriteWaitingBefore(&kAppendTables, [this] { return WriteEachDeferred(); });
   }
   // Those tables, and the ones whose rows refer to an order (written after it).
   inline static const std::vector<std::string_view> kAppendTables = {
-      "orders", "order_items", "order_history", "events", "payments", "refunds"};
+      "orders", "order_items", "order_history", "events", "idempotency_keys", "payments",
+      "refunds"};
 
  private:
   Status WriteEachDeferred() {
     MART_RETURN_IF_ERROR(notifications_.WriteDeferred());
     MART_RETURN_IF_ERROR(inventory_.WriteDeferred());
     MART_RETURN_IF_ERROR(orders_.WriteDeferred());
-    return events_.WriteDeferred();
+    MART_RETURN_IF_ERROR(events_.WriteDeferred());
+    return idempotency_.WriteDeferred();
   }
 
   explicit Store(std::unique_ptr<Database> db)

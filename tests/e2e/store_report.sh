@@ -44,6 +44,14 @@ alice order place --item "$PRODUCT:1:12.50" -q >/dev/null
 expect_exit 0 admin daemon status -o json
 check "an order executes statements (the count grows)" \
   test "$(jq -r .store.statements <<<"$OUT")" -gt "$FIRST"
+if [ "$BACKEND" = postgresql ]; then
+  expect_eq "true 0" "$(jq -r '.store | "\(.round_trips > 0) \(.batches_run_again)"' <<<"$OUT")" \
+    "the round trips, and no batch ran again"
+else
+  expect_eq "false false" \
+    "$(jq -r '.store | [has("round_trips"), has("batches_run_again")] | map(tostring) | join(" ")' \
+      <<<"$OUT")" "SQLite has no round trips or batches run again"
+fi
 expect_exit 0 alice daemon status -o json
 expect_eq "$BACKEND" "$(jq -r .store.backend <<<"$OUT")" "a customer sees the backend"
 expect_eq "false false false" \

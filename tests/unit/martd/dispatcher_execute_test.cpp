@@ -461,12 +461,26 @@ class DispatcherBatchAppendsTest : public DispatcherRollbackTest {
     EXPECT_EQ(order.items.size(), 2u) << id;
     EXPECT_EQ(Must(harness_.store().orders().History(id), "history").size(), 1u) << id;
   }
+  // How many times a PostgreSQL batch ran again one request at a time during
+  // `run` (0 on SQLite, where each request runs alone).
+  template <typename Run>
+  uint64_t RunsAgainDuring(Run run) {
+    const uint64_t before = store::BatchesRunAgain();
+    run();
+    return store::BatchesRunAgain() - before;
+  }
+  uint64_t OnPostgres(uint64_t runs) {
+    return harness_.store().db().backend() == store::Backend::kPostgres ? runs : 0;
+  }
   // A batch of an order, `middle` and an order: the middle one fails, both
-  // orders are whole with their events, and the log has no gap.
-  void ExpectTheMiddleOneFailedAlone(const std::string& middle) {
+  // orders are whole with their events, and the log has no gap. On PostgreSQL
+  // the batch ran again one request at a time `runs_again` times.
+  void ExpectTheMiddleOneFailedAlone(const std::string& middle, uint64_t runs_again) {
     std::string access = SignUp("ann@example.com")["access_token"];
     const int64_t seq = LastSeq();
-    std::vector<Reply> replies = Batch(access, {"order", middle, "order"});
+    std::vector<Reply> replies;
+    EXPECT_EQ(RunsAgainDuring([&] { replies = Batch(access, {"order", middle, "order"}); }),
+              OnPostgres(runs_again));
     ASSERT_EQ(replies.size(), 3u);
     EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
     EXPECT_EQ(replies[1].status.code(), Code::kFailedPrecondition) << replies[1].status.ToString();
@@ -511,13 +525,15 @@ TEST_F(DispatcherBatchAppendsTest, ABatchsAppendedRowsAreWrittenSetWise) {
 // A request that fails drops the rows it left waiting and no other's; the
 // log has no gap.
 TEST_F(DispatcherBatchAppendsTest, AFailedRequestDropsOnlyItsOwnWaitingRows) {
-  ExpectTheMiddleOneFailedAlone("fail");
+  ExpectTheMiddleOneFailedAlone("fail", 0);
 }
 
 // A request that reads orders sees those placed before it in its batch.
 TEST_F(DispatcherBatchAppendsTest, ARequestSeesTheOrdersOfTheRequestsBeforeIt) {
   std::string access = SignUp("ann@example.com")["access_token"];
-  std::vector<Reply> replies = Batch(access, {"order", "order", "count", "order"});
+  std::vector<Reply> replies;
+  EXPECT_EQ(RunsAgainDuring([&] { replies = Batch(access, {"order", "order", "count", "order"}); }),
+            0u);
   ASSERT_EQ(replies.size(), 4u);
   ASSERT_TRUE(replies[2].status.ok()) << replies[2].status.ToString();
   EXPECT_EQ(replies[2].result["orders"], 2);
@@ -528,7 +544,7 @@ TEST_F(DispatcherBatchAppendsTest, ARequestSeesTheOrdersOfTheRequestsBeforeIt) {
 // their table) and then failed took them with its rollback: the batch runs
 // again one request at a time, and every other request keeps its order.
 TEST_F(DispatcherBatchAppendsTest, AFailureAfterReadingWaitingRowsRunsTheBatchAgain) {
-  ExpectTheMiddleOneFailedAlone("count-fail");
+  ExpectTheMiddleOneFailedAlone("count-fail", 1);
 }
 
 // A waiting row the database refuses (on PostgreSQL, in the batch's set-wise
@@ -539,7 +555,9 @@ TEST_F(DispatcherBatchAppendsTest, AWaitingRowTheDatabaseRefusesFailsOnlyItsRequ
   const int64_t seq = LastSeq();
   test::InjectTriggerFault(harness_.store().db(), "refuse_line", "BEFORE INSERT", "order_items",
                            "line refused", "NEW.name = 'Refused'");
-  std::vector<Reply> replies = Batch(access, {"order", "order-refused", "order"});
+  std::vector<Reply> replies;
+  EXPECT_EQ(RunsAgainDuring([&] { replies = Batch(access, {"order", "order-refused", "order"}); }),
+            OnPostgres(1));
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
   EXPECT_FALSE(replies[1].status.ok());
@@ -552,6 +570,28 @@ TEST_F(DispatcherBatchAppendsTest, AWaitingRowTheDatabaseRefusesFailsOnlyItsRequ
   ExpectWhole(replies[0].result["id"]);
   ExpectWhole(replies[2].result["id"]);
   EXPECT_EQ(OrderCount(access), 2);
+}
+
+// A key stored by a request of a batch waits with its rows: a later request
+// of the same batch with the same key gets the first one's reply again, and
+// with other parameters is refused, as after the commit, and the batch never
+// runs again (which would also give those replies, at twice the cost).
+TEST_F(DispatcherBatchAppendsTest, AKeyUsedAgainInItsBatchIsFoundAmongTheWaitingOnes) {
+  std::string access = SignUp("ann@example.com")["access_token"];
+  std::vector<Request> batch = {Add(access, "order"), Add(access, "order"), Add(access, "noop")};
+  for (Request& request : batch) request.idempotency_key = "same-key";
+  std::vector<Reply> replies;
+  EXPECT_EQ(RunsAgainDuring([&] { replies = harness_.CallBatch(batch); }), 0u);
+  ASSERT_EQ(replies.size(), 3u);
+  ASSERT_TRUE(replies[0].status.ok()) << replies[0].status.ToString();
+  ASSERT_TRUE(replies[1].status.ok()) << replies[1].status.ToString();
+  EXPECT_EQ(replies[1].result["id"], replies[0].result["id"]);
+  EXPECT_EQ(replies[2].status.code(), Code::kInvalidArgument) << replies[2].status.ToString();
+  EXPECT_EQ(OrderCount(access), 1);
+  Reply again = harness_.Call("address.add", NewAddress("order"), access, "same-key");
+  ASSERT_TRUE(again.status.ok()) << again.status.ToString();
+  EXPECT_EQ(again.result["id"], replies[0].result["id"]);
+  EXPECT_EQ(OrderCount(access), 1);
 }
 
 TEST_F(DispatcherRollbackTest, KeepEffectsCommitsWritesAndEventsOfAFailure) {

@@ -14,13 +14,21 @@ std::optional<json> OptObject(const json& params, const char* name) {
   return *it;
 }
 
+PlaceOrder PlaceRequest(const json& params) {
+  return PlaceOrder{.items = params.value("items", json::array()),
+                    .shipping_address = OptObject(params, "shipping_address"),
+                    .address_id = OptInt(params, "address_id"),
+                    .user_id = OptInt(params, "user_id")};
+}
+
 Result<json> Place(RequestContext& ctx, const json& params) {
-  PlaceOrder request{.items = params.value("items", json::array()),
-                     .shipping_address = OptObject(params, "shipping_address"),
-                     .address_id = OptInt(params, "address_id"),
-                     .user_id = OptInt(params, "user_id")};
-  MART_ASSIGN_OR_RETURN(Order order, ctx.services.orders.Place(ctx.tx, ctx.principal, request));
+  MART_ASSIGN_OR_RETURN(Order order,
+                        ctx.services.orders.Place(ctx.tx, ctx.principal, PlaceRequest(params)));
   return ToJson(order);
+}
+
+void PlaceReadAhead(const Principal& principal, const json& params, store::BatchReads& reads) {
+  if (params.is_object()) OrderService::ReadsOfPlace(principal, PlaceRequest(params), reads);
 }
 
 Result<json> Get(RequestContext& ctx, const json& params) {
@@ -72,7 +80,7 @@ Result<json> Transitions(RequestContext&, const json&) { return TransitionsJson(
 }  // namespace
 
 void AddOrderHandlers(rpc::HandlerTable& table) {
-  table["order.place"] = {Place};
+  table["order.place"] = {.run = Place, .read_ahead = PlaceReadAhead};
   table["order.get"] = rpc::PointRead(Get);
   table["order.list"] = rpc::OnReader(List);
   table["order.status"] = {SetStatus};

@@ -157,13 +157,18 @@ std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Stor
   }
   const size_t mark = outbox.Mark();
   (void)db.DeferredRowsLost();
+  // What the requests will read, read for all of them at once: one statement
+  // per table instead of one per request (Store::ReadAhead).
+  Status confirmed = store.ReadAhead(ReadsOf(batch));
   db.ReleaseUnitsBehind();
-  // The rows the requests only append wait for the batch's end, written
-  // set-wise (Store::DeferAppends): one statement for the batch's orders, one
-  // for their lines, and so on, instead of one each.
-  store.DeferAppends();
-  for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
-  Status confirmed = store.WriteDeferred();
+  if (confirmed.ok()) {
+    // The rows the requests only append wait for the batch's end, written
+    // set-wise (Store::DeferAppends): one statement for the batch's orders,
+    // one for their lines, and so on, instead of one each.
+    store.DeferAppends();
+    for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
+    confirmed = store.WriteDeferred();
+  }
   store.StopDeferring();
   if (confirmed.ok() && db.DeferredRowsLost()) {
     // A request wrote the rows of requests before it (it read a table they
@@ -173,7 +178,7 @@ std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Stor
   if (Status units = db.ConfirmUnits(); confirmed.ok()) confirmed = units;
   if (confirmed.ok()) return replies;
   store::CountBatchRunAgain();
-  LogInfo("a write of a batch of " + std::to_string(batch.size()) +
+  LogInfo("a batch of " + std::to_string(batch.size()) +
           " requests failed (" + confirmed.ToString() + "); running them again one at a time");
   outbox.DropAfter(mark);
   replies.clear();
@@ -188,6 +193,23 @@ std::vector<Reply> Dispatcher::ExecuteBatch(std::vector<Job>& batch, store::Stor
   }
   for (Job& job : batch) replies.push_back(Execute(job, store, outbox));
   return replies;
+}
+
+store::BatchReads Dispatcher::ReadsOf(const std::vector<Job>& batch) {
+  store::BatchReads reads;
+  for (const Job& job : batch) {
+    if (job.principal.IsUser()) reads.sessions.push_back(job.principal.session_id);
+    if (!job.fingerprint.empty()) {
+      reads.keys.emplace_back(job.principal.Key(), job.request.idempotency_key);
+    }
+    if (job.handler->read_ahead) {
+      try {
+        job.handler->read_ahead(job.principal, job.request.params, reads);
+      } catch (const std::exception&) {  // a guess from params not yet checked: none then
+      }
+    }
+  }
+  return reads;
 }
 
 Result<nlohmann::json> Dispatcher::RunInSavepoint(Job& job, store::Store& store,

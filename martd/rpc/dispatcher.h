@@ -55,6 +55,8 @@ class Dispatcher {
   Services& services() { return services_; }
 
  private:
+  // What a batch's requests will read (Store::ReadAhead).
+  static store::BatchReads ReadsOf(const std::vector<Job>& batch);
   // The access guard with the principal's role, then the params guard.
   Status CheckParams(Job& job) const;
   // Besides the result, they set the reply's `next` (a paged list's cursor)

@@ -200,10 +200,8 @@ Result<ShippingAddress> OrderService::ShipTo(Tx& tx, int64_t buyer,
     MART_ASSIGN_OR_RETURN(Address saved, tx.store.users().GetAddress(buyer, *request.address_id));
     return FromSaved(saved);
   }
-  MART_ASSIGN_OR_RETURN(std::vector<Address> saved, tx.store.users().Addresses(buyer));
-  for (const Address& address : saved) {
-    if (address.is_default) return FromSaved(address);
-  }
+  MART_ASSIGN_OR_RETURN(std::optional<Address> saved, tx.store.users().DefaultAddress(buyer));
+  if (saved) return FromSaved(*saved);
   return FailedPrecondition("user " + std::to_string(buyer) +
                                 " has no default address: give a shipping address or an address id",
                             {{"field", "shipping_address"}});
@@ -222,12 +220,14 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
   // Every line's product in one read (a round trip on PostgreSQL).
   std::vector<std::string> ids;
   for (const Line& line : lines) ids.push_back(line.product_id);
-  MART_ASSIGN_OR_RETURN(std::vector<Product> products, tx.store.products().GetMany(ids));
+  MART_ASSIGN_OR_RETURN(std::vector<store::CatalogPrice> products,
+                        tx.store.products().Prices(ids));
   for (const Line& line : lines) {
-    auto found = std::find_if(products.begin(), products.end(),
-                              [&](const Product& p) { return p.id == line.product_id; });
+    auto found =
+        std::find_if(products.begin(), products.end(),
+                     [&](const store::CatalogPrice& p) { return p.id == line.product_id; });
     if (found == products.end()) return NotFound("product " + line.product_id + " not found");
-    const Product& product = *found;
+    const store::CatalogPrice& product = *found;
     if (line.expected_cents && *line.expected_cents != product.price_cents) {
       return FailedPrecondition(
           "price of product " + product.id + " changed: expected " +
@@ -253,6 +253,25 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
   placed.total_cents = order.total_cents;
   MART_RETURN_IF_ERROR(events::Emit(tx.events, placed));
   return order;  // as stored: not read back (a round trip on PostgreSQL)
+}
+
+void OrderService::ReadsOfPlace(const Principal& principal, const PlaceOrder& request,
+                                store::BatchReads& reads) {
+  // order.place's spec allows 100 lines; a longer list fails its check.
+  constexpr size_t kMostLines = 100;
+  if (request.items.is_array() && request.items.size() <= kMostLines) {
+    for (const json& item : request.items) {
+      if (!item.is_object()) continue;
+      auto id = item.find("product_id");
+      if (id != item.end() && id->is_string()) reads.products.push_back(id->get<std::string>());
+    }
+  }
+  if (request.shipping_address || request.address_id) return;
+  if (request.user_id) {
+    reads.default_addresses.push_back(*request.user_id);
+  } else if (principal.IsUser()) {
+    reads.default_addresses.push_back(principal.user_id);
+  }
 }
 
 Result<Order> OrderService::Get(Tx& tx, const Principal& principal, std::string_view id) const {

@@ -48,6 +48,10 @@ class OrderService {
   // product merge. The address is the inline one, the saved one given by
   // id, or the buyer's default (FAILED_PRECONDITION when there is none).
   Result<Order> Place(Tx& tx, const Principal& principal, const PlaceOrder& request) const;
+  // What Place will read for `request` (its lines' products, the buyer's
+  // default address), for its batch to read ahead; unchecked, as it came.
+  static void ReadsOfPlace(const Principal& principal, const PlaceOrder& request,
+                           store::BatchReads& reads);
   Result<Order> Get(Tx& tx, const Principal& principal, std::string_view id) const;
   Result<std::vector<Order>> List(Tx& tx, const Principal& principal,
                                   const OrderQuery& query) const;

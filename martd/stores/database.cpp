@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <atomic>
+#include <cctype>
 #include <cstring>
 
 #include "stores/postgres_database.h"
@@ -96,6 +97,17 @@ std::string ArrayLiteral(const std::vector<std::string>& values) {
   return text;
 }
 
+// Of an int8[] value: {1,2,3}.
+std::string ArrayLiteral(const std::vector<int64_t>& values) {
+  std::string text = "{";
+  for (const int64_t value : values) {
+    if (text.size() > 1) text += ',';
+    text += std::to_string(value);
+  }
+  text += '}';
+  return text;
+}
+
 // Longer lists are one array parameter on PostgreSQL.
 constexpr size_t kPostgresInListMax = 8;
 
@@ -110,7 +122,14 @@ std::string InListSql(const Database& db, size_t count) {
   return "IN (" + Repeated("?", InListSize(count)) + ")";
 }
 
-void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values) {
+int InListParameters(const Database& db, size_t count) {
+  return AsArray(db, count) ? 1 : static_cast<int>(InListSize(count));
+}
+
+namespace {
+
+template <typename Value>
+void BindList(const Database& db, Query& q, int first, const std::vector<Value>& values) {
   if (AsArray(db, values.size())) {
     q.Bind(first, ArrayLiteral(values));
     return;
@@ -119,6 +138,16 @@ void BindInList(const Database& db, Query& q, int first, const std::vector<std::
   for (size_t i = 0; i < size; ++i) {
     q.Bind(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);
   }
+}
+
+}  // namespace
+
+void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values) {
+  BindList(db, q, first, values);
+}
+
+void BindInList(const Database& db, Query& q, int first, const std::vector<int64_t>& values) {
+  BindList(db, q, first, values);
 }
 
 bool IsPostgresLocation(std::string_view location) {
@@ -249,14 +278,43 @@ void Database::StopWritingWaiting() {
   waiting_write_ = nullptr;
 }
 
+namespace {
+
+bool NamesOneOf(std::string_view sql, const std::vector<std::string_view>& tables) {
+  return std::any_of(tables.begin(), tables.end(), [sql](std::string_view table) {
+    return sql.find(table) != std::string_view::npos;
+  });
+}
+
+// Whether a statement only reads: it starts with SELECT (FOR UPDATE locks and
+// changes nothing). Anything else (WITH included) may write.
+bool OnlyReads(std::string_view sql) {
+  const size_t start = sql.find_first_not_of(" \t\n");
+  if (start == std::string_view::npos || sql.size() - start < 6) return false;
+  for (size_t i = 0; i < 6; ++i) {
+    if (std::toupper(static_cast<unsigned char>(sql[start + i])) != "SELECT"[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status Database::WriteWaitingIfNamed(std::string_view sql) {
   if (writing_waiting_) return Status::Ok();  // the write's own statements
-  const bool named = std::any_of(waiting_tables_->begin(), waiting_tables_->end(),
-                                 [sql](std::string_view table) {
-                                   return sql.find(table) != std::string_view::npos;
-                                 });
-  if (!named) return Status::Ok();
+  if (!NamesOneOf(sql, *waiting_tables_)) return Status::Ok();
   return WriteAllWaiting();
+}
+
+void Database::ForgetOnWrite(const std::vector<std::string_view>* tables,
+                             std::function<void()> forget) {
+  forgetters_.push_back({tables, std::move(forget)});
+}
+
+void Database::ForgetIfWritten(std::string_view sql) {
+  if (OnlyReads(sql)) return;
+  for (const Forgetter& forgetter : forgetters_) {
+    if (NamesOneOf(sql, *forgetter.tables)) forgetter.forget();
+  }
 }
 
 Status Database::WriteAllWaiting() {

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -232,6 +233,13 @@ class Database {
   // written, in its order, and none from inside another's write.
   bool WaitingWriteIdle() const { return waiting_write_ && !writing_waiting_; }
   Status WriteAllWaiting();
+  // While a batch's reads are read ahead (Store::ReadAhead): a statement
+  // that may change one of `tables` (any statement but a SELECT whose text
+  // names one) first calls `forget`, so that rows read ahead are never
+  // answered after a change to them, nor after a rollback of one. `tables`
+  // must outlive the setting; StopForgetting ends every one.
+  void ForgetOnWrite(const std::vector<std::string_view>* tables, std::function<void()> forget);
+  void StopForgetting() { forgetters_.clear(); }
   // Prepare without writing what waits first, for a statement that reads
   // only rows of which none waits.
   Result<Query> PrepareAsIs(const char* sql) {
@@ -244,14 +252,21 @@ class Database {
  protected:
   Database() = default;
   void NextWriteEpoch() { ++write_epoch_; }
-  // Each backend's Prepare, PrepareText and PrepareForList call this first.
-  Status WriteWaitingFor(std::string_view sql) {
+  // Each backend's Prepare, PrepareText and PrepareForList call this first:
+  // ForgetOnWrite's and WriteWaitingBefore's checks.
+  Status BeforeStatement(std::string_view sql) {
+    if (!forgetters_.empty()) ForgetIfWritten(sql);
     return waiting_write_ ? WriteWaitingIfNamed(sql) : Status::Ok();
   }
 
  private:
   friend class MarkedRows;
+  struct Forgetter {
+    const std::vector<std::string_view>* tables;
+    std::function<void()> forget;
+  };
   Status WriteWaitingIfNamed(std::string_view sql);
+  void ForgetIfWritten(std::string_view sql);
 
   uint64_t write_epoch_ = 0;
   std::vector<MarkedRows*> marked_rows_;
@@ -259,6 +274,7 @@ class Database {
   const std::vector<std::string_view>* waiting_tables_ = nullptr;
   std::function<Status()> waiting_write_;
   bool writing_waiting_ = false;
+  std::vector<Forgetter> forgetters_;
 };
 
 // Statements this process has executed on any store connection (BEGIN, COMMIT
@@ -380,6 +396,29 @@ class DeferredRows final : public MarkedRows {
   std::vector<Row> rows_;
 };
 
+// Rows a store read ahead for a batch of requests (Store::ReadAhead): for
+// each key asked, its row or that there is none. The store answers a key it
+// holds from here, and asks the database for any other.
+template <class Key, class Row>
+class ReadAheadRows {
+ public:
+  ReadAheadRows() = default;
+  // Every key asked, none found yet: a key Found never gives is missing.
+  explicit ReadAheadRows(const std::vector<Key>& asked) {
+    for (const Key& key : asked) rows_.emplace(key, std::nullopt);
+  }
+  void Found(const Key& key, Row row) { rows_[key] = std::move(row); }
+  // nullptr when `key` was not read ahead; else its row, or nullopt.
+  const std::optional<Row>* Find(const Key& key) const {
+    auto it = rows_.find(key);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  void Forget() { rows_.clear(); }
+
+ private:
+  std::map<Key, std::optional<Row>> rows_;
+};
+
 // A test that a column is one of `count` values, after the column's name, in
 // a statement from PrepareForList (or PrepareText where planning each time
 // would cost more than a plan cached while the table was smaller).
@@ -390,7 +429,11 @@ class DeferredRows final : public MarkedRows {
 // an array literal (a list padded to hundreds of parameters cost the server
 // more in building and comparing its array than the query). `count` > 0.
 std::string InListSql(const Database& db, size_t count);
+// How many parameters InListSql(db, count) takes: for a statement with a
+// second list, whose values bind after the first's.
+int InListParameters(const Database& db, size_t count);
 void BindInList(const Database& db, Query& q, int first, const std::vector<std::string>& values);
+void BindInList(const Database& db, Query& q, int first, const std::vector<int64_t>& values);
 
 // BeginWrite on construction; rolls back on destruction unless Commit().
 class Transaction {

@@ -355,7 +355,7 @@ Status PostgresDatabase::FailureOf(PGresult* result, std::string_view context) {
 }
 
 Result<Query> PostgresDatabase::Prepare(const char* sql) {
-  MART_RETURN_IF_ERROR(WriteWaitingFor(sql));
+  MART_RETURN_IF_ERROR(BeforeStatement(sql));
   auto it = cache_.find(sql);
   if (it != cache_.end()) return Query(it->second.get());
   auto [added, inserted] =
@@ -364,7 +364,7 @@ Result<Query> PostgresDatabase::Prepare(const char* sql) {
 }
 
 Result<Query> PostgresDatabase::PrepareText(const std::string& sql) {
-  MART_RETURN_IF_ERROR(WriteWaitingFor(sql));
+  MART_RETURN_IF_ERROR(BeforeStatement(sql));
   auto it = text_cache_.find(sql);
   if (it != text_cache_.end()) return Query(it->second.get());
   auto [added, inserted] =
@@ -373,7 +373,7 @@ Result<Query> PostgresDatabase::PrepareText(const std::string& sql) {
 }
 
 Result<Query> PostgresDatabase::PrepareForList(const std::string& sql) {
-  MART_RETURN_IF_ERROR(WriteWaitingFor(sql));
+  MART_RETURN_IF_ERROR(BeforeStatement(sql));
   auto it = list_cache_.find(sql);
   if (it == list_cache_.end()) {
     auto statement = std::make_unique<PostgresStatement>(*this, RewritePlaceholders(sql));

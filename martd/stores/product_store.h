@@ -28,6 +28,14 @@ struct ProductFilter {
   std::optional<std::string> after_id;
 };
 
+// What an order takes from the catalog for a line: the product's name and
+// price (not its stock, which the inventory worker reserves later).
+struct CatalogPrice {
+  std::string id;
+  std::string name;
+  int64_t price_cents = 0;
+};
+
 // The statement ProductStore::List runs for `filter` (values are named
 // placeholders); the plan tests read its EXPLAIN QUERY PLAN.
 std::string ProductListSql(const ProductFilter& filter);
@@ -40,8 +48,12 @@ class ProductStore {
 
   Status Insert(const Product& product);
   Result<Product> Get(std::string_view id);
-  // The products of these ids that exist, in one statement, in no set order.
-  Result<std::vector<Product>> GetMany(const std::vector<std::string>& ids);
+  // The name and price of each of these products that exists, in one
+  // statement, in no set order; from the rows read ahead when all are there.
+  Result<std::vector<CatalogPrice>> Prices(const std::vector<std::string>& ids);
+  // A batch's orders' products, in one statement (Store::ReadAhead).
+  Status ReadAheadPrices(const std::vector<std::string>& ids);
+  void ForgetReadAhead() { ahead_.Forget(); }
   // Stable order: the sort key, then id.
   Result<std::vector<Product>> List(const ProductFilter& filter);
   Status Update(const Product& product);
@@ -50,8 +62,12 @@ class ProductStore {
   Result<std::vector<std::pair<std::string, int64_t>>> Categories();
 
  private:
+  Result<std::vector<CatalogPrice>> ReadPrices(const std::vector<std::string>& ids,
+                                               bool planned_each_time);
+
   Database& db_;
   InventoryStore& inventory_;
+  ReadAheadRows<std::string, CatalogPrice> ahead_;
 };
 
 }  // namespace mart::store

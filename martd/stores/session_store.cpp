@@ -9,16 +9,46 @@ Result<int64_t> SessionStore::CreateSession(int64_t user_id, int64_t now) {
   return q.RunReturning();
 }
 
-Result<SessionRow> SessionStore::GetSession(int64_t session_id) {
-  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT s.id, s.user_id, s.revoked_at IS NOT NULL, u.is_active, u.role, u.email "
-      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?"));
-  q.Bind(1, session_id);
-  MART_ASSIGN_OR_RETURN(bool row, q.Next());
-  if (!row) return NotFound("session " + std::to_string(session_id) + " not found");
+namespace {
+
+#define MART_SESSION_SELECT                                                          \
+  "SELECT s.id, s.user_id, s.revoked_at IS NOT NULL, u.is_active, u.role, u.email " \
+  "FROM sessions s JOIN users u ON u.id = s.user_id"
+
+SessionRow ReadSession(const Query& q) {
   return SessionRow{.id = q.Int(0), .user_id = q.Int(1), .revoked = q.Int(2) != 0,
                     .user_active = q.Int(3) != 0, .user_role = q.Text(4),
                     .user_email = q.Text(5)};
+}
+
+}  // namespace
+
+Result<SessionRow> SessionStore::GetSession(int64_t session_id) {
+  if (const std::optional<SessionRow>* ahead = ahead_.Find(session_id)) {
+    if (*ahead) return **ahead;
+    return NotFound("session " + std::to_string(session_id) + " not found");
+  }
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(MART_SESSION_SELECT " WHERE s.id = ?"));
+  q.Bind(1, session_id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return NotFound("session " + std::to_string(session_id) + " not found");
+  return ReadSession(q);
+}
+
+Status SessionStore::ReadAhead(const std::vector<int64_t>& session_ids) {
+  ahead_.Forget();
+  if (session_ids.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
+      MART_SESSION_SELECT " WHERE s.id " + InListSql(db_, session_ids.size())));
+  BindInList(db_, q, 1, session_ids);
+  ReadAheadRows<int64_t, SessionRow> rows(session_ids);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    rows.Found(q.Int(0), ReadSession(q));
+  }
+  ahead_ = std::move(rows);
+  return Status::Ok();
 }
 
 Status SessionStore::RevokeSession(int64_t session_id, std::string_view reason, int64_t now) {
@@ -72,13 +102,46 @@ Result<std::optional<IdempotencyRecord>> IdempotencyStore::Find(std::string_view
       return std::optional<IdempotencyRecord>(waiting.record);
     }
   }
-  // Not among the keys that wait, so the table's answer is the whole answer.
+  if (const std::optional<IdempotencyRecord>* ahead =
+          ahead_.Find({std::string(principal), std::string(key)})) {
+    return *ahead;
+  }
+  // Neither waiting nor read ahead, so the table's answer is the whole answer.
   MART_ASSIGN_OR_RETURN(Query q, db_.PrepareAsIs(
       "SELECT method, fingerprint, reply FROM idempotency_keys WHERE principal = ? AND key = ?"));
   q.Bind(1, principal).Bind(2, key);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return std::optional<IdempotencyRecord>();
   return std::optional<IdempotencyRecord>(IdempotencyRecord{q.Text(0), q.Text(1), q.Text(2)});
+}
+
+Status IdempotencyStore::ReadAhead(const std::vector<PrincipalKey>& keys) {
+  ahead_.Forget();
+  if (keys.empty()) return Status::Ok();
+  // Every pair of a principal and a key asked is among the rows matched (the
+  // primary key's two lists); the others are dropped here.
+  std::vector<std::string> principals;
+  std::vector<std::string> names;
+  for (const auto& [principal, key] : keys) {
+    principals.push_back(principal);
+    names.push_back(key);
+  }
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
+      "SELECT principal, key, method, fingerprint, reply FROM idempotency_keys "
+      "WHERE principal " + InListSql(db_, principals.size()) + " AND key " +
+      InListSql(db_, names.size())));
+  BindInList(db_, q, 1, principals);
+  BindInList(db_, q, 1 + InListParameters(db_, principals.size()), names);
+  ReadAheadRows<PrincipalKey, IdempotencyRecord> rows(keys);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    PrincipalKey found{q.Text(0), q.Text(1)};
+    if (rows.Find(found) == nullptr) continue;  // another principal's key of the same name
+    rows.Found(found, IdempotencyRecord{q.Text(2), q.Text(3), q.Text(4)});
+  }
+  ahead_ = std::move(rows);
+  return Status::Ok();
 }
 
 Status IdempotencyStore::Insert(std::string_view principal, std::string_view key,

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mart/status.h"
 #include "stores/database.h"
@@ -34,7 +36,11 @@ class SessionStore {
   explicit SessionStore(Database& db) : db_(db) {}
 
   Result<int64_t> CreateSession(int64_t user_id, int64_t now);
+  // From the rows read ahead when it is among them.
   Result<SessionRow> GetSession(int64_t session_id);
+  // A batch's sessions with their users, in one statement (Store::ReadAhead).
+  Status ReadAhead(const std::vector<int64_t>& session_ids);
+  void ForgetReadAhead() { ahead_.Forget(); }
   // Revokes one session (no-op when already revoked).
   Status RevokeSession(int64_t session_id, std::string_view reason, int64_t now);
   // Revokes every live session of the user, except `keep` (0 for none).
@@ -47,6 +53,7 @@ class SessionStore {
 
  private:
   Database& db_;
+  ReadAheadRows<int64_t, SessionRow> ahead_;
 };
 
 // Stored replies of mutating requests, keyed by (principal, key).
@@ -59,8 +66,13 @@ struct IdempotencyRecord {
 class IdempotencyStore {
  public:
   explicit IdempotencyStore(Database& db) : db_(db), deferred_(&db) {}
-  // nullopt when the key is new. Looks among the keys that wait first.
+  // nullopt when the key is new. Looks among the keys that wait first, then
+  // among those read ahead.
   Result<std::optional<IdempotencyRecord>> Find(std::string_view principal, std::string_view key);
+  // A batch's (principal, key) pairs in one statement (Store::ReadAhead).
+  using PrincipalKey = std::pair<std::string, std::string>;
+  Status ReadAhead(const std::vector<PrincipalKey>& keys);
+  void ForgetReadAhead() { ahead_.Forget(); }
   Status Insert(std::string_view principal, std::string_view key, const IdempotencyRecord& record,
                 int64_t now);
   // Forgets records created before `cutoff`; returns how many.
@@ -83,6 +95,7 @@ class IdempotencyStore {
 
   Database& db_;
   DeferredRows<KeyRow> deferred_;
+  ReadAheadRows<PrincipalKey, IdempotencyRecord> ahead_;
 };
 
 }  // namespace mart::store

@@ -109,7 +109,7 @@ SqliteDatabase::~SqliteDatabase() {
 }
 
 Result<Query> SqliteDatabase::Prepare(const char* sql) {
-  MART_RETURN_IF_ERROR(WriteWaitingFor(sql));
+  MART_RETURN_IF_ERROR(BeforeStatement(sql));
   auto it = cache_.find(sql);
   if (it != cache_.end()) return Query(it->second.get());
   sqlite3_stmt* statement = nullptr;
@@ -120,7 +120,7 @@ Result<Query> SqliteDatabase::Prepare(const char* sql) {
 }
 
 Result<Query> SqliteDatabase::PrepareText(const std::string& sql) {
-  MART_RETURN_IF_ERROR(WriteWaitingFor(sql));
+  MART_RETURN_IF_ERROR(BeforeStatement(sql));
   auto it = text_cache_.find(sql);
   if (it != text_cache_.end()) return Query(it->second.get());
   sqlite3_stmt* statement = nullptr;

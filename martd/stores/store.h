@@ -22,6 +22,14 @@
 
 namespace mart::store {
 
+// What the requests of a batch will read, to read it ahead (Store::ReadAhead).
+struct BatchReads {
+  std::vector<int64_t> sessions = {};                     // every user's request
+  std::vector<IdempotencyStore::PrincipalKey> keys = {};  // requests with a key to replay
+  std::vector<std::string> products = {};                 // orders' lines (prices)
+  std::vector<int64_t> default_addresses = {};            // of orders' buyers
+};
+
 class Store {
  public:
   // Opens the database file; kReadWrite also migrates it to the latest schema
@@ -65,6 +73,7 @@ class Store {
     return db_->WaitingWriteIdle() ? db_->WriteAllWaiting() : WriteEachDeferred();
   }
   void StopDeferring() {
+    ForgetReadAhead();
     db_->StopWritingWaiting();
     idempotency_.StopDeferring();
     notifications_.StopDeferring();
@@ -90,6 +99,24 @@ class Store {
   inline static const std::vector<std::string_view> kAppendTables = {
       "orders", "order_items", "order_history", "events", "idempotency_keys", "payments",
       "refunds"};
+  // Also for a batch, before its requests run: what they will read, one
+  // statement per table for all of them instead of one per request. Each
+  // store answers from those rows until a statement that may change their
+  // tables (those below: a session's user, an address's), which forgets them
+  // (Database::ForgetOnWrite), so a request sees what those before it in the
+  // batch changed. StopDeferring forgets them all.
+  Status ReadAhead(const BatchReads& reads);
+  void ForgetReadAhead() {
+    db_->StopForgetting();
+    sessions_.ForgetReadAhead();
+    idempotency_.ForgetReadAhead();
+    products_.ForgetReadAhead();
+    users_.ForgetReadAhead();
+  }
+  inline static const std::vector<std::string_view> kSessionTables = {"sessions", "users"};
+  inline static const std::vector<std::string_view> kKeyTables = {"idempotency_keys"};
+  inline static const std::vector<std::string_view> kPriceTables = {"products"};
+  inline static const std::vector<std::string_view> kAddressTables = {"addresses", "users"};
 
  private:
   Status WriteEachDeferred() {

@@ -22,6 +22,10 @@ User ReadUser(const Query& q) {
   return user;
 }
 
+#define MART_ADDRESS_COLUMNS                                                    \
+  "id, user_id, line1, line2, city, state, postal_code, country, is_default, " \
+  "created_at, updated_at"
+
 Address ReadAddress(const Query& q) {
   Address address;
   address.id = q.Int(0);
@@ -159,8 +163,8 @@ Result<int64_t> UserStore::InsertAddress(const Address& a) {
 
 Result<std::vector<Address>> UserStore::Addresses(int64_t user_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT id, user_id, line1, line2, city, state, postal_code, country, is_default, "
-      "created_at, updated_at FROM addresses WHERE user_id = ? ORDER BY is_default DESC, id"));
+      "SELECT " MART_ADDRESS_COLUMNS " FROM addresses WHERE user_id = ? "
+      "ORDER BY is_default DESC, id"));
   q.Bind(1, user_id);
   std::vector<Address> addresses;
   while (true) {
@@ -173,12 +177,40 @@ Result<std::vector<Address>> UserStore::Addresses(int64_t user_id) {
 
 Result<Address> UserStore::GetAddress(int64_t user_id, int64_t address_id) {
   MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
-      "SELECT id, user_id, line1, line2, city, state, postal_code, country, is_default, "
-      "created_at, updated_at FROM addresses WHERE id = ? AND user_id = ?"));
+      "SELECT " MART_ADDRESS_COLUMNS " FROM addresses WHERE id = ? AND user_id = ?"));
   q.Bind(1, address_id).Bind(2, user_id);
   MART_ASSIGN_OR_RETURN(bool row, q.Next());
   if (!row) return NotFound("address " + std::to_string(address_id) + " not found");
   return ReadAddress(q);
+}
+
+Result<std::optional<Address>> UserStore::DefaultAddress(int64_t user_id) {
+  if (const std::optional<Address>* ahead = default_addresses_.Find(user_id)) return *ahead;
+  MART_ASSIGN_OR_RETURN(Query q, db_.Prepare(
+      "SELECT " MART_ADDRESS_COLUMNS " FROM addresses WHERE user_id = ? AND is_default = 1"));
+  q.Bind(1, user_id);
+  MART_ASSIGN_OR_RETURN(bool row, q.Next());
+  if (!row) return std::optional<Address>();
+  return std::optional<Address>(ReadAddress(q));
+}
+
+Status UserStore::ReadAheadDefaultAddresses(const std::vector<int64_t>& user_ids) {
+  default_addresses_.Forget();
+  if (user_ids.empty()) return Status::Ok();
+  MART_ASSIGN_OR_RETURN(Query q, db_.PrepareForList(
+      "SELECT " MART_ADDRESS_COLUMNS " FROM addresses WHERE is_default = 1 AND user_id " +
+      InListSql(db_, user_ids.size())));
+  BindInList(db_, q, 1, user_ids);
+  ReadAheadRows<int64_t, Address> rows(user_ids);
+  while (true) {
+    MART_ASSIGN_OR_RETURN(bool row, q.Next());
+    if (!row) break;
+    Address address = ReadAddress(q);
+    const int64_t user_id = address.user_id;
+    rows.Found(user_id, std::move(address));
+  }
+  default_addresses_ = std::move(rows);
+  return Status::Ok();
 }
 
 Status UserStore::UpdateAddress(const Address& a, int64_t now) {

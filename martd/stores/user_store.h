@@ -51,6 +51,12 @@ class UserStore {
   Result<std::vector<Address>> Addresses(int64_t user_id);
   // NOT_FOUND unless the address exists and belongs to user_id.
   Result<Address> GetAddress(int64_t user_id, int64_t address_id);
+  // The user's default address, if any; from the rows read ahead when the
+  // user is among them.
+  Result<std::optional<Address>> DefaultAddress(int64_t user_id);
+  // A batch's buyers' default addresses, in one statement (Store::ReadAhead).
+  Status ReadAheadDefaultAddresses(const std::vector<int64_t>& user_ids);
+  void ForgetReadAhead() { default_addresses_.Forget(); }
   Status UpdateAddress(const Address& address, int64_t now);
   Status DeleteAddress(int64_t user_id, int64_t address_id);
   // Makes address_id the only default of user_id.
@@ -58,6 +64,7 @@ class UserStore {
 
  private:
   Database& db_;
+  ReadAheadRows<int64_t, Address> default_addresses_;
 };
 
 }  // namespace mart::store

@@ -259,6 +259,31 @@ TEST_F(SqliteDatabaseTest, AStatementNamingAWaitingTableWritesItFirst) {
   EXPECT_EQ(Count(), 1);
 }
 
+// While ForgetOnWrite is set, a statement that may change one of the tables
+// (any but a SELECT, naming one anywhere) calls its forget first; a read, or
+// a write of another table, does not; StopForgetting ends every one.
+TEST_F(SqliteDatabaseTest, AStatementThatMayChangeATableForgetsWhatWasReadAheadOfIt) {
+  const std::vector<std::string_view> tables = {"t"};
+  const std::vector<std::string_view> others = {"elsewhere"};
+  int forgotten = 0;
+  int others_forgotten = 0;
+  db_->ForgetOnWrite(&tables, [&] { ++forgotten; });
+  db_->ForgetOnWrite(&others, [&] { ++others_forgotten; });
+  ASSERT_TRUE(db_->Prepare(kCount).ok());
+  ASSERT_TRUE(db_->Prepare("  select id FROM t WHERE id = 1").ok());
+  EXPECT_EQ(forgotten, 0);
+  ASSERT_TRUE(Insert(1, "changed").ok());
+  EXPECT_EQ(forgotten, 1);
+  ASSERT_TRUE(db_->Prepare("WITH gone AS (SELECT 1) DELETE FROM t WHERE id = 2").ok());
+  EXPECT_EQ(forgotten, 2);
+  ASSERT_TRUE(db_->Prepare("SAVEPOINT s").ok());  // names no table
+  EXPECT_EQ(forgotten, 2);
+  EXPECT_EQ(others_forgotten, 0);
+  db_->StopForgetting();
+  ASSERT_TRUE(Insert(2, "not watched").ok());
+  EXPECT_EQ(forgotten, 2);
+}
+
 TEST(SqliteErrorTest, MapsResourceProblemsToUnavailable) {
   EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code(), Code::kUnavailable);
   EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code(), Code::kUnavailable);

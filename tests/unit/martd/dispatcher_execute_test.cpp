@@ -513,8 +513,10 @@ TEST_F(DispatcherBatchAppendsTest, ABatchsAppendedRowsAreWrittenSetWise) {
   std::vector<Reply> replies = Batch(access, orders);
   const uint64_t with = store::StatementsExecuted() - before;
   // One INSERT each for the orders, lines, history rows and events, and the
-  // log's last number read once: 8 * 4 + 1 when each request writes its own.
-  EXPECT_LE(with - without, 5u) << "8 requests without writes: " << without;
+  // log's last number read once, in the first request's savepoint (a request
+  // that runs no statement of its own has none: its session is read ahead):
+  // 8 * 4 + 3 when each request writes its own.
+  EXPECT_LE(with - without, 7u) << "8 requests without writes: " << without;
   for (const Reply& reply : replies) {
     ASSERT_TRUE(reply.status.ok()) << reply.status.ToString();
     ExpectWhole(reply.result["id"]);

@@ -104,7 +104,7 @@ TEST_F(ProductStoreTest, ManyAtOnceReturnsEachFoundProductOnce) {
   AddCatalog();
   std::vector<std::string> ids = {Id(3), Id(9), Id(1)};  // 3 ids, sent as 4
   std::vector<std::string> got;
-  for (const Product& p : Must(products().GetMany(ids), "products")) got.push_back(p.id);
+  for (const CatalogPrice& p : Must(products().Prices(ids), "prices")) got.push_back(p.id);
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, (std::vector<std::string>{Id(1), Id(3)}));
   got.clear();
@@ -113,7 +113,29 @@ TEST_F(ProductStoreTest, ManyAtOnceReturnsEachFoundProductOnce) {
   }
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, (std::vector<std::string>{Id(1), Id(3)}));
-  EXPECT_TRUE(Must(products().GetMany({}), "none").empty());
+  EXPECT_TRUE(Must(products().Prices({}), "none").empty());
+}
+
+// Prices read ahead for a batch (Store::ReadAhead) answer without a statement
+// while every product asked is among them, missing ones included; a list with
+// one more goes to the table, and a statement that changes products forgets
+// them.
+TEST_F(ProductStoreTest, PricesReadAheadAnswerUntilAProductChanges) {
+  AddCatalog();
+  ASSERT_TRUE(harness_.store().ReadAhead({.products = {Id(1), Id(3), Id(9)}}).ok());
+  uint64_t before = StatementsExecuted();
+  std::vector<CatalogPrice> prices = Must(products().Prices({Id(3), Id(9)}), "read ahead");
+  EXPECT_EQ(StatementsExecuted(), before);
+  ASSERT_EQ(prices.size(), 1u);
+  EXPECT_EQ(prices[0].name, "Smart Watch");
+  EXPECT_EQ(prices[0].price_cents, 17999);
+  EXPECT_EQ(Must(products().Prices({Id(3), Id(4)}), "one more").size(), 2u);
+  EXPECT_GT(StatementsExecuted(), before);
+  Product watch = Must(products().Get(Id(3)), "watch");
+  watch.price_cents = 18999;
+  ASSERT_TRUE(products().Update(watch).ok());
+  EXPECT_EQ(Must(products().Prices({Id(3)}), "changed")[0].price_cents, 18999);
+  harness_.store().ForgetReadAhead();
 }
 
 // On PostgreSQL a list of more than 8 is one array parameter (InListSql): an
@@ -138,14 +160,14 @@ TEST_F(ProductStoreTest, ManyAtOnceMatchesIdsWithArraySyntaxInThemExactly) {
   std::vector<std::string> asked = odd;  // more than 8: an array on PostgreSQL
   for (const char* missing : {"x", "y", "z", "NULL"}) asked.push_back(id(missing));
   std::vector<std::string> got;
-  for (const Product& p : Must(products().GetMany(asked), "products")) got.push_back(p.id);
+  for (const CatalogPrice& p : Must(products().Prices(asked), "prices")) got.push_back(p.id);
   std::sort(got.begin(), got.end());
   std::sort(want.begin(), want.end());
   EXPECT_EQ(got, want);
   got.clear();
   asked = {id("a"), two_backslashes};  // "c\\d" is not "c\d", in an array too
   for (const char* missing : {"x", "y", "z", "u", "v", "w", "t"}) asked.push_back(id(missing));
-  for (const Product& p : Must(products().GetMany(asked), "products")) got.push_back(p.name);
+  for (const CatalogPrice& p : Must(products().Prices(asked), "prices")) got.push_back(p.name);
   EXPECT_EQ(got, (std::vector<std::string>{"two backslashes"}));
 }
 

@@ -40,6 +40,32 @@ TEST_F(SessionStoreTest, CreateAndGetSession) {
   EXPECT_EQ(missing.message(), "session " + std::to_string(session + 100) + " not found");
 }
 
+// Sessions and idempotency keys read ahead for a batch (Store::ReadAhead)
+// answer without a statement, missing ones included, until a statement
+// changes their tables; another caller's key of the same name is not theirs.
+TEST_F(SessionStoreTest, SessionsAndKeysReadAheadAnswerUntilTheirTablesChange) {
+  int64_t ann = AddUser("ann@example.com");
+  int64_t session = Must(sessions().CreateSession(ann, 100), "create");
+  ASSERT_TRUE(keys().Insert("user:1", "k", {"order.place", "f1", "{}"}, 100).ok());
+  ASSERT_TRUE(keys().Insert("user:2", "other", {"order.place", "f2", "{}"}, 100).ok());
+  ASSERT_TRUE(harness_.store()
+                  .ReadAhead({.sessions = {session, session + 1},
+                              .keys = {{"user:1", "k"}, {"user:2", "k"}, {"user:1", "other"}}})
+                  .ok());
+  const uint64_t before = StatementsExecuted();
+  EXPECT_FALSE(Revoked(session));
+  EXPECT_EQ(sessions().GetSession(session + 1).status().code(), Code::kNotFound);
+  EXPECT_EQ(Must(keys().Find("user:1", "k"), "ann's")->fingerprint, "f1");
+  EXPECT_FALSE(Must(keys().Find("user:2", "k"), "bob's k").has_value());
+  EXPECT_FALSE(Must(keys().Find("user:1", "other"), "ann's other").has_value());
+  EXPECT_EQ(StatementsExecuted(), before);
+  ASSERT_TRUE(sessions().RevokeSession(session, "logout", 200).ok());
+  EXPECT_TRUE(Revoked(session));
+  ASSERT_TRUE(keys().Insert("user:2", "k", {"order.place", "f3", "{}"}, 200).ok());
+  EXPECT_EQ(Must(keys().Find("user:2", "k"), "bob's k")->fingerprint, "f3");
+  harness_.store().ForgetReadAhead();
+}
+
 TEST_F(SessionStoreTest, RevokeSessionIsIdempotent) {
   int64_t session = Must(sessions().CreateSession(AddUser("ann@example.com"), 100), "create");
   ASSERT_TRUE(sessions().RevokeSession(session, "logout", 200).ok());

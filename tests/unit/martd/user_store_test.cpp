@@ -175,6 +175,31 @@ TEST_F(UserStoreTest, AddressesListDefaultFirstThenById) {
   EXPECT_FALSE(got.line2.has_value());
 }
 
+// Default addresses read ahead for a batch (Store::ReadAhead) answer without
+// a statement, a buyer without one included, until a statement changes
+// addresses or users: then the table answers again.
+TEST_F(UserStoreTest, DefaultAddressesReadAheadAnswerUntilAnAddressChanges) {
+  int64_t ann = AddUser("ann@example.com");
+  int64_t bob = AddUser("bob@example.com");
+  AddAddress(ann, "1 First St", true);
+  int64_t second = AddAddress(ann, "2 Second St");
+  ASSERT_TRUE(harness_.store().ReadAhead({.default_addresses = {ann, bob, ann}}).ok());
+  const uint64_t before = StatementsExecuted();
+  EXPECT_EQ(Must(users().DefaultAddress(ann), "ann's")->line1, "1 First St");
+  EXPECT_FALSE(Must(users().DefaultAddress(bob), "bob's").has_value());
+  EXPECT_EQ(StatementsExecuted(), before);
+  ASSERT_TRUE(users().SetDefaultAddress(ann, second, now()).ok());
+  EXPECT_EQ(Must(users().DefaultAddress(ann), "ann's new")->line1, "2 Second St");
+  EXPECT_GT(StatementsExecuted(), before);
+  AddAddress(bob, "1 Bob St", true);
+  ASSERT_TRUE(harness_.store().ReadAhead({.default_addresses = {bob}}).ok());
+  ASSERT_TRUE(users().SetActive(bob, false, now()).ok());  // names users: forgets too
+  const uint64_t after = StatementsExecuted();
+  EXPECT_EQ(Must(users().DefaultAddress(bob), "bob's")->line1, "1 Bob St");
+  EXPECT_GT(StatementsExecuted(), after);  // from the table
+  harness_.store().ForgetReadAhead();
+}
+
 TEST_F(UserStoreTest, SchemaAllowsOneDefaultAddressPerUser) {
   int64_t ann = AddUser("ann@example.com");
   int64_t bob = AddUser("bob@example.com");

@@ -19,6 +19,14 @@
 
 namespace mart::test {
 
+// address.add's params for an address whose first line is `line1`.
+inline nlohmann::json NewAddress(std::string line1) {
+  return {{"line1", std::move(line1)},
+          {"city", "Springfield"},
+          {"postal_code", "12345"},
+          {"country", "US"}};
+}
+
 class DispatchHarness : public ServiceHarness {
  public:
   explicit DispatchHarness(rpc::HandlerTable handlers = handlers::AllHandlers(),

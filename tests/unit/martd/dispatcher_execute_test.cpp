@@ -26,12 +26,7 @@ json Registration(std::string email) {
           {"last_name", "Lee"}};
 }
 
-json NewAddress(std::string line1) {
-  return {{"line1", std::move(line1)},
-          {"city", "Springfield"},
-          {"postal_code", "12345"},
-          {"country", "US"}};
-}
+using test::NewAddress;
 
 class DispatcherExecuteTest : public ::testing::Test {
  protected:

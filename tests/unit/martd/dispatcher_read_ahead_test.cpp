@@ -16,12 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-json NewAddress(std::string line1) {
-  return {{"line1", std::move(line1)},
-          {"city", "Springfield"},
-          {"postal_code", "12345"},
-          {"country", "US"}};
-}
+using test::NewAddress;
 
 class DispatcherReadAheadTest : public ::testing::Test {
  protected:

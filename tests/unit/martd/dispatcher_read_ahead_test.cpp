@@ -108,7 +108,7 @@ TEST_F(DispatcherReadAheadTest, ABatchsOrdersReadTheirRowsInOneStatementPerTable
   for (const Reply& reply : Batch(orders(8))) Ok(reply);
   const uint64_t eight = store::StatementsExecuted() - before;
   // Six orders more, and no statement more: the set-wise INSERTs take them.
-  EXPECT_LE(eight - two, 0u) << "2 orders: " << two << " statements, 8: " << eight;
+  EXPECT_LE(eight, two) << "2 orders: " << two << " statements, 8: " << eight;
 }
 
 TEST_F(DispatcherReadAheadTest, AnOrderTakesAPriceChangedBeforeItInItsBatch) {

@@ -5,6 +5,7 @@
 // the same batches give the same answers there.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,16 @@ class DispatcherReadAheadTest : public ::testing::Test {
     EXPECT_EQ(replies.size(), requests.size());
     replies.resize(requests.size());
     return replies;
+  }
+
+  // The server process of the store's connection (PostgreSQL).
+  int64_t BackendPid() {
+    auto q = harness_.store().db().Prepare("SELECT pg_backend_pid()");
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    if (!q.ok()) return 0;
+    auto row = q->Next();
+    EXPECT_TRUE(row.ok() && *row);
+    return row.ok() && *row ? q->Int(0) : 0;
   }
 
   test::DispatchHarness harness_;
@@ -181,6 +192,33 @@ TEST_F(DispatcherReadAheadTest, RequestsThatCannotBeReadAheadFailAlone) {
   EXPECT_EQ(replies[2].status.code(), Code::kInvalidArgument) << replies[2].status.ToString();
   EXPECT_EQ(replies[3].status.code(), Code::kInvalidArgument) << replies[3].status.ToString();
   EXPECT_EQ(Ok(replies[4])["total_price"], 12.5);
+}
+
+// A connection the server ended between batches breaks under the next
+// batch's first round trip, its reads ahead: nothing of it ran, so it begins
+// again on a new connection and its requests go on, none of them lost or run
+// twice, and the batch does not run again one request at a time.
+TEST_F(DispatcherReadAheadTest, ABatchWhoseConnectionWasLostBeforeItReadsAheadOnANewOne) {
+  if (!OnPostgres()) GTEST_SKIP() << "the server ends the connection: PostgreSQL (MART_TEST_STORE)";
+  const std::string ann = Customer("ann@example.com");
+  const std::string bob = Customer("bob@example.com");
+  Ok(Batch({Place(ann, "k1")})[0]);
+  const int64_t backend = BackendPid();
+  {
+    auto other = store::Database::Open(std::getenv("MART_TEST_STORE"),
+                                       store::OpenMode::kReadWrite);
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    ASSERT_TRUE((*other)->Execute("SELECT pg_terminate_backend(" + std::to_string(backend) + ")")
+                    .ok());
+  }
+  std::vector<Reply> replies = Batch({Place(ann, "k1"), Place(bob, "k2"), Place(ann, "k3")});
+  EXPECT_NE(BackendPid(), backend) << "the batch ran on the connection that was ended";
+  const std::string first = Ok(replies[0])["id"];
+  Ok(replies[1]);
+  Ok(replies[2]);
+  json listed = Ok(harness_.Call("order.list", json::object(), ann));
+  ASSERT_EQ(listed.size(), 2u) << listed;  // k1 replayed, not placed again; k3
+  EXPECT_EQ(Ok(harness_.Call("order.list", json::object(), bob)).size(), 1u);
 }
 
 }  // namespace

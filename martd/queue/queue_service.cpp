@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kPage = 256;  // events read from the log at a time
+constexpr int64_t kPage = 1024;  // events read from the log at a time
 
 json LetterJson(const store::DeadLetter& letter, bool with_event) {
   json row = {{"id", letter.id},

@@ -46,8 +46,8 @@ struct Field {
 
 template <class O>
 constexpr Field<Wire::kText, O, std::string> Text(std::string_view name, std::string O::*member,
-                                                  std::string_view about) {
-  return {name, member, about, 1};
+                                                  std::string_view about, int since = 1) {
+  return {name, member, about, since};
 }
 template <class O>
 constexpr Field<Wire::kInteger, O, int64_t> Integer(std::string_view name, int64_t O::*member,

@@ -18,10 +18,13 @@ namespace mart::events {
 // One merged line of an order, at the catalog's price.
 struct OrderLine {
   std::string product_id = {};
+  std::string name = {};  // empty: read from an event of version 1, which lacked it
   int64_t quantity = 0;
   int64_t price_cents = 0;
   static constexpr auto Fields() {
     return std::tuple{Text("product_id", &OrderLine::product_id, "the product's id"),
+                      Text("name", &OrderLine::name, "the product's name when ordered",
+                           /*since=*/2),
                       Integer("quantity", &OrderLine::quantity, "units ordered"),
                       Money("price", &OrderLine::price_cents, "the unit price")};
   }
@@ -29,7 +32,7 @@ struct OrderLine {
 
 struct OrderPlaced {
   static constexpr std::string_view kTopic = "order.placed";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;  // 2: each line's name
   static constexpr std::string_view kKey = "order_id";
   static constexpr std::string_view kWhen = "order.place committed a new pending order.";
   std::string order_id = {};

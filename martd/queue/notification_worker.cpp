@@ -1,9 +1,23 @@
 #include "queue/notification_worker.h"
 
+#include <algorithm>
+
 namespace mart {
 namespace {
 
 constexpr int64_t kAdminPage = 500;
+
+// An order.placed event of version 2 tells each line's name; one of version 1
+// (an older log, or a payload published without them) does not, and its
+// order's lines are read.
+bool LinesNamed(const nlohmann::json& data) {
+  auto items = data.find("items");
+  if (items == data.end() || !items->is_array() || items->empty()) return false;
+  return std::all_of(items->begin(), items->end(), [](const nlohmann::json& line) {
+    auto name = line.is_object() ? line.find("name") : line.end();
+    return name != line.end() && name->is_string() && !name->get_ref<const std::string&>().empty();
+  });
+}
 
 }  // namespace
 
@@ -16,8 +30,15 @@ Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
 
 Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
                               const events::OrderPlaced& placed) const {
+  std::vector<OrderItem> told;
+  for (const events::OrderLine& line : placed.items) {
+    if (line.name.empty()) break;
+    told.push_back({line.product_id, line.name, line.quantity, line.price_cents});
+  }
   const std::vector<OrderItem>* items = nullptr;
-  if (items_) {
+  if (!placed.items.empty() && told.size() == placed.items.size()) {
+    items = &told;
+  } else if (items_) {
     auto it = items_->find(placed.order_id);
     if (it != items_->end()) items = &it->second;
   }
@@ -71,7 +92,7 @@ Status NotificationWorker::On(Tx& tx, const store::EventRow& event,
 Status NotificationWorker::BeginPage(Tx& tx, const std::vector<PageEvent>& events) const {
   std::vector<std::string> ids;
   for (const PageEvent& event : events) {
-    if (event.row.topic != events::OrderPlaced::kTopic) continue;
+    if (event.row.topic != events::OrderPlaced::kTopic || LinesNamed(event.data)) continue;
     auto order_id = event.data.find("order_id");
     if (order_id != event.data.end() && order_id->is_string()) {
       ids.push_back(order_id->get<std::string>());

@@ -49,7 +49,8 @@ class NotificationWorker
             const events::InventoryReorderRequested& request) const;
   Status On(Tx& tx, const store::EventRow& event, const events::QueueDeadLettered& letter) const;
 
-  // The lines of a page's placed orders, in one statement.
+  // The lines of a page's placed orders whose events do not tell them
+  // (version 1), in one statement.
   Status BeginPage(Tx& tx, const std::vector<PageEvent>& events) const override;
   void EndPage() const override { items_.reset(); }
 

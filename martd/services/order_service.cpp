@@ -242,8 +242,8 @@ Result<Order> OrderService::Place(Tx& tx, const Principal& principal,
       return InvalidArgument("the order's total is too large", {{"field", "items"}});
     }
     order.items.push_back({product.id, product.name, line.quantity, product.price_cents});
-    placed.items.push_back(
-        {.product_id = product.id, .quantity = line.quantity, .price_cents = product.price_cents});
+    placed.items.push_back({.product_id = product.id, .name = product.name,
+                            .quantity = line.quantity, .price_cents = product.price_cents});
   }
   MART_RETURN_IF_ERROR(tx.store.orders().Insert(order));
   MART_RETURN_IF_ERROR(tx.store.orders().AppendChange(

@@ -146,7 +146,7 @@ TEST(ExportMessagesTest, AnEventIsOneMessageKeyedByItsAggregate) {
   EXPECT_EQ(to_amqp[0].destination, "order.placed");
   EXPECT_FALSE(to_amqp[0].to_queue);
   EXPECT_EQ(to_amqp[0].key, "6b02aa");
-  EXPECT_EQ(to_amqp[0].version, 1);
+  EXPECT_EQ(to_amqp[0].version, 2);  // order.placed's, from the catalog
   json body = json::parse(to_amqp[0].body);
   EXPECT_EQ(body["seq"], 7);
   EXPECT_EQ(body["topic"], "order.placed");

@@ -82,6 +82,33 @@ TEST_F(NotificationWorkerTest, OrderPlacedAndStatusChangesGoToTheBuyerOnly) {
   EXPECT_NE(status[0].body.find("Reason: changed my mind"), std::string::npos);
 }
 
+// order.placed (version 2) tells each line's name, so the worker reads
+// nothing of the order: here there is no such order at all. An event of
+// version 1, without names, is still told in full: its order's lines are read.
+TEST_F(NotificationWorkerTest, AnOrderPlacedEventTellsItsLinesAndAnOlderOneIsReadFromTheOrder) {
+  Emit("order.placed", {{"order_id", "66f1c0ffee0000000000beef"}, {"user_id", h_.ann.user.id},
+                        {"items", {{{"product_id", "66f1c0ffee0000000000cafe"},
+                                    {"name", "Desk Lamp"}, {"quantity", 2}, {"price", 24.5}}}},
+                        {"total_price", 49.0}});
+  h_.Pump();
+  auto placed = Of(h_.ann, "order_placed");
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_NE(placed[0].body.find("2 x Desk Lamp (66f1c0ffee0000000000cafe) at 24.50"),
+            std::string::npos)
+      << placed[0].body;
+  Order order = h_.MustPlace(h_.phone.id, 3);
+  Emit("order.placed", {{"order_id", order.id}, {"user_id", h_.ann.user.id},
+                        {"items", {{{"product_id", h_.phone.id}, {"quantity", 3},
+                                    {"price", 899.99}}}},
+                        {"total_price", 2699.97}});
+  h_.Pump();
+  placed = Of(h_.ann, "order_placed");
+  ASSERT_EQ(placed.size(), 3u);  // the first event, the order's own and its version-1 copy
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NE(placed[i].body.find("3 x Premium Smartphone"), std::string::npos) << placed[i].body;
+  }
+}
+
 TEST_F(NotificationWorkerTest, PaymentResultsNameOrderAndAmount) {
   Emit("payment.succeeded", Payment());
   Emit("payment.failed", Payment("card declined"));

@@ -100,8 +100,10 @@ TEST_F(OrderServiceTest, PlaceUsesCatalogPricesAndAnExactTotal) {
   EXPECT_EQ(json::parse(events[0].payload),
             (json{{"order_id", order.id},
                   {"user_id", h_.ann.user.id},
-                  {"items", {{{"product_id", h_.headphones.id}, {"quantity", 1}, {"price", 249.99}},
-                             {{"product_id", h_.watch.id}, {"quantity", 2}, {"price", 179.99}}}},
+                  {"items", {{{"product_id", h_.headphones.id}, {"name", "Wireless Headphones"},
+                              {"quantity", 1}, {"price", 249.99}},
+                             {{"product_id", h_.watch.id}, {"name", "Smart Watch"},
+                              {"quantity", 2}, {"price", 179.99}}}},
                   {"total_price", 609.97}}));
 
   std::vector<OrderChange> history = h_.History(order.id);

@@ -202,7 +202,7 @@ TEST_F(DispatcherReadAheadTest, ABatchWhoseConnectionWasLostBeforeItReadsAheadOn
   if (!OnPostgres()) GTEST_SKIP() << "the server ends the connection: PostgreSQL (MART_TEST_STORE)";
   const std::string ann = Customer("ann@example.com");
   const std::string bob = Customer("bob@example.com");
-  Ok(Batch({Place(ann, "k1")})[0]);
+  const std::string placed = Ok(Batch({Place(ann, "k1")})[0])["id"];
   const int64_t backend = BackendPid();
   {
     auto other = store::Database::Open(std::getenv("MART_TEST_STORE"),
@@ -213,7 +213,7 @@ TEST_F(DispatcherReadAheadTest, ABatchWhoseConnectionWasLostBeforeItReadsAheadOn
   }
   std::vector<Reply> replies = Batch({Place(ann, "k1"), Place(bob, "k2"), Place(ann, "k3")});
   EXPECT_NE(BackendPid(), backend) << "the batch ran on the connection that was ended";
-  const std::string first = Ok(replies[0])["id"];
+  EXPECT_EQ(Ok(replies[0])["id"], placed);  // k1 replayed
   Ok(replies[1]);
   Ok(replies[2]);
   json listed = Ok(harness_.Call("order.list", json::object(), ann));
